@@ -1,0 +1,228 @@
+"""Commands about contract terms: init, import, add, list, show, schedule, expiring, demo."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from contracts.errors import ContractsError
+
+from .options import AsOfOption, DbOption, FormatOption, as_of_date, db_url, optional_date, whole_number
+from .render import check_format, emit, emit_record
+from .session import store_for
+
+LIST_COLUMNS = ("code", "name", "billing_start", "annual_fee", "frequency", "billing_end", "service_end", "status", "days_left")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("import")(import_file)
+    app.command("add")(add)
+    app.command("list")(list_contracts)
+    app.command("show")(show)
+    app.command("schedule")(schedule)
+    app.command("expiring")(expiring)
+    app.command("demo")(demo)
+
+
+def init(ctx: typer.Context, db: DbOption = None) -> None:
+    """Create an empty store (or bring an existing one up to date)."""
+    from db.store import open_store
+
+    opened = open_store(db_url(ctx, db), create=True)
+    try:
+        if opened.created:
+            print(f"created a new store at {opened.store.url}")
+        elif opened.upgraded_from is not None:
+            print(f"upgraded the store at {opened.store.url} from schema {opened.upgraded_from}")
+        else:
+            print(f"the store at {opened.store.url} is ready")
+    finally:
+        opened.store.close()
+
+
+def read_text(path: Path, field: str = "file") -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContractsError(field, str(path), "does not exist") from None
+    except IsADirectoryError:
+        raise ContractsError(field, str(path), "is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise ContractsError(field, str(path), "is not UTF-8 text") from None
+    except OSError as exc:
+        raise ContractsError(field, str(path), f"cannot be read ({exc.strerror})") from None
+
+
+def import_file(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A portfolio file (TOML), e.g. examples/emeishan.toml.")],
+    update: Annotated[bool, typer.Option("--update", help="Replace the terms of contracts that exist with other terms.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load contracts from a TOML file: all of it or, on any error, nothing."""
+    from contracts.portfolio_file import parse_portfolio
+
+    portfolio = parse_portfolio(read_text(file), str(file))
+    with store_for(ctx, db, create=True) as store:
+        result = store.import_contracts(portfolio.contracts, update=update)
+    parts = [f"{len(result.added)} added"]
+    if result.updated:
+        parts.append(f"{len(result.updated)} updated ({', '.join(result.updated)})")
+    parts.append(f"{len(result.unchanged)} unchanged")
+    print(f"{file}: {len(portfolio.contracts)} contracts: " + ", ".join(parts))
+
+
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option(help="Short unique id, e.g. TW1.")],
+    name: Annotated[str, typer.Option(help="What the contract is for.")],
+    billing_start: Annotated[str, typer.Option(help="First day fees accrue (验收计费), YYYY-MM-DD.")],
+    billing_months: Annotated[str, typer.Option(help="Months billed (计费周期).")],
+    annual_fee: Annotated[str, typer.Option(help="Yuan per contract year, to the fen.")],
+    service_months: Annotated[Optional[str], typer.Option(help="Months served (服务周期); default the billing months.")] = None,
+    vendor: Annotated[Optional[str], typer.Option()] = None,
+    buyer: Annotated[Optional[str], typer.Option()] = None,
+    signed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD.")] = None,
+    frequency: Annotated[Optional[str], typer.Option(help="monthly, quarterly (default), semiannual or annual.")] = None,
+    alignment: Annotated[Optional[str], typer.Option(help="anniversary (default) or calendar.")] = None,
+    timing: Annotated[Optional[str], typer.Option(help="arrears (default: due at period end) or advance.")] = None,
+    payment_lag_days: Annotated[Optional[str], typer.Option(help="Days after the period's end (or start) a payment is due.")] = None,
+    stated_end: Annotated[Optional[str], typer.Option(help="The end the source states, kept as written (e.g. 2024-12).")] = None,
+    completed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD the works were completed.")] = None,
+    notes: Annotated[Optional[str], typer.Option()] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where the terms come from.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add one contract, every term an option named after its field."""
+    from contracts.terms import make_terms
+
+    given = {key: value for key, value in locals().items() if key not in ("ctx", "db") and value is not None}
+    terms = make_terms(given)
+    with store_for(ctx, db, create=True) as store:
+        store.add(terms)
+    print(f"added {terms.code}")
+
+
+def list_contracts(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table", db: DbOption = None) -> None:
+    """Every contract with its dates and status."""
+    from contracts.overview import CONTRACT_KEYS, contract_record
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        rows = [contract_record(terms, day) for terms in store.all_terms()]
+    emit(rows, fmt, keys=CONTRACT_KEYS, table_keys=LIST_COLUMNS, title=f"Contracts as of {day.isoformat()}",
+         empty="no contracts yet: 'contracts import FILE' or 'contracts add'")
+
+
+def show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code, e.g. TW2.")],
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """One contract: its terms, dates, status, and what its schedule adds up to."""
+    from contracts.money import format_money_grouped
+    from contracts.overview import CONTRACT_KEYS, contract_record, stated_end_agrees
+    from contracts.schedule import build_schedule
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        terms = store.terms(code)
+    record = contract_record(terms, day)
+    remarks = []
+    if stated_end_agrees(terms.stated_end, terms.service_end) is False:
+        remarks.append(
+            f"the source states the end as {terms.stated_end!r}; the terms give {terms.service_end.isoformat()}"
+        )
+    if terms.service_months > terms.billing_months:
+        remarks.append(
+            f"billed for {terms.billing_months} months but serves {terms.service_months}: "
+            f"no fee falls due from {terms.billing_end.isoformat()} to {terms.service_end.isoformat()}"
+        )
+    if fmt == "table":
+        installments = build_schedule(terms)
+        amounts = sorted({item.amount for item in installments})
+        each = " or ".join(format_money_grouped(amount) for amount in amounts[:3]) + (" ..." if len(amounts) > 3 else "")
+        remarks.insert(
+            0,
+            f"{len(installments)} {terms.frequency.value} installments of {each}, "
+            f"total {format_money_grouped(record['total'])}",
+        )
+    emit_record(record, fmt, keys=CONTRACT_KEYS, title=f"{terms.code} as of {day.isoformat()}", remarks=remarks)
+
+
+def schedule(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    from_: Annotated[Optional[str], typer.Option("--from", help="Only installments due on or after this day.")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Only installments due on or before this day.")] = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """The contract's installments: period, due date and amount."""
+    from contracts.overview import SCHEDULE_KEYS, schedule_record
+    from contracts.schedule import build_schedule, installments_due_between
+
+    fmt = check_format(format)
+    first, last = optional_date(from_, "from"), optional_date(to, "to")
+    if first and last and first > last:
+        raise ContractsError("to", last.isoformat(), f"is before --from {first.isoformat()}")
+    with store_for(ctx, db) as store:
+        terms = store.terms(code)
+    rows = [schedule_record(item) for item in installments_due_between(build_schedule(terms), first, last)]
+    footer = {"due": "total", "amount": sum((row["amount"] for row in rows), start=Decimal("0.00"))}
+    emit(rows, fmt, keys=SCHEDULE_KEYS, title=f"Schedule of {terms.code}", footer=footer,
+         empty="no installment falls due in that window")
+
+
+def expiring(
+    ctx: typer.Context,
+    within: Annotated[str, typer.Option("--within", help="Days ahead to look.")] = "90",
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Contracts whose service ends within the given number of days, soonest first."""
+    import datetime as dt
+
+    from contracts.overview import EXPIRING_KEYS, expiring_records
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    days = whole_number(within, "within")
+    with store_for(ctx, db) as store:
+        candidates = store.expiring(day, day + dt.timedelta(days=days))
+    rows = expiring_records(candidates, day, days)
+    emit(rows, fmt, keys=EXPIRING_KEYS, title=f"Expiring within {days} days of {day.isoformat()}",
+         empty="no contract expires in that window")
+
+
+def demo(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table") -> None:
+    """Load the Emeishan example into a fresh temporary store and show the overview."""
+    import tempfile
+
+    from contracts.overview import OVERVIEW_KEYS, overview_records
+    from contracts.portfolio_file import parse_portfolio
+    from db.store import open_store
+
+    from .examples import example_path
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    path = example_path("emeishan.toml")
+    portfolio = parse_portfolio(read_text(path), path.name)
+    with tempfile.TemporaryDirectory(prefix="contracts-demo-") as folder:
+        opened = open_store(f"sqlite:///{Path(folder) / 'demo.db'}", create=True)
+        try:
+            opened.store.import_contracts(portfolio.contracts)
+            rows = overview_records(opened.store.all_terms(), day)
+        finally:
+            opened.store.close()
+    if fmt == "table":
+        print(f"Loaded {len(portfolio.contracts)} contracts from {path.name} into a fresh store.")
+    emit(rows, fmt, keys=OVERVIEW_KEYS, title=f"Emeishan portfolio as of {day.isoformat()}")
+    if fmt == "table":
+        print("Try: contracts import examples/emeishan.toml, then contracts show TW2, contracts schedule TW2.")

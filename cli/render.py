@@ -1,0 +1,143 @@
+"""Rendering report rows as a Rich table, JSON or CSV.
+
+Machine formats carry money as strings with two decimals ("429000.00") and dates
+in ISO form; the table is for people (grouped thousands, right-aligned money).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Iterable, Mapping, Sequence
+
+from contracts.errors import ContractsError
+from contracts.money import format_money, format_money_grouped
+
+FORMATS = ("table", "json", "csv")
+WRAPPING = {"name", "notes", "source", "vendor", "buyer", "reason", "explanation"}  # long text folds; the rest stays on one line
+
+
+def check_format(value: str) -> str:
+    value = value.strip().lower()
+    if value not in FORMATS:
+        raise ContractsError("format", value, f"must be one of: {', '.join(FORMATS)}")
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON/CSV carries it."""
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def human(value: Any) -> str:
+    """A value as a person reads it in a table."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_money_grouped(value)
+    return str(plain(value))
+
+
+def _console():
+    """A console as wide as the terminal; piped into a file, as wide as the table needs."""
+    from rich.console import Console
+
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(soft_wrap=False, width=1000)
+    return console
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str,
+    *,
+    keys: Sequence[str],
+    table_keys: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    title: str | None = None,
+    footer: Mapping[str, Any] | None = None,
+    empty: str = "nothing to show",
+) -> None:
+    """Write rows in the chosen format. ``table_keys`` picks the columns people see."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps([{k: plain(row.get(k)) for k in keys} for row in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k in keys])
+        sys.stdout.write(buffer.getvalue())
+        return
+    from rich.table import Table
+
+    console = _console()
+    if not rows:
+        console.print(f"[dim]{empty}[/dim]" if not title else f"{title}: [dim]{empty}[/dim]")
+        return
+    columns = list(table_keys or keys)
+    headers = headers or {}
+    table = Table(title=title, show_footer=footer is not None, title_justify="left")
+    from rich.cells import cell_len
+
+    for key in columns:
+        widest = max((cell_len(human(row.get(key))) for row in rows), default=0)
+        if footer:
+            widest = max(widest, cell_len(human(footer.get(key))))
+        header = headers.get(key, key.replace("_", " "))
+        widest = max([widest] + [cell_len(word) for word in header.split()])
+        numeric = any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
+        table.add_column(
+            header,
+            justify="right" if numeric else "left",
+            footer=human(footer.get(key)) if footer else "",
+            overflow="fold",
+            ratio=1 if key in WRAPPING else None,
+            min_width=None if key in WRAPPING else widest,
+        )
+    for row in rows:
+        table.add_row(*(human(row.get(key)) for key in columns))
+    console.print(table)
+
+
+def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], title: str | None = None,
+                 remarks: Iterable[str] = ()) -> None:
+    """One object: JSON as a single flat object, CSV as one row, a table as field/value lines."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps({k: plain(record.get(k)) for k in keys}, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        emit([record], fmt, keys=keys)
+        return
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key in keys:
+        value = record.get(key)
+        if value is None or value == "":
+            continue
+        table.add_row(key.replace("_", " "), human(value))
+    console = _console()
+    console.print(table)
+    for remark in remarks:
+        console.print(f"[yellow]note:[/yellow] {remark}")
+
+
+def say(message: str) -> None:
+    """A status line for people, on stderr so that stdout stays clean for machine formats."""
+    print(message, file=sys.stderr)

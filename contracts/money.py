@@ -1,0 +1,102 @@
+"""Money: ``Decimal`` yuan quantized to the fen, and exact splits.
+
+Never float. Values from users and files arrive as text, int or Decimal
+(TOML floats are parsed as Decimal by the importer) and are checked here.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from math import lcm
+
+from .errors import ContractsError
+
+FEN = Decimal("0.01")
+
+
+def quantize(amount: Decimal) -> Decimal:
+    """Round to the fen, half up (the convention of Chinese public finance)."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_money(value: object, field: str, *, positive: bool = True, allow_zero: bool = False) -> Decimal:
+    """Read an amount of yuan exactly, refusing anything that is not to the fen.
+
+    A ``float`` is refused outright: by the time it reaches us it may already
+    have lost the fen (3379113.6 is not exactly representable).
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ContractsError(field, value, "amounts must be given as text or whole numbers, not floating point")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)") from None
+    else:
+        raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)")
+    if not amount.is_finite():
+        raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)")
+    if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise ContractsError(field, value, "has more than two decimals; amounts are kept to the fen (0.01)")
+    if positive:
+        if amount < 0 or (amount == 0 and not allow_zero):
+            raise ContractsError(field, value, "must be more than zero" if not allow_zero else "must not be negative")
+    return amount.quantize(FEN)
+
+
+def to_fen(amount: Decimal) -> int:
+    """Decimal yuan (already to the fen) as an integer number of fen."""
+    return int(amount * 100)
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def format_money(amount: Decimal) -> str:
+    """Two decimals, no grouping: the machine form ("429000.00")."""
+    return f"{quantize(amount):.2f}"
+
+
+def format_money_grouped(amount: Decimal) -> str:
+    """Two decimals with thousands separators, for people ("429,000.00")."""
+    return f"{quantize(amount):,.2f}"
+
+
+def round_half_up_div(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up (away from zero for halves), in integers.
+
+    Only used with a positive denominator and a non-negative numerator.
+    """
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
+    """Split ``total`` fen by weights given as fractions (numerator, denominator).
+
+    Every part but the last is rounded half up; the last takes the remainder so
+    that the parts add up to the total exactly. Where rounding half up would
+    leave the last part negative (possible only for sums of a few fen spread
+    over many parts), every part but the last is rounded down instead.
+    """
+    if not weights:
+        return []
+    if len(weights) == 1:
+        return [total]
+    # Put all weights over one common denominator so the shares are integers.
+    common = lcm(*(den for _, den in weights))
+    nums = [num * (common // den) for num, den in weights]
+    whole = sum(nums)
+    parts = [round_half_up_div(total * n, whole) for n in nums[:-1]]
+    rest = total - sum(parts)
+    if rest < 0:
+        parts = [total * n // whole for n in nums[:-1]]
+        rest = total - sum(parts)
+    parts.append(rest)
+    return parts
+

@@ -1,0 +1,156 @@
+"""Installment schedules, derived from contract terms by pure functions.
+
+How a fee becomes installments (the README says the same for users):
+
+* The billing period is cut into contract years counted from the billing start.
+  A full year costs the annual fee; a partial last year costs the annual fee
+  times its months / 12, rounded half up to the fen.
+* Each contract year's fee is split over the installment periods (or the parts
+  of them) that fall in that year. Whole periods share it equally: every part
+  but the year's last is rounded half up to the fen and the last takes the
+  remainder. Under calendar alignment, a whole calendar period costs the annual
+  fee / periods per year and the stubs at the year's edges share the rest of the
+  year's fee by their days. Either way the parts add up to the year's fee and the
+  schedule's total equals the contract's total, to the fen.
+* Internally amounts are integer fen; they leave this module as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from .money import from_fen, round_half_up_div, split_fen, to_fen
+from .periods import Period, add_months, calendar_period_containing
+from .terms import Alignment, ContractTerms, Timing
+
+
+@dataclass(frozen=True)
+class Installment:
+    """One scheduled payment, identified by (contract, seq); seq counts from 1."""
+
+    contract: str
+    seq: int
+    period_start: dt.date
+    period_end: dt.date
+    due: dt.date
+    amount: Decimal
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end)
+
+
+def contract_years(terms: ContractTerms) -> list[tuple[Period, int]]:
+    """Each contract year of the billing period with its fee in fen."""
+    fee = to_fen(terms.annual_fee)
+    years = []
+    for first in range(0, terms.billing_months, 12):
+        last = min(first + 12, terms.billing_months)
+        months = last - first
+        year_fee = fee if months == 12 else round_half_up_div(fee * months, 12)
+        years.append((Period(add_months(terms.billing_start, first), add_months(terms.billing_start, last)), year_fee))
+    return years
+
+
+def contract_total(terms: ContractTerms) -> Decimal:
+    """What the whole billing period costs: the sum of its contract years' fees."""
+    return from_fen(sum(fee for _, fee in contract_years(terms)))
+
+
+def billing_periods(terms: ContractTerms) -> list[Period]:
+    """The installment periods, in order, covering the billing period without gaps."""
+    step = terms.frequency.months
+    start, months = terms.billing_start, terms.billing_months
+    if terms.alignment is Alignment.anniversary:
+        return [
+            Period(add_months(start, first), add_months(start, min(first + step, months)))
+            for first in range(0, months, step)
+        ]
+    end = terms.billing_end
+    periods = []
+    cursor = start
+    while cursor < end:
+        boundary = calendar_period_containing(cursor, step).end
+        periods.append(Period(cursor, min(boundary, end)))
+        cursor = periods[-1].end
+    return periods
+
+
+def _due(terms: ContractTerms, period: Period) -> dt.date:
+    anchor = period.end if terms.timing is Timing.arrears else period.start
+    return anchor + dt.timedelta(days=terms.payment_lag_days)
+
+
+def _split_year(terms: ContractTerms, year_fee: int, pieces: list[Period]) -> list[int]:
+    """Share one contract year's fee among the pieces of installment periods in it.
+
+    Whole periods weigh the same. Under calendar alignment a year that does not
+    start on a calendar boundary also holds stubs: every whole calendar period
+    then costs the annual fee / periods per year, and the stubs share what is
+    left of the year's fee by their days. (If that leftover would be negative,
+    which only tiny fees can do, the whole year is shared by day-weights.)
+    """
+    if terms.alignment is Alignment.anniversary:
+        return split_fen(year_fee, [(1, 1)] * len(pieces))
+    step = terms.frequency.months
+    whole = [piece == calendar_period_containing(piece.start, step) for piece in pieces]
+    if all(whole):
+        return split_fen(year_fee, [(1, 1)] * len(pieces))
+    period_fee = round_half_up_div(to_fen(terms.annual_fee), terms.frequency.per_year)
+    leftover = year_fee - period_fee * sum(whole)
+    if leftover < 0:
+        return split_fen(
+            year_fee, [(piece.days, calendar_period_containing(piece.start, step).days) for piece in pieces]
+        )
+    stub_parts = iter(split_fen(leftover, [(piece.days, 1) for piece, full in zip(pieces, whole) if not full]))
+    return [period_fee if full else next(stub_parts) for full in whole]
+
+
+def schedule_fen(terms: ContractTerms) -> list[tuple[Period, int]]:
+    """Each installment period with its amount in fen (the engine behind ``build_schedule``)."""
+    periods = billing_periods(terms)
+    amounts = [0] * len(periods)
+    index = 0
+    for year, year_fee in contract_years(terms):
+        # The periods (or parts of them) that fall in this contract year.
+        slots: list[int] = []
+        pieces: list[Period] = []
+        while index < len(periods) and periods[index].start < year.end:
+            piece = periods[index].intersect(year)
+            if piece is not None:
+                slots.append(index)
+                pieces.append(piece)
+            if periods[index].end <= year.end:
+                index += 1
+            else:
+                break  # this period runs into the next contract year as well
+        for slot, part in zip(slots, _split_year(terms, year_fee, pieces)):
+            amounts[slot] += part
+    return list(zip(periods, amounts))
+
+
+def build_schedule(terms: ContractTerms) -> list[Installment]:
+    """Every installment of the contract, seq 1..n, in period order."""
+    return [
+        Installment(terms.code, seq, period.start, period.end, _due(terms, period), from_fen(amount))
+        for seq, (period, amount) in enumerate(schedule_fen(terms), start=1)
+    ]
+
+
+def installments_due_between(
+    installments: Iterable[Installment], first: dt.date | None, last: dt.date | None
+) -> list[Installment]:
+    """The installments whose due date lies in ``[first, last]`` (both ends included; None is open)."""
+    return [
+        item
+        for item in installments
+        if (first is None or item.due >= first) and (last is None or item.due <= last)
+    ]
+
+
+def next_installment(installments: Iterable[Installment], as_of: dt.date) -> Installment | None:
+    """The first installment due on or after ``as_of``."""
+    return next((item for item in installments if item.due >= as_of), None)

@@ -1,0 +1,211 @@
+"""Contract terms: the stored facts of a fixed-fee service contract, checked on entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Mapping
+
+from .errors import ContractsError
+from .money import parse_money
+from .periods import add_months, parse_date, parse_optional_date
+
+
+class Frequency(str, Enum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    semiannual = "semiannual"
+    annual = "annual"
+
+    @property
+    def months(self) -> int:
+        return _FREQUENCY_MONTHS[self]
+
+    @property
+    def per_year(self) -> int:
+        return 12 // self.months
+
+
+_FREQUENCY_MONTHS = {
+    Frequency.monthly: 1,
+    Frequency.quarterly: 3,
+    Frequency.semiannual: 6,
+    Frequency.annual: 12,
+}
+
+
+class Alignment(str, Enum):
+    anniversary = "anniversary"  # periods counted from the billing start
+    calendar = "calendar"  # periods cut at calendar boundaries, stubs prorated by days
+
+
+class Timing(str, Enum):
+    arrears = "arrears"  # due at the period's end
+    advance = "advance"  # due at its start
+
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+MAX_MONTHS = 1200  # a hundred years: longer is a typo, not a contract
+EARLIEST = dt.date(1949, 10, 1)
+LATEST = dt.date(2200, 1, 1)
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """What a contract says. Everything else (schedule, expiry, status) is derived."""
+
+    code: str
+    name: str
+    billing_start: dt.date
+    billing_months: int
+    annual_fee: Decimal
+    service_months: int
+    vendor: str = ""
+    buyer: str = ""
+    signed_on: dt.date | None = None
+    frequency: Frequency = Frequency.quarterly
+    alignment: Alignment = Alignment.anniversary
+    timing: Timing = Timing.arrears
+    payment_lag_days: int = 0
+    stated_end: str = ""
+    completed_on: dt.date | None = None
+    notes: str = ""
+    source: str = ""
+
+    @property
+    def billing_end(self) -> dt.date:
+        """The day billing stops (exclusive end of the last billed period)."""
+        return add_months(self.billing_start, self.billing_months)
+
+    @property
+    def service_end(self) -> dt.date:
+        """The day the contract expires: the end of the service period."""
+        return add_months(self.billing_start, self.service_months)
+
+
+TERM_FIELDS = tuple(f.name for f in fields(ContractTerms))
+REQUIRED_FIELDS = ("code", "name", "billing_start", "billing_months", "annual_fee")
+
+
+def _text(raw: Mapping[str, Any], field: str, *, required: bool = False, limit: int = 2000) -> str:
+    value = raw.get(field)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ContractsError(field, value, "must be text")
+    value = value.strip()
+    if required and not value:
+        raise ContractsError(field, value, "is required")
+    if len(value) > limit:
+        raise ContractsError(field, value[:20] + "...", f"is longer than {limit} characters")
+    return value
+
+
+def _whole(raw: Mapping[str, Any], field: str, default: int | None = None) -> int:
+    value = raw.get(field)
+    if value is None:
+        if default is None:
+            raise ContractsError(field, None, "is required")
+        return default
+    if isinstance(value, bool):
+        raise ContractsError(field, value, "must be a whole number")
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not re.fullmatch(r"[+-]?\d+", stripped):
+            raise ContractsError(field, value, "must be a whole number")
+        return int(stripped)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    raise ContractsError(field, value, "must be a whole number")
+
+
+def _choice(raw: Mapping[str, Any], field: str, enum: type[Enum], default: Enum) -> Any:
+    value = raw.get(field)
+    if value is None or value == "":
+        return default
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise ContractsError(field, value, f"must be one of: {allowed}") from None
+
+
+def _date_in_range(value: dt.date | None, field: str) -> dt.date | None:
+    if value is not None and not (EARLIEST <= value < LATEST):
+        raise ContractsError(field, value.isoformat(), f"is outside {EARLIEST.year}-{LATEST.year - 1}")
+    return value
+
+
+def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
+    """Check raw values (from a file, the command line or the store) and build terms.
+
+    Raises ``ContractsError`` naming the first field that is wrong.
+    """
+    unknown = sorted(set(raw) - set(TERM_FIELDS))
+    if unknown:
+        raise ContractsError(unknown[0], None, f"is not a contract term (known: {', '.join(TERM_FIELDS)})")
+    code = _text(raw, "code", required=True, limit=32)
+    if not CODE_PATTERN.match(code):
+        raise ContractsError("code", code, "must be letters, digits, '-', '_' or '.', at most 32, e.g. TW1")
+    name = _text(raw, "name", required=True, limit=500)
+    billing_start = _date_in_range(parse_date(raw.get("billing_start"), "billing_start"), "billing_start")
+    billing_months = _whole(raw, "billing_months")
+    if not 0 < billing_months <= MAX_MONTHS:
+        raise ContractsError("billing_months", billing_months, f"must be between 1 and {MAX_MONTHS}")
+    service_months = _whole(raw, "service_months", default=billing_months)
+    if not 0 < service_months <= MAX_MONTHS:
+        raise ContractsError("service_months", service_months, f"must be between 1 and {MAX_MONTHS}")
+    if service_months < billing_months:
+        raise ContractsError(
+            "service_months", service_months, f"is shorter than billing_months ({billing_months}); a contract bills only while it serves"
+        )
+    if raw.get("annual_fee") is None:
+        raise ContractsError("annual_fee", None, "is required")
+    annual_fee = parse_money(raw["annual_fee"], "annual_fee")
+    frequency = _choice(raw, "frequency", Frequency, Frequency.quarterly)
+    alignment = _choice(raw, "alignment", Alignment, Alignment.anniversary)
+    timing = _choice(raw, "timing", Timing, Timing.arrears)
+    if alignment is Alignment.anniversary and billing_months % frequency.months:
+        # A period that is not a whole number of installments has no honest last
+        # installment under anniversary alignment: refuse rather than invent a stub.
+        raise ContractsError(
+            "billing_months",
+            billing_months,
+            f"is not a whole number of {frequency.value} installments ({frequency.months} months each); "
+            "use a frequency that divides it, or alignment 'calendar' (prorated stubs)",
+        )
+    payment_lag_days = _whole(raw, "payment_lag_days", default=0)
+    if not 0 <= payment_lag_days <= 3660:
+        raise ContractsError("payment_lag_days", payment_lag_days, "must be between 0 and 3660")
+    terms = ContractTerms(
+        code=code,
+        name=name,
+        billing_start=billing_start,
+        billing_months=billing_months,
+        annual_fee=annual_fee,
+        service_months=service_months,
+        vendor=_text(raw, "vendor", limit=500),
+        buyer=_text(raw, "buyer", limit=500),
+        signed_on=_date_in_range(parse_optional_date(raw.get("signed_on"), "signed_on"), "signed_on"),
+        frequency=frequency,
+        alignment=alignment,
+        timing=timing,
+        payment_lag_days=payment_lag_days,
+        stated_end=_text(raw, "stated_end", limit=100),
+        completed_on=_date_in_range(parse_optional_date(raw.get("completed_on"), "completed_on"), "completed_on"),
+        notes=_text(raw, "notes", limit=10000),
+        source=_text(raw, "source", limit=2000),
+    )
+    if terms.service_end >= LATEST:
+        raise ContractsError("service_months", service_months, f"runs past {LATEST.year - 1}")
+    return terms
+
+
+def terms_as_dict(terms: ContractTerms) -> dict[str, Any]:
+    """The terms as plain values, under the field names of the interface."""
+    return {name: getattr(terms, name) for name in TERM_FIELDS}

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, engines from URLs, migrations, and the store."""

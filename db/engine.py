@@ -1,0 +1,81 @@
+"""From a database URL (or none) to an SQLAlchemy engine, with clear refusals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from contracts.errors import ContractsError
+
+ENV_URL = "CONTRACTS_DATABASE_URL"
+
+
+def default_url() -> str:
+    """An SQLite file in the user's data directory (e.g. ~/.local/share/contracts)."""
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('contracts', appauthor=False) / 'contracts.db'}"
+
+
+def resolve_url(given: str | None) -> str:
+    """``--db`` wins, then ``CONTRACTS_DATABASE_URL``, then the default file.
+
+    A bare path (``my.db``) is taken as an SQLite file, as people type it.
+    """
+    url = given or os.environ.get(ENV_URL) or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser()}"
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL; None for memory or other databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ContractsError("db", url, "is not a database URL (e.g. sqlite:///contracts.db or postgresql://user@host/db)") from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, the 'postgres' extra
+    if backend not in ("sqlite", "postgresql"):
+        raise ContractsError("db", url, "is not a supported database (SQLite or PostgreSQL)")
+    kwargs: dict = {}
+    if backend == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": 5}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ModuleNotFoundError):
+        raise ContractsError("db", url, "needs the PostgreSQL driver: pip install 'contracts-tracker[postgres]'") from None
+    except ArgumentError as exc:
+        raise ContractsError("db", url, f"is not a usable database URL ({exc})") from None
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions, so that schema
+    # changes and multi-row writes are all-or-nothing (the SQLAlchemy recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")  # wait for another writer rather than fail at once
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")

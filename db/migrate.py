@@ -1,0 +1,89 @@
+"""Bring a store's schema to this program's version, by Alembic migration only.
+
+A new store is created by running every migration; an older one is upgraded
+(an SQLite file is copied aside first, so nothing is ever lost); a store made by
+a newer program, or a database that is not a contracts store, is refused.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+from contracts.errors import ContractsError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection: Connection | None = None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None  # None: an empty database
+    head: str
+
+    @property
+    def is_new(self) -> bool:
+        return self.current is None
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.current != self.head
+
+
+def inspect_schema(engine: Engine, url_for_messages: str) -> SchemaState:
+    """What the database holds now, refusing what this program must not touch."""
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        if current is None and inspect(connection).get_table_names():
+            raise ContractsError("db", url_for_messages, "holds tables but is not a contracts store; refusing to touch it")
+    if current is not None and current not in known_revisions():
+        raise ContractsError(
+            "db", url_for_messages, f"was written by a newer version of contracts (schema {current}); upgrade the program"
+        )
+    return SchemaState(current, head_revision())
+
+
+def upgrade(engine: Engine, backup_from: Path | None = None) -> Path | None:
+    """Run the pending migrations in one transaction; return the backup made, if any."""
+    from alembic import command
+
+    backup = None
+    if backup_from is not None and backup_from.exists():
+        with engine.connect() as connection:
+            revision = current_revision(connection)
+        backup = backup_from.with_name(f"{backup_from.name}.before-{head_revision()}-from-{revision}.bak")
+        shutil.copy2(backup_from, backup)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    return backup

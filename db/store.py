@@ -1,0 +1,179 @@
+"""The store: open a database, load domain objects, save facts in one transaction per command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlmodel import Session, select
+
+from contracts.errors import ContractsError
+from contracts.terms import ContractTerms
+
+from . import migrate
+from .engine import make_engine, resolve_url, sqlite_path
+from .mapping import terms_from_row, write_terms
+from .tables import ContractRow
+
+
+def _display(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+@dataclass
+class OpenedStore:
+    store: "Store"
+    created: bool = False
+    upgraded_from: str | None = None
+    backup: Path | None = None
+
+
+def open_store(url: str | None = None, *, create: bool = True) -> OpenedStore:
+    """Open (and if need be create or upgrade) the store behind ``url``.
+
+    With ``create=False`` a missing SQLite file is an error rather than a new
+    empty store, so that a mistyped path is not silently a new database.
+    """
+    resolved = resolve_url(url)
+    shown = _display(resolved)
+    path = sqlite_path(resolved) if "://" in resolved else None
+    if path is not None:
+        if not path.exists() and not create:
+            raise ContractsError("db", str(path), "has no store yet; run 'contracts init' or 'contracts import FILE' first")
+        if not path.parent.exists():
+            if create and url is None:
+                path.parent.mkdir(parents=True, exist_ok=True)  # the default data directory
+            else:
+                raise ContractsError("db", str(path), f"cannot be created: folder {str(path.parent)!r} does not exist")
+        if path.exists() and path.is_dir():
+            raise ContractsError("db", str(path), "is a folder, not a database file")
+    engine = make_engine(resolved)
+    try:
+        state = migrate.inspect_schema(engine, shown)
+        opened = OpenedStore(Store(engine, shown), created=state.is_new)
+        if state.needs_upgrade:
+            opened.backup = migrate.upgrade(engine, backup_from=None if state.is_new else path)
+            opened.upgraded_from = state.current
+    except ContractsError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise database_error(exc, shown) from None
+    return opened
+
+
+def database_error(exc: BaseException, shown: str) -> ContractsError:
+    """One line for a failure of the database itself (unreachable, not a database, locked)."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    if "file is not a database" in text:
+        return ContractsError("db", shown, "is not a database file")
+    if "database is locked" in text:
+        return ContractsError("db", shown, "is locked by another program; try again in a moment")
+    if "readonly" in text or "read-only" in text:
+        return ContractsError("db", shown, "is read-only; nothing was written")
+    if isinstance(exc, (OperationalError, DBAPIError)):
+        return ContractsError("db", shown, f"cannot be used: {text}")
+    return ContractsError("db", shown, f"failed: {text}")
+
+
+@dataclass
+class ImportResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+class Store:
+    """Domain objects in, domain objects out; every write in one transaction."""
+
+    def __init__(self, engine: Engine, shown_url: str) -> None:
+        self.engine = engine
+        self.url = shown_url
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits if the block finishes, rolls everything back if not."""
+        try:
+            with Session(self.engine) as session:
+                with session.begin():
+                    yield session
+        except SQLAlchemyError as exc:
+            raise database_error(exc, self.url) from None
+
+    # -- contracts ---------------------------------------------------------------------------
+
+    def all_terms(self) -> list[ContractTerms]:
+        with self.session() as session:
+            rows = session.exec(select(ContractRow).order_by(ContractRow.code)).all()
+            return [terms_from_row(row) for row in rows]
+
+    def terms(self, code: str) -> ContractTerms:
+        with self.session() as session:
+            row = _row(session, code)
+            return terms_from_row(row)
+
+    def expiring(self, first: dt.date, last: dt.date) -> list[ContractTerms]:
+        """Contracts whose service ends in ``[first, last]``: an indexed range query."""
+        with self.session() as session:
+            query = (
+                select(ContractRow)
+                .where(ContractRow.service_end >= first, ContractRow.service_end <= last)
+                .order_by(ContractRow.service_end, ContractRow.code)
+            )
+            return [terms_from_row(row) for row in session.exec(query).all()]
+
+    def add(self, terms: ContractTerms) -> None:
+        with self.session() as session:
+            if _find(session, terms.code) is not None:
+                raise ContractsError("code", terms.code, "exists already; use 'contracts import --update' to change its terms")
+            session.add(write_terms(ContractRow(), terms))
+
+    def import_contracts(self, items: Sequence[ContractTerms], *, update: bool = False) -> ImportResult:
+        """Add new contracts, leave identical ones, and change others only with ``update``.
+
+        All or nothing: one refused contract and none is written.
+        """
+        result = ImportResult()
+        with self.session() as session:
+            for terms in items:
+                row = _find(session, terms.code)
+                if row is None:
+                    session.add(write_terms(ContractRow(), terms))
+                    result.added.append(terms.code)
+                elif terms_from_row(row) == terms:
+                    result.unchanged.append(terms.code)
+                elif update:
+                    write_terms(row, terms)
+                    result.updated.append(terms.code)
+                else:
+                    raise ContractsError(
+                        "code", terms.code, "exists already with other terms; use --update to replace them"
+                    )
+        return result
+
+
+def _find(session: Session, code: str) -> ContractRow | None:
+    return session.exec(select(ContractRow).where(ContractRow.code == code)).first()
+
+
+def _row(session: Session, code: str) -> ContractRow:
+    row = _find(session, code)
+    if row is None:
+        raise ContractsError("code", code, "is not a contract in this store ('contracts list' shows them)")
+    return row

@@ -1,0 +1,1 @@
+"""Bundled example portfolios (installed as the package ``contracts_examples``)."""
