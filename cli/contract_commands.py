@@ -98,9 +98,9 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add one contract, every term an option named after its field."""
+    given = {key: value for key, value in locals().items() if key not in ("ctx", "db") and value is not None}
     from contracts.terms import make_terms
 
-    given = {key: value for key, value in locals().items() if key not in ("ctx", "db") and value is not None}
     terms = make_terms(given)
     with store_for(ctx, db, create=True) as store:
         store.add(terms)

@@ -1,0 +1,82 @@
+"""Shared fixtures: a fresh store per test on SQLite, and on PostgreSQL when a URL is given.
+
+Set CONTRACTS_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run every
+store-backed test on PostgreSQL as well; each test gets a database of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "emeishan.toml"
+PG_ENV = "CONTRACTS_TEST_DATABASE_URL"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+
+
+def _pg_admin_url() -> str:
+    url = os.environ[PG_ENV]
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, monkeypatch):
+    """The URL of a new, empty database on each backend under test."""
+    monkeypatch.delenv("CONTRACTS_DATABASE_URL", raising=False)
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    name = f"contracts_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class Cli:
+    """Runs the real Typer app against one store, as a user would type the commands."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, ok: bool | None = True):
+        from cli.main import app
+
+        result = self.runner.invoke(app, ["--db", self.url, *args])
+        if ok is True:
+            assert result.exit_code == 0, f"{args} failed ({result.exit_code}): {result.output}"
+        elif ok is False:
+            assert result.exit_code != 0, f"{args} should have failed: {result.output}"
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self(*args, "--format", "json").stdout)
+
+
+@pytest.fixture
+def cli(db_url):
+    return Cli(db_url)
+
+
+@pytest.fixture
+def loaded(cli):
+    cli("import", str(EXAMPLE))
+    return cli
