@@ -56,9 +56,10 @@ def main(
     ctx.obj = {"db": db}
 
 
-from . import contract_commands  # noqa: E402  (registers the commands on app)
+from . import contract_commands, payable_commands  # noqa: E402  (they register their commands on app)
 
 contract_commands.register(app)
+payable_commands.register(app)
 
 
 def run() -> None:

@@ -30,7 +30,11 @@ def check_format(value: str) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A value as JSON/CSV carries it."""
+    """A value as JSON carries it."""
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, Decimal):
         return format_money(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -40,10 +44,26 @@ def plain(value: Any) -> Any:
     return value
 
 
+def flat(value: Any) -> Any:
+    """A value as one CSV cell carries it: a list of objects becomes "a: 1; b: 2"."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(
+            " ".join(str(flat(v)) for v in item.values() if v not in (None, "")) if isinstance(item, Mapping) else str(flat(item))
+            for item in value
+        )
+    return plain(value)
+
+
 def human(value: Any) -> str:
     """A value as a person reads it in a table."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, (list, tuple)):
+        return str(flat(value))
     if isinstance(value, Decimal):
         return format_money_grouped(value)
     return str(plain(value))
@@ -79,7 +99,7 @@ def emit(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(keys)
         for row in rows:
-            writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k in keys])
+            writer.writerow([flat(row.get(k)) for k in keys])
         sys.stdout.write(buffer.getvalue())
         return
     from rich.table import Table

@@ -100,3 +100,52 @@ def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
     parts.append(rest)
     return parts
 
+
+
+def parse_share(value: object, field: str) -> "Fraction":
+    """A share of an amount: "1/45", "5%", "0.05" (or a Decimal/int); between 0 and 1."""
+    from fractions import Fraction
+
+    if isinstance(value, (bool, float)):
+        raise ContractsError(field, value, "give a share as text: '1/45', '5%' or '0.05'")
+    text = str(value).strip()
+    try:
+        if text.endswith("%"):
+            share = Fraction(Decimal(text[:-1].strip())) / 100
+        elif "/" in text:
+            numerator, denominator = text.split("/", 1)
+            share = Fraction(int(numerator.strip()), int(denominator.strip()))
+        else:
+            share = Fraction(Decimal(text))
+    except (ValueError, ZeroDivisionError, InvalidOperation):
+        raise ContractsError(field, value, "is not a share: write '1/45', '5%' or '0.05'") from None
+    if not 0 <= share <= 1:
+        raise ContractsError(field, value, "must be between 0 and 1 (0% to 100%)")
+    return share
+
+
+def format_share(share: "Fraction") -> str:
+    """A share as people write it: 1/45 stays a fraction, 1/20 reads 5%."""
+    percent = share * 100
+    if percent.denominator in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+        text = f"{Decimal(percent.numerator) / Decimal(percent.denominator):f}"
+        return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+    return f"{share.numerator}/{share.denominator}"
+
+
+def fen_times_share(fen: int, share: "Fraction") -> int:
+    """An amount in fen times an exact share, rounded half up to the fen."""
+    return round_half_up_div(fen * share.numerator, share.denominator)
+
+
+def parse_decimal(value: object, field: str) -> Decimal:
+    """A measured value (an online rate, a score, hours): exact, never float."""
+    if isinstance(value, (bool, float)):
+        raise ContractsError(field, value, "give the number as text (e.g. 93.4), not floating point")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ContractsError(field, value, "is not a number") from None
+    if not number.is_finite():
+        raise ContractsError(field, value, "is not a number")
+    return number

@@ -19,14 +19,32 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import ContractsError
+from .deductions import Rule, make_rule
 from .terms import ContractTerms, make_terms
 
-KNOWN_SECTIONS = ("contract",)
+KNOWN_SECTIONS = ("contract", "rule", "opening", "assessment", "payment")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A fact from the file that can only be checked against the store (it needs the contract's schedule)."""
+
+    where: str
+    contract: str
+    raw: dict[str, Any]
 
 
 @dataclass
 class Portfolio:
     contracts: list[ContractTerms] = field(default_factory=list)
+    rules: list[tuple[str, Rule]] = field(default_factory=list)  # (where, rule)
+    openings: list[Entry] = field(default_factory=list)
+    assessments: list[Entry] = field(default_factory=list)
+    payments: list[Entry] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.contracts) + len(self.rules) + len(self.openings) + len(self.assessments) + len(self.payments)
 
 
 def parse_portfolio(text: str, source: str) -> Portfolio:
@@ -52,6 +70,21 @@ def parse_portfolio(text: str, source: str) -> Portfolio:
             raise ContractsError("code", terms.code, "appears twice in the file", where=where)
         seen.add(terms.code)
         portfolio.contracts.append(terms)
+    for index, raw in enumerate(_entries(data, "rule", source), start=1):
+        where = f"{source}: rule #{index}"
+        try:
+            portfolio.rules.append((where, make_rule(raw)))
+        except ContractsError as exc:
+            raise exc.located(where) from None
+    for section, target in (("opening", portfolio.openings), ("assessment", portfolio.assessments),
+                            ("payment", portfolio.payments)):
+        for index, raw in enumerate(_entries(data, section, source), start=1):
+            where = f"{source}: {section} #{index}"
+            code = raw.get("contract")
+            if not isinstance(code, str) or not code.strip():
+                raise ContractsError("contract", code, "is required: the code of the contract it belongs to", where=where)
+            fields = {key: value for key, value in raw.items() if key != "contract"}
+            target.append(Entry(where, code.strip(), fields))
     return portfolio
 
 

@@ -78,4 +78,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writing unit of work takes the write lock at once (BEGIN IMMEDIATE), so that two
+    # writers queue up instead of both reading and then one failing to write.
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from contracts.money import from_fen, to_fen
+import json
+from decimal import Decimal
+
+from contracts.assessments import Assessment
+from contracts.deductions import Rule, make_rule, rule_as_raw
+from contracts.money import format_money, from_fen, to_fen
+from contracts.payments import Opening, Payment
 from contracts.terms import Alignment, ContractTerms, Frequency, Timing
 
-from .tables import ContractRow
+from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow
 
 _COPIED = (
     "code", "name", "vendor", "buyer", "signed_on", "billing_start", "billing_months", "service_months",
@@ -34,3 +40,55 @@ def write_terms(row: ContractRow, terms: ContractTerms) -> ContractRow:
     row.billing_end = terms.billing_end
     row.service_end = terms.service_end
     return row
+
+
+# -- rules, assessments, payments, openings ---------------------------------------------------------
+
+def rule_from_row(row: RuleRow, code: str) -> Rule:
+    return make_rule(json.loads(row.params), code)
+
+
+def rule_to_row(rule: Rule, contract_id: int) -> RuleRow:
+    return RuleRow(contract_id=contract_id, name=rule.name, effective_from=rule.effective_from, kind=rule.kind,
+                   params=json.dumps(rule_as_raw(rule), ensure_ascii=False, sort_keys=True))
+
+
+def assessment_from_row(row: AssessmentRow, code: str) -> Assessment:
+    return Assessment(
+        contract=code, seq=row.seq, assessed_on=row.assessed_on,
+        metrics=tuple((name, Decimal(value)) for name, value in sorted(json.loads(row.metrics).items())),
+        score=None if row.score is None else Decimal(row.score),
+        items=tuple((reason, to_fen(Decimal(amount))) for reason, amount in json.loads(row.items)),
+        assessed_by=row.assessed_by, document=row.document, version=row.version,
+    )
+
+
+def assessment_to_row(item: Assessment, contract_id: int, version: int) -> AssessmentRow:
+    return AssessmentRow(
+        contract_id=contract_id, seq=item.seq, version=version, assessed_on=item.assessed_on,
+        metrics=json.dumps({name: str(value) for name, value in item.metrics}, ensure_ascii=False, sort_keys=True),
+        score=None if item.score is None else str(item.score),
+        items=json.dumps([[reason, format_money(from_fen(fen))] for reason, fen in item.items], ensure_ascii=False),
+        assessed_by=item.assessed_by, document=item.document,
+    )
+
+
+def payment_from_row(row: PaymentRow, code: str) -> Payment:
+    return Payment(id=row.id, contract=code, paid_on=row.paid_on, amount=from_fen(row.amount_fen), seq=row.seq,
+                   reference=row.reference, note=row.note, reverses=row.reverses_id, allow_credit=row.allow_credit)
+
+
+def payment_to_row(payment: Payment, contract_id: int) -> PaymentRow:
+    return PaymentRow(contract_id=contract_id, paid_on=payment.paid_on, amount_fen=to_fen(payment.amount),
+                      seq=payment.seq, reference=payment.reference, note=payment.note,
+                      reverses_id=payment.reverses, allow_credit=payment.allow_credit)
+
+
+def opening_from_row(row: OpeningRow, code: str) -> Opening:
+    return Opening(contract=code, as_of=row.as_of, settled_through_seq=row.settled_through_seq,
+                   owed=from_fen(row.owed_fen), source=row.source)
+
+
+def opening_to_row(opening: Opening, contract_id: int) -> OpeningRow:
+    return OpeningRow(contract_id=contract_id, as_of=opening.as_of, settled_through_seq=opening.settled_through_seq,
+                      owed_fen=to_fen(opening.owed), source=opening.source)

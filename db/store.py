@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from contracts.errors import ContractsError
 from contracts.terms import ContractTerms
 
-from . import migrate
+from . import facts, migrate
 from .engine import make_engine, resolve_url, sqlite_path
 from .mapping import terms_from_row, write_terms
 from .tables import ContractRow
@@ -91,9 +91,23 @@ def database_error(exc: BaseException, shown: str) -> ContractsError:
 
 @dataclass
 class ImportResult:
-    added: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # contract codes
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    others: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> status -> count
+
+    def count(self, kind: str, status: str) -> None:
+        status = "updated" if status.startswith("version") else status
+        per_kind = self.others.setdefault(kind, {})
+        per_kind[status] = per_kind.get(status, 0) + 1
+
+
+@contextmanager
+def _located(where: str) -> Iterator[None]:
+    try:
+        yield
+    except ContractsError as exc:
+        raise exc.located(where) from None
 
 
 class Store:
@@ -101,16 +115,18 @@ class Store:
 
     def __init__(self, engine: Engine, shown_url: str) -> None:
         self.engine = engine
+        # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
+        self.write_engine = engine.execution_options(sqlite_immediate=True)
         self.url = shown_url
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, write: bool = False) -> Iterator[Session]:
         """A unit of work: commits if the block finishes, rolls everything back if not."""
         try:
-            with Session(self.engine) as session:
+            with Session(self.write_engine if write else self.engine, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
         except SQLAlchemyError as exc:
@@ -139,19 +155,58 @@ class Store:
             return [terms_from_row(row) for row in session.exec(query).all()]
 
     def add(self, terms: ContractTerms) -> None:
-        with self.session() as session:
+        with self.session(write=True) as session:
             if _find(session, terms.code) is not None:
                 raise ContractsError("code", terms.code, "exists already; use 'contracts import --update' to change its terms")
             session.add(write_terms(ContractRow(), terms))
 
-    def import_contracts(self, items: Sequence[ContractTerms], *, update: bool = False) -> ImportResult:
-        """Add new contracts, leave identical ones, and change others only with ``update``.
+    # -- rules, assessments, payments, openings ----------------------------------------------------
 
-        All or nothing: one refused contract and none is written.
+    def facts(self, code: str) -> "facts.Facts":
+        with self.session() as session:
+            return facts.load_facts(session, code)
+
+    def all_facts(self) -> list["facts.Facts"]:
+        with self.session() as session:
+            return facts.load_all_facts(session)
+
+    def add_rule(self, rule, *, update: bool = False) -> str:
+        with self.session(write=True) as session:
+            return facts.add_rule(session, rule, update=update)
+
+    def assess(self, code: str, raw, *, replace: bool = False):
+        with self.session(write=True) as session:
+            return facts.record_assessment(session, code, raw, replace=replace)
+
+    def pay(self, code: str, raw):
+        """Record a payment; returns it (with its id) and the ledger it leaves."""
+        with self.session(write=True) as session:
+            payment, _, ledger = facts.record_payment(session, code, raw)
+            return payment, ledger
+
+    def reverse(self, code: str, payment_id: int, *, on, reference: str = "", note: str = ""):
+        with self.session(write=True) as session:
+            return facts.reverse_payment(session, code, payment_id, on=on, reference=reference, note=note)
+
+    def set_opening(self, code: str, raw, *, update: bool = False):
+        with self.session(write=True) as session:
+            return facts.set_opening(session, code, raw, update=update)
+
+    def import_contracts(self, items: Sequence[ContractTerms], *, update: bool = False) -> ImportResult:
+        from contracts.portfolio_file import Portfolio
+
+        return self.import_portfolio(Portfolio(contracts=list(items)), update=update)
+
+    def import_portfolio(self, portfolio: "Portfolio", *, update: bool = False) -> ImportResult:  # noqa: F821
+        """Add what is new, leave what is identical, change what differs only with ``update``.
+
+        All or nothing: one refused entry and none is written. Contracts go first, then
+        rules, opening balances, assessments and payments, so that each can be checked
+        against what came before it.
         """
         result = ImportResult()
-        with self.session() as session:
-            for terms in items:
+        with self.session(write=True) as session:
+            for terms in portfolio.contracts:
                 row = _find(session, terms.code)
                 if row is None:
                     session.add(write_terms(ContractRow(), terms))
@@ -165,8 +220,22 @@ class Store:
                     raise ContractsError(
                         "code", terms.code, "exists already with other terms; use --update to replace them"
                     )
+            session.flush()
+            for where, rule in portfolio.rules:
+                with _located(where):
+                    result.count("rule", facts.add_rule(session, rule, update=update))
+            for entry in portfolio.openings:
+                with _located(entry.where):
+                    result.count("opening", facts.set_opening(session, entry.contract, entry.raw, update=update)[1])
+            for entry in portfolio.assessments:
+                with _located(entry.where):
+                    status = facts.record_assessment(session, entry.contract, entry.raw, replace=update, same_is_unchanged=True)[1]
+                    result.count("assessment", status)
+            for entry in sorted(portfolio.payments, key=lambda e: str(e.raw.get("paid_on"))):
+                with _located(entry.where):
+                    result.count("payment", facts.record_payment(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
+                    session.flush()
         return result
-
 
 def _find(session: Session, code: str) -> ContractRow | None:
     return session.exec(select(ContractRow).where(ContractRow.code == code)).first()

@@ -36,3 +36,62 @@ class ContractRow(SQLModel, table=True):
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     billing_end: dt.date = Field(index=True)
     service_end: dt.date = Field(index=True)
+
+
+class RuleRow(SQLModel, table=True):
+    """One version of a deduction rule; its parameters as exact text (JSON)."""
+
+    __tablename__ = "deduction_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    name: str = Field(sa_column=Column(String(100), nullable=False))
+    effective_from: dt.date
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    params: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AssessmentRow(SQLModel, table=True):
+    """One version of the assessment of one installment; a correction adds a version."""
+
+    __tablename__ = "assessment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    seq: int
+    version: int
+    assessed_on: dt.date
+    metrics: str = Field(sa_column=Column(Text, nullable=False))  # JSON {name: "93.4"}
+    score: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    items: str = Field(sa_column=Column(Text, nullable=False))  # JSON [[reason, "1500.00"]]
+    assessed_by: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    document: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+
+
+class PaymentRow(SQLModel, table=True):
+    """A payment as made: never edited; a reversal is a new row pointing at it."""
+
+    __tablename__ = "payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    paid_on: dt.date
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    seq: int | None = None
+    reference: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reverses_id: int | None = Field(default=None, foreign_key="payment.id", unique=True)
+    allow_credit: bool = False
+
+
+class OpeningRow(SQLModel, table=True):
+    """The state of a contract when tracking began (one per contract)."""
+
+    __tablename__ = "opening_balance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", unique=True)
+    as_of: dt.date
+    settled_through_seq: int
+    owed_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -1,0 +1,287 @@
+"""Commands about what to pay: rules, assess, payable, pay, payments, opening, arrears."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from contracts.errors import ContractsError
+
+from .options import AsOfOption, DbOption, FormatOption, as_of_date, optional_date, whole_number
+from .render import check_format, emit
+from .session import store_for
+
+rule_app = typer.Typer(help="Deduction rules: add a rule or a new version of one (an amendment).", no_args_is_help=True)
+
+PAYABLE_TABLE = ("contract", "seq", "due", "gross", "total_deduction", "net", "paid", "owed", "state")
+PAYMENT_KEYS = ("id", "contract", "paid_on", "amount", "seq", "reference", "note", "reverses", "reversed_by",
+                "allocated", "credit")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rules")(rules)
+    app.add_typer(rule_app, name="rule")
+    rule_app.command("add")(rule_add)
+    app.command("assess")(assess)
+    app.command("payable")(payable)
+    app.command("pay")(pay)
+    app.command("payments")(payments)
+    app.command("opening")(opening)
+    app.command("arrears")(arrears)
+
+
+def rules(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    all_versions: Annotated[bool, typer.Option("--all", help="Every version ever recorded, not just those in force.")] = False,
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """The deduction rules of a contract in force on a day, in words and in the order they apply."""
+    from contracts.deductions import describe, rules_in_force
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        facts = store.facts(code)
+    in_force = rules_in_force(facts.rules, day)
+    shown = sorted(facts.rules, key=lambda r: (r.position, r.name, r.effective_from)) if all_versions else in_force
+    rows = [{"contract": code, "name": r.name, "kind": r.kind, "effective_from": r.effective_from, "position": r.position,
+             "in_force": r in in_force, "description": describe(r)} for r in shown]
+    emit(rows, fmt, keys=("contract", "name", "kind", "effective_from", "position", "in_force", "description"),
+         table_keys=("name", "kind", "effective_from", "in_force", "description"),
+         title=f"Deduction rules of {code} {'(all versions)' if all_versions else 'in force on ' + day.isoformat()}",
+         empty="no deduction rules: installments are payable at gross")
+
+
+def rule_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    name: Annotated[str, typer.Option(help="The rule's name; a later version under the same name replaces it.")],
+    kind: Annotated[str, typer.Option(help="threshold, scorecard, per_unit, itemized or cap.")],
+    effective_from: Annotated[str, typer.Option(help="The day this version takes effect (YYYY-MM-DD).")],
+    position: Annotated[Optional[str], typer.Option(help="Order of application (lower first).")] = None,
+    metric: Annotated[Optional[str], typer.Option(help="threshold/per_unit: the metric, e.g. online_rate.")] = None,
+    threshold: Annotated[Optional[str], typer.Option(help="threshold: e.g. 95.")] = None,
+    step: Annotated[Optional[str], typer.Option(help="threshold: the size of a step, e.g. 1.")] = None,
+    direction: Annotated[Optional[str], typer.Option(help="threshold: below (default) or above.")] = None,
+    count: Annotated[Optional[str], typer.Option(help="threshold: started (default), whole or proportional steps.")] = None,
+    per_step_share: Annotated[Optional[str], typer.Option(help="threshold: share of the installment per step, e.g. 1/45.")] = None,
+    per_step_amount: Annotated[Optional[str], typer.Option(help="threshold: fixed amount per step.")] = None,
+    allowance: Annotated[Optional[str], typer.Option(help="per_unit: units free of charge.")] = None,
+    rate: Annotated[Optional[str], typer.Option(help="per_unit: amount per unit.")] = None,
+    pass_mark: Annotated[Optional[str], typer.Option(help="scorecard: the pass mark.")] = None,
+    bands: Annotated[Optional[str], typer.Option(help="scorecard: 'below:share' bands, e.g. '90:5%,80:10%,60:30%'.")] = None,
+    cap_amount: Annotated[Optional[str], typer.Option(help="This rule withholds at most this amount.")] = None,
+    cap_share: Annotated[Optional[str], typer.Option(help="This rule withholds at most this share of the installment.")] = None,
+    per_installment_amount: Annotated[Optional[str], typer.Option(help="cap: total per installment.")] = None,
+    per_installment_share: Annotated[Optional[str], typer.Option(help="cap: total per installment, as a share.")] = None,
+    per_year_amount: Annotated[Optional[str], typer.Option(help="cap: total per contract year.")] = None,
+    per_year_share: Annotated[Optional[str], typer.Option(help="cap: total per contract year, as a share of its fee.")] = None,
+    retired: Annotated[bool, typer.Option("--retired", help="This version ends the rule from effective_from.")] = False,
+    note: Annotated[Optional[str], typer.Option(help="Where the rule comes from (clause, amendment).")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace the parameters of this very version.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a deduction rule, or a new version of one from a later date."""
+    given = {key: value for key, value in locals().items() if key not in ("ctx", "db", "code", "update") and value not in (None, False)}
+    from contracts.deductions import describe, make_rule
+
+    rule = make_rule(given, code)
+    with store_for(ctx, db) as store:
+        status = store.add_rule(rule, update=update)
+    print(f"{status}: rule {rule.name!r} of {code} from {rule.effective_from.isoformat()}: {describe(rule)}")
+
+
+def assess(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    seq: Annotated[str, typer.Option(help="The installment assessed.")],
+    metric: Annotated[Optional[list[str]], typer.Option(help="A measured value, name=value (repeatable).")] = None,
+    score: Annotated[Optional[str], typer.Option(help="The assessment score, 0 to 100.")] = None,
+    item: Annotated[Optional[list[str]], typer.Option(help="An itemized finding, 'reason=amount' (repeatable).")] = None,
+    by: Annotated[Optional[str], typer.Option(help="Who assessed.")] = None,
+    on: Annotated[Optional[str], typer.Option(help="Day of the assessment (default today).")] = None,
+    doc: Annotated[Optional[str], typer.Option(help="Document reference.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Record a corrected version; the earlier one is kept.")] = False,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Record the assessment of one installment, then show what it leaves payable."""
+    from contracts.assessments import parse_pairs
+    from contracts.payables import PAYABLE_KEYS, payable_record
+
+    fmt = check_format(format)
+    raw = {"seq": seq, "assessed_on": as_of_date(on).isoformat() if on is None else on,
+           "metrics": parse_pairs(metric or [], "metric"), "score": score,
+           "items": parse_pairs(item or [], "item"), "assessed_by": by, "document": doc}
+    with store_for(ctx, db) as store:
+        assessment, status = store.assess(code, raw, replace=replace)
+        ledger = store.facts(code).ledger()
+    row = payable_record(ledger.payable(assessment.seq))
+    if fmt == "table":
+        print(f"assessed {code} seq {assessment.seq} ({status}): {assessment.describe()}")
+    _show_payables([row], fmt, PAYABLE_KEYS, detail=True)
+
+
+def _show_payables(rows: list[dict], fmt: str, keys, *, detail: bool, title: str | None = None) -> None:
+    from contracts.payables import DEDUCTION_KEYS
+
+    emit(rows, fmt, keys=keys, table_keys=PAYABLE_TABLE, title=title, empty="no installment matches")
+    if fmt == "table" and detail:
+        for row in rows:
+            if row["deductions"]:
+                emit(row["deductions"], "table", keys=DEDUCTION_KEYS,
+                     title=f"Deductions from {row['contract']} seq {row['seq']}")
+
+
+def payable(
+    ctx: typer.Context,
+    code: Annotated[Optional[str], typer.Argument(help="A contract's code (all contracts with --quarter).")] = None,
+    seq: Annotated[Optional[str], typer.Option(help="One installment.")] = None,
+    quarter: Annotated[Optional[str], typer.Option(help="Every installment due in this calendar quarter, e.g. 2024Q1.")] = None,
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Gross, each deduction with its rule and reason, net, paid and still owed, per installment."""
+    from contracts.payables import PAYABLE_KEYS, payable_record
+    from contracts.periods import quarter_period
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    if code is None and quarter is None:
+        raise ContractsError("code", None, "give a contract code, or --quarter for every contract")
+    if seq is not None and code is None:
+        raise ContractsError("seq", seq, "needs a contract code")
+    window = quarter_period(quarter) if quarter else None
+    number = whole_number(seq, "seq", minimum=1) if seq is not None else None
+    with store_for(ctx, db) as store:
+        ledgers = [store.facts(code).ledger(day)] if code else [facts.ledger(day) for facts in store.all_facts()]
+    items = [item for ledger in ledgers for item in ledger.payables]
+    if number is not None:
+        items = [item for item in items if item.seq == number]
+        if not items:
+            raise ContractsError("seq", number, f"is not in the schedule of {code}")
+    if window is not None:
+        items = [item for item in items if window.contains(item.due)]
+    rows = [payable_record(item) for item in items]
+    title = f"Payable as of {day.isoformat()}" + (f", due in {quarter.upper()}" if quarter else "")
+    _show_payables(rows, fmt, PAYABLE_KEYS, detail=number is not None or len(rows) <= 4, title=title)
+
+
+def pay(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    amount: Annotated[Optional[str], typer.Option(help="Yuan paid, to the fen.")] = None,
+    on: Annotated[Optional[str], typer.Option(help="Day paid (default today).")] = None,
+    seq: Annotated[Optional[str], typer.Option(help="The installment paid; without it, the oldest open ones first.")] = None,
+    ref: Annotated[Optional[str], typer.Option(help="Voucher or bank reference.")] = None,
+    note: Annotated[Optional[str], typer.Option()] = None,
+    allow_credit: Annotated[bool, typer.Option("--allow-credit", help="Record any excess as a credit to the vendor.")] = False,
+    reverse: Annotated[Optional[str], typer.Option(help="Reverse the payment with this id (a mistake), instead of paying.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a payment (immutable), or reverse one; shows where the money went."""
+    from contracts.money import format_money_grouped
+
+    day = as_of_date(on)
+    if reverse is not None:
+        if amount is not None or seq is not None:
+            raise ContractsError("reverse", reverse, "takes no --amount or --seq: it undoes the whole payment")
+        with store_for(ctx, db) as store:
+            reversal = store.reverse(code, whole_number(reverse, "reverse", minimum=1), on=day, reference=ref or "", note=note or "")
+        print(f"recorded payment {reversal.id}: reversal of payment {reversal.reverses} ({format_money_grouped(reversal.amount)}) on {day.isoformat()}")
+        return
+    if amount is None:
+        raise ContractsError("amount", None, "is required (or --reverse ID)")
+    raw = {"amount": amount, "paid_on": day, "seq": seq, "reference": ref, "note": note, "allow_credit": allow_credit}
+    with store_for(ctx, db) as store:
+        payment, ledger = store.pay(code, raw)
+    from db.facts import PROVISIONAL_ID
+
+    placed = [(a.seq, a.amount) for a in ledger.allocation.allocations if a.payment == PROVISIONAL_ID]
+    print(f"recorded payment {payment.id}: {format_money_grouped(payment.amount)} to {code} on {day.isoformat()}"
+          + (f" ({payment.reference})" if payment.reference else ""))
+    for seq_number, share in placed:
+        label = "opening balance" if seq_number == 0 else f"seq {seq_number}"
+        print(f"  {label}: {format_money_grouped(share)}")
+    credit = ledger.allocation.unplaced_fen.get(PROVISIONAL_ID, 0)
+    if credit:
+        from contracts.money import from_fen
+
+        print(f"  credit to the vendor: {format_money_grouped(from_fen(credit))}")
+
+
+def payments(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Every payment of a contract, reversals included, with the installments it settled."""
+    from contracts.money import format_money, from_fen
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        facts = store.facts(code)
+    ledger = facts.ledger(day)
+    reversed_by = {p.reverses: p.id for p in facts.payments if p.reverses is not None}
+    rows = []
+    for p in sorted(facts.payments, key=lambda p: (p.paid_on, p.id)):
+        if p.paid_on > day:
+            continue
+        placed = [a for a in ledger.allocation.allocations if a.payment == p.id]
+        rows.append({"id": p.id, "contract": code, "paid_on": p.paid_on, "amount": p.amount, "seq": p.seq,
+                     "reference": p.reference, "note": p.note, "reverses": p.reverses, "reversed_by": reversed_by.get(p.id),
+                     "allocated": "; ".join(f"{'opening' if a.seq == 0 else a.seq}: {format_money(a.amount)}" for a in placed),
+                     "credit": from_fen(ledger.allocation.unplaced_fen.get(p.id, 0))})
+    emit(rows, fmt, keys=PAYMENT_KEYS, title=f"Payments of {code} to {day.isoformat()}", empty="no payments recorded")
+
+
+def opening(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="The day tracking starts (YYYY-MM-DD).")],
+    settled_through_seq: Annotated[Optional[str], typer.Option(help="Installments up to this seq were settled before.")] = None,
+    settled_through: Annotated[Optional[str], typer.Option(help="Installments due on or before this day were settled before.")] = None,
+    owed: Annotated[Optional[str], typer.Option(help="An amount still owed then, beyond the schedule.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where these figures come from (required with --owed).")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Correct the opening balance (only before any payment).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Record, once per contract, its state when tracking began."""
+    from contracts.money import format_money_grouped
+
+    raw = {"as_of": as_of, "settled_through_seq": settled_through_seq, "settled_through": settled_through,
+           "owed": owed or "0", "source": source}
+    with store_for(ctx, db) as store:
+        result, status = store.set_opening(code, raw, update=update)
+    print(f"{status}: opening balance of {code} as of {result.as_of.isoformat()}: installments 1 to "
+          f"{result.settled_through_seq} settled, {format_money_grouped(result.owed)} owed")
+
+
+def arrears(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    summary: Annotated[bool, typer.Option("--summary", help="One row per contract, by aging bucket.")] = False,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
+    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears as compute, arrears_record, arrears_summary
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        ledgers = [facts.ledger(day) for facts in store.all_facts()]
+    rows = compute(ledgers, day)
+    totals = arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers})
+    if summary:
+        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=f"Arrears by contract as of {day.isoformat()}",
+             empty="nothing is in arrears")
+        return
+    emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=f"Arrears as of {day.isoformat()}",
+         empty="nothing is in arrears")
+    if fmt == "table" and rows:
+        emit(totals, "table", keys=ARREARS_SUMMARY_KEYS, title="By contract (not yet assessed: at gross, apart)")

@@ -1,0 +1,233 @@
+"""What is payable per installment, and what is in arrears: pure functions over the facts.
+
+For each installment: gross (from the schedule), the deductions the rules in
+force withhold given its assessment, net, what payments placed on it, what is
+still owed, and a state: ``awaiting assessment`` (rules need one and none is
+recorded), ``payable``, ``partly paid`` or ``paid``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from .assessments import Assessment
+from .deductions import AssessmentInputs, Deduction, Rule, apply_rules, rules_in_force
+from .money import from_fen, to_fen
+from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment, allocate
+from .schedule import build_schedule, contract_years
+from .terms import ContractTerms
+
+AWAITING = "awaiting assessment"
+PAYABLE = "payable"
+PARTLY_PAID = "partly paid"
+PAID = "paid"
+
+
+@dataclass(frozen=True)
+class Payable:
+    contract: str
+    seq: int  # 0 is the opening balance
+    period_start: dt.date | None
+    period_end: dt.date | None
+    due: dt.date
+    gross: Decimal
+    deductions: tuple[Deduction, ...]
+    total_deduction: Decimal | None
+    net: Decimal | None  # None while awaiting assessment
+    paid: Decimal
+    owed: Decimal | None
+    state: str
+    settled_by: str = ""  # "opening balance" for installments settled before tracking
+    assessment: Assessment | None = None
+    failed_pass_mark: bool = False
+
+
+@dataclass(frozen=True)
+class Ledger:
+    terms: ContractTerms
+    payables: tuple[Payable, ...]
+    allocation: AllocationResult
+
+    @property
+    def credit(self) -> Decimal:
+        return self.allocation.credit
+
+    def payable(self, seq: int) -> Payable:
+        return next(item for item in self.payables if item.seq == seq)
+
+
+def current_assessments(assessments: Iterable[Assessment], as_of: dt.date | None = None) -> dict[int, Assessment]:
+    """The latest version of each installment's assessment known on ``as_of`` (all if None)."""
+    latest: dict[int, Assessment] = {}
+    for item in assessments:
+        if as_of is not None and item.assessed_on > as_of:
+            continue
+        if item.seq not in latest or item.version > latest[item.seq].version:
+            latest[item.seq] = item
+    return latest
+
+
+def _state(net_fen: int, paid_fen: int) -> str:
+    if paid_fen >= net_fen:
+        return PAID
+    return PARTLY_PAID if paid_fen else PAYABLE
+
+
+def build_ledger(
+    terms: ContractTerms,
+    rules: Sequence[Rule] = (),
+    assessments: Iterable[Assessment] = (),
+    payments: Iterable[Payment] = (),
+    opening: Opening | None = None,
+    as_of: dt.date | None = None,
+) -> Ledger:
+    """Every installment's payable, from the facts known on ``as_of`` (None: all recorded facts)."""
+    schedule = build_schedule(terms)
+    assessed = current_assessments(assessments, as_of)
+    counted = [p for p in payments if as_of is None or p.paid_on <= as_of]
+    settled_through = opening.settled_through_seq if opening else 0
+    years = contract_years(terms)
+    year_withheld = [0] * len(years)
+
+    # First the deductions (in seq order, so yearly caps see earlier installments), then the payments.
+    rows: list[tuple] = []
+    for item in schedule:
+        gross_fen = to_fen(item.amount)
+        in_force = rules_in_force(rules, item.period_start)
+        assessment = assessed.get(item.seq)
+        needs = any(rule.needs_assessment for rule in in_force)
+        if needs and assessment is None:
+            rows.append((item, None, (), False, assessment))
+            continue
+        year = next(index for index, (period, _) in enumerate(years) if period.start <= item.period_start < period.end)
+        result = apply_rules(
+            in_force, gross_fen, assessment.inputs if assessment else AssessmentInputs(),
+            year_fee_fen=years[year][1], year_withheld_fen=year_withheld[year],
+        )
+        year_withheld[year] += result.total_fen
+        rows.append((item, gross_fen - result.total_fen, result.deductions, result.failed_pass_mark, assessment))
+
+    open_items = [OpenItem(item.seq, item.due, net) for item, net, *_ in rows if net is not None and item.seq > settled_through]
+    if opening and opening.owed:
+        open_items.append(OpenItem(OPENING_SEQ, opening.as_of, to_fen(opening.owed)))
+    allocation = allocate(open_items, counted)
+
+    payables = []
+    if opening and opening.owed:
+        paid = allocation.paid_fen.get(OPENING_SEQ, 0)
+        owed = to_fen(opening.owed)
+        payables.append(Payable(terms.code, OPENING_SEQ, None, None, opening.as_of, opening.owed, (), Decimal("0.00"),
+                                opening.owed, from_fen(paid), from_fen(owed - paid), _state(owed, paid), "opening balance"))
+    for item, net, deductions, failed, assessment in rows:
+        withheld = None if net is None else from_fen(to_fen(item.amount) - net)
+        if item.seq <= settled_through:
+            net_value = item.amount if net is None else from_fen(net)
+            payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
+                                    deductions, withheld, net_value, net_value, Decimal("0.00"), PAID, "opening balance",
+                                    assessment, failed))
+        elif net is None:
+            payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
+                                    (), None, None, Decimal("0.00"), None, AWAITING, "", None, False))
+        else:
+            paid = allocation.paid_fen.get(item.seq, 0)
+            payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
+                                    deductions, withheld, from_fen(net), from_fen(paid), from_fen(net - paid),
+                                    _state(net, paid), "payments" if paid else "", assessment, failed))
+    return Ledger(terms, tuple(payables), allocation)
+
+
+# -- arrears ----------------------------------------------------------------------------------------
+
+BUCKETS = ((30, "0-30"), (90, "31-90"), (180, "91-180"), (365, "181-365"))
+OVER = "over 365"
+BUCKET_NAMES = tuple(name for _, name in BUCKETS) + (OVER,)
+NOT_ASSESSED = "not yet assessed"
+
+
+def bucket(days_overdue: int) -> str:
+    return next((name for limit, name in BUCKETS if days_overdue <= limit), OVER)
+
+
+@dataclass(frozen=True)
+class ArrearsRow:
+    contract: str
+    seq: int
+    due: dt.date
+    net: Decimal | None
+    paid: Decimal
+    owed: Decimal  # net owed; gross for installments not yet assessed
+    days_overdue: int
+    bucket: str  # an aging bucket, or "not yet assessed"
+    state: str
+
+
+def arrears(ledgers: Iterable[Ledger], as_of: dt.date) -> list[ArrearsRow]:
+    """Installments due on or before ``as_of`` and not fully paid (ledgers built as of that day).
+
+    Those still awaiting assessment are listed apart, at gross, in the bucket "not yet assessed".
+    """
+    rows = []
+    for ledger in ledgers:
+        for item in ledger.payables:
+            if item.due > as_of:
+                continue
+            days = (as_of - item.due).days
+            if item.net is None:
+                rows.append(ArrearsRow(item.contract, item.seq, item.due, None, item.paid, item.gross, days, NOT_ASSESSED, item.state))
+            elif item.owed and item.owed > 0:
+                rows.append(ArrearsRow(item.contract, item.seq, item.due, item.net, item.paid, item.owed, days, bucket(days), item.state))
+    return rows
+
+
+# -- report rows ------------------------------------------------------------------------------------
+
+PAYABLE_KEYS = ("contract", "seq", "period_start", "period_end", "due", "gross", "deductions", "total_deduction", "net",
+                "paid", "owed", "state", "settled_by", "assessed_on", "failed_pass_mark")
+DEDUCTION_KEYS = ("rule", "kind", "inputs", "computed", "amount", "cap_applied", "reason")
+ARREARS_KEYS = ("contract", "seq", "due", "net", "paid", "owed", "days_overdue", "bucket", "state")
+ARREARS_SUMMARY_KEYS = ("contract",) + BUCKET_NAMES + ("total", "not_yet_assessed", "credit")
+
+
+def payable_record(item: Payable) -> dict:
+    return {
+        "contract": item.contract, "seq": item.seq, "period_start": item.period_start, "period_end": item.period_end,
+        "due": item.due, "gross": item.gross,
+        "deductions": [{key: getattr(deduction, key) for key in DEDUCTION_KEYS} for deduction in item.deductions],
+        "total_deduction": item.total_deduction, "net": item.net, "paid": item.paid, "owed": item.owed,
+        "state": item.state, "settled_by": item.settled_by,
+        "assessed_on": item.assessment.assessed_on if item.assessment else None,
+        "failed_pass_mark": item.failed_pass_mark,
+    }
+
+
+def arrears_record(row: ArrearsRow) -> dict:
+    return {key: getattr(row, key) for key in ARREARS_KEYS}
+
+
+def arrears_summary(rows: Iterable[ArrearsRow], credits: dict[str, Decimal]) -> list[dict]:
+    """Per contract: owed by aging bucket, the total, what awaits assessment (at gross), and any credit.
+
+    The last row, contract "TOTAL", adds up the others.
+    """
+    zero = Decimal("0.00")
+    by_contract: dict[str, dict] = {}
+    for row in rows:
+        summary = by_contract.setdefault(row.contract, {"contract": row.contract, **{name: zero for name in BUCKET_NAMES},
+                                                        "total": zero, "not_yet_assessed": zero, "credit": zero})
+        if row.bucket == NOT_ASSESSED:
+            summary["not_yet_assessed"] += row.owed
+        else:
+            summary[row.bucket] += row.owed
+            summary["total"] += row.owed
+    for code, credit in credits.items():
+        if credit:
+            by_contract.setdefault(code, {"contract": code, **{name: zero for name in BUCKET_NAMES}, "total": zero,
+                                          "not_yet_assessed": zero, "credit": zero})["credit"] = credit
+    summaries = [by_contract[code] for code in sorted(by_contract)]
+    total = {"contract": "TOTAL"}
+    for key in ARREARS_SUMMARY_KEYS[1:]:
+        total[key] = sum((summary[key] for summary in summaries), zero)
+    return summaries + [total]

@@ -1,0 +1,223 @@
+"""Loading a contract's facts and recording new ones, inside the caller's transaction.
+
+Every check that needs the other facts of the contract (is the installment
+assessed? is this more than is owed?) is a pure function of ``contracts``; these
+functions only load what it needs and write what it accepted. On PostgreSQL the
+contract's row is locked first, so that two clerks recording against the same
+contract at once are served one after the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sqlmodel import Session, select
+
+from contracts.assessments import Assessment, make_assessment
+from contracts.deductions import Rule
+from contracts.errors import ContractsError
+from contracts.money import format_money, from_fen
+from contracts.payables import AWAITING, Ledger, build_ledger
+from contracts.payments import Opening, Payment, make_opening, make_payment, make_reversal
+from contracts.schedule import build_schedule
+from contracts.terms import ContractTerms
+
+from .mapping import (
+    assessment_from_row,
+    assessment_to_row,
+    opening_from_row,
+    opening_to_row,
+    payment_from_row,
+    payment_to_row,
+    rule_from_row,
+    rule_to_row,
+    terms_from_row,
+)
+from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow
+
+PROVISIONAL_ID = 10**15  # sorts a payment not yet written after every stored one of the same day
+
+
+@dataclass
+class Facts:
+    """Everything stored about one contract, as domain objects."""
+
+    contract_id: int
+    terms: ContractTerms
+    rules: list[Rule] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    opening: Opening | None = None
+
+    def ledger(self, as_of: dt.date | None = None, extra_payments: list[Payment] | None = None) -> Ledger:
+        payments = self.payments + (extra_payments or [])
+        return build_ledger(self.terms, self.rules, self.assessments, payments, self.opening, as_of)
+
+
+def find_contract(session: Session, code: str, *, lock: bool = False) -> ContractRow:
+    query = select(ContractRow).where(ContractRow.code == code)
+    if lock:
+        query = query.with_for_update()
+    row = session.exec(query).first()
+    if row is None:
+        raise ContractsError("code", code, "is not a contract in this store ('contracts list' shows them)")
+    return row
+
+
+def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
+    row = find_contract(session, code, lock=lock)
+    facts = Facts(row.id, terms_from_row(row))
+    facts.rules = [rule_from_row(r, code) for r in session.exec(select(RuleRow).where(RuleRow.contract_id == row.id).order_by(RuleRow.id))]
+    facts.assessments = [assessment_from_row(r, code) for r in
+                         session.exec(select(AssessmentRow).where(AssessmentRow.contract_id == row.id).order_by(AssessmentRow.id))]
+    facts.payments = [payment_from_row(r, code) for r in session.exec(select(PaymentRow).where(PaymentRow.contract_id == row.id).order_by(PaymentRow.id))]
+    opening = session.exec(select(OpeningRow).where(OpeningRow.contract_id == row.id)).first()
+    facts.opening = opening_from_row(opening, code) if opening else None
+    return facts
+
+
+def load_all_facts(session: Session) -> list[Facts]:
+    """Every contract's facts, in code order, with one query per table."""
+    contracts = session.exec(select(ContractRow).order_by(ContractRow.code)).all()
+    by_id = {row.id: Facts(row.id, terms_from_row(row)) for row in contracts}
+    codes = {row.id: row.code for row in contracts}
+    for r in session.exec(select(RuleRow).order_by(RuleRow.id)):
+        by_id[r.contract_id].rules.append(rule_from_row(r, codes[r.contract_id]))
+    for r in session.exec(select(AssessmentRow).order_by(AssessmentRow.id)):
+        by_id[r.contract_id].assessments.append(assessment_from_row(r, codes[r.contract_id]))
+    for r in session.exec(select(PaymentRow).order_by(PaymentRow.id)):
+        by_id[r.contract_id].payments.append(payment_from_row(r, codes[r.contract_id]))
+    for r in session.exec(select(OpeningRow)):
+        by_id[r.contract_id].opening = opening_from_row(r, codes[r.contract_id])
+    return list(by_id.values())
+
+
+# -- rules ------------------------------------------------------------------------------------------
+
+def add_rule(session: Session, rule: Rule, *, update: bool = False) -> str:
+    """Add a rule version; the same version again is 'unchanged'; different params need ``update``."""
+    row = find_contract(session, rule.contract, lock=True)
+    existing = session.exec(select(RuleRow).where(RuleRow.contract_id == row.id, RuleRow.name == rule.name,
+                                                  RuleRow.effective_from == rule.effective_from)).first()
+    if existing is not None:
+        if rule_from_row(existing, rule.contract) == rule:
+            return "unchanged"
+        if not update:
+            raise ContractsError("name", rule.name, f"has a version from {rule.effective_from.isoformat()} already with other "
+                                 "parameters; add a version with a later effective_from (an amendment), or use --update")
+        replacement = rule_to_row(rule, row.id)
+        existing.kind, existing.params = replacement.kind, replacement.params
+        return "updated"
+    session.add(rule_to_row(rule, row.id))
+    return "added"
+
+
+# -- assessments ------------------------------------------------------------------------------------
+
+def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
+                      same_is_unchanged: bool = False) -> tuple[Assessment, str]:
+    facts = load_facts(session, code, lock=True)
+    assessment = make_assessment(raw, code=code, schedule=build_schedule(facts.terms), rules=facts.rules)
+    versions = [item for item in facts.assessments if item.seq == assessment.seq]
+    if versions:
+        latest = max(versions, key=lambda item: item.version)
+        if same_is_unchanged and _same_assessment(latest, assessment):
+            return latest, "unchanged"
+        if not replace:
+            raise ContractsError("seq", assessment.seq, f"of {code} is assessed already (on {latest.assessed_on.isoformat()}); "
+                                 "use --replace to record a corrected version (the earlier one is kept)")
+    version = 1 + max((item.version for item in versions), default=0)
+    session.add(assessment_to_row(assessment, facts.contract_id, version))
+    return assessment, "added" if version == 1 else f"version {version}"
+
+
+def _same_assessment(a: Assessment, b: Assessment) -> bool:
+    return (a.metrics, a.score, a.items, a.assessed_on, a.assessed_by, a.document) == (
+        b.metrics, b.score, b.items, b.assessed_on, b.assessed_by, b.document)
+
+
+# -- payments ---------------------------------------------------------------------------------------
+
+def _check_and_place(facts: Facts, payment: Payment) -> Ledger:
+    """The ledger with the new payment placed; refuses a payment that pays more than is owed."""
+    code = facts.terms.code
+    before = facts.ledger()
+    if payment.seq is not None and payment.reverses is None:
+        target = before.payable(payment.seq)
+        if target.state == AWAITING:
+            raise ContractsError("seq", payment.seq, f"of {code} awaits assessment; record it with 'contracts assess' first")
+        if target.settled_by == "opening balance":
+            raise ContractsError("seq", payment.seq, f"of {code} was settled before tracking began (opening balance)")
+    after = facts.ledger(extra_payments=[payment])
+    unplaced = after.allocation.unplaced_fen.get(PROVISIONAL_ID, 0)
+    if unplaced and not payment.allow_credit and payment.reverses is None:
+        placed = payment.amount - from_fen(unplaced)
+        where = f"seq {payment.seq}" if payment.seq is not None else f"installments due by {payment.paid_on.isoformat()}"
+        raise ContractsError(
+            "amount", format_money(payment.amount),
+            f"is more than is owed on {code} ({where}: {format_money(placed)} owed); "
+            "use --allow-credit to record the excess as a credit to the vendor",
+        )
+    for payment_id, fen in after.allocation.unplaced_fen.items():
+        if payment_id == PROVISIONAL_ID or fen <= before.allocation.unplaced_fen.get(payment_id, 0):
+            continue
+        earlier = next(p for p in facts.payments if p.id == payment_id)
+        if not earlier.allow_credit:
+            raise ContractsError(
+                "paid_on", payment.paid_on.isoformat(),
+                f"comes before payment {payment_id} of {earlier.paid_on.isoformat()}, which would then pay more than is owed",
+            )
+    return after
+
+
+def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Payment, str, Ledger]:
+    facts = load_facts(session, code, lock=True)
+    terms = facts.terms
+    starts_on = min(day for day in (terms.signed_on, terms.billing_start) if day is not None)
+    payment = make_payment(raw, code=code, starts_on=starts_on, installments=len(build_schedule(terms)), new_id=PROVISIONAL_ID)
+    if same_is_unchanged:
+        for stored in facts.payments:
+            if (stored.paid_on, stored.amount, stored.seq, stored.reference, stored.note) == (
+                    payment.paid_on, payment.amount, payment.seq, payment.reference, payment.note):
+                return stored, "unchanged", facts.ledger()
+    ledger = _check_and_place(facts, payment)
+    row = payment_to_row(payment, facts.contract_id)
+    session.add(row)
+    session.flush()
+    return Payment(**{**payment.__dict__, "id": row.id}), "added", ledger
+
+
+def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date, reference: str = "", note: str = "") -> Payment:
+    facts = load_facts(session, code, lock=True)
+    original = next((p for p in facts.payments if p.id == payment_id), None)
+    if original is None:
+        raise ContractsError("reverse", payment_id, f"is not a payment of {code} ('contracts payments {code}' lists them)")
+    reversal = make_reversal(original, on=on, new_id=PROVISIONAL_ID, reference=reference, note=note, existing=facts.payments)
+    row = payment_to_row(reversal, facts.contract_id)
+    session.add(row)
+    session.flush()
+    return Payment(**{**reversal.__dict__, "id": row.id})
+
+
+# -- opening balances -------------------------------------------------------------------------------
+
+def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: bool = False) -> tuple[Opening, str]:
+    facts = load_facts(session, code, lock=True)
+    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in build_schedule(facts.terms)])
+    existing = session.exec(select(OpeningRow).where(OpeningRow.contract_id == facts.contract_id)).first()
+    if existing is not None:
+        if opening_from_row(existing, code) == opening:
+            return opening, "unchanged"
+        if not update:
+            raise ContractsError("contract", code, "has an opening balance already (one per contract); use --update to correct it")
+        if facts.payments:
+            raise ContractsError("contract", code, "has payments recorded; its opening balance can no longer change")
+        replacement = opening_to_row(opening, facts.contract_id)
+        existing.as_of, existing.settled_through_seq = replacement.as_of, replacement.settled_through_seq
+        existing.owed_fen, existing.source = replacement.owed_fen, replacement.source
+        return opening, "updated"
+    session.add(opening_to_row(opening, facts.contract_id))
+    return opening, "added"
+
