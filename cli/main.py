@@ -56,10 +56,11 @@ def main(
     ctx.obj = {"db": db}
 
 
-from . import contract_commands, payable_commands  # noqa: E402  (they register their commands on app)
+from . import contract_commands, payable_commands, procurement_commands  # noqa: E402  (they register their commands)
 
 contract_commands.register(app)
 payable_commands.register(app)
+procurement_commands.register(app)
 
 
 def run() -> None:

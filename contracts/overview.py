@@ -25,12 +25,15 @@ def stated_end_agrees(stated: str, computed: dt.date) -> bool | None:
     """Whether the end the source states ("2024-12", "2024-03-30") agrees with the computed one.
 
     None when nothing is stated. A stated month or year agrees when the computed
-    date falls in it.
+    date falls in it. Sources write ends both ways: the day a contract expires
+    (72 months from 2018-03-30 "expire on 2024-03-30") and its last day of service
+    ("2021-07-01 to 2023-06-30"); either agrees.
     """
     stated = stated.strip()
     if not stated:
         return None
-    return computed.isoformat().startswith(stated)
+    last_day = computed - dt.timedelta(days=1)
+    return computed.isoformat().startswith(stated) or (len(stated) == 10 and last_day.isoformat() == stated)
 
 
 def contract_record(terms: ContractTerms, as_of: dt.date) -> dict[str, Any]:

@@ -19,8 +19,10 @@ from .money import from_fen, to_fen
 from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment, allocate
 from .schedule import build_schedule, contract_years
 from .terms import ContractTerms
+from .usage import Usage, usage_in
 
 AWAITING = "awaiting assessment"
+AWAITING_USAGE = "awaiting usage"  # a unit-priced period whose quantity is not recorded yet
 PAYABLE = "payable"
 PARTLY_PAID = "partly paid"
 PAID = "paid"
@@ -83,9 +85,11 @@ def build_ledger(
     payments: Iterable[Payment] = (),
     opening: Opening | None = None,
     as_of: dt.date | None = None,
+    usage: Sequence[Usage] = (),
 ) -> Ledger:
     """Every installment's payable, from the facts known on ``as_of`` (None: all recorded facts)."""
-    schedule = build_schedule(terms)
+    schedule = build_schedule(terms, usage)
+    unrecorded = {item.seq for item in schedule if terms.is_unit_priced and not usage_in(usage, item.period)}
     assessed = current_assessments(assessments, as_of)
     counted = [p for p in payments if as_of is None or p.paid_on <= as_of]
     settled_through = opening.settled_through_seq if opening else 0
@@ -99,7 +103,7 @@ def build_ledger(
         in_force = rules_in_force(rules, item.period_start)
         assessment = assessed.get(item.seq)
         needs = any(rule.needs_assessment for rule in in_force)
-        if needs and assessment is None:
+        if item.seq in unrecorded or (needs and assessment is None):
             rows.append((item, None, (), False, assessment))
             continue
         year = next(index for index, (period, _) in enumerate(years) if period.start <= item.period_start < period.end)
@@ -129,8 +133,9 @@ def build_ledger(
                                     deductions, withheld, net_value, net_value, Decimal("0.00"), PAID, "opening balance",
                                     assessment, failed))
         elif net is None:
+            waiting = AWAITING_USAGE if item.seq in unrecorded else AWAITING
             payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
-                                    (), None, None, Decimal("0.00"), None, AWAITING, "", None, False))
+                                    (), None, None, Decimal("0.00"), None, waiting, "", None, False))
         else:
             paid = allocation.paid_fen.get(item.seq, 0)
             payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
@@ -172,8 +177,8 @@ def arrears(ledgers: Iterable[Ledger], as_of: dt.date) -> list[ArrearsRow]:
     rows = []
     for ledger in ledgers:
         for item in ledger.payables:
-            if item.due > as_of:
-                continue
+            if item.due > as_of or item.state == AWAITING_USAGE:
+                continue  # not due yet, or nothing known to be owed until the quantity is recorded
             days = (as_of - item.due).days
             if item.net is None:
                 rows.append(ArrearsRow(item.contract, item.seq, item.due, None, item.paid, item.gross, days, NOT_ASSESSED, item.state))

@@ -20,9 +20,12 @@ from typing import Any
 
 from .errors import ContractsError
 from .deductions import Rule, make_rule
+from .lines import ServiceLine, make_line
+from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
 
-KNOWN_SECTIONS = ("contract", "rule", "opening", "assessment", "payment")
+KNOWN_SECTIONS = ("line", "contract", "rule", "opening", "tender", "transition", "suspension", "usage", "assessment",
+                  "payment")
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,15 @@ class Entry:
 @dataclass
 class Portfolio:
     contracts: list[ContractTerms] = field(default_factory=list)
+    lines: list[tuple[str, ServiceLine]] = field(default_factory=list)  # (where, line)
     rules: list[tuple[str, Rule]] = field(default_factory=list)  # (where, rule)
+    tenders: list[tuple[str, Tender]] = field(default_factory=list)
     openings: list[Entry] = field(default_factory=list)
+    transitions: list[Entry] = field(default_factory=list)  # Entry.contract holds the line code
+    suspensions: list[Entry] = field(default_factory=list)
+    usage: list[Entry] = field(default_factory=list)  # Entry.contract: a contract or line code
     assessments: list[Entry] = field(default_factory=list)
     payments: list[Entry] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        return len(self.contracts) + len(self.rules) + len(self.openings) + len(self.assessments) + len(self.payments)
 
 
 def parse_portfolio(text: str, source: str) -> Portfolio:
@@ -59,6 +63,12 @@ def parse_portfolio(text: str, source: str) -> Portfolio:
             "section", unknown[0], f"is not known (known: {', '.join(KNOWN_SECTIONS)})", where=source
         )
     portfolio = Portfolio()
+    for index, raw in enumerate(_entries(data, "line", source), start=1):
+        where = f"{source}: line #{index}"
+        try:
+            portfolio.lines.append((where, make_line(raw)))
+        except ContractsError as exc:
+            raise exc.located(where) from None
     seen: set[str] = set()
     for index, raw in enumerate(_entries(data, "contract", source), start=1):
         where = f"{source}: contract #{index}" + (f" ({raw['code']})" if isinstance(raw.get("code"), str) else "")
@@ -76,14 +86,26 @@ def parse_portfolio(text: str, source: str) -> Portfolio:
             portfolio.rules.append((where, make_rule(raw)))
         except ContractsError as exc:
             raise exc.located(where) from None
-    for section, target in (("opening", portfolio.openings), ("assessment", portfolio.assessments),
-                            ("payment", portfolio.payments)):
+    for index, raw in enumerate(_entries(data, "tender", source), start=1):
+        where = f"{source}: tender #{index}"
+        line = raw.get("line")
+        if not isinstance(line, str) or not line.strip():
+            raise ContractsError("line", line, "is required: the service line the tender is for", where=where)
+        try:
+            portfolio.tenders.append((where, make_tender({k: v for k, v in raw.items() if k != "line"}, line.strip())))
+        except ContractsError as exc:
+            raise exc.located(where) from None
+    sections = (("opening", "contract", portfolio.openings), ("transition", "line", portfolio.transitions),
+                ("suspension", "line", portfolio.suspensions), ("usage", None, portfolio.usage),
+                ("assessment", "contract", portfolio.assessments), ("payment", "contract", portfolio.payments))
+    for section, key, target in sections:
         for index, raw in enumerate(_entries(data, section, source), start=1):
             where = f"{source}: {section} #{index}"
-            code = raw.get("contract")
+            owner_key = key or ("contract" if "contract" in raw else "line")
+            code = raw.get(owner_key)
             if not isinstance(code, str) or not code.strip():
-                raise ContractsError("contract", code, "is required: the code of the contract it belongs to", where=where)
-            fields = {key: value for key, value in raw.items() if key != "contract"}
+                raise ContractsError(owner_key, code, f"is required: the code of the {owner_key} it belongs to", where=where)
+            fields = {k: v for k, v in raw.items() if k != owner_key}
             target.append(Entry(where, code.strip(), fields))
     return portfolio
 

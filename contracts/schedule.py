@@ -20,11 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .money import from_fen, round_half_up_div, split_fen, to_fen
 from .periods import Period, add_months, calendar_period_containing
 from .terms import Alignment, ContractTerms, Timing
+
+if TYPE_CHECKING:
+    from .usage import Usage
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,13 @@ def contract_years(terms: ContractTerms) -> list[tuple[Period, int]]:
     return years
 
 
-def contract_total(terms: ContractTerms) -> Decimal:
-    """What the whole billing period costs: the sum of its contract years' fees."""
+def contract_total(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> Decimal:
+    """What the whole billing period costs: the sum of its contract years' fees.
+
+    For a unit-priced contract: what the usage recorded so far costs.
+    """
+    if terms.is_unit_priced:
+        return sum((item.amount for item in build_schedule(terms, usage)), Decimal("0.00"))
     return from_fen(sum(fee for _, fee in contract_years(terms)))
 
 
@@ -132,8 +140,20 @@ def schedule_fen(terms: ContractTerms) -> list[tuple[Period, int]]:
     return list(zip(periods, amounts))
 
 
-def build_schedule(terms: ContractTerms) -> list[Installment]:
-    """Every installment of the contract, seq 1..n, in period order."""
+def build_schedule(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> list[Installment]:
+    """Every installment of the contract, seq 1..n, in period order.
+
+    A unit-priced contract's installments cost the usage recorded in their period
+    times the unit price (0.00 where none is recorded yet).
+    """
+    if terms.is_unit_priced:
+        from .usage import cost, usage_in
+
+        return [
+            Installment(terms.code, seq, period.start, period.end, _due(terms, period),
+                        sum((cost(u, terms.unit_price) for u in usage_in(usage, period)), Decimal("0.00")))
+            for seq, period in enumerate(billing_periods(terms), start=1)
+        ]
     return [
         Installment(terms.code, seq, period.start, period.end, _due(terms, period), from_fen(amount))
         for seq, (period, amount) in enumerate(schedule_fen(terms), start=1)

@@ -47,6 +47,11 @@ class Timing(str, Enum):
     advance = "advance"  # due at its start
 
 
+class Pricing(str, Enum):
+    fixed = "fixed"  # an annual fee, split into installments
+    unit = "unit"  # a price per unit, settled per period by the quantity delivered
+
+
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 MAX_MONTHS = 1200  # a hundred years: longer is a typo, not a contract
 EARLIEST = dt.date(1949, 10, 1)
@@ -74,6 +79,19 @@ class ContractTerms:
     completed_on: dt.date | None = None
     notes: str = ""
     source: str = ""
+    line: str = ""  # the service line it serves; "" forms a line of its own
+    pricing: Pricing = Pricing.fixed
+    unit_price: Decimal | None = None
+    unit: str = ""
+    annual_cap: Decimal | None = None  # unit-priced: the budget for a fiscal year
+
+    @property
+    def line_code(self) -> str:
+        return self.line or self.code
+
+    @property
+    def is_unit_priced(self) -> bool:
+        return self.pricing is Pricing.unit
 
     @property
     def billing_end(self) -> dt.date:
@@ -87,7 +105,7 @@ class ContractTerms:
 
 
 TERM_FIELDS = tuple(f.name for f in fields(ContractTerms))
-REQUIRED_FIELDS = ("code", "name", "billing_start", "billing_months", "annual_fee")
+REQUIRED_FIELDS = ("code", "name", "billing_start", "billing_months")
 
 
 def _text(raw: Mapping[str, Any], field: str, *, required: bool = False, limit: int = 2000) -> str:
@@ -164,9 +182,27 @@ def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
         raise ContractsError(
             "service_months", service_months, f"is shorter than billing_months ({billing_months}); a contract bills only while it serves"
         )
-    if raw.get("annual_fee") is None:
-        raise ContractsError("annual_fee", None, "is required")
-    annual_fee = parse_money(raw["annual_fee"], "annual_fee")
+    pricing = _choice(raw, "pricing", Pricing, Pricing.fixed)
+    unit_price = annual_cap = None
+    if pricing is Pricing.unit:
+        if raw.get("annual_fee") not in (None, "", 0, "0"):
+            raise ContractsError("annual_fee", raw["annual_fee"], "is for fixed-fee contracts; a unit-priced one has unit_price")
+        if raw.get("unit_price") in (None, ""):
+            raise ContractsError("unit_price", None, "is required for a unit-priced contract (e.g. 500.00 per set)")
+        unit_price = parse_money(raw["unit_price"], "unit_price")
+        if raw.get("annual_cap") not in (None, ""):
+            annual_cap = parse_money(raw["annual_cap"], "annual_cap")
+        annual_fee = Decimal("0.00")
+    else:
+        for key in ("unit_price", "annual_cap"):
+            if raw.get(key) not in (None, ""):
+                raise ContractsError(key, raw[key], "is for unit-priced contracts (pricing = \"unit\")")
+        if raw.get("annual_fee") is None:
+            raise ContractsError("annual_fee", None, "is required")
+        annual_fee = parse_money(raw["annual_fee"], "annual_fee")
+    line = _text(raw, "line", limit=32)
+    if line and not CODE_PATTERN.match(line):
+        raise ContractsError("line", line, "must be letters, digits, '-', '_' or '.', at most 32, e.g. SEAL")
     frequency = _choice(raw, "frequency", Frequency, Frequency.quarterly)
     alignment = _choice(raw, "alignment", Alignment, Alignment.anniversary)
     timing = _choice(raw, "timing", Timing, Timing.arrears)
@@ -200,6 +236,11 @@ def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
         completed_on=_date_in_range(parse_optional_date(raw.get("completed_on"), "completed_on"), "completed_on"),
         notes=_text(raw, "notes", limit=10000),
         source=_text(raw, "source", limit=2000),
+        line=line,
+        pricing=pricing,
+        unit_price=unit_price,
+        unit=_text(raw, "unit", limit=100),
+        annual_cap=annual_cap,
     )
     if terms.service_end >= LATEST:
         raise ContractsError("service_months", service_months, f"runs past {LATEST.year - 1}")

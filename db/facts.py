@@ -23,6 +23,7 @@ from contracts.payables import AWAITING, Ledger, build_ledger
 from contracts.payments import Opening, Payment, make_opening, make_payment, make_reversal
 from contracts.schedule import build_schedule
 from contracts.terms import ContractTerms
+from contracts.usage import Usage
 
 from .mapping import (
     assessment_from_row,
@@ -34,8 +35,9 @@ from .mapping import (
     rule_from_row,
     rule_to_row,
     terms_from_row,
+    usage_from_row,
 )
-from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow
+from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow, UsageRow
 
 PROVISIONAL_ID = 10**15  # sorts a payment not yet written after every stored one of the same day
 
@@ -50,10 +52,11 @@ class Facts:
     assessments: list[Assessment] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     opening: Opening | None = None
+    usage: list[Usage] = field(default_factory=list)
 
     def ledger(self, as_of: dt.date | None = None, extra_payments: list[Payment] | None = None) -> Ledger:
         payments = self.payments + (extra_payments or [])
-        return build_ledger(self.terms, self.rules, self.assessments, payments, self.opening, as_of)
+        return build_ledger(self.terms, self.rules, self.assessments, payments, self.opening, as_of, self.usage)
 
 
 def find_contract(session: Session, code: str, *, lock: bool = False) -> ContractRow:
@@ -75,6 +78,7 @@ def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
     facts.payments = [payment_from_row(r, code) for r in session.exec(select(PaymentRow).where(PaymentRow.contract_id == row.id).order_by(PaymentRow.id))]
     opening = session.exec(select(OpeningRow).where(OpeningRow.contract_id == row.id)).first()
     facts.opening = opening_from_row(opening, code) if opening else None
+    facts.usage = [usage_from_row(r, code) for r in session.exec(select(UsageRow).where(UsageRow.contract_id == row.id).order_by(UsageRow.id))]
     return facts
 
 
@@ -91,6 +95,8 @@ def load_all_facts(session: Session) -> list[Facts]:
         by_id[r.contract_id].payments.append(payment_from_row(r, codes[r.contract_id]))
     for r in session.exec(select(OpeningRow)):
         by_id[r.contract_id].opening = opening_from_row(r, codes[r.contract_id])
+    for r in session.exec(select(UsageRow).where(UsageRow.contract_id.is_not(None)).order_by(UsageRow.id)):
+        by_id[r.contract_id].usage.append(usage_from_row(r, codes[r.contract_id]))
     return list(by_id.values())
 
 
@@ -119,7 +125,7 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False) -> str:
 def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
                       same_is_unchanged: bool = False) -> tuple[Assessment, str]:
     facts = load_facts(session, code, lock=True)
-    assessment = make_assessment(raw, code=code, schedule=build_schedule(facts.terms), rules=facts.rules)
+    assessment = make_assessment(raw, code=code, schedule=build_schedule(facts.terms, facts.usage), rules=facts.rules)
     versions = [item for item in facts.assessments if item.seq == assessment.seq]
     if versions:
         latest = max(versions, key=lambda item: item.version)

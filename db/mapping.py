@@ -9,13 +9,28 @@ from contracts.assessments import Assessment
 from contracts.deductions import Rule, make_rule, rule_as_raw
 from contracts.money import format_money, from_fen, to_fen
 from contracts.payments import Opening, Payment
-from contracts.terms import Alignment, ContractTerms, Frequency, Timing
+from contracts.usage import Usage
+from contracts.lines import ServiceLine, Suspension, Transition
+from contracts.tenders import DATE_FIELDS, Tender
+from contracts.periods import Period
+from contracts.terms import Alignment, ContractTerms, Frequency, Pricing, Timing
 
-from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow
+from .tables import (
+    AssessmentRow,
+    ContractRow,
+    LineRow,
+    OpeningRow,
+    PaymentRow,
+    RuleRow,
+    SuspensionRow,
+    TenderRow,
+    TransitionRow,
+    UsageRow,
+)
 
 _COPIED = (
     "code", "name", "vendor", "buyer", "signed_on", "billing_start", "billing_months", "service_months",
-    "payment_lag_days", "stated_end", "completed_on", "notes", "source",
+    "payment_lag_days", "stated_end", "completed_on", "notes", "source", "line", "unit",
 )
 
 
@@ -26,6 +41,9 @@ def terms_from_row(row: ContractRow) -> ContractTerms:
         frequency=Frequency(row.frequency),
         alignment=Alignment(row.alignment),
         timing=Timing(row.timing),
+        pricing=Pricing(row.pricing),
+        unit_price=None if row.unit_price_fen is None else from_fen(row.unit_price_fen),
+        annual_cap=None if row.annual_cap_fen is None else from_fen(row.annual_cap_fen),
     )
 
 
@@ -37,6 +55,9 @@ def write_terms(row: ContractRow, terms: ContractTerms) -> ContractRow:
     row.frequency = terms.frequency.value
     row.alignment = terms.alignment.value
     row.timing = terms.timing.value
+    row.pricing = terms.pricing.value
+    row.unit_price_fen = None if terms.unit_price is None else to_fen(terms.unit_price)
+    row.annual_cap_fen = None if terms.annual_cap is None else to_fen(terms.annual_cap)
     row.billing_end = terms.billing_end
     row.service_end = terms.service_end
     return row
@@ -92,3 +113,49 @@ def opening_from_row(row: OpeningRow, code: str) -> Opening:
 def opening_to_row(opening: Opening, contract_id: int) -> OpeningRow:
     return OpeningRow(contract_id=contract_id, as_of=opening.as_of, settled_through_seq=opening.settled_through_seq,
                       owed_fen=to_fen(opening.owed), source=opening.source)
+
+
+# -- lines, tenders, transitions, suspensions ---------------------------------------------------------
+
+def line_from_row(row: LineRow) -> ServiceLine:
+    return ServiceLine(row.code, row.name, row.buyer, row.notes)
+
+
+def tender_from_row(row: TenderRow) -> Tender:
+    return Tender(line=row.line, method=row.method, outcome=row.outcome, id=row.id, ground=row.ground,
+                  bidders=row.bidders, method_approval=row.method_approval, contract=row.contract, note=row.note,
+                  **{name: getattr(row, name) for name in DATE_FIELDS})
+
+
+def tender_to_row(tender: Tender) -> TenderRow:
+    return TenderRow(line=tender.line, method=tender.method, outcome=tender.outcome, ground=tender.ground,
+                     bidders=tender.bidders, method_approval=tender.method_approval, contract=tender.contract,
+                     note=tender.note, **{name: getattr(tender, name) for name in DATE_FIELDS})
+
+
+def transition_from_row(row: TransitionRow) -> Transition:
+    return Transition(row.line, row.start, row.end, row.approved_by, row.basis, row.reference,
+                      None if row.unit_price_fen is None else from_fen(row.unit_price_fen))
+
+
+def transition_to_row(item: Transition) -> TransitionRow:
+    return TransitionRow(line=item.line, start=item.start, end=item.end, approved_by=item.approved_by, basis=item.basis,
+                         reference=item.reference, unit_price_fen=None if item.unit_price is None else to_fen(item.unit_price))
+
+
+def suspension_from_row(row: SuspensionRow) -> Suspension:
+    return Suspension(row.line, row.start, row.end, row.reason, row.reference)
+
+
+def suspension_to_row(item: Suspension) -> SuspensionRow:
+    return SuspensionRow(line=item.line, start=item.start, end=item.end, reason=item.reason, reference=item.reference)
+
+
+def usage_from_row(row: UsageRow, target: str) -> Usage:
+    return Usage(target, Period(row.period_start, row.period_end), row.quantity,
+                 None if row.amount_fen is None else from_fen(row.amount_fen), row.note)
+
+
+def usage_to_row(item: Usage, line: str, contract_id: int | None) -> UsageRow:
+    return UsageRow(contract_id=contract_id, line=line, period_start=item.period.start, period_end=item.period.end,
+                    quantity=item.quantity, amount_fen=None if item.amount is None else to_fen(item.amount), note=item.note)

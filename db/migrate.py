@@ -84,6 +84,21 @@ def upgrade(engine: Engine, backup_from: Path | None = None) -> Path | None:
             revision = current_revision(connection)
         backup = backup_from.with_name(f"{backup_from.name}.before-{head_revision()}-from-{revision}.bak")
         shutil.copy2(backup_from, backup)
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A migration that rebuilds a table (SQLite's "batch" ALTER) must not trip the foreign
+            # keys that point at it; SQLite only honours this outside a transaction. The keys are
+            # checked before the migration commits and switched back on afterwards.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_config(connection), "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise ContractsError("db", str(engine.url), f"migration would break {len(broken)} references; nothing was changed")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
     return backup

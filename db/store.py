@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from contracts.errors import ContractsError
 from contracts.terms import ContractTerms
 
-from . import facts, migrate
+from . import facts, lines, migrate
 from .engine import make_engine, resolve_url, sqlite_path
 from .mapping import terms_from_row, write_terms
 from .tables import ContractRow
@@ -158,6 +158,8 @@ class Store:
         with self.session(write=True) as session:
             if _find(session, terms.code) is not None:
                 raise ContractsError("code", terms.code, "exists already; use 'contracts import --update' to change its terms")
+            if terms.line:
+                lines.check_line(session, terms.line)
             session.add(write_terms(ContractRow(), terms))
 
     # -- rules, assessments, payments, openings ----------------------------------------------------
@@ -192,6 +194,31 @@ class Store:
         with self.session(write=True) as session:
             return facts.set_opening(session, code, raw, update=update)
 
+    def lines(self, only: str | None = None):
+        with self.session() as session:
+            return lines.load_lines(session, only)
+
+    def add_line(self, line, *, update: bool = False) -> str:
+        with self.session(write=True) as session:
+            return lines.add_line(session, line, update=update)
+
+    def add_tender(self, tender):
+        with self.session(write=True) as session:
+            return lines.add_tender(session, tender)[0]
+
+    def add_transition(self, line: str, raw):
+        with self.session(write=True) as session:
+            return lines.add_transition(session, line, raw)[0]
+
+    def add_suspension(self, line: str, raw):
+        with self.session(write=True) as session:
+            return lines.add_suspension(session, line, raw)[0]
+
+    def record_usage(self, code: str, raw):
+        with self.session(write=True) as session:
+            usage, _, where = lines.record_usage(session, code, raw)
+            return usage, where
+
     def import_contracts(self, items: Sequence[ContractTerms], *, update: bool = False) -> ImportResult:
         from contracts.portfolio_file import Portfolio
 
@@ -206,6 +233,10 @@ class Store:
         """
         result = ImportResult()
         with self.session(write=True) as session:
+            for where, line in portfolio.lines:
+                with _located(where):
+                    result.count("line", lines.add_line(session, line, update=update))
+            session.flush()
             for terms in portfolio.contracts:
                 row = _find(session, terms.code)
                 if row is None:
@@ -221,12 +252,30 @@ class Store:
                         "code", terms.code, "exists already with other terms; use --update to replace them"
                     )
             session.flush()
+            for terms in portfolio.contracts:
+                if terms.line:
+                    with _located(f"contract {terms.code}"):
+                        lines.check_line(session, terms.line)
             for where, rule in portfolio.rules:
                 with _located(where):
                     result.count("rule", facts.add_rule(session, rule, update=update))
             for entry in portfolio.openings:
                 with _located(entry.where):
                     result.count("opening", facts.set_opening(session, entry.contract, entry.raw, update=update)[1])
+            for where, tender in portfolio.tenders:
+                with _located(where):
+                    result.count("tender", lines.add_tender(session, tender, same_is_unchanged=True)[1])
+            for entry in portfolio.transitions:
+                with _located(entry.where):
+                    result.count("transition", lines.add_transition(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
+            for entry in portfolio.suspensions:
+                with _located(entry.where):
+                    result.count("suspension", lines.add_suspension(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
+            session.flush()
+            for entry in portfolio.usage:
+                with _located(entry.where):
+                    result.count("usage", lines.record_usage(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
+                    session.flush()
             for entry in portfolio.assessments:
                 with _located(entry.where):
                     status = facts.record_assessment(session, entry.contract, entry.raw, replace=update, same_is_unchanged=True)[1]

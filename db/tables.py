@@ -36,6 +36,11 @@ class ContractRow(SQLModel, table=True):
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     billing_end: dt.date = Field(index=True)
     service_end: dt.date = Field(index=True)
+    line: str = Field(default="", sa_column=Column(String(32), nullable=False, default="", index=True))
+    pricing: str = Field(default="fixed", sa_column=Column(String(16), nullable=False, default="fixed"))
+    unit_price_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    unit: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    annual_cap_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class RuleRow(SQLModel, table=True):
@@ -95,3 +100,74 @@ class OpeningRow(SQLModel, table=True):
     settled_through_seq: int
     owed_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class LineRow(SQLModel, table=True):
+    __tablename__ = "service_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(32), unique=True, nullable=False))
+    name: str = Field(sa_column=Column(String(500), nullable=False))
+    buyer: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class TenderRow(SQLModel, table=True):
+    """A tender attempt; the line is the contract code for a contract that forms its own line."""
+
+    __tablename__ = "tender"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    method: str = Field(sa_column=Column(String(20), nullable=False))
+    outcome: str = Field(sa_column=Column(String(20), nullable=False))
+    approved: dt.date | None = None
+    announced: dt.date | None = None
+    bid_deadline: dt.date | None = None
+    opened: dt.date | None = None
+    awarded: dt.date | None = None
+    signed: dt.date | None = None
+    ground: str = Field(default="", sa_column=Column(String(30), nullable=False, default=""))
+    bidders: int | None = None
+    method_approval: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+    contract: str = Field(default="", sa_column=Column(String(32), nullable=False, default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class TransitionRow(SQLModel, table=True):
+    __tablename__ = "transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    start: dt.date
+    end: dt.date | None = None
+    approved_by: str = Field(sa_column=Column(String(500), nullable=False))
+    basis: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reference: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+    unit_price_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class SuspensionRow(SQLModel, table=True):
+    __tablename__ = "suspension"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    start: dt.date
+    end: dt.date | None = None
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reference: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+
+
+class UsageRow(SQLModel, table=True):
+    """Units delivered in a period, under a contract or (contract_id null) a line's transition."""
+
+    __tablename__ = "usage"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
+    line: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    period_start: dt.date
+    period_end: dt.date
+    quantity: int
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

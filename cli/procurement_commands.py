@@ -1,0 +1,322 @@
+"""Commands for procurement: lines, line add/show, tender add, tenders, rebid, transition, suspend, usage."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from contracts.errors import ContractsError
+
+from .options import AsOfOption, DbOption, FormatOption, as_of_date, whole_number
+from .render import check_format, emit
+from .session import store_for
+
+line_app = typer.Typer(help="Service lines: a continuing need served by successive contracts.", no_args_is_help=True)
+tender_app = typer.Typer(help="Tender attempts of a service line.", no_args_is_help=True)
+transition_app = typer.Typer(help="Approved interim arrangements (过渡期) after a contract ends.", no_args_is_help=True)
+
+LINE_KEYS = ("line", "name", "contracts", "current", "state", "coverage_ends", "successor", "in_transition_since",
+             "transition_months", "transition_spending", "suspended_from", "flags")
+TENDER_KEYS = ("line", "attempt", "id", "method", "method_name", "approved", "announced", "bid_deadline", "opened", "awarded",
+               "signed", "outcome", "ground", "bidders", "method_approval", "contract", "note")
+FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags")
+REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state")
+USAGE_KEYS = ("target", "period_start", "period_end", "quantity", "amount", "note")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lines")(lines)
+    app.add_typer(line_app, name="line")
+    line_app.command("add")(line_add)
+    line_app.command("show")(line_show)
+    app.add_typer(tender_app, name="tender")
+    tender_app.command("add")(tender_add)
+    app.command("tenders")(tenders)
+    app.command("rebid")(rebid)
+    app.add_typer(transition_app, name="transition")
+    transition_app.command("add")(transition_add)
+    app.command("suspend")(suspend)
+    app.command("usage")(usage)
+
+
+def _status_record(status) -> dict:
+    return {
+        "line": status.line, "name": status.name, "contracts": ", ".join(status.contracts), "current": status.current,
+        "state": status.state, "coverage_ends": status.coverage_ends, "successor": status.successor,
+        "in_transition_since": status.in_transition_since, "transition_months": status.transition_months,
+        "transition_spending": status.transition_spending if status.in_transition_since else None,
+        "suspended_from": status.suspended_from, "flags": "; ".join(status.flags),
+    }
+
+
+def lines(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table", db: DbOption = None) -> None:
+    """Each service line, its current contract and its state: covered, in transition, suspended or uncovered."""
+    from contracts.procurement import line_status
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        everything = store.lines()
+    rows = [_status_record(line_status(facts, day)) for facts in everything]
+    emit(rows, fmt, keys=LINE_KEYS, table_keys=("line", "name", "contracts", "current", "state", "coverage_ends", "flags"),
+         title=f"Service lines as of {day.isoformat()}", empty="no service lines yet")
+
+
+def line_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="A short code, e.g. SEAL.")],
+    name: Annotated[str, typer.Option(help="What the service is.")],
+    buyer: Annotated[Optional[str], typer.Option()] = None,
+    notes: Annotated[Optional[str], typer.Option()] = None,
+    update: Annotated[bool, typer.Option("--update")] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a service line; contracts join it with their 'line' term."""
+    from contracts.lines import make_line
+
+    line = make_line({"code": code, "name": name, "buyer": buyer, "notes": notes})
+    with store_for(ctx, db) as store:
+        status = store.add_line(line, update=update)
+    print(f"{status}: line {line.code}")
+
+
+def line_show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The line's code.")],
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """One line's timeline: contracts, transitions, suspensions and gaps, then its tenders."""
+    from contracts.procurement import line_status
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        [facts] = store.lines(code)
+    status = line_status(facts, day)
+    rows = [{"line": code, "kind": s.kind, "start": s.start, "end": None if s.open_ended else s.end,
+             "days": None if s.open_ended else (s.end - s.start).days, "refs": ", ".join(s.refs)} for s in status.segments]
+    emit(rows, fmt, keys=("line", "kind", "start", "end", "days", "refs"),
+         title=f"{code}: {status.name} ({status.state} on {day.isoformat()})")
+    if fmt == "table":
+        if facts.tenders:
+            emit(_tender_rows(facts.tenders), "table", keys=TENDER_KEYS,
+                 table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"), title="Tenders")
+        for flag in status.flags:
+            print(f"flag: {flag}")
+
+
+def _tender_rows(tenders) -> list[dict]:
+    from contracts.tenders import METHODS, ordered
+
+    return [{"line": t.line, "attempt": n, "id": t.id, "method": t.method, "method_name": METHODS[t.method],
+             "approved": t.approved, "announced": t.announced, "bid_deadline": t.bid_deadline, "opened": t.opened,
+             "awarded": t.awarded, "signed": t.signed, "outcome": t.outcome, "ground": t.ground, "bidders": t.bidders,
+             "method_approval": t.method_approval, "contract": t.contract, "note": t.note}
+            for n, t in enumerate(ordered(tenders), start=1)]
+
+
+def tender_add(
+    ctx: typer.Context,
+    line: Annotated[str, typer.Argument(help="The service line (or a contract code that forms its own line).")],
+    method: Annotated[str, typer.Option(help="public, invited, negotiation, consultation, quotation or single-source.")],
+    outcome: Annotated[str, typer.Option(help="pending, awarded, failed or cancelled.")] = "pending",
+    approved: Annotated[Optional[str], typer.Option()] = None,
+    announced: Annotated[Optional[str], typer.Option()] = None,
+    bid_deadline: Annotated[Optional[str], typer.Option()] = None,
+    opened: Annotated[Optional[str], typer.Option()] = None,
+    awarded: Annotated[Optional[str], typer.Option()] = None,
+    signed: Annotated[Optional[str], typer.Option()] = None,
+    ground: Annotated[Optional[str], typer.Option(help="too-few-bidders, over-budget, irregularities, cancelled-by-buyer, other.")] = None,
+    bidders: Annotated[Optional[str], typer.Option(help="Number of bidders.")] = None,
+    method_approval: Annotated[Optional[str], typer.Option(help="Approval reference for a change of method.")] = None,
+    contract: Annotated[Optional[str], typer.Option(help="The contract an awarded tender led to.")] = None,
+    note: Annotated[Optional[str], typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a tender attempt: its method, dates (any may be unknown) and outcome."""
+    given = {key: value for key, value in locals().items() if key not in ("ctx", "db", "line") and value is not None}
+    from contracts.tenders import METHODS, make_tender
+
+    tender = make_tender(given, line)
+    with store_for(ctx, db) as store:
+        stored = store.add_tender(tender)
+    print(f"recorded tender {stored.id} of {line}: {METHODS[stored.method]}, {stored.outcome}")
+
+
+def tenders(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Only lines with failed tenders, with what may be done next.")] = False,
+    line: Annotated[Optional[str], typer.Option(help="One line only.")] = None,
+    transition_limit: Annotated[str, typer.Option("--transition-limit", help="Months in transition before a flag.")] = "12",
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Tender attempts by line; with --failed, failures in a row, the last ground, options and flags."""
+    from contracts.procurement import failures
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    limit = whole_number(transition_limit, "transition_limit", minimum=1)
+    with store_for(ctx, db) as store:
+        everything = store.lines(line)
+    if not failed:
+        rows = [row for facts in everything for row in _tender_rows(facts.tenders)]
+        emit(rows, fmt, keys=TENDER_KEYS, table_keys=("line", "attempt", "method_name", "announced", "outcome", "ground",
+                                                      "bidders", "contract"), title="Tenders", empty="no tenders recorded")
+        return
+    summaries = failures(everything, day, transition_limit_months=limit)
+    rows = [{"line": s.line, "attempts": len(s.attempts), "failed": s.failed, "consecutive_failures": s.consecutive_failures,
+             "last_ground": s.last_ground, "options": [{"action": o.action, "basis": o.basis} for o in s.options],
+             "flags": list(s.flags)} for s in summaries]
+    if fmt != "table":
+        emit(rows, fmt, keys=FAILED_KEYS)
+        return
+    if not rows:
+        print("no failed tenders")
+    for summary, row in zip(summaries, rows):
+        emit(_tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
+             table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"),
+             title=f"{summary.line}: {summary.failed} failed of {len(summary.attempts)}, "
+                   f"{summary.consecutive_failures} in a row; last ground: {summary.last_ground or '-'}")
+        for option in summary.options:
+            print(f"  may: {option.action}  [{option.basis}]")
+        for flag in summary.flags:
+            print(f"  flag: {flag}")
+
+
+def rebid(
+    ctx: typer.Context,
+    horizon: Annotated[str, typer.Option(help="Days ahead to look for coverage that ends.")] = "365",
+    method: Annotated[Optional[list[str]], typer.Option(help="Only these methods (repeatable).")] = None,
+    prep_days: Annotated[Optional[str], typer.Option(help="The buyer's preparation before the announcement (days).")] = None,
+    award_days: Annotated[Optional[str], typer.Option(help="Bid deadline to award notice (working days).")] = None,
+    signing_days: Annotated[Optional[str], typer.Option(help="Days from the end of the challenge period to signing.")] = None,
+    weekends_only: Annotated[bool, typer.Option("--weekends-only", help="Ignore official holidays.")] = False,
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Which services need a new procurement, and the latest day to start it by each method."""
+    from contracts.procurement import line_status, rebid as compute
+    from contracts.rebid import LeadTimes, assumptions
+    from contracts.tenders import METHODS
+    from contracts.workdays import WorkCalendar
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    days = whole_number(horizon, "horizon")
+    methods = tuple(method) if method else tuple(METHODS)
+    for name in methods:
+        if name not in METHODS:
+            raise ContractsError("method", name, f"must be one of: {', '.join(METHODS)}")
+    lead = LeadTimes().with_settings(
+        preparation_days=None if prep_days is None else whole_number(prep_days, "prep_days"),
+        award_working_days=None if award_days is None else whole_number(award_days, "award_days"),
+        signing_days=None if signing_days is None else whole_number(signing_days, "signing_days"),
+    )
+    calendar = WorkCalendar(weekends_only=weekends_only)
+    with store_for(ctx, db) as store:
+        everything = store.lines()
+    statuses = [line_status(facts, day) for facts in everything]
+    rows = [{key: getattr(row, key) for key in REBID_KEYS} for row in compute(statuses, day, days, lead, calendar, methods)]
+    emit(rows, fmt, keys=REBID_KEYS, title=f"Rebid deadlines as of {day.isoformat()} (horizon {days} days)",
+         empty="no service needs a new procurement within the horizon")
+    notes = assumptions(lead, calendar, methods)
+    if fmt == "table":
+        print("Assumptions:")
+        for note in notes:
+            print(f"  - {note}")
+    else:
+        for note in notes:
+            print(f"assumption: {note}", file=sys.stderr)
+
+
+def transition_add(
+    ctx: typer.Context,
+    line: Annotated[str, typer.Argument(help="The service line.")],
+    start: Annotated[str, typer.Option(help="First day of the interim arrangement.")],
+    approved_by: Annotated[str, typer.Option(help="Who approved it (e.g. the city government).")],
+    end: Annotated[Optional[str], typer.Option(help="The day it ends (open if not given).")] = None,
+    basis: Annotated[Optional[str], typer.Option(help="On what basis, e.g. 'paid at actual cost'.")] = None,
+    reference: Annotated[Optional[str], typer.Option()] = None,
+    unit_price: Annotated[Optional[str], typer.Option(help="Price per unit during the transition.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record an approved transition: the service continues after expiry while a successor is procured."""
+    raw = {"start": start, "end": end, "approved_by": approved_by, "basis": basis, "reference": reference, "unit_price": unit_price}
+    with store_for(ctx, db) as store:
+        transition = store.add_transition(line, raw)
+    print(f"recorded the transition of {line} from {transition.start.isoformat()}")
+
+
+def suspend(
+    ctx: typer.Context,
+    line: Annotated[str, typer.Argument(help="The service line.")],
+    from_: Annotated[str, typer.Option("--from", help="First day the service is suspended.")],
+    to: Annotated[Optional[str], typer.Option("--to", help="The day it resumes (open if not given).")] = None,
+    reason: Annotated[Optional[str], typer.Option()] = None,
+    reference: Annotated[Optional[str], typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """Record that a service is suspended from a day."""
+    with store_for(ctx, db) as store:
+        suspension = store.add_suspension(line, {"start": from_, "end": to, "reason": reason, "reference": reference})
+    print(f"recorded: {line} suspended from {suspension.start.isoformat()}")
+
+
+def usage(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="A unit-priced contract, or a line (its contract or transition for the period).")],
+    period: Annotated[Optional[str], typer.Option(help="2023Q3 or 2023-07.")] = None,
+    quantity: Annotated[Optional[str], typer.Option(help="Units delivered in the period.")] = None,
+    amount: Annotated[Optional[str], typer.Option(help="Cost, where the transition has no unit price.")] = None,
+    note: Annotated[Optional[str], typer.Option()] = None,
+    year: Annotated[Optional[str], typer.Option(help="Fiscal year for the budget-cap projection (default: as-of year).")] = None,
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Record usage of a unit-priced service (with --period and --quantity), or list it with the budget projection."""
+    from contracts.money import format_money_grouped
+    from contracts.periods import Period
+    from contracts.usage import cost, project_cap
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    if period is not None or quantity is not None:
+        if period is None or quantity is None:
+            raise ContractsError("quantity" if quantity is None else "period", None, "is required with --period/--quantity")
+        with store_for(ctx, db) as store:
+            recorded, where = store.record_usage(code, {"period": period, "quantity": quantity, "amount": amount, "note": note})
+        print(f"recorded {recorded.quantity} units for {recorded.period.start.isoformat()} to "
+              f"{recorded.period.end.isoformat()} under the {where}")
+        return
+    with store_for(ctx, db) as store:
+        everything = store.lines()
+    contract = next((t for facts in everything for t in facts.contracts if t.code == code), None)
+    line = next((facts for facts in everything if facts.line.code == code), None)
+    if contract is None and line is None:
+        raise ContractsError("code", code, "is not a contract or service line in this store")
+    facts = line or next(f for f in everything if contract in f.contracts)
+    items = []
+    for terms in facts.contracts:
+        if contract is None or terms.code == contract.code:
+            items += [(u, terms.unit_price) for u in facts.usage.get(terms.code, [])]
+    if contract is None:
+        for u in facts.transition_usage:
+            transition = next((t for t in facts.transitions if t.start <= u.period.start and (t.end is None or u.period.start < t.end)), None)
+            items.append((u, transition.unit_price if transition else None))
+    rows = [{"target": u.target, "period_start": u.period.start, "period_end": u.period.end, "quantity": u.quantity,
+             "amount": cost(u, price), "note": u.note} for u, price in sorted(items, key=lambda pair: pair[0].period.start)]
+    emit(rows, fmt, keys=USAGE_KEYS, title=f"Usage of {code}", empty="no usage recorded")
+    fiscal_year = whole_number(year, "year") if year else day.year
+    for terms in facts.contracts:
+        if terms.annual_cap is None or (contract is not None and terms.code != contract.code):
+            continue
+        projection = project_cap(facts.usage.get(terms.code, []), terms.unit_price, terms.annual_cap, fiscal_year,
+                                 Period(terms.billing_start, terms.billing_end), day)
+        verdict = "PROJECTS PAST THE CAP" if projection.exceeds else "within the cap"
+        message = (f"{terms.code} {fiscal_year}: spent {format_money_grouped(projection.spent)} in {projection.months_recorded} "
+                   f"recorded months; projected {format_money_grouped(projection.projected)} against a cap of "
+                   f"{format_money_grouped(projection.cap)}: {verdict}")
+        print(message if fmt == "table" else f"budget: {message}", file=sys.stdout if fmt == "table" else sys.stderr)

@@ -1,0 +1,148 @@
+"""Rebid deadlines: the latest day to start a successor procurement, per method, to sign before expiry.
+
+The minimum durations come from the Government Procurement Law (GPL), its
+Implementing Regulation (条例) and the Ministry of Finance's orders; the buyer's
+own times (preparation, evaluation to award, signing after the challenge period)
+are settings. Days are counted as the law counts them: a period "of N days from"
+a day ends N days later; a period of N working days beginning on a day counts
+that day when it is a working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from .tenders import METHODS
+from .workdays import WorkCalendar
+
+ON_TRACK, START_NOW, LATE, LAPSED = "on track", "start now", "late", "lapsed"
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    preparation_days: int = 30  # the buyer's own: approvals, requirements, documents (a setting)
+    award_working_days: int = 5  # bid deadline to award notice: evaluation, report, decision (a setting)
+    challenge_working_days: int = 7  # suppliers may challenge within 7 working days (GPL art. 52)
+    signing_days: int = 3  # after the challenge period (a setting; the law allows 30 days from the award, GPL art. 46)
+    start_now_days: int = 30  # slack at or below which the answer is "start now"
+
+    def with_settings(self, **settings) -> "LeadTimes":
+        return replace(self, **{key: value for key, value in settings.items() if value is not None})
+
+
+# What each method needs between the announcement (or invitation) and the deadline for bids, with the rule.
+BIDDING_RULES = {
+    "public": "bids due at least 20 days after the documents are issued (GPL art. 35); documents on sale at least "
+              "5 working days (MOF Order 87 art. 24)",
+    "invited": "qualification notice at least 5 working days (MOF Order 87 art. 14), then bids due at least 20 days "
+               "after the documents are issued (GPL art. 35)",
+    "consultation": "responses due at least 10 days after the documents are issued; documents available at least "
+                    "5 working days (MOF 财库〔2014〕214号 art. 10)",
+    "negotiation": "responses due at least 3 working days after the documents are issued (MOF Order 74 art. 27)",
+    "quotation": "quotations due at least 3 working days after the request is issued (MOF Order 74 art. 45)",
+    "single-source": "public notice of at least 5 working days before negotiating (条例 art. 38)",
+}
+
+
+def bid_deadline(method: str, announced: dt.date, calendar: WorkCalendar) -> dt.date:
+    if method == "public":
+        return max(announced + dt.timedelta(days=20), calendar.nth_workday_from(announced, 5) + dt.timedelta(days=1))
+    if method == "invited":
+        invited = calendar.nth_workday_from(announced, 5) + dt.timedelta(days=1)
+        return invited + dt.timedelta(days=20)
+    if method == "consultation":
+        return max(announced + dt.timedelta(days=10), calendar.nth_workday_from(announced, 5) + dt.timedelta(days=1))
+    if method in ("negotiation", "quotation"):
+        return calendar.workdays_after(announced, 3)
+    if method == "single-source":
+        return calendar.nth_workday_from(announced, 5) + dt.timedelta(days=1)
+    raise ValueError(method)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One way through a procurement, started on ``start``."""
+
+    method: str
+    start: dt.date
+    announce: dt.date
+    bids_due: dt.date
+    award_notice: dt.date
+    challenge_ends: dt.date
+    signed: dt.date
+
+
+def plan(method: str, start: dt.date, lead: LeadTimes, calendar: WorkCalendar) -> Plan:
+    announce = start + dt.timedelta(days=lead.preparation_days)
+    bids_due = bid_deadline(method, announce, calendar)
+    award = calendar.workdays_after(bids_due, lead.award_working_days)
+    challenge = calendar.workdays_after(award, lead.challenge_working_days)
+    signed = calendar.nth_workday_from(challenge + dt.timedelta(days=lead.signing_days), 1)  # offices sign on working days
+    return Plan(method, start, announce, bids_due, award, challenge, signed)
+
+
+def latest_start(method: str, expires: dt.date, lead: LeadTimes, calendar: WorkCalendar) -> Plan:
+    """The latest start whose plan signs before ``expires`` (the day the current coverage ends)."""
+    start = expires - dt.timedelta(days=lead.preparation_days + 20)
+    # Step back until the plan fits, then forward while it still fits: the plan is monotone in its start.
+    while plan(method, start, lead, calendar).signed >= expires:
+        start -= dt.timedelta(days=7)
+    while plan(method, start + dt.timedelta(days=1), lead, calendar).signed < expires:
+        start += dt.timedelta(days=1)
+    return plan(method, start, lead, calendar)
+
+
+@dataclass(frozen=True)
+class RebidRow:
+    line: str
+    coverage_ends: dt.date
+    method: str
+    latest_start: dt.date | None
+    sign_by: dt.date
+    slack_days: int | None
+    state: str
+    plan: Plan | None = None
+
+
+def state_for(slack: int, expired: bool, lead: LeadTimes) -> str:
+    if expired:
+        return LAPSED
+    if slack < 0:
+        return LATE
+    if slack <= lead.start_now_days:
+        return START_NOW
+    return ON_TRACK
+
+
+def rebid_rows(line: str, coverage_ends: dt.date, as_of: dt.date, lead: LeadTimes, calendar: WorkCalendar,
+               methods: tuple[str, ...] = tuple(METHODS)) -> list[RebidRow]:
+    """For one line whose coverage ends on ``coverage_ends``: each method's latest start and slack."""
+    rows = []
+    for method in methods:
+        if as_of >= coverage_ends:
+            rows.append(RebidRow(line, coverage_ends, method, None, coverage_ends - dt.timedelta(days=1), None, LAPSED))
+            continue
+        best = latest_start(method, coverage_ends, lead, calendar)
+        slack = (best.start - as_of).days
+        rows.append(RebidRow(line, coverage_ends, method, best.start, coverage_ends - dt.timedelta(days=1), slack,
+                             state_for(slack, False, lead), best))
+    return rows
+
+
+def assumptions(lead: LeadTimes, calendar: WorkCalendar, methods: tuple[str, ...] = tuple(METHODS)) -> list[str]:
+    lines = [
+        f"preparation before the announcement: {lead.preparation_days} days (setting --prep-days)",
+        *(f"{method}: {BIDDING_RULES[method]}" for method in methods),
+        f"bid deadline to award notice: {lead.award_working_days} working days (setting --award-days)",
+        f"challenge period after the award notice: {lead.challenge_working_days} working days (GPL art. 52)",
+        f"signing: on the first working day {lead.signing_days} days or more after the challenge period (setting --signing-days; "
+        "the law allows up to 30 days from the award notice, GPL art. 46)",
+        "the new contract must be signed before the day the current coverage ends",
+        f"'start now' when the slack is {lead.start_now_days} days or less; 'late' when that method can no longer "
+        "finish in time; 'lapsed' when the service already runs without a contract",
+        calendar.describe(),
+    ]
+    return lines
+
+

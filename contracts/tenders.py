@@ -1,0 +1,163 @@
+"""Tender attempts (采购活动) of a service line, and what the rules allow after failures.
+
+The legal basis quoted is the Government Procurement Law of the PRC (政府采购法, GPL)
+and the Ministry of Finance's Order No. 87 on tendering for goods and services
+(政府采购货物和服务招标投标管理办法, 财政部令第87号). The guidance is guidance: the
+buyer's procurement office decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from .errors import ContractsError
+from .periods import parse_optional_date
+
+METHODS = {
+    "public": "公开招标 public tender",
+    "invited": "邀请招标 invited tender",
+    "negotiation": "竞争性谈判 competitive negotiation",
+    "consultation": "竞争性磋商 competitive consultation",
+    "quotation": "询价 request for quotations",
+    "single-source": "单一来源 single source",
+}
+OUTCOMES = ("pending", "awarded", "failed", "cancelled")
+GROUNDS = {
+    "too-few-bidders": "fewer than three qualified suppliers",
+    "over-budget": "all bids over budget",
+    "irregularities": "irregularities affecting fairness",
+    "cancelled-by-buyer": "cancelled by the buyer",
+    "other": "other or not stated",
+}
+DATE_FIELDS = ("approved", "announced", "bid_deadline", "opened", "awarded", "signed")
+TENDER_FIELDS = ("line", "method", *DATE_FIELDS, "outcome", "ground", "bidders", "method_approval", "contract", "note")
+
+
+@dataclass(frozen=True)
+class Tender:
+    line: str
+    method: str
+    outcome: str
+    id: int = 0
+    approved: dt.date | None = None
+    announced: dt.date | None = None
+    bid_deadline: dt.date | None = None
+    opened: dt.date | None = None
+    awarded: dt.date | None = None
+    signed: dt.date | None = None
+    ground: str = ""
+    bidders: int | None = None
+    method_approval: str = ""  # the approval reference for a change of procurement method
+    contract: str = ""  # the contract it led to
+    note: str = ""
+
+    @property
+    def first_date(self) -> dt.date | None:
+        return next((getattr(self, name) for name in DATE_FIELDS if getattr(self, name) is not None), None)
+
+
+def _choice(raw: Mapping[str, Any], key: str, allowed, default: str = "") -> str:
+    value = raw.get(key)
+    if value in (None, ""):
+        return default
+    value = str(value).strip().lower().replace("_", "-")
+    if value not in allowed:
+        raise ContractsError(key, value, f"must be one of: {', '.join(allowed)}")
+    return value
+
+
+def make_tender(raw: Mapping[str, Any], line: str) -> Tender:
+    """Check a tender attempt: known method and outcome, dates in order, an outcome its dates allow."""
+    unknown = sorted(set(raw) - set(TENDER_FIELDS))
+    if unknown:
+        raise ContractsError(unknown[0], None, f"is not a tender field (known: {', '.join(TENDER_FIELDS)})")
+    method = _choice(raw, "method", METHODS)
+    if not method:
+        raise ContractsError("method", None, f"is required: one of {', '.join(METHODS)}")
+    outcome = _choice(raw, "outcome", OUTCOMES, "pending")
+    ground = _choice(raw, "ground", GROUNDS)
+    dates = {name: parse_optional_date(raw.get(name), name) for name in DATE_FIELDS}
+    known = [(name, day) for name, day in dates.items() if day is not None]
+    for (first, day_a), (second, day_b) in zip(known, known[1:]):
+        if day_b < day_a:
+            raise ContractsError(second, day_b.isoformat(), f"is before {first} ({day_a.isoformat()})")
+    if outcome != "awarded" and (dates["awarded"] or dates["signed"]):
+        name = "awarded" if dates["awarded"] else "signed"
+        raise ContractsError("outcome", outcome, f"contradicts the {name} date {dates[name].isoformat()}: only an awarded tender has one")
+    if outcome in ("pending", "awarded") and ground:
+        raise ContractsError("ground", ground, f"is for failed or cancelled tenders, not {outcome} ones")
+    bidders = raw.get("bidders")
+    if bidders not in (None, ""):
+        if isinstance(bidders, bool) or not str(bidders).strip().isdigit():
+            raise ContractsError("bidders", bidders, "must be a whole number, 0 or more")
+        bidders = int(str(bidders).strip())
+        if ground == "too-few-bidders" and bidders >= 3:
+            raise ContractsError("bidders", bidders, "contradicts the ground too-few-bidders (fewer than three)")
+    else:
+        bidders = None
+    contract = str(raw.get("contract") or "").strip()
+    if contract and outcome != "awarded":
+        raise ContractsError("contract", contract, f"a {outcome} tender leads to no contract")
+    return Tender(
+        line=line, method=method, outcome=outcome, ground=ground, bidders=bidders, contract=contract,
+        method_approval=str(raw.get("method_approval") or "").strip(), note=str(raw.get("note") or "").strip(),
+        **dates,
+    )
+
+
+@dataclass(frozen=True)
+class Option:
+    action: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class FailureSummary:
+    line: str
+    attempts: tuple[Tender, ...]
+    failed: int
+    consecutive_failures: int
+    last_ground: str
+    options: tuple[Option, ...]
+    flags: tuple[str, ...]
+
+
+def ordered(tenders: Sequence[Tender]) -> list[Tender]:
+    """Attempts in the order they were recorded (the source often gives no dates)."""
+    return sorted(tenders, key=lambda tender: tender.id)
+
+
+def failure_summary(line: str, tenders: Sequence[Tender], *, in_transition_months: int | None = None,
+                    transition_limit_months: int = 12) -> FailureSummary:
+    attempts = ordered(tenders)
+    consecutive = 0
+    for tender in reversed(attempts):
+        if tender.outcome != "failed":
+            break
+        consecutive += 1
+    failed = sum(1 for tender in attempts if tender.outcome == "failed")
+    last_failed = next((t for t in reversed(attempts) if t.outcome == "failed"), None)
+    last_ground = last_failed.ground or "other" if last_failed else ""
+    options: list[Option] = []
+    flags: list[str] = []
+    if consecutive:
+        options.append(Option("re-tender (重新招标), after correcting any unreasonable terms or irregular procedure",
+                              "GPL art. 36-37; MOF Order 87 art. 43(1)"))
+        if last_failed.method in ("public", "invited") and last_ground in ("too-few-bidders", "other"):
+            options.append(Option(
+                "change to competitive negotiation (竞争性谈判) or single source (单一来源): needs the approval of the "
+                "finance department (财政部门) before the new procurement starts",
+                "GPL art. 37; MOF Order 87 art. 43(2)"))
+        if last_ground == "over-budget":
+            options.append(Option("review the budget or the requirements before trying again", "GPL art. 36(3)"))
+    if consecutive >= 3:
+        flags.append(f"{consecutive} failures in a row")
+    changed = [t for t in attempts if t.method in ("negotiation", "single-source") and not t.method_approval
+               and any(p.outcome == "failed" and p.method in ("public", "invited") for p in attempts[:attempts.index(t)])]
+    for tender in changed:
+        flags.append(f"attempt {attempts.index(tender) + 1} changed to {tender.method} without a recorded approval")
+    if in_transition_months is not None and in_transition_months > transition_limit_months:
+        flags.append(f"in transition {in_transition_months} months (more than {transition_limit_months})")
+    return FailureSummary(line, tuple(attempts), failed, consecutive, last_ground, tuple(options), tuple(flags))

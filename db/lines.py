@@ -1,0 +1,185 @@
+"""Loading service lines with their facts, and recording lines, tenders, transitions, suspensions, usage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from sqlmodel import Session, select
+
+from contracts.errors import ContractsError
+from contracts.lines import ServiceLine, Suspension, Transition, make_suspension, make_transition
+from contracts.periods import Period
+from contracts.procurement import LineFacts
+from contracts.schedule import billing_periods
+from contracts.tenders import Tender
+from contracts.usage import Usage, make_usage
+
+from .mapping import (
+    line_from_row,
+    suspension_from_row,
+    suspension_to_row,
+    tender_from_row,
+    tender_to_row,
+    terms_from_row,
+    transition_from_row,
+    transition_to_row,
+    usage_from_row,
+    usage_to_row,
+)
+from .tables import ContractRow, LineRow, SuspensionRow, TenderRow, TransitionRow, UsageRow
+
+
+def line_codes(session: Session) -> set[str]:
+    """Every line code: the explicit lines and the contracts that form lines of their own."""
+    explicit = set(session.exec(select(LineRow.code)))
+    own = set(session.exec(select(ContractRow.code).where(ContractRow.line == "")))
+    return explicit | own
+
+
+def check_line(session: Session, code: str, field: str = "line") -> None:
+    if code not in line_codes(session):
+        raise ContractsError(field, code, "is not a service line ('contracts lines' lists them; add one with 'contracts line add')")
+
+
+def load_lines(session: Session, only: str | None = None) -> list[LineFacts]:
+    """Every line with its facts, in code order (one query per table)."""
+    lines: dict[str, LineFacts] = {}
+    for row in session.exec(select(LineRow).order_by(LineRow.code)):
+        lines[row.code] = LineFacts(line_from_row(row), explicit=True)
+    contract_rows = session.exec(select(ContractRow).order_by(ContractRow.billing_start)).all()
+    codes_by_id = {}
+    for row in contract_rows:
+        terms = terms_from_row(row)
+        codes_by_id[row.id] = terms.code
+        key = terms.line_code
+        if key not in lines:
+            lines[key] = LineFacts(ServiceLine(key, terms.name, terms.buyer), explicit=False)
+        lines[key].contracts.append(terms)
+    if only is not None and only not in lines:
+        raise ContractsError("line", only, "is not a service line ('contracts lines' lists them)")
+    for row in session.exec(select(TenderRow).order_by(TenderRow.id)):
+        if row.line in lines:
+            lines[row.line].tenders.append(tender_from_row(row))
+    for row in session.exec(select(TransitionRow).order_by(TransitionRow.start)):
+        if row.line in lines:
+            lines[row.line].transitions.append(transition_from_row(row))
+    for row in session.exec(select(SuspensionRow).order_by(SuspensionRow.start)):
+        if row.line in lines:
+            lines[row.line].suspensions.append(suspension_from_row(row))
+    for row in session.exec(select(UsageRow).order_by(UsageRow.period_start, UsageRow.id)):
+        if row.line not in lines:
+            continue
+        if row.contract_id is None:
+            lines[row.line].transition_usage.append(usage_from_row(row, f"transition:{row.line}"))
+        else:
+            code = codes_by_id[row.contract_id]
+            lines[row.line].usage.setdefault(code, []).append(usage_from_row(row, code))
+    chosen = [lines[only]] if only is not None else [lines[code] for code in sorted(lines)]
+    return chosen
+
+
+def add_line(session: Session, line: ServiceLine, *, update: bool = False) -> str:
+    row = session.exec(select(LineRow).where(LineRow.code == line.code)).first()
+    if row is not None:
+        if line_from_row(row) == line:
+            return "unchanged"
+        if not update:
+            raise ContractsError("code", line.code, "is a service line already with other details; use --update")
+        row.name, row.buyer, row.notes = line.name, line.buyer, line.notes
+        return "updated"
+    if session.exec(select(ContractRow.code).where(ContractRow.code == line.code, ContractRow.line == "")).first():
+        raise ContractsError("code", line.code, "is the code of a contract that forms its own line; choose another")
+    session.add(LineRow(code=line.code, name=line.name, buyer=line.buyer, notes=line.notes))
+    return "added"
+
+
+def add_tender(session: Session, tender: Tender, *, same_is_unchanged: bool = False) -> tuple[Tender, str]:
+    check_line(session, tender.line)
+    if tender.contract:
+        contract = session.exec(select(ContractRow).where(ContractRow.code == tender.contract)).first()
+        if contract is None:
+            raise ContractsError("contract", tender.contract, "is not a contract in this store")
+        if (contract.line or contract.code) != tender.line:
+            raise ContractsError("contract", tender.contract, f"belongs to line {(contract.line or contract.code)!r}, not {tender.line!r}")
+    if same_is_unchanged:
+        for row in session.exec(select(TenderRow).where(TenderRow.line == tender.line)):
+            stored = tender_from_row(row)
+            if stored.__dict__ | {"id": 0} == tender.__dict__ | {"id": 0}:
+                return stored, "unchanged"
+    row = tender_to_row(tender)
+    session.add(row)
+    session.flush()
+    return tender_from_row(row), "added"
+
+
+def add_transition(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Transition, str]:
+    check_line(session, line)
+    transition = make_transition(raw, line)
+    existing = [transition_from_row(r) for r in session.exec(select(TransitionRow).where(TransitionRow.line == line))]
+    if same_is_unchanged and transition in existing:
+        return transition, "unchanged"
+    for other in existing:
+        if _overlaps(transition.start, transition.end, other.start, other.end):
+            raise ContractsError("start", transition.start.isoformat(), f"overlaps the transition of {line} from {other.start.isoformat()}")
+    session.add(transition_to_row(transition))
+    return transition, "added"
+
+
+def add_suspension(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Suspension, str]:
+    check_line(session, line)
+    suspension = make_suspension(raw, line)
+    existing = [suspension_from_row(r) for r in session.exec(select(SuspensionRow).where(SuspensionRow.line == line))]
+    if same_is_unchanged and suspension in existing:
+        return suspension, "unchanged"
+    for other in existing:
+        if _overlaps(suspension.start, suspension.end, other.start, other.end):
+            raise ContractsError("start", suspension.start.isoformat(), f"overlaps the suspension of {line} from {other.start.isoformat()}")
+    session.add(suspension_to_row(suspension))
+    return suspension, "added"
+
+
+def _overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+    return (b_end is None or a_start < b_end) and (a_end is None or b_start < a_end)
+
+
+def record_usage(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Usage, str, str]:
+    """Usage of a unit-priced contract (by its code), or of a line (it goes to whatever covers the period)."""
+    from contracts.usage import parse_usage_period
+
+    if raw.get("period") in (None, ""):
+        raise ContractsError("period", None, "is required (e.g. 2023Q3 or 2023-07)")
+    period = parse_usage_period(raw["period"])
+    raw = {**raw, "period": period}
+    contract = session.exec(select(ContractRow).where(ContractRow.code == code)).first()
+    if contract is None:
+        check_line(session, code, field="code")
+        candidates = session.exec(select(ContractRow).where(ContractRow.line == code)).all()
+        contract = next((c for c in candidates if c.billing_start <= period.start < c.billing_end), None)
+    if contract is not None:
+        terms = terms_from_row(contract)
+        if not terms.is_unit_priced:
+            raise ContractsError("code", terms.code, "is a fixed-fee contract; usage is recorded for unit-priced ones")
+        usage = make_usage(raw, target=terms.code, allowed=Period(terms.billing_start, terms.billing_end),
+                           settlement=billing_periods(terms), what=f"contract {terms.code}", priced=True)
+        line, contract_id, where = terms.line_code, contract.id, f"contract {terms.code}"
+    else:
+        transitions = [transition_from_row(r) for r in session.exec(select(TransitionRow).where(TransitionRow.line == code))]
+        transition = next((t for t in transitions if t.start <= period.start and (t.end is None or period.start < t.end)), None)
+        if transition is None:
+            raise ContractsError("period", f"{period.start.isoformat()} to {period.end.isoformat()}",
+                                 f"is covered by no contract or transition of {code}")
+        end = transition.end or dt.date(9999, 1, 1)
+        usage = make_usage(raw, target=f"transition:{code}", allowed=Period(transition.start, end), settlement=(),
+                           what=f"the transition of {code} from {transition.start.isoformat()}", priced=transition.unit_price is not None)
+        line, contract_id, where = code, None, f"transition of {code} from {transition.start.isoformat()}"
+    overlapping = session.exec(select(UsageRow).where(UsageRow.line == line, UsageRow.period_start < usage.period.end,
+                                                      UsageRow.period_end > usage.period.start)).all()
+    for row in overlapping:
+        stored = usage_from_row(row, usage.target)
+        if same_is_unchanged and stored == usage:
+            return usage, "unchanged", where
+        raise ContractsError("period", f"{usage.period.start.isoformat()} to {usage.period.end.isoformat()}",
+                             f"overlaps usage recorded for {row.period_start.isoformat()} to {row.period_end.isoformat()}")
+    session.add(usage_to_row(usage, line, contract_id))
+    return usage, "added", where
