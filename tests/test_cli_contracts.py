@@ -65,13 +65,13 @@ def test_expiring_as_of_2026_11_24(loaded):
 
 def test_expiring_orders_soonest_first(loaded):
     rows = loaded.json("expiring", "--within", "600", "--as-of", "2023-06-01")
-    assert [row["contract"] for row in rows] == ["TW1", "ROAD"]
-    assert [row["days_left"] for row in rows] == [303, 476]
+    assert [row["contract"] for row in rows] == ["SEAL-2021", "TW1", "ROAD"]
+    assert [row["days_left"] for row in rows] == [30, 303, 476]
 
 
 def test_list_json_has_every_term(loaded):
     rows = export(loaded)
-    assert [row["code"] for row in rows] == ["ENTRY", "ROAD", "ROAD-INC", "TW1", "TW2"]
+    assert [row["code"] for row in rows] == ["ENTRY", "ROAD", "ROAD-INC", "SEAL-2020", "SEAL-2021", "TW1", "TW2"]
     entry = rows[0]
     assert entry["completed_on"] == "2022-09-30" and entry["stated_end"] == "2026-03" and entry["status"] == "expired"
     assert "于2022年9月30日完工" in entry["notes"]
@@ -80,7 +80,7 @@ def test_list_json_has_every_term(loaded):
 def test_import_twice_changes_nothing(loaded):
     before = export(loaded)
     out = loaded("import", str(EXAMPLE)).stdout
-    assert "0 added, 5 unchanged" in out
+    assert "0 added, 7 unchanged" in out
     assert export(loaded) == before
 
 
@@ -93,7 +93,7 @@ def test_import_conflict_names_the_code_and_writes_nothing(loaded, tmp_path):
     result = loaded("import", str(path), ok=False)
     assert result.stderr.strip() == "error: code 'ENTRY': exists already with other terms; use --update to replace them"
     assert export(loaded) == before  # NEW was not added either: all or nothing
-    assert "1 added, 1 updated (ENTRY), 4 unchanged" in loaded("import", str(path), "--update").stdout
+    assert "1 added, 1 updated (ENTRY), 6 unchanged" in loaded("import", str(path), "--update").stdout
     assert loaded.json("show", "ENTRY")["annual_fee"] == "230000.00"
 
 

@@ -28,7 +28,7 @@ def test_init_then_env_url(tmp_path):
     assert "is ready" in run("--db", f"sqlite:///{path}", "init").stdout
     run("import", str(EXAMPLE), env={"CONTRACTS_DATABASE_URL": str(path)})
     rows = json.loads(run("list", "-f", "json", env={"CONTRACTS_DATABASE_URL": str(path)}).stdout)
-    assert len(rows) == 5
+    assert len(rows) == 7
 
 
 def test_a_file_that_is_not_a_database(tmp_path):
