@@ -56,9 +56,10 @@ def main(
     ctx.obj = {"db": db}
 
 
-from . import contract_commands, payable_commands, procurement_commands  # noqa: E402  (they register their commands)
+from . import budget_commands, contract_commands, payable_commands, procurement_commands  # noqa: E402
 
-contract_commands.register(app)
+contract_commands.register(app)  # each module registers its commands on the app
+budget_commands.register(app)
 payable_commands.register(app)
 procurement_commands.register(app)
 

@@ -188,3 +188,11 @@ def make_opening(raw: Mapping[str, Any], *, code: str, schedule_dues: Sequence[d
     if owed and not source:
         raise ContractsError("source", None, f"is required for an opening amount owed ({format_money(owed)}): say where it comes from")
     return Opening(contract=code, as_of=as_of, settled_through_seq=settled, owed=owed, source=source)
+
+
+def paid_by_year(payments: Iterable[Payment]) -> dict[int, Decimal]:
+    """What was paid in each fiscal year, reversals and the payments they undo left out."""
+    totals: dict[int, Decimal] = {}
+    for payment in effective(payments):
+        totals[payment.paid_on.year] = totals.get(payment.paid_on.year, Decimal("0.00")) + payment.amount
+    return totals

@@ -19,13 +19,14 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import ContractsError
+from .budget import FeeLine, Programme, make_fee_line, make_programme
 from .deductions import Rule, make_rule
 from .lines import ServiceLine, make_line
 from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
 
 KNOWN_SECTIONS = ("line", "contract", "rule", "opening", "tender", "transition", "suspension", "usage", "assessment",
-                  "payment")
+                  "payment", "fee_line", "programme", "budget", "fee_amount")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class Portfolio:
     usage: list[Entry] = field(default_factory=list)  # Entry.contract: a contract or line code
     assessments: list[Entry] = field(default_factory=list)
     payments: list[Entry] = field(default_factory=list)
+    fee_lines: list[tuple[str, FeeLine]] = field(default_factory=list)
+    programmes: list[tuple[str, Programme]] = field(default_factory=list)
+    budgets: list[Entry] = field(default_factory=list)  # Entry.contract holds the programme code
+    fee_amounts: list[Entry] = field(default_factory=list)  # Entry.contract holds the fee line code
 
 
 def parse_portfolio(text: str, source: str) -> Portfolio:
@@ -95,7 +100,16 @@ def parse_portfolio(text: str, source: str) -> Portfolio:
             portfolio.tenders.append((where, make_tender({k: v for k, v in raw.items() if k != "line"}, line.strip())))
         except ContractsError as exc:
             raise exc.located(where) from None
-    sections = (("opening", "contract", portfolio.openings), ("transition", "line", portfolio.transitions),
+    for section, maker, target in (("fee_line", make_fee_line, portfolio.fee_lines),
+                                   ("programme", make_programme, portfolio.programmes)):
+        for index, raw in enumerate(_entries(data, section, source), start=1):
+            where = f"{source}: {section} #{index}"
+            try:
+                target.append((where, maker(raw)))
+            except ContractsError as exc:
+                raise exc.located(where) from None
+    sections = (("budget", "programme", portfolio.budgets), ("fee_amount", "fee_line", portfolio.fee_amounts),
+                ("opening", "contract", portfolio.openings), ("transition", "line", portfolio.transitions),
                 ("suspension", "line", portfolio.suspensions), ("usage", None, portfolio.usage),
                 ("assessment", "contract", portfolio.assessments), ("payment", "contract", portfolio.payments))
     for section, key, target in sections:

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from contracts.errors import ContractsError
 from contracts.terms import ContractTerms
 
-from . import facts, lines, migrate
+from . import budgets, facts, lines, migrate
 from .engine import make_engine, resolve_url, sqlite_path
 from .mapping import terms_from_row, write_terms
 from .tables import ContractRow
@@ -219,6 +219,26 @@ class Store:
             usage, _, where = lines.record_usage(session, code, raw)
             return usage, where
 
+    def budget_facts(self):
+        with self.session() as session:
+            return budgets.load_budget_facts(session)
+
+    def add_programme(self, programme, *, update: bool = False) -> str:
+        with self.session(write=True) as session:
+            return budgets.add_programme(session, programme, update=update)
+
+    def add_budget(self, programme: str, raw, *, update: bool = False):
+        with self.session(write=True) as session:
+            return budgets.add_budget(session, programme, raw, update=update)
+
+    def add_fee_line(self, fee_line, *, update: bool = False) -> str:
+        with self.session(write=True) as session:
+            return budgets.add_fee_line(session, fee_line, update=update)
+
+    def add_fee_amount(self, fee_line: str, raw):
+        with self.session(write=True) as session:
+            return budgets.add_fee_amount(session, fee_line, raw)[0]
+
     def import_contracts(self, items: Sequence[ContractTerms], *, update: bool = False) -> ImportResult:
         from contracts.portfolio_file import Portfolio
 
@@ -276,6 +296,20 @@ class Store:
                 with _located(entry.where):
                     result.count("usage", lines.record_usage(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
                     session.flush()
+            for where, fee_line in portfolio.fee_lines:
+                with _located(where):
+                    result.count("fee line", budgets.add_fee_line(session, fee_line, update=update))
+            session.flush()
+            for where, programme in portfolio.programmes:
+                with _located(where):
+                    result.count("programme", budgets.add_programme(session, programme, update=update))
+            session.flush()
+            for entry in portfolio.budgets:
+                with _located(entry.where):
+                    result.count("budget", budgets.add_budget(session, entry.contract, entry.raw, update=update)[1])
+            for entry in portfolio.fee_amounts:
+                with _located(entry.where):
+                    result.count("fee amount", budgets.add_fee_amount(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
             for entry in portfolio.assessments:
                 with _located(entry.where):
                     status = facts.record_assessment(session, entry.contract, entry.raw, replace=update, same_is_unchanged=True)[1]

@@ -171,3 +171,65 @@ class UsageRow(SQLModel, table=True):
     quantity: int
     amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class ProgrammeRow(SQLModel, table=True):
+    __tablename__ = "programme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(32), unique=True, nullable=False))
+    name: str = Field(sa_column=Column(String(500), nullable=False))
+    department: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class FundingRow(SQLModel, table=True):
+    """A contract or fee line funded by a programme (each by one programme at most)."""
+
+    __tablename__ = "funding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # "contract" or "fee_line"
+    code: str = Field(sa_column=Column(String(32), nullable=False))
+
+
+class BudgetRow(SQLModel, table=True):
+    """A programme's budget for a fiscal year, each amount as stated (text and unit) and in fen."""
+
+    __tablename__ = "budget"
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    year: int
+    unit: str = Field(sa_column=Column(String(8), nullable=False))
+    original_text: str = Field(sa_column=Column(String(40), nullable=False))
+    adjusted_text: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
+    spent_text: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
+    original_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    adjusted_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    spent_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class FeeLineRow(SQLModel, table=True):
+    __tablename__ = "fee_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(32), unique=True, nullable=False))
+    name: str = Field(sa_column=Column(String(500), nullable=False))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class FeeAmountRow(SQLModel, table=True):
+    __tablename__ = "fee_amount"
+
+    id: int | None = Field(default=None, primary_key=True)
+    fee_line_id: int = Field(foreign_key="fee_line.id", index=True)
+    year: int
+    kind: str = Field(sa_column=Column(String(10), nullable=False))  # "budgeted" or "paid"
+    unit: str = Field(sa_column=Column(String(8), nullable=False))
+    text: str = Field(sa_column=Column(String(40), nullable=False))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -1,0 +1,252 @@
+"""Commands for the fiscal year: programmes, budgets, fee lines, forecast, report fy, check."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from contracts.errors import ContractsError
+
+from .options import AsOfOption, DbOption, FormatOption, as_of_date, whole_number
+from .render import check_format, emit
+from .session import store_for
+
+programme_app = typer.Typer(help="Programmes (项目) and the contracts and fee lines they fund.", no_args_is_help=True)
+budget_app = typer.Typer(help="A programme's budget for a fiscal year.", no_args_is_help=True)
+fee_app = typer.Typer(help="Other fee lines: recurring costs with no contract schedule here.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports.", no_args_is_help=True)
+
+FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
+           "execution_rate", "coverage")
+FINDING_KEYS = ("severity", "check", "record", "field", "stated", "computed", "explanation")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(programme_app, name="programme")
+    programme_app.command("add")(programme_add)
+    app.command("programmes")(programmes)
+    app.add_typer(budget_app, name="budget")
+    budget_app.command("add")(budget_add)
+    app.add_typer(fee_app, name="fee-line")
+    fee_app.command("add")(fee_line_add)
+    fee_app.command("amount")(fee_line_amount)
+    app.command("forecast")(forecast)
+    app.add_typer(report_app, name="report")
+    report_app.command("fy")(report_fy)
+    app.command("check")(check)
+
+
+def programme_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="A short code, e.g. POLICE-IT.")],
+    name: Annotated[str, typer.Option()],
+    department: Annotated[Optional[str], typer.Option()] = None,
+    contract: Annotated[Optional[list[str]], typer.Option(help="A contract it funds (repeatable).")] = None,
+    fee_line: Annotated[Optional[list[str]], typer.Option(help="A fee line it funds (repeatable).")] = None,
+    notes: Annotated[Optional[str], typer.Option()] = None,
+    update: Annotated[bool, typer.Option("--update")] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a programme and the contracts and fee lines it funds."""
+    from contracts.budget import make_programme
+
+    programme = make_programme({"code": code, "name": name, "department": department, "notes": notes,
+                                "contracts": contract or [], "fee_lines": fee_line or []})
+    with store_for(ctx, db) as store:
+        status = store.add_programme(programme, update=update)
+    print(f"{status}: programme {programme.code}")
+
+
+def programmes(ctx: typer.Context, format: FormatOption = "table", db: DbOption = None) -> None:
+    """Programmes with what they fund and their budgets."""
+    fmt = check_format(format)
+    with store_for(ctx, db) as store:
+        facts = store.budget_facts()
+    rows = []
+    for p in facts.programmes:
+        for b in [b for b in facts.budgets if b.programme == p.code] or [None]:
+            rows.append({"programme": p.code, "name": p.name, "contracts": ", ".join(p.contracts),
+                         "fee_lines": ", ".join(p.fee_lines), "year": b.year if b else None,
+                         "original": b.original.yuan if b else None, "adjusted": b.adjusted.yuan if b and b.adjusted else None,
+                         "spent": b.spent.yuan if b and b.spent else None, "stated_in": b.original.unit if b else None})
+    emit(rows, fmt, keys=("programme", "name", "contracts", "fee_lines", "year", "original", "adjusted", "spent", "stated_in"),
+         title="Programmes and budgets", empty="no programmes yet")
+
+
+def budget_add(
+    ctx: typer.Context,
+    programme: Annotated[str, typer.Argument(help="The programme's code.")],
+    year: Annotated[str, typer.Option(help="Fiscal (calendar) year.")],
+    original: Annotated[Optional[str], typer.Option(help="The original budget (年初预算).")] = None,
+    adjusted: Annotated[Optional[str], typer.Option(help="The adjusted budget (调整后预算).")] = None,
+    spent: Annotated[Optional[str], typer.Option(help="What the source states was spent in the year.")] = None,
+    unit: Annotated[str, typer.Option(help="yuan (default) or wan (万元), as the source states the amounts.")] = "yuan",
+    source: Annotated[Optional[str], typer.Option()] = None,
+    update: Annotated[bool, typer.Option("--update")] = False,
+    db: DbOption = None,
+) -> None:
+    """Record a programme's budget for a fiscal year, as stated."""
+    from contracts.money import format_money_grouped
+
+    raw = {"year": year, "original": original, "adjusted": adjusted, "spent": spent, "unit": unit, "source": source}
+    with store_for(ctx, db) as store:
+        budget, status = store.add_budget(programme, raw, update=update)
+    adjusted_text = f", adjusted {format_money_grouped(budget.adjusted.yuan)}" if budget.adjusted else ""
+    print(f"{status}: budget of {programme} for {budget.year}: original {format_money_grouped(budget.original.yuan)}{adjusted_text}")
+
+
+def fee_line_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Option()],
+    notes: Annotated[Optional[str], typer.Option()] = None,
+    update: Annotated[bool, typer.Option("--update")] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a fee line (electricity, network lines): amounts budgeted and paid per year, no schedule."""
+    from contracts.budget import make_fee_line
+
+    line = make_fee_line({"code": code, "name": name, "notes": notes})
+    with store_for(ctx, db) as store:
+        status = store.add_fee_line(line, update=update)
+    print(f"{status}: fee line {line.code}")
+
+
+def fee_line_amount(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The fee line's code.")],
+    year: Annotated[str, typer.Option()],
+    budgeted: Annotated[Optional[str], typer.Option(help="Amount budgeted for the year.")] = None,
+    paid: Annotated[Optional[str], typer.Option(help="Amount paid in the year.")] = None,
+    unit: Annotated[str, typer.Option(help="yuan or wan.")] = "yuan",
+    note: Annotated[Optional[str], typer.Option()] = None,
+    source: Annotated[Optional[str], typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """Record an amount budgeted for or paid on a fee line in a year."""
+    raw = {"year": year, "budgeted": budgeted, "paid": paid, "unit": unit, "note": note, "source": source}
+    with store_for(ctx, db) as store:
+        amount = store.add_fee_amount(code, raw)
+    print(f"recorded: {code} {amount.year} {amount.kind} {amount.amount.shown()}")
+
+
+def forecast(
+    ctx: typer.Context,
+    from_: Annotated[Optional[str], typer.Option("--from", help="First fiscal year (default: next year).")] = None,
+    years: Annotated[str, typer.Option(help="How many fiscal years.")] = "3",
+    by: Annotated[str, typer.Option(help="contract, line or programme.")] = "contract",
+    accrual: Annotated[bool, typer.Option("--accrual", help="By the period served, not the due date.")] = False,
+    deduction_rate: Annotated[Optional[str], typer.Option(help="Expected deduction for unassessed installments, e.g. 2%.")] = None,
+    quarters: Annotated[bool, typer.Option("--quarters", help="One row per quarter (machine formats always are).")] = False,
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Obligations by fiscal year and quarter: what next years' budgets must hold."""
+    from contracts.forecast import forecast as compute, totals
+    from contracts.money import parse_share
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    first = whole_number(from_, "from") if from_ is not None else day.year + 1
+    count = whole_number(years, "years", minimum=1)
+    if not 1990 <= first <= 2100 or count > 50:
+        raise ContractsError("from", first, "must be a year between 1990 and 2100, for at most 50 years")
+    if by not in ("contract", "line", "programme"):
+        raise ContractsError("by", by, "must be one of: contract, line, programme")
+    rate = None if deduction_rate is None else parse_share(deduction_rate, "deduction_rate")
+    with store_for(ctx, db) as store:
+        everything = store.all_facts()
+        budget = store.budget_facts()
+    ledgers = [facts.ledger(day) for facts in everything]
+    rows = compute(ledgers, budget.programme_of(), first, count, accrual=accrual, deduction_rate=rate,
+                   usage={facts.terms.code: facts.usage for facts in everything})
+    title = f"Obligations {first}-{first + count - 1} by {'accrual' if accrual else 'due date'}"
+    keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
+    if fmt != "table" or quarters:
+        emit([row.__dict__ for row in rows], fmt, keys=keys, title=title, empty="nothing falls due in that window")
+        return
+    summary = totals(rows, by)
+    year_totals = totals([row.__class__(**{**row.__dict__, "contract": "all"}) for row in rows], "contract")
+    emit(summary + [{**t, by: "TOTAL"} for t in year_totals], "table",
+         keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net"), title=title, empty="nothing falls due in that window")
+    ends = {facts.terms.code: facts.terms.service_end for facts in everything}
+    for code in sorted({row.contract for row in rows if row.ends_in_window}, key=lambda c: (ends[c], c)):
+        print(f"ends in the window: {code} on {ends[code].isoformat()}: budget for a successor from then")
+
+
+def report_fy(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Argument(help="The fiscal year, e.g. 2023.")],
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Budget, obligations, payments, unpaid and earlier arrears, per programme and contract, for one fiscal year."""
+    import datetime as dt
+
+    from contracts.budget import fy_report
+    from contracts.payments import paid_by_year
+
+    fmt = check_format(format)
+    fiscal_year = whole_number(year, "year")
+    if not 1990 <= fiscal_year <= 2100:
+        raise ContractsError("year", fiscal_year, "is outside 1990-2100")
+    year_end = dt.date(fiscal_year, 12, 31)
+    with store_for(ctx, db) as store:
+        everything = store.all_facts()
+        budget = store.budget_facts()
+    ledgers = {facts.terms.code: facts.ledger(year_end) for facts in everything}
+    paid = {facts.terms.code: paid_by_year(facts.payments).get(fiscal_year) for facts in everything}
+    rows = fy_report(fiscal_year, budget.programmes, budget.budgets, ledgers, {k: v for k, v in paid.items() if v is not None},
+                     budget.fee_amounts)
+    def ratio(value):
+        if value is None:
+            return None
+        return f"{value:.2%}" if fmt == "table" else f"{value:.4f}"
+
+    records = [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
+                "coverage": ratio(row.coverage)} for row in rows]
+    emit(records, fmt, keys=FY_KEYS, title=f"Fiscal year {fiscal_year}", empty="nothing to report")
+    if fmt == "table":
+        for row in rows:
+            if row.kind == "programme" and row.adjusted is not None:
+                rate = f"{row.execution_rate:.2%}" if row.execution_rate is not None else "-"
+                cover = f"{row.coverage:.2%}" if row.coverage is not None else "-"
+                print(f"{row.programme}: {row.obligations:,.2f} fell due; the budget in force allowed {row.adjusted:,.2f}; "
+                      f"{row.paid:,.2f} was paid (execution {rate}, coverage {cover}); "
+                      f"{row.unpaid_of_year:,.2f} of the year's obligations and {row.earlier_arrears:,.2f} of earlier ones unpaid at year end")
+
+
+def check(
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any finding is an error.")] = False,
+    grace_days: Annotated[str, typer.Option(help="Days after the due date an installment may wait for its assessment.")] = "30",
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """What in the data does not add up: every finding with its evidence."""
+    from contracts.checks import CheckSettings, run_checks
+    from contracts.payments import paid_by_year
+    from contracts.procurement import line_status
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
+    with store_for(ctx, db) as store:
+        everything = store.all_facts()
+        budget = store.budget_facts()
+        all_lines = store.lines()
+    payments_by_year = {(facts.terms.code, year): amount for facts in everything
+                        for year, amount in paid_by_year(facts.payments).items()}
+    findings = run_checks(terms=[f.terms for f in everything], ledgers=[f.ledger(day) for f in everything],
+                          statuses=[line_status(facts, day) for facts in all_lines], budgets=budget.budgets,
+                          programmes=budget.programmes, payments_by_year=payments_by_year, fee_amounts=budget.fee_amounts,
+                          as_of=day, settings=settings)
+    emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=f"Checks as of {day.isoformat()}",
+         table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
+    errors = sum(1 for f in findings if f.severity == "error")
+    if fmt == "table" and findings:
+        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+        print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+    if strict and errors:
+        raise typer.Exit(1)

@@ -1,0 +1,228 @@
+"""Programmes, their budgets per fiscal year, other fee lines, and the fiscal-year report.
+
+A programme (项目, e.g. the police Tianwang and IT operations programme) has a
+budget per fiscal year (the calendar year): the original (年初预算), the adjusted
+(调整后预算) and, where the source states it, what was spent. It funds contracts
+and other fee lines: recurring costs with no schedule in this store (Tianwang
+electricity, the police access network), recorded as amounts budgeted and paid
+per year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+from .errors import ContractsError
+from .payables import Ledger
+from .stated import Stated, parse_stated
+from .terms import CODE_PATTERN
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str
+    name: str
+    department: str = ""
+    notes: str = ""
+    contracts: tuple[str, ...] = ()
+    fee_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Budget:
+    programme: str
+    year: int
+    original: Stated
+    adjusted: Stated | None = None
+    spent: Stated | None = None  # what the source states was spent in the year
+    source: str = ""
+
+    @property
+    def in_force(self) -> Stated:
+        return self.adjusted or self.original
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    code: str
+    name: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class FeeAmount:
+    """An amount budgeted for, or paid on, a fee line in a fiscal year."""
+
+    fee_line: str
+    year: int
+    kind: str  # "budgeted" or "paid"
+    amount: Stated
+    note: str = ""
+    source: str = ""
+
+
+def _code(raw: Mapping[str, Any], key: str = "code") -> str:
+    code = str(raw.get(key) or "").strip()
+    if not CODE_PATTERN.match(code):
+        raise ContractsError(key, code, "must be letters, digits, '-', '_' or '.', at most 32, e.g. POLICE-IT")
+    return code
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _year(value: Any) -> int:
+    if isinstance(value, bool) or value is None or not str(value).strip().isdigit():
+        raise ContractsError("year", value, "must be a year such as 2023")
+    year = int(str(value).strip())
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ContractsError("year", year, f"is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return year
+
+
+def _codes(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key) or []
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    return tuple(_code({key: item}, key) for item in value)
+
+
+def make_programme(raw: Mapping[str, Any]) -> Programme:
+    unknown = sorted(set(raw) - {"code", "name", "department", "notes", "contracts", "fee_lines"})
+    if unknown:
+        raise ContractsError(unknown[0], None, "is not a programme field (known: code, name, department, notes, contracts, fee_lines)")
+    name = _text(raw, "name")
+    if not name:
+        raise ContractsError("name", None, "is required")
+    return Programme(_code(raw), name, _text(raw, "department"), _text(raw, "notes"), _codes(raw, "contracts"),
+                     _codes(raw, "fee_lines"))
+
+
+def make_budget(raw: Mapping[str, Any], programme: str) -> Budget:
+    unknown = sorted(set(raw) - {"programme", "year", "original", "adjusted", "spent", "unit", "source"})
+    if unknown:
+        raise ContractsError(unknown[0], None, "is not a budget field (known: year, original, adjusted, spent, unit, source)")
+    year = _year(raw.get("year"))
+    unit = _text(raw, "unit") or "yuan"
+    if raw.get("original") in (None, ""):
+        if raw.get("adjusted") not in (None, ""):
+            raise ContractsError("adjusted", raw["adjusted"], "needs the original budget (--original) it adjusts")
+        raise ContractsError("original", None, "is required")
+    original = parse_stated(raw["original"], unit, "original")
+    adjusted = None if raw.get("adjusted") in (None, "") else parse_stated(raw["adjusted"], unit, "adjusted")
+    spent = None if raw.get("spent") in (None, "") else parse_stated(raw["spent"], unit, "spent")
+    return Budget(programme, year, original, adjusted, spent, _text(raw, "source"))
+
+
+def make_fee_line(raw: Mapping[str, Any]) -> FeeLine:
+    unknown = sorted(set(raw) - {"code", "name", "notes"})
+    if unknown:
+        raise ContractsError(unknown[0], None, "is not a fee-line field (known: code, name, notes)")
+    name = _text(raw, "name")
+    if not name:
+        raise ContractsError("name", None, "is required")
+    return FeeLine(_code(raw), name, _text(raw, "notes"))
+
+
+def make_fee_amount(raw: Mapping[str, Any], fee_line: str) -> FeeAmount:
+    unknown = sorted(set(raw) - {"fee_line", "year", "budgeted", "paid", "unit", "note", "source"})
+    if unknown:
+        raise ContractsError(unknown[0], None, "is not a fee-line amount field (known: year, budgeted or paid, unit, note, source)")
+    year = _year(raw.get("year"))
+    given = [key for key in ("budgeted", "paid") if raw.get(key) not in (None, "")]
+    if len(given) != 1:
+        raise ContractsError("paid", None, "give exactly one of budgeted and paid")
+    kind = given[0]
+    amount = parse_stated(raw[kind], _text(raw, "unit") or "yuan", kind)
+    return FeeAmount(fee_line, year, kind, amount, _text(raw, "note"), _text(raw, "source"))
+
+
+# -- the fiscal-year report ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FyRow:
+    programme: str
+    item: str  # a contract code, a fee line code, or "" for the programme's own row
+    kind: str  # "contract", "fee line" or "programme"
+    original: Decimal | None
+    adjusted: Decimal | None
+    obligations: Decimal  # falling due in the year (net where assessed, gross otherwise)
+    paid: Decimal  # payments made in the year
+    unpaid_of_year: Decimal  # obligations of the year still owed at its end
+    earlier_arrears: Decimal  # obligations of earlier years still owed at the year's end
+    execution_rate: Decimal | None  # paid / adjusted budget
+    coverage: Decimal | None  # adjusted budget / obligations
+
+
+def _ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
+    if not denominator:
+        return None
+    return (numerator / denominator).quantize(Decimal("0.0001"))
+
+
+def contract_year_figures(ledger: Ledger, year: int) -> tuple[Decimal, Decimal, Decimal]:
+    """(obligations, unpaid of the year, earlier arrears) of one contract, from a ledger built as of 31 December.
+
+    Installments settled before tracking began are neither obligations nor arrears here; the opening
+    balance's amount owed counts as earlier arrears.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    obligations = unpaid = earlier = ZERO
+    for item in ledger.payables:
+        if item.settled_by == "opening balance" and item.seq:
+            continue
+        amount = item.net if item.net is not None else item.gross
+        owed = item.owed if item.owed is not None else item.gross
+        if first <= item.due <= last and item.seq:
+            obligations += amount
+            unpaid += owed
+        elif item.due < first or (item.seq == 0 and item.due <= last):
+            earlier += owed
+    return obligations, unpaid, earlier
+
+
+def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budget], ledgers: Mapping[str, Ledger],
+              payments_in_year: Mapping[str, Decimal], fee_amounts: Sequence[FeeAmount]) -> list[FyRow]:
+    """Per programme: a row per contract and fee line it funds, then the programme's row with its budget.
+
+    ``ledgers`` are built as of 31 December of ``year``; ``payments_in_year`` is what each contract was paid
+    during the year (reversals netted). The programme row adds up its items exactly.
+    """
+    rows: list[FyRow] = []
+    funded = {code for p in programmes for code in p.contracts}
+    groups = list(programmes)
+    loose = sorted(code for code in ledgers if code not in funded)
+    if loose:
+        groups.append(Programme("(none)", "contracts funded by no programme", contracts=tuple(loose)))
+    for programme in groups:
+        items: list[FyRow] = []
+        for code in programme.contracts:
+            if code not in ledgers:
+                continue
+            obligations, unpaid, earlier = contract_year_figures(ledgers[code], year)
+            paid = payments_in_year.get(code, ZERO)
+            items.append(FyRow(programme.code, code, "contract", None, None, obligations, paid, unpaid, earlier, None, None))
+        for code in programme.fee_lines:
+            amounts = [a for a in fee_amounts if a.fee_line == code and a.year == year]
+            budgeted = sum((a.amount.yuan for a in amounts if a.kind == "budgeted"), ZERO)
+            paid = sum((a.amount.yuan for a in amounts if a.kind == "paid"), ZERO)
+            obligations = budgeted if any(a.kind == "budgeted" for a in amounts) else paid
+            items.append(FyRow(programme.code, code, "fee line", None, None, obligations, paid,
+                               max(obligations - paid, ZERO), ZERO, None, None))
+        budget = next((b for b in budgets if b.programme == programme.code and b.year == year), None)
+        totals = [sum((getattr(row, key) for row in items), ZERO)
+                  for key in ("obligations", "paid", "unpaid_of_year", "earlier_arrears")]
+        adjusted = budget.in_force.yuan if budget else None
+        rows.extend(items)
+        rows.append(FyRow(programme.code, "", "programme", budget.original.yuan if budget else None, adjusted, *totals,
+                          _ratio(totals[1], adjusted), _ratio(adjusted, totals[0]) if adjusted is not None else None))
+    return rows
+

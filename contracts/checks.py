@@ -1,0 +1,147 @@
+"""``contracts check``: what in the data does not add up, each finding with its evidence.
+
+As beancount does with its entries: every check is a function over the facts
+that returns findings (severity, record, field, stated value, computed value,
+explanation); none of them changes anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Mapping, Sequence
+
+from .budget import Budget, FeeAmount, Programme
+from .lines import UNCOVERED
+from .money import format_money
+from .overview import stated_end_agrees
+from .payables import AWAITING, Ledger
+from .procurement import LineStatus
+from .stated import Stated, compare_total
+from .terms import ContractTerms
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    check: str
+    record: str
+    field: str
+    stated: str
+    computed: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    completion_gap_days: int = 90  # completion to billing start longer than this is worth a note
+    assessment_grace_days: int = 30  # an installment due longer than this without assessment is late
+
+
+def stated_ends(terms_list: Iterable[ContractTerms]) -> list[Finding]:
+    return [
+        Finding(WARNING, "stated end", f"contract {t.code}", "stated_end", t.stated_end, t.service_end.isoformat(),
+                f"{t.service_months} months from {t.billing_start.isoformat()} end on {t.service_end.isoformat()}, "
+                f"not in {t.stated_end} as the source states")
+        for t in terms_list if stated_end_agrees(t.stated_end, t.service_end) is False
+    ]
+
+
+def completion_gaps(terms_list: Iterable[ContractTerms], settings: CheckSettings) -> list[Finding]:
+    findings = []
+    for t in terms_list:
+        if t.completed_on and (t.billing_start - t.completed_on).days > settings.completion_gap_days:
+            days = (t.billing_start - t.completed_on).days
+            findings.append(Finding(INFO, "completion gap", f"contract {t.code}", "completed_on", t.completed_on.isoformat(),
+                                    t.billing_start.isoformat(),
+                                    f"works completed {days} days before billing began (acceptance, 验收计费, came later)"))
+    return findings
+
+
+def line_junctions(statuses: Iterable[LineStatus]) -> list[Finding]:
+    findings = []
+    for status in statuses:
+        for j in status.junctions:
+            if j.kind == "continuous":
+                continue
+            findings.append(Finding(WARNING, f"contract {j.kind}", f"line {status.line}", "contracts",
+                                    f"{j.before} to {j.after}", f"{j.days} days",
+                                    f"{j.kind} from {j.start.isoformat()} to {j.end.isoformat()} between {j.before} and {j.after}"))
+    return findings
+
+
+def uncovered_lines(statuses: Iterable[LineStatus], as_of: dt.date) -> list[Finding]:
+    return [
+        Finding(WARNING, "no contract", f"line {s.line}", "state", "", s.state,
+                f"on {as_of.isoformat()} the line has no contract and no approved transition "
+                f"(coverage ended {s.coverage_ends.isoformat() if s.coverage_ends else 'never began'}); record a successor, "
+                "a transition or a suspension")
+        for s in statuses if s.state == UNCOVERED
+    ]
+
+
+def overpayments(ledgers: Iterable[Ledger]) -> list[Finding]:
+    return [
+        Finding(WARNING, "paid above due", f"contract {ledger.terms.code}", "payments", format_money(ledger.credit), "0.00",
+                f"payments exceed what was owed by {format_money(ledger.credit)} (a credit to the vendor)")
+        for ledger in ledgers if ledger.credit > 0
+    ]
+
+
+def unassessed(ledgers: Iterable[Ledger], as_of: dt.date, settings: CheckSettings) -> list[Finding]:
+    findings = []
+    for ledger in ledgers:
+        late = [p for p in ledger.payables if p.state == AWAITING and (as_of - p.due).days > settings.assessment_grace_days]
+        if late:
+            oldest = min(late, key=lambda p: p.due)
+            findings.append(Finding(WARNING, "not assessed", f"contract {ledger.terms.code}", "assessment", "",
+                                    f"{len(late)} installment(s)",
+                                    f"due more than {settings.assessment_grace_days} days ago and not yet assessed, "
+                                    f"the oldest seq {oldest.seq} due {oldest.due.isoformat()}"))
+    return findings
+
+
+def budget_totals(budgets: Iterable[Budget], programmes: Sequence[Programme], payments_by_year: Mapping[tuple[str, int], Decimal],
+                  fee_amounts: Sequence[FeeAmount]) -> list[Finding]:
+    """A programme's stated spending against the sum of its recorded payments, knowing the rounding."""
+    findings = []
+    for budget in budgets:
+        if budget.spent is None:
+            continue
+        programme = next((p for p in programmes if p.code == budget.programme), None)
+        if programme is None:
+            continue
+        items = [Stated(payments_by_year[(code, budget.year)], format_money(payments_by_year[(code, budget.year)]))
+                 for code in programme.contracts if (code, budget.year) in payments_by_year]
+        items += [a.amount for a in fee_amounts if a.fee_line in programme.fee_lines and a.year == budget.year and a.kind == "paid"]
+        comparison = compare_total(budget.spent, items)
+        if comparison.difference == 0:
+            continue
+        severity = INFO if comparison.within_rounding else ERROR
+        verdict = (f"within the rounding of the stated figures (up to {comparison.tolerance.normalize():f} yuan)"
+                   if comparison.within_rounding else f"more than their rounding explains (up to {comparison.tolerance.normalize():f} yuan)")
+        findings.append(Finding(severity, "stated total", f"budget {budget.programme} {budget.year}", "spent",
+                                budget.spent.shown(), format_money(comparison.items_total),
+                                f"the {len(items)} recorded payments add up to {format_money(comparison.items_total)}; "
+                                f"the difference {format_money(comparison.difference)} is {verdict}"))
+    return findings
+
+
+def run_checks(*, terms: Sequence[ContractTerms], ledgers: Sequence[Ledger], statuses: Sequence[LineStatus],
+               budgets: Sequence[Budget] = (), programmes: Sequence[Programme] = (),
+               payments_by_year: Mapping[tuple[str, int], Decimal] | None = None, fee_amounts: Sequence[FeeAmount] = (),
+               as_of: dt.date, settings: CheckSettings = CheckSettings()) -> list[Finding]:
+    findings = (
+        budget_totals(budgets, programmes, payments_by_year or {}, fee_amounts)
+        + overpayments(ledgers)
+        + stated_ends(terms)
+        + line_junctions(statuses)
+        + uncovered_lines(statuses, as_of)
+        + unassessed(ledgers, as_of, settings)
+        + completion_gaps(terms, settings)
+    )
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.check, f.record))

@@ -1,0 +1,143 @@
+"""Loading and recording programmes, budgets, fee lines and their amounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sqlmodel import Session, select
+
+from contracts.budget import Budget, FeeAmount, FeeLine, Programme, make_budget, make_fee_amount
+from contracts.errors import ContractsError
+from contracts.money import from_fen, to_fen
+from contracts.stated import Stated
+
+from .tables import BudgetRow, ContractRow, FeeAmountRow, FeeLineRow, FundingRow, ProgrammeRow
+
+
+@dataclass
+class BudgetFacts:
+    programmes: list[Programme] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    fee_lines: list[FeeLine] = field(default_factory=list)
+    fee_amounts: list[FeeAmount] = field(default_factory=list)
+
+    def programme_of(self) -> dict[str, str]:
+        return {code: p.code for p in self.programmes for code in p.contracts}
+
+
+def _stated(fen: int | None, text: str | None, unit: str) -> Stated | None:
+    return None if fen is None else Stated(from_fen(fen), text or "", unit)
+
+
+def load_budget_facts(session: Session) -> BudgetFacts:
+    facts = BudgetFacts()
+    programme_rows = session.exec(select(ProgrammeRow).order_by(ProgrammeRow.code)).all()
+    codes = {row.id: row.code for row in programme_rows}
+    members: dict[int, dict[str, list[str]]] = {}
+    for row in session.exec(select(FundingRow).order_by(FundingRow.code)):
+        members.setdefault(row.programme_id, {"contract": [], "fee_line": []})[row.kind].append(row.code)
+    for row in programme_rows:
+        funded = members.get(row.id, {"contract": [], "fee_line": []})
+        facts.programmes.append(Programme(row.code, row.name, row.department, row.notes, tuple(funded["contract"]),
+                                          tuple(funded["fee_line"])))
+    for row in session.exec(select(BudgetRow).order_by(BudgetRow.year)):
+        facts.budgets.append(Budget(codes[row.programme_id], row.year, _stated(row.original_fen, row.original_text, row.unit),
+                                    _stated(row.adjusted_fen, row.adjusted_text, row.unit),
+                                    _stated(row.spent_fen, row.spent_text, row.unit), row.source))
+    line_rows = session.exec(select(FeeLineRow).order_by(FeeLineRow.code)).all()
+    line_codes = {row.id: row.code for row in line_rows}
+    facts.fee_lines = [FeeLine(row.code, row.name, row.notes) for row in line_rows]
+    for row in session.exec(select(FeeAmountRow).order_by(FeeAmountRow.year, FeeAmountRow.id)):
+        facts.fee_amounts.append(FeeAmount(line_codes[row.fee_line_id], row.year, row.kind,
+                                           Stated(from_fen(row.amount_fen), row.text, row.unit), row.note, row.source))
+    return facts
+
+
+def _programme_row(session: Session, code: str) -> ProgrammeRow:
+    row = session.exec(select(ProgrammeRow).where(ProgrammeRow.code == code)).first()
+    if row is None:
+        raise ContractsError("programme", code, "is not a programme ('contracts programmes' lists them; add one with 'contracts programme add')")
+    return row
+
+
+def add_programme(session: Session, programme: Programme, *, update: bool = False) -> str:
+    row = session.exec(select(ProgrammeRow).where(ProgrammeRow.code == programme.code)).first()
+    status = "added"
+    if row is not None:
+        current = next(p for p in load_budget_facts(session).programmes if p.code == programme.code)
+        if current == programme:
+            return "unchanged"
+        if not update:
+            raise ContractsError("code", programme.code, "is a programme already with other details; use --update")
+        row.name, row.department, row.notes = programme.name, programme.department, programme.notes
+        for funding in session.exec(select(FundingRow).where(FundingRow.programme_id == row.id)):
+            session.delete(funding)
+        session.flush()
+        status = "updated"
+    else:
+        row = ProgrammeRow(code=programme.code, name=programme.name, department=programme.department, notes=programme.notes)
+        session.add(row)
+        session.flush()
+    for kind, codes in (("contract", programme.contracts), ("fee_line", programme.fee_lines)):
+        for code in codes:
+            if kind == "contract" and session.exec(select(ContractRow.id).where(ContractRow.code == code)).first() is None:
+                raise ContractsError("contracts", code, "is not a contract in this store")
+            if kind == "fee_line" and session.exec(select(FeeLineRow.id).where(FeeLineRow.code == code)).first() is None:
+                raise ContractsError("fee_lines", code, "is not a fee line ('contracts fee-line add' adds one)")
+            taken = session.exec(select(FundingRow).where(FundingRow.kind == kind, FundingRow.code == code)).first()
+            if taken is not None:
+                owner = session.get(ProgrammeRow, taken.programme_id)
+                raise ContractsError("contracts" if kind == "contract" else "fee_lines", code, f"is funded by programme {owner.code} already")
+            session.add(FundingRow(programme_id=row.id, kind=kind, code=code))
+    return status
+
+
+def add_budget(session: Session, programme: str, raw: Mapping[str, Any], *, update: bool = False) -> tuple[Budget, str]:
+    row = _programme_row(session, programme)
+    budget = make_budget(raw, programme)
+    existing = session.exec(select(BudgetRow).where(BudgetRow.programme_id == row.id, BudgetRow.year == budget.year)).first()
+    values = dict(unit=budget.original.unit, original_text=budget.original.text, original_fen=to_fen(budget.original.yuan),
+                  adjusted_text=budget.adjusted.text if budget.adjusted else None,
+                  adjusted_fen=to_fen(budget.adjusted.yuan) if budget.adjusted else None,
+                  spent_text=budget.spent.text if budget.spent else None,
+                  spent_fen=to_fen(budget.spent.yuan) if budget.spent else None, source=budget.source)
+    if existing is not None:
+        if all(getattr(existing, key) == value for key, value in values.items()):
+            return budget, "unchanged"
+        if not update:
+            raise ContractsError("year", budget.year, f"has a budget for {programme} already; use --update to correct it")
+        for key, value in values.items():
+            setattr(existing, key, value)
+        return budget, "updated"
+    session.add(BudgetRow(programme_id=row.id, year=budget.year, **values))
+    return budget, "added"
+
+
+def add_fee_line(session: Session, line: FeeLine, *, update: bool = False) -> str:
+    row = session.exec(select(FeeLineRow).where(FeeLineRow.code == line.code)).first()
+    if row is not None:
+        if (row.name, row.notes) == (line.name, line.notes):
+            return "unchanged"
+        if not update:
+            raise ContractsError("code", line.code, "is a fee line already with other details; use --update")
+        row.name, row.notes = line.name, line.notes
+        return "updated"
+    session.add(FeeLineRow(code=line.code, name=line.name, notes=line.notes))
+    return "added"
+
+
+def add_fee_amount(session: Session, fee_line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[FeeAmount, str]:
+    row = session.exec(select(FeeLineRow).where(FeeLineRow.code == fee_line)).first()
+    if row is None:
+        raise ContractsError("fee_line", fee_line, "is not a fee line ('contracts fee-line add' adds one)")
+    amount = make_fee_amount(raw, fee_line)
+    if same_is_unchanged:
+        for stored in session.exec(select(FeeAmountRow).where(FeeAmountRow.fee_line_id == row.id, FeeAmountRow.year == amount.year)):
+            if (stored.kind, stored.text, stored.unit, stored.note) == (amount.kind, amount.amount.text, amount.amount.unit, amount.note):
+                return amount, "unchanged"
+    session.add(FeeAmountRow(fee_line_id=row.id, year=amount.year, kind=amount.kind, unit=amount.amount.unit,
+                             text=amount.amount.text, amount_fen=to_fen(amount.amount.yuan), note=amount.note, source=amount.source))
+    return amount, "added"
+
+
