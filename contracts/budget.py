@@ -92,7 +92,7 @@ def _codes(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
     value = raw.get(key) or []
     if isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
-    return tuple(_code({key: item}, key) for item in value)
+    return tuple(sorted({_code({key: item}, key) for item in value}))  # a set: order and repeats do not matter
 
 
 def make_programme(raw: Mapping[str, Any]) -> Programme:
