@@ -66,9 +66,15 @@ def import_file(
     """Load contracts from a TOML file: all of it or, on any error, nothing."""
     from contracts.portfolio_file import parse_portfolio
 
-    portfolio = parse_portfolio(read_text(file), str(file))
+    from .progress import progress_bar
+
+    text = read_text(file)
+    estimate = text.count("[[contract]]")
+    with progress_bar(f"checking {file.name}", estimate) as advance:
+        portfolio = parse_portfolio(text, str(file), progress=advance)
     with store_for(ctx, db, create=True) as store:
-        result = store.import_portfolio(portfolio, update=update)
+        with progress_bar("writing", len(portfolio.contracts) + len(portfolio.assessments) + len(portfolio.payments)) as advance:
+            result = store.import_portfolio(portfolio, update=update, progress=advance)
     parts = [f"{len(result.added)} added"]
     if result.updated:
         parts.append(f"{len(result.updated)} updated ({', '.join(result.updated)})")

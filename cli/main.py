@@ -66,3 +66,7 @@ procurement_commands.register(app)
 
 def run() -> None:
     app()
+
+
+if __name__ == "__main__":
+    run()

@@ -8,7 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .options import AsOfOption, DbOption, FormatOption, as_of_date, optional_date, whole_number
+from .options import AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
 

@@ -19,6 +19,7 @@ from contracts.errors import ContractsError
 from contracts.money import format_money, format_money_grouped
 
 FORMATS = ("table", "json", "csv")
+PLAIN_ABOVE = 300  # rows; past this a table is written as plain text
 WRAPPING = {"name", "notes", "source", "vendor", "buyer", "reason", "explanation"}  # long text folds; the rest stays on one line
 
 
@@ -102,6 +103,9 @@ def emit(
             writer.writerow([flat(row.get(k)) for k in keys])
         sys.stdout.write(buffer.getvalue())
         return
+    if len(rows) > PLAIN_ABOVE:
+        _plain_table(rows, list(table_keys or keys), headers or {}, title, footer)
+        return
     from rich.table import Table
 
     console = _console()
@@ -131,6 +135,28 @@ def emit(
     for row in rows:
         table.add_row(*(human(row.get(key)) for key in columns))
     console.print(table)
+
+
+def _plain_table(rows, columns, headers, title, footer) -> None:
+    """A table of many rows as plain aligned text: Rich would take seconds to lay out a province."""
+    from rich.cells import cell_len
+
+    cells = [[human(row.get(key)) for key in columns] for row in rows]
+    names = [headers.get(key, key.replace("_", " ")) for key in columns]
+    tail = [human(footer.get(key)) if footer else "" for key in columns] if footer else None
+    widths = [max([cell_len(name)] + [cell_len(line[i]) for line in cells] + ([cell_len(tail[i])] if tail else []))
+              for i, name in enumerate(names)]
+    numeric = [all(isinstance(row.get(key), (Decimal, int)) or row.get(key) is None for row in rows[:50]) for key in columns]
+
+    def line(values):
+        return "  ".join(value.rjust(width) if right else value + " " * (width - cell_len(value))
+                         for value, width, right in zip(values, widths, numeric)).rstrip()
+
+    out = [title or "", line(names), "  ".join("-" * width for width in widths)]
+    out += [line(values) for values in cells]
+    if tail:
+        out += ["  ".join("-" * width for width in widths), line(tail)]
+    sys.stdout.write("\n".join(out if title else out[1:]) + "\n")
 
 
 def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], title: str | None = None,

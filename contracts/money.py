@@ -7,6 +7,7 @@ Never float. Values from users and files arrive as text, int or Decimal
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from math import lcm
 
 from .errors import ContractsError
@@ -55,7 +56,7 @@ def to_fen(amount: Decimal) -> int:
 
 
 def from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
+    return Decimal(fen).scaleb(-2)  # exact: the integer's digits with two decimals
 
 
 def format_money(amount: Decimal) -> str:
@@ -102,10 +103,8 @@ def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
 
 
 
-def parse_share(value: object, field: str) -> "Fraction":
+def parse_share(value: object, field: str) -> Fraction:
     """A share of an amount: "1/45", "5%", "0.05" (or a Decimal/int); between 0 and 1."""
-    from fractions import Fraction
-
     if isinstance(value, (bool, float)):
         raise ContractsError(field, value, "give a share as text: '1/45', '5%' or '0.05'")
     text = str(value).strip()
@@ -124,7 +123,7 @@ def parse_share(value: object, field: str) -> "Fraction":
     return share
 
 
-def format_share(share: "Fraction") -> str:
+def format_share(share: Fraction) -> str:
     """A share as people write it: 1/45 stays a fraction, 1/20 reads 5%."""
     percent = share * 100
     if percent.denominator in (1, 2, 4, 5, 10, 20, 25, 50, 100):
@@ -133,7 +132,7 @@ def format_share(share: "Fraction") -> str:
     return f"{share.numerator}/{share.denominator}"
 
 
-def fen_times_share(fen: int, share: "Fraction") -> int:
+def fen_times_share(fen: int, share: Fraction) -> int:
     """An amount in fen times an exact share, rounded half up to the fen."""
     return round_half_up_div(fen * share.numerator, share.denominator)
 

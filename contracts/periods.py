@@ -7,10 +7,10 @@ chained, so a start on 31 January gives 30 April, 31 July, 31 October.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ContractsError
 
@@ -18,16 +18,22 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 
 
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS[month - 1]
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
     """``start`` plus a whole number of months, clipped to the end of the month."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month0 = divmod(index, 12)
-    month = month0 + 1
-    return dt.date(year, month, min(start.day, days_in_month(year, month)))
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    day = start.day
+    if day > 28:  # only the 29th to the 31st can fall off the end of a month
+        day = min(day, days_in_month(year, month0 + 1))
+    return dt.date(year, month0 + 1, day)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -59,9 +65,15 @@ class Period:
 
 def calendar_period_containing(day: dt.date, months: int) -> Period:
     """The calendar month, quarter, half-year or year (by ``months``) that holds ``day``."""
-    first_month = (day.month - 1) // months * months + 1
-    start = dt.date(day.year, first_month, 1)
-    return Period(start, add_months(start, months))
+    return _calendar_period(day.year, (day.month - 1) // months, months)
+
+
+@lru_cache(maxsize=4096)
+def _calendar_period(year: int, index: int, months: int) -> Period:
+    # Every contract cut at calendar quarters asks for the same few periods: compute each once.
+    first_month = index * months + 1
+    end_year, month0 = divmod(year * 12 + first_month - 1 + months, 12)
+    return Period(dt.date(year, first_month, 1), dt.date(end_year, month0 + 1, 1))
 
 
 def quarter_period(text: str, field: str = "quarter") -> Period:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from .errors import ContractsError
 from .budget import FeeLine, Programme, make_fee_line, make_programme
@@ -56,8 +56,11 @@ class Portfolio:
     fee_amounts: list[Entry] = field(default_factory=list)  # Entry.contract holds the fee line code
 
 
-def parse_portfolio(text: str, source: str) -> Portfolio:
-    """Check every entry of the file; the first problem raises, naming the file and entry."""
+def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | None = None) -> Portfolio:
+    """Check every entry of the file; the first problem raises, naming the file and entry.
+
+    ``progress(n)`` is told of every thousand contracts checked (for a progress bar).
+    """
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -85,6 +88,8 @@ def parse_portfolio(text: str, source: str) -> Portfolio:
             raise ContractsError("code", terms.code, "appears twice in the file", where=where)
         seen.add(terms.code)
         portfolio.contracts.append(terms)
+        if progress and index % 1000 == 0:
+            progress(1000)
     for index, raw in enumerate(_entries(data, "rule", source), start=1):
         where = f"{source}: rule #{index}"
         try:

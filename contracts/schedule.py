@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .money import from_fen, round_half_up_div, split_fen, to_fen
 from .periods import Period, add_months, calendar_period_containing
@@ -140,6 +140,50 @@ def schedule_fen(terms: ContractTerms) -> list[tuple[Period, int]]:
     return list(zip(periods, amounts))
 
 
+_DAYS_IN_MONTH = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
+
+
+def installments_fen(terms: ContractTerms) -> Iterator[tuple[int, dt.date, dt.date, dt.date, int]]:
+    """(seq, period start, period end, due, amount in fen) for every installment: the fast engine.
+
+    Streams, so that a province-sized portfolio is projected in constant memory. Anniversary
+    schedules (the common case) are computed in integers directly; calendar ones go through
+    ``schedule_fen``. Both follow the same rules, and the tests hold them to the same answers.
+    """
+    lag = dt.timedelta(days=terms.payment_lag_days)
+    arrears = terms.timing is Timing.arrears
+    if terms.alignment is not Alignment.anniversary:
+        for seq, (period, amount) in enumerate(schedule_fen(terms), start=1):
+            yield seq, period.start, period.end, (period.end if arrears else period.start) + lag, amount
+        return
+    start, months, step = terms.billing_start, terms.billing_months, terms.frequency.months
+    base, day = start.year * 12 + start.month - 1, start.day
+    fee = to_fen(terms.annual_fee)
+    date = dt.date
+    previous, seq = start, 0
+    for first in range(0, months, 12):
+        span = min(12, months - first)
+        count = -(-span // step)
+        year_fee = fee if span == 12 else (2 * fee * span + 12) // 24  # prorated by months, half up
+        part = (2 * year_fee + count) // (2 * count)  # equal parts, half up ...
+        last = year_fee - part * (count - 1)  # ... and the remainder to the year's last installment
+        if last < 0:
+            part = year_fee // count
+            last = year_fee - part * (count - 1)
+        for j in range(count):
+            offset = min(first + (j + 1) * step, months)
+            year, month0 = divmod(base + offset, 12)
+            if day <= 28:
+                end = date(year, month0 + 1, day)
+            else:
+                leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+                end = date(year, month0 + 1, min(day, _DAYS_IN_MONTH[leap][month0]))
+            seq += 1
+            due = end if arrears else previous
+            yield seq, previous, end, due + lag if lag else due, last if j == count - 1 else part
+            previous = end
+
+
 def build_schedule(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> list[Installment]:
     """Every installment of the contract, seq 1..n, in period order.
 
@@ -154,10 +198,8 @@ def build_schedule(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> list[
                         sum((cost(u, terms.unit_price) for u in usage_in(usage, period)), Decimal("0.00")))
             for seq, period in enumerate(billing_periods(terms), start=1)
         ]
-    return [
-        Installment(terms.code, seq, period.start, period.end, _due(terms, period), from_fen(amount))
-        for seq, (period, amount) in enumerate(schedule_fen(terms), start=1)
-    ]
+    code = terms.code
+    return [Installment(code, seq, start, end, due, from_fen(amount)) for seq, start, end, due, amount in installments_fen(terms)]
 
 
 def installments_due_between(

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import ContractsError
 from .money import parse_money, quantize
-from .periods import Period, add_months, parse_date, quarter_period
+from .periods import Period, add_months, quarter_period
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

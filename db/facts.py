@@ -10,7 +10,6 @@ contract at once are served one after the other.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from sqlmodel import Session, select
@@ -19,12 +18,11 @@ from contracts.assessments import Assessment, make_assessment
 from contracts.deductions import Rule
 from contracts.errors import ContractsError
 from contracts.money import format_money, from_fen
-from contracts.payables import AWAITING, Ledger, build_ledger
+from contracts.payables import AWAITING, Ledger
 from contracts.payments import Opening, Payment, make_opening, make_payment, make_reversal
 from contracts.schedule import build_schedule
-from contracts.terms import ContractTerms
-from contracts.usage import Usage
 
+from .factset import Facts
 from .mapping import (
     assessment_from_row,
     assessment_to_row,
@@ -40,23 +38,6 @@ from .mapping import (
 from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow, UsageRow
 
 PROVISIONAL_ID = 10**15  # sorts a payment not yet written after every stored one of the same day
-
-
-@dataclass
-class Facts:
-    """Everything stored about one contract, as domain objects."""
-
-    contract_id: int
-    terms: ContractTerms
-    rules: list[Rule] = field(default_factory=list)
-    assessments: list[Assessment] = field(default_factory=list)
-    payments: list[Payment] = field(default_factory=list)
-    opening: Opening | None = None
-    usage: list[Usage] = field(default_factory=list)
-
-    def ledger(self, as_of: dt.date | None = None, extra_payments: list[Payment] | None = None) -> Ledger:
-        payments = self.payments + (extra_payments or [])
-        return build_ledger(self.terms, self.rules, self.assessments, payments, self.opening, as_of, self.usage)
 
 
 def find_contract(session: Session, code: str, *, lock: bool = False) -> ContractRow:
@@ -102,9 +83,11 @@ def load_all_facts(session: Session) -> list[Facts]:
 
 # -- rules ------------------------------------------------------------------------------------------
 
-def add_rule(session: Session, rule: Rule, *, update: bool = False) -> str:
+def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Facts] | None = None) -> str:
     """Add a rule version; the same version again is 'unchanged'; different params need ``update``."""
     row = find_contract(session, rule.contract, lock=True)
+    if cache is not None:
+        cache.pop(rule.contract, None)  # its rules change: load them afresh when next needed
     existing = session.exec(select(RuleRow).where(RuleRow.contract_id == row.id, RuleRow.name == rule.name,
                                                   RuleRow.effective_from == rule.effective_from)).first()
     if existing is not None:
@@ -122,9 +105,18 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False) -> str:
 
 # -- assessments ------------------------------------------------------------------------------------
 
+def cached_facts(session: Session, code: str, cache: dict[str, Facts] | None) -> Facts:
+    """A contract's facts, locked; with a cache (one import), loaded once and kept up to date in memory."""
+    if cache is None:
+        return load_facts(session, code, lock=True)
+    if code not in cache:
+        cache[code] = load_facts(session, code, lock=True)
+    return cache[code]
+
+
 def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
-                      same_is_unchanged: bool = False) -> tuple[Assessment, str]:
-    facts = load_facts(session, code, lock=True)
+                      same_is_unchanged: bool = False, cache: dict[str, Facts] | None = None) -> tuple[Assessment, str]:
+    facts = cached_facts(session, code, cache)
     assessment = make_assessment(raw, code=code, schedule=build_schedule(facts.terms, facts.usage), rules=facts.rules)
     versions = [item for item in facts.assessments if item.seq == assessment.seq]
     if versions:
@@ -136,7 +128,9 @@ def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, re
                                  "use --replace to record a corrected version (the earlier one is kept)")
     version = 1 + max((item.version for item in versions), default=0)
     session.add(assessment_to_row(assessment, facts.contract_id, version))
-    return assessment, "added" if version == 1 else f"version {version}"
+    stored = Assessment(**{**assessment.__dict__, "version": version})
+    facts.assessments.append(stored)
+    return stored, "added" if version == 1 else f"version {version}"
 
 
 def _same_assessment(a: Assessment, b: Assessment) -> bool:
@@ -178,8 +172,9 @@ def _check_and_place(facts: Facts, payment: Payment) -> Ledger:
     return after
 
 
-def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Payment, str, Ledger]:
-    facts = load_facts(session, code, lock=True)
+def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False,
+                   cache: dict[str, Facts] | None = None) -> tuple[Payment, str, Ledger]:
+    facts = cached_facts(session, code, cache)
     terms = facts.terms
     starts_on = min(day for day in (terms.signed_on, terms.billing_start) if day is not None)
     payment = make_payment(raw, code=code, starts_on=starts_on, installments=len(build_schedule(terms)), new_id=PROVISIONAL_ID)
@@ -192,7 +187,9 @@ def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_
     row = payment_to_row(payment, facts.contract_id)
     session.add(row)
     session.flush()
-    return Payment(**{**payment.__dict__, "id": row.id}), "added", ledger
+    stored = Payment(**{**payment.__dict__, "id": row.id})
+    facts.payments.append(stored)
+    return stored, "added", ledger
 
 
 def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date, reference: str = "", note: str = "") -> Payment:
@@ -209,8 +206,9 @@ def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date
 
 # -- opening balances -------------------------------------------------------------------------------
 
-def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: bool = False) -> tuple[Opening, str]:
-    facts = load_facts(session, code, lock=True)
+def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: bool = False,
+                cache: dict[str, Facts] | None = None) -> tuple[Opening, str]:
+    facts = cached_facts(session, code, cache)
     opening = make_opening(raw, code=code, schedule_dues=[item.due for item in build_schedule(facts.terms)])
     existing = session.exec(select(OpeningRow).where(OpeningRow.contract_id == facts.contract_id)).first()
     if existing is not None:
@@ -223,7 +221,9 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
         replacement = opening_to_row(opening, facts.contract_id)
         existing.as_of, existing.settled_through_seq = replacement.as_of, replacement.settled_through_seq
         existing.owed_fen, existing.source = replacement.owed_fen, replacement.source
+        facts.opening = opening
         return opening, "updated"
     session.add(opening_to_row(opening, facts.contract_id))
+    facts.opening = opening
     return opening, "added"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from contracts.assessments import Assessment
 from contracts.deductions import Rule, make_rule, rule_as_raw
@@ -15,18 +16,26 @@ from contracts.tenders import DATE_FIELDS, Tender
 from contracts.periods import Period
 from contracts.terms import Alignment, ContractTerms, Frequency, Pricing, Timing
 
-from .tables import (
-    AssessmentRow,
-    ContractRow,
-    LineRow,
-    OpeningRow,
-    PaymentRow,
-    RuleRow,
-    SuspensionRow,
-    TenderRow,
-    TransitionRow,
-    UsageRow,
-)
+if TYPE_CHECKING:
+    from .tables import (
+        AssessmentRow,
+        ContractRow,
+        LineRow,
+        OpeningRow,
+        PaymentRow,
+        RuleRow,
+        SuspensionRow,
+        TenderRow,
+        TransitionRow,
+        UsageRow,
+    )
+
+
+def _tables():
+    from . import tables  # SQLModel is imported only by code that writes rows
+
+    return tables
+
 
 _COPIED = (
     "code", "name", "vendor", "buyer", "signed_on", "billing_start", "billing_months", "service_months",
@@ -47,19 +56,23 @@ def terms_from_row(row: ContractRow) -> ContractTerms:
     )
 
 
+def terms_values(terms: ContractTerms) -> dict:
+    """The column values of a contract row, with the derived dates that index it."""
+    values = {name: getattr(terms, name) for name in _COPIED}
+    values.update(
+        annual_fee_fen=to_fen(terms.annual_fee), frequency=terms.frequency.value, alignment=terms.alignment.value,
+        timing=terms.timing.value, pricing=terms.pricing.value,
+        unit_price_fen=None if terms.unit_price is None else to_fen(terms.unit_price),
+        annual_cap_fen=None if terms.annual_cap is None else to_fen(terms.annual_cap),
+        billing_end=terms.billing_end, service_end=terms.service_end,
+    )
+    return values
+
+
 def write_terms(row: ContractRow, terms: ContractTerms) -> ContractRow:
-    """Copy terms onto a row (new or existing), with the derived dates that index it."""
-    for name in _COPIED:
-        setattr(row, name, getattr(terms, name))
-    row.annual_fee_fen = to_fen(terms.annual_fee)
-    row.frequency = terms.frequency.value
-    row.alignment = terms.alignment.value
-    row.timing = terms.timing.value
-    row.pricing = terms.pricing.value
-    row.unit_price_fen = None if terms.unit_price is None else to_fen(terms.unit_price)
-    row.annual_cap_fen = None if terms.annual_cap is None else to_fen(terms.annual_cap)
-    row.billing_end = terms.billing_end
-    row.service_end = terms.service_end
+    """Copy terms onto a row (new or existing)."""
+    for name, value in terms_values(terms).items():
+        setattr(row, name, value)
     return row
 
 
@@ -70,7 +83,7 @@ def rule_from_row(row: RuleRow, code: str) -> Rule:
 
 
 def rule_to_row(rule: Rule, contract_id: int) -> RuleRow:
-    return RuleRow(contract_id=contract_id, name=rule.name, effective_from=rule.effective_from, kind=rule.kind,
+    return _tables().RuleRow(contract_id=contract_id, name=rule.name, effective_from=rule.effective_from, kind=rule.kind,
                    params=json.dumps(rule_as_raw(rule), ensure_ascii=False, sort_keys=True))
 
 
@@ -85,7 +98,7 @@ def assessment_from_row(row: AssessmentRow, code: str) -> Assessment:
 
 
 def assessment_to_row(item: Assessment, contract_id: int, version: int) -> AssessmentRow:
-    return AssessmentRow(
+    return _tables().AssessmentRow(
         contract_id=contract_id, seq=item.seq, version=version, assessed_on=item.assessed_on,
         metrics=json.dumps({name: str(value) for name, value in item.metrics}, ensure_ascii=False, sort_keys=True),
         score=None if item.score is None else str(item.score),
@@ -100,7 +113,7 @@ def payment_from_row(row: PaymentRow, code: str) -> Payment:
 
 
 def payment_to_row(payment: Payment, contract_id: int) -> PaymentRow:
-    return PaymentRow(contract_id=contract_id, paid_on=payment.paid_on, amount_fen=to_fen(payment.amount),
+    return _tables().PaymentRow(contract_id=contract_id, paid_on=payment.paid_on, amount_fen=to_fen(payment.amount),
                       seq=payment.seq, reference=payment.reference, note=payment.note,
                       reverses_id=payment.reverses, allow_credit=payment.allow_credit)
 
@@ -111,7 +124,7 @@ def opening_from_row(row: OpeningRow, code: str) -> Opening:
 
 
 def opening_to_row(opening: Opening, contract_id: int) -> OpeningRow:
-    return OpeningRow(contract_id=contract_id, as_of=opening.as_of, settled_through_seq=opening.settled_through_seq,
+    return _tables().OpeningRow(contract_id=contract_id, as_of=opening.as_of, settled_through_seq=opening.settled_through_seq,
                       owed_fen=to_fen(opening.owed), source=opening.source)
 
 
@@ -128,7 +141,7 @@ def tender_from_row(row: TenderRow) -> Tender:
 
 
 def tender_to_row(tender: Tender) -> TenderRow:
-    return TenderRow(line=tender.line, method=tender.method, outcome=tender.outcome, ground=tender.ground,
+    return _tables().TenderRow(line=tender.line, method=tender.method, outcome=tender.outcome, ground=tender.ground,
                      bidders=tender.bidders, method_approval=tender.method_approval, contract=tender.contract,
                      note=tender.note, **{name: getattr(tender, name) for name in DATE_FIELDS})
 
@@ -139,7 +152,7 @@ def transition_from_row(row: TransitionRow) -> Transition:
 
 
 def transition_to_row(item: Transition) -> TransitionRow:
-    return TransitionRow(line=item.line, start=item.start, end=item.end, approved_by=item.approved_by, basis=item.basis,
+    return _tables().TransitionRow(line=item.line, start=item.start, end=item.end, approved_by=item.approved_by, basis=item.basis,
                          reference=item.reference, unit_price_fen=None if item.unit_price is None else to_fen(item.unit_price))
 
 
@@ -148,7 +161,7 @@ def suspension_from_row(row: SuspensionRow) -> Suspension:
 
 
 def suspension_to_row(item: Suspension) -> SuspensionRow:
-    return SuspensionRow(line=item.line, start=item.start, end=item.end, reason=item.reason, reference=item.reference)
+    return _tables().SuspensionRow(line=item.line, start=item.start, end=item.end, reason=item.reason, reference=item.reference)
 
 
 def usage_from_row(row: UsageRow, target: str) -> Usage:
@@ -157,5 +170,5 @@ def usage_from_row(row: UsageRow, target: str) -> Usage:
 
 
 def usage_to_row(item: Usage, line: str, contract_id: int | None) -> UsageRow:
-    return UsageRow(contract_id=contract_id, line=line, period_start=item.period.start, period_end=item.period.end,
+    return _tables().UsageRow(contract_id=contract_id, line=line, period_start=item.period.start, period_end=item.period.end,
                     quantity=item.quantity, amount_fen=None if item.amount is None else to_fen(item.amount), note=item.note)

@@ -17,6 +17,10 @@ from sqlalchemy.engine import Connection, Engine
 from contracts.errors import ContractsError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every schema revision this program knows, oldest first. Kept here so that opening a store
+# needs no Alembic import; a test holds it equal to the migration scripts.
+REVISIONS = ("0001", "0002", "0003", "0004")
+HEAD = REVISIONS[-1]
 
 
 def _config(connection: Connection | None = None):
@@ -42,9 +46,12 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(connection: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The store's schema revision, read straight from Alembic's table (None: no schema yet)."""
+    from sqlalchemy import text
 
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,11 @@ def inspect_schema(engine: Engine, url_for_messages: str) -> SchemaState:
         current = current_revision(connection)
         if current is None and inspect(connection).get_table_names():
             raise ContractsError("db", url_for_messages, "holds tables but is not a contracts store; refusing to touch it")
-    if current is not None and current not in known_revisions():
+    if current is not None and current not in REVISIONS:
         raise ContractsError(
             "db", url_for_messages, f"was written by a newer version of contracts (schema {current}); upgrade the program"
         )
-    return SchemaState(current, head_revision())
+    return SchemaState(current, HEAD)
 
 
 def upgrade(engine: Engine, backup_from: Path | None = None) -> Path | None:
@@ -82,7 +89,7 @@ def upgrade(engine: Engine, backup_from: Path | None = None) -> Path | None:
     if backup_from is not None and backup_from.exists():
         with engine.connect() as connection:
             revision = current_revision(connection)
-        backup = backup_from.with_name(f"{backup_from.name}.before-{head_revision()}-from-{revision}.bak")
+        backup = backup_from.with_name(f"{backup_from.name}.before-{HEAD}-from-{revision}.bak")
         shutil.copy2(backup_from, backup)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

@@ -1,6 +1,5 @@
 """The foundation's commands, through Typer's runner, on every backend under test."""
 
-import json
 
 import pytest
 

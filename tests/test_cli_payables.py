@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import ROOT
 
 DEMO = ROOT / "examples" / "demo-om.toml"
 

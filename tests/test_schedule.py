@@ -1,7 +1,6 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 
 from contracts.periods import add_months, calendar_period_containing

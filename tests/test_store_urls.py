@@ -77,3 +77,10 @@ def test_money_is_stored_as_integer_fen(tmp_path):
     with sqlite3.connect(path) as connection:
         fee, kind = connection.execute("select annual_fee_fen, typeof(annual_fee_fen) from contract where code='ROAD'").fetchone()
     assert (fee, kind) == (337911360, "integer")
+
+
+def test_the_known_revisions_are_the_migration_scripts():
+    from db import migrate
+
+    assert migrate.REVISIONS[-1] == migrate.head_revision()
+    assert set(migrate.REVISIONS) == migrate.known_revisions()

@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic portfolios at province scale, measured against a plain reference implementation."""

@@ -1,0 +1,30 @@
+"""Everything stored about one contract, as domain objects (no database code: cheap to import)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from contracts.assessments import Assessment
+from contracts.deductions import Rule
+from contracts.payables import Ledger, build_ledger
+from contracts.payments import Opening, Payment
+from contracts.terms import ContractTerms
+from contracts.usage import Usage
+
+
+@dataclass
+class Facts:
+    """Everything stored about one contract, as domain objects."""
+
+    contract_id: int
+    terms: ContractTerms
+    rules: list[Rule] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    opening: Opening | None = None
+    usage: list[Usage] = field(default_factory=list)
+
+    def ledger(self, as_of: dt.date | None = None, extra_payments: list[Payment] | None = None) -> Ledger:
+        payments = self.payments + (extra_payments or [])
+        return build_ledger(self.terms, self.rules, self.assessments, payments, self.opening, as_of, self.usage)
