@@ -19,6 +19,7 @@ report_app = typer.Typer(help="Reports.", no_args_is_help=True)
 
 FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
            "execution_rate", "coverage")
+TABLE_LIMIT = 100  # rows a person can read; machine formats are never cut
 FINDING_KEYS = ("severity", "check", "record", "field", "stated", "computed", "explanation")
 
 
@@ -144,7 +145,9 @@ def forecast(
     db: DbOption = None,
 ) -> None:
     """Obligations by fiscal year and quarter: what next years' budgets must hold."""
-    from contracts.forecast import forecast as compute, totals
+    import datetime as dt
+
+    from contracts.forecast import forecast as compute
     from contracts.money import parse_share
 
     fmt, day = check_format(format), as_of_date(as_of)
@@ -156,23 +159,36 @@ def forecast(
         raise ContractsError("by", by, "must be one of: contract, line, programme")
     rate = None if deduction_rate is None else parse_share(deduction_rate, "deduction_rate")
     with store_for(ctx, db) as store:
-        everything = store.all_facts()
+        portfolio = store.portfolio(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
         budget = store.budget_facts()
-    ledgers = [facts.ledger(day) for facts in everything]
-    rows = compute(ledgers, budget.programme_of(), first, count, accrual=accrual, deduction_rate=rate,
-                   usage={facts.terms.code: facts.usage for facts in everything})
+    sources = [(terms, facts.ledger(day) if facts else None, facts.usage if facts else ()) for terms, facts in portfolio]
+    result = compute(sources, budget.programme_of(), first, count, accrual=accrual, deduction_rate=rate)
     title = f"Obligations {first}-{first + count - 1} by {'accrual' if accrual else 'due date'}"
     keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
     if fmt != "table" or quarters:
-        emit([row.__dict__ for row in rows], fmt, keys=keys, title=title, empty="nothing falls due in that window")
+        emit([row.record() for row in result.rows()], fmt, keys=keys, title=title, empty="nothing falls due in that window")
         return
-    summary = totals(rows, by)
-    year_totals = totals([row.__class__(**{**row.__dict__, "contract": "all"}) for row in rows], "contract")
-    emit(summary + [{**t, by: "TOTAL"} for t in year_totals], "table",
-         keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net"), title=title, empty="nothing falls due in that window")
-    ends = {facts.terms.code: facts.terms.service_end for facts in everything}
-    for code in sorted({row.contract for row in rows if row.ends_in_window}, key=lambda c: (ends[c], c)):
+    summary = result.totals(by)
+    year_totals: dict[int, dict] = {}
+    for row in summary:  # the years' totals add up the rows (exactly: Decimal to the fen)
+        total = year_totals.setdefault(row["year"], {by: "TOTAL", "year": row["year"]})
+        for key in ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net"):
+            total[key] = total.get(key, 0) + row[key]
+    year_totals = [year_totals[year] for year in sorted(year_totals)]
+    shown = summary
+    if len(summary) > TABLE_LIMIT:
+        # A table is for people: the largest obligations, then the totals; machine formats give every row.
+        largest = sorted(summary, key=lambda row: -row["gross"])[:TABLE_LIMIT]
+        shown = sorted(largest, key=lambda row: (row[by], row["year"]))
+        title += f" (the {TABLE_LIMIT} largest of {len(summary)} rows; --format csv or json gives all)"
+    emit(shown + year_totals, "table", keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net"), title=title,
+         empty="nothing falls due in that window")
+    ends = {terms.code: terms.service_end for terms, _ in portfolio}
+    ending = sorted(result.ending(), key=lambda c: (ends[c], c))
+    for code in ending[:TABLE_LIMIT]:
         print(f"ends in the window: {code} on {ends[code].isoformat()}: budget for a successor from then")
+    if len(ending) > TABLE_LIMIT:
+        print(f"... and {len(ending) - TABLE_LIMIT} more contracts end in the window (--format csv lists them)")
 
 
 def report_fy(
@@ -184,7 +200,7 @@ def report_fy(
     """Budget, obligations, payments, unpaid and earlier arrears, per programme and contract, for one fiscal year."""
     import datetime as dt
 
-    from contracts.budget import fy_report
+    from contracts.budget import contract_year_figures, fy_report, schedule_year_figures
     from contracts.payments import paid_by_year
 
     fmt = check_format(format)
@@ -193,12 +209,18 @@ def report_fy(
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
     year_end = dt.date(fiscal_year, 12, 31)
     with store_for(ctx, db) as store:
-        everything = store.all_facts()
+        portfolio = store.portfolio(active_before=dt.date(fiscal_year + 1, 1, 1))
         budget = store.budget_facts()
-    ledgers = {facts.terms.code: facts.ledger(year_end) for facts in everything}
-    paid = {facts.terms.code: paid_by_year(facts.payments).get(fiscal_year) for facts in everything}
-    rows = fy_report(fiscal_year, budget.programmes, budget.budgets, ledgers, {k: v for k, v in paid.items() if v is not None},
-                     budget.fee_amounts)
+    figures, paid = {}, {}
+    for terms, facts in portfolio:
+        if facts is None:
+            figures[terms.code] = schedule_year_figures(terms, fiscal_year)
+            continue
+        figures[terms.code] = contract_year_figures(facts.ledger(year_end), fiscal_year)
+        amount = paid_by_year(facts.payments).get(fiscal_year)
+        if amount is not None:
+            paid[terms.code] = amount
+    rows = fy_report(fiscal_year, budget.programmes, budget.budgets, figures, paid, budget.fee_amounts)
     def ratio(value):
         if value is None:
             return None
@@ -206,7 +228,14 @@ def report_fy(
 
     records = [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
                 "coverage": ratio(row.coverage)} for row in rows]
-    emit(records, fmt, keys=FY_KEYS, title=f"Fiscal year {fiscal_year}", empty="nothing to report")
+    title = f"Fiscal year {fiscal_year}"
+    items = [r for r in records if r["kind"] != "programme"]
+    if fmt == "table" and len(items) > TABLE_LIMIT:
+        # People read the programmes and the largest items; machine formats give every row.
+        keep = {id(r) for r in sorted(items, key=lambda r: -r["obligations"])[:TABLE_LIMIT]}
+        records = [r for r in records if r["kind"] == "programme" or id(r) in keep]
+        title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
+    emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report")
     if fmt == "table":
         for row in rows:
             if row.kind == "programme" and row.adjusted is not None:

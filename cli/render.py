@@ -32,16 +32,21 @@ def check_format(value: str) -> str:
 
 def plain(value: Any) -> Any:
     """A value as JSON carries it."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is Decimal:
+        return f"{value:.2f}"  # money: already to the fen
+    if kind is dt.date or kind is dt.datetime:
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, Decimal):
-        return format_money(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return format_money(value)
     return value
 
 
@@ -51,7 +56,7 @@ def flat(value: Any) -> Any:
         return ""
     if isinstance(value, (list, tuple)):
         return "; ".join(
-            " ".join(str(flat(v)) for v in item.values() if v not in (None, "")) if isinstance(item, Mapping) else str(flat(item))
+            " ".join(str(flat(v)) for v in item.values() if v not in (None, "")) if isinstance(item, dict) else str(flat(item))
             for item in value
         )
     return plain(value)
@@ -61,6 +66,8 @@ def human(value: Any) -> str:
     """A value as a person reads it in a table."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, (list, tuple)):

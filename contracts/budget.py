@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from .errors import ContractsError
+from .money import from_fen
 from .payables import Ledger
+from .schedule import installments_fen
 from .stated import Stated, parse_stated
-from .terms import CODE_PATTERN
+from .terms import CODE_PATTERN, ContractTerms
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 ZERO = Decimal("0.00")
@@ -189,25 +191,42 @@ def contract_year_figures(ledger: Ledger, year: int) -> tuple[Decimal, Decimal, 
     return obligations, unpaid, earlier
 
 
-def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budget], ledgers: Mapping[str, Ledger],
-              payments_in_year: Mapping[str, Decimal], fee_amounts: Sequence[FeeAmount]) -> list[FyRow]:
+def schedule_year_figures(terms: ContractTerms, year: int) -> tuple[Decimal, Decimal, Decimal]:
+    """The same as ``contract_year_figures`` for a contract with terms alone (nothing paid, nothing assessed),
+    straight from the schedule engine: what a province-wide report needs for most of its contracts."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    obligations = earlier = 0
+    for _, _, _, due, fen in installments_fen(terms):
+        if due < first:
+            earlier += fen
+        elif due <= last:
+            obligations += fen
+        else:
+            break
+    return from_fen(obligations), from_fen(obligations), from_fen(earlier)
+
+
+def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budget],
+              figures: Mapping[str, tuple[Decimal, Decimal, Decimal]], payments_in_year: Mapping[str, Decimal],
+              fee_amounts: Sequence[FeeAmount]) -> list[FyRow]:
     """Per programme: a row per contract and fee line it funds, then the programme's row with its budget.
 
-    ``ledgers`` are built as of 31 December of ``year``; ``payments_in_year`` is what each contract was paid
-    during the year (reversals netted). The programme row adds up its items exactly.
+    ``figures`` gives each contract's (obligations, unpaid of the year, earlier arrears) at the year's end
+    (``contract_year_figures`` or ``schedule_year_figures``); ``payments_in_year`` what it was paid during the
+    year (reversals netted). The programme row adds up its items exactly.
     """
     rows: list[FyRow] = []
     funded = {code for p in programmes for code in p.contracts}
     groups = list(programmes)
-    loose = sorted(code for code in ledgers if code not in funded)
+    loose = sorted(code for code in figures if code not in funded)
     if loose:
         groups.append(Programme("(none)", "contracts funded by no programme", contracts=tuple(loose)))
     for programme in groups:
         items: list[FyRow] = []
         for code in programme.contracts:
-            if code not in ledgers:
+            if code not in figures:
                 continue
-            obligations, unpaid, earlier = contract_year_figures(ledgers[code], year)
+            obligations, unpaid, earlier = figures[code]
             paid = payments_in_year.get(code, ZERO)
             items.append(FyRow(programme.code, code, "contract", None, None, obligations, paid, unpaid, earlier, None, None))
         for code in programme.fee_lines:

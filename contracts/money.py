@@ -89,9 +89,11 @@ def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
         return []
     if len(weights) == 1:
         return [total]
-    # Put all weights over one common denominator so the shares are integers.
-    common = lcm(*(den for _, den in weights))
-    nums = [num * (common // den) for num, den in weights]
+    if all(den == 1 for _, den in weights):
+        nums = [num for num, _ in weights]
+    else:  # put all weights over one common denominator so the shares are integers
+        common = lcm(*(den for _, den in weights))
+        nums = [num * (common // den) for num, den in weights]
     whole = sum(nums)
     parts = [round_half_up_div(total * n, whole) for n in nums[:-1]]
     rest = total - sum(parts)

@@ -9,6 +9,7 @@ recorded), ``payable``, ``partly paid`` or ``paid``.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -94,19 +95,26 @@ def build_ledger(
     counted = [p for p in payments if as_of is None or p.paid_on <= as_of]
     settled_through = opening.settled_through_seq if opening else 0
     years = contract_years(terms)
+    year_starts = [period.start for period, _ in years]
     year_withheld = [0] * len(years)
+    # The rules in force change only on the days versions take effect: work them out once per change.
+    changes = sorted({rule.effective_from for rule in rules})
+    in_force_by_change: dict[int, list[Rule]] = {}
 
     # First the deductions (in seq order, so yearly caps see earlier installments), then the payments.
     rows: list[tuple] = []
     for item in schedule:
         gross_fen = to_fen(item.amount)
-        in_force = rules_in_force(rules, item.period_start)
+        change = bisect_right(changes, item.period_start)
+        if change not in in_force_by_change:
+            in_force_by_change[change] = rules_in_force(rules, item.period_start)
+        in_force = in_force_by_change[change]
         assessment = assessed.get(item.seq)
         needs = any(rule.needs_assessment for rule in in_force)
         if item.seq in unrecorded or (needs and assessment is None):
             rows.append((item, None, (), False, assessment))
             continue
-        year = next(index for index, (period, _) in enumerate(years) if period.start <= item.period_start < period.end)
+        year = bisect_right(year_starts, item.period_start) - 1
         result = apply_rules(
             in_force, gross_fen, assessment.inputs if assessment else AssessmentInputs(),
             year_fee_fen=years[year][1], year_withheld_fen=year_withheld[year],

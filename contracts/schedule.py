@@ -92,78 +92,100 @@ def _due(terms: ContractTerms, period: Period) -> dt.date:
     return anchor + dt.timedelta(days=terms.payment_lag_days)
 
 
-def _split_year(terms: ContractTerms, year_fee: int, pieces: list[Period]) -> list[int]:
-    """Share one contract year's fee among the pieces of installment periods in it.
+def _calendar_fen(terms: ContractTerms) -> list[tuple[dt.date, dt.date, int]]:
+    """(period start, period end, fen) of a schedule cut at calendar boundaries.
 
-    Whole periods weigh the same. Under calendar alignment a year that does not
-    start on a calendar boundary also holds stubs: every whole calendar period
-    then costs the annual fee / periods per year, and the stubs share what is
-    left of the year's fee by their days. (If that leftover would be negative,
-    which only tiny fees can do, the whole year is shared by day-weights.)
+    Each contract year's fee is shared among the pieces of the periods that fall in it.
+    When every piece is a whole calendar period they share it equally. Otherwise the
+    year holds stubs at its edges: every whole calendar period costs the annual fee /
+    periods per year, and the stubs share what is left of the year's fee by their days
+    (if that leftover would be negative, which only tiny fees can do, the whole year is
+    shared by each piece's share of its calendar period).
     """
-    if terms.alignment is Alignment.anniversary:
-        return split_fen(year_fee, [(1, 1)] * len(pieces))
-    step = terms.frequency.months
-    whole = [piece == calendar_period_containing(piece.start, step) for piece in pieces]
-    if all(whole):
-        return split_fen(year_fee, [(1, 1)] * len(pieces))
-    period_fee = round_half_up_div(to_fen(terms.annual_fee), terms.frequency.per_year)
-    leftover = year_fee - period_fee * sum(whole)
-    if leftover < 0:
-        return split_fen(
-            year_fee, [(piece.days, calendar_period_containing(piece.start, step).days) for piece in pieces]
-        )
-    stub_parts = iter(split_fen(leftover, [(piece.days, 1) for piece, full in zip(pieces, whole) if not full]))
-    return [period_fee if full else next(stub_parts) for full in whole]
-
-
-def schedule_fen(terms: ContractTerms) -> list[tuple[Period, int]]:
-    """Each installment period with its amount in fen (the engine behind ``build_schedule``)."""
-    periods = billing_periods(terms)
+    start, months, step = terms.billing_start, terms.billing_months, terms.frequency.months
+    end = terms.billing_end
+    fee = to_fen(terms.annual_fee)
+    period_fee = round_half_up_div(fee, 12 // step)
+    date = dt.date
+    periods = []  # (start, end, start of its calendar period, end of its calendar period)
+    cursor = start
+    while cursor < end:
+        month0 = (cursor.month - 1) // step * step
+        year, next0 = divmod(cursor.year * 12 + month0 + step, 12)
+        calendar_end = date(year, next0 + 1, 1)
+        periods.append((cursor, calendar_end if calendar_end < end else end, date(cursor.year, month0 + 1, 1), calendar_end))
+        cursor = periods[-1][1]
     amounts = [0] * len(periods)
-    index = 0
-    for year, year_fee in contract_years(terms):
-        # The periods (or parts of them) that fall in this contract year.
-        slots: list[int] = []
-        pieces: list[Period] = []
-        while index < len(periods) and periods[index].start < year.end:
-            piece = periods[index].intersect(year)
-            if piece is not None:
-                slots.append(index)
-                pieces.append(piece)
-            if periods[index].end <= year.end:
+    index, count = 0, len(periods)
+    for first in range(0, months, 12):
+        span = min(12, months - first)
+        year_start, year_end = add_months(start, first), add_months(start, first + span)
+        year_fee = fee if span == 12 else (2 * fee * span + 12) // 24
+        slots = []  # (period index, days in this year, whole calendar period?, days of its calendar period)
+        while index < count:
+            piece_start, piece_end, calendar_start, calendar_end = periods[index]
+            if piece_start >= year_end:
+                break
+            a = piece_start if piece_start > year_start else year_start
+            b = piece_end if piece_end < year_end else year_end
+            if a < b:
+                slots.append((index, (b - a).days, a == calendar_start and b == calendar_end, (calendar_end - calendar_start).days))
+            if piece_end <= year_end:
                 index += 1
             else:
                 break  # this period runs into the next contract year as well
-        for slot, part in zip(slots, _split_year(terms, year_fee, pieces)):
-            amounts[slot] += part
-    return list(zip(periods, amounts))
+        wholes = sum(1 for slot in slots if slot[2])
+        if wholes == len(slots):
+            parts = split_fen(year_fee, [(1, 1)] * len(slots))
+        elif year_fee - period_fee * wholes < 0:
+            parts = split_fen(year_fee, [(days, whole_days) for _, days, _, whole_days in slots])
+        else:
+            stubs = iter(split_fen(year_fee - period_fee * wholes, [(days, 1) for _, days, whole, _ in slots if not whole]))
+            parts = [period_fee if whole else next(stubs) for _, _, whole, _ in slots]
+        for slot, part in zip(slots, parts):
+            amounts[slot[0]] += part
+    return [(period[0], period[1], amount) for period, amount in zip(periods, amounts)]
+
+
+def schedule_fen(terms: ContractTerms) -> list[tuple[Period, int]]:
+    """Each installment period with its amount in fen."""
+    return [(Period(start, end), fen) for _, start, end, _, fen in installments_fen(terms)]
 
 
 _DAYS_IN_MONTH = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
 
 
-def installments_fen(terms: ContractTerms) -> Iterator[tuple[int, dt.date, dt.date, dt.date, int]]:
+def installments_fen(terms: ContractTerms, due_from: dt.date | None = None) -> Iterator[tuple[int, dt.date, dt.date, dt.date, int]]:
     """(seq, period start, period end, due, amount in fen) for every installment: the fast engine.
 
     Streams, so that a province-sized portfolio is projected in constant memory. Anniversary
-    schedules (the common case) are computed in integers directly; calendar ones go through
-    ``schedule_fen``. Both follow the same rules, and the tests hold them to the same answers.
+    schedules (the common case) are computed in integers directly, calendar ones by
+    ``_calendar_fen``. The tests hold both to the plain reference implementation in ``bench/``.
+    With ``due_from``, contract years that fall wholly due before it may be skipped (a report
+    on one window need not walk a contract's whole past); later installments are all given.
     """
     lag = dt.timedelta(days=terms.payment_lag_days)
     arrears = terms.timing is Timing.arrears
     if terms.alignment is not Alignment.anniversary:
-        for seq, (period, amount) in enumerate(schedule_fen(terms), start=1):
-            yield seq, period.start, period.end, (period.end if arrears else period.start) + lag, amount
+        for seq, (start, end, amount) in enumerate(_calendar_fen(terms), start=1):
+            yield seq, start, end, (end if arrears else start) + lag, amount
         return
     start, months, step = terms.billing_start, terms.billing_months, terms.frequency.months
     base, day = start.year * 12 + start.month - 1, start.day
     fee = to_fen(terms.annual_fee)
     date = dt.date
     previous, seq = start, 0
+    skip_before = None if due_from is None else due_from - lag
     for first in range(0, months, 12):
         span = min(12, months - first)
         count = -(-span // step)
+        if skip_before is not None:
+            year_end = add_months(start, first + span)
+            if year_end < skip_before:
+                seq += count  # every installment of this contract year falls due before due_from
+                previous = year_end
+                continue
+            skip_before = None  # from here on, every installment is given
         year_fee = fee if span == 12 else (2 * fee * span + 12) // 24  # prorated by months, half up
         part = (2 * year_fee + count) // (2 * count)  # equal parts, half up ...
         last = year_fee - part * (count - 1)  # ... and the remainder to the year's last installment

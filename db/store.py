@@ -175,6 +175,13 @@ class Store:
         with self.reading() as connection:
             return reads.facts(connection, code)
 
+    def portfolio(self, *, active_from=None, active_before=None):
+        """(terms, facts or None) for every contract, for reports over the whole portfolio (see ``db.bulk``)."""
+        from . import bulk
+
+        with self.reading() as connection:
+            return bulk.load_portfolio(connection, active_from=active_from, active_before=active_before)
+
     def all_facts(self):
         with self.session() as session:
             return _facts().load_all_facts(session)

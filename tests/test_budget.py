@@ -8,10 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.budget import Budget, FeeAmount, Programme, fy_report, make_budget
+from contracts.budget import (
+    Budget,
+    FeeAmount,
+    Programme,
+    contract_year_figures,
+    fy_report,
+    make_budget,
+    schedule_year_figures,
+)
 from contracts.checks import CheckSettings, run_checks
 from contracts.errors import ContractsError
-from contracts.forecast import forecast, totals
+from contracts.forecast import forecast
 from contracts.lines import ServiceLine
 from contracts.payables import build_ledger
 from contracts.payments import Opening, Payment
@@ -82,7 +90,9 @@ def test_fy_report_rows_add_up_and_read_plainly():
     programme = Programme("P", "p", contracts=("A", "B"), fee_lines=("POWER",))
     budget = Budget("P", 2023, parse_stated("60", "wan", "o"), parse_stated("50", "wan", "a"))
     fees = [FeeAmount("POWER", 2023, "paid", parse_stated("12345.67", "yuan", "p"))]
-    rows = fy_report(2023, [programme], [budget], ledgers, {"A": Decimal("150000.00")}, fees)
+    figures = {code: contract_year_figures(ledger, 2023) for code, ledger in ledgers.items()}
+    assert figures["B"] == schedule_year_figures(b, 2023)  # terms alone: the engine gives the same figures
+    rows = fy_report(2023, [programme], [budget], figures, {"A": Decimal("150000.00")}, fees)
     by_item = {row.item: row for row in rows}
     # A: due in 2023 are seq 4 (01-01), 5, 6, 7 = 400,000.00; seq 4 and half of 5 paid; 250,000.00 unpaid.
     assert (by_item["A"].obligations, by_item["A"].paid, by_item["A"].unpaid_of_year) == (
@@ -106,7 +116,10 @@ def test_fy_totals_equal_the_sum_of_their_rows(portfolio, year, data):
                             allow_credit=True) for n in range(data.draw(st.integers(0, 3)))]
         ledgers[t.code] = build_ledger(t, payments=payments, as_of=D(year, 12, 31))
         paid[t.code] = sum((p.amount for p in payments), Decimal("0.00"))
-    rows = fy_report(year, [Programme("P", "p", contracts=tuple(ledgers))], [], ledgers, paid, [])
+    figures = {code: contract_year_figures(ledger, year) for code, ledger in ledgers.items()}
+    for t in portfolio:
+        assert schedule_year_figures(t, year)[0] == figures[t.code][0]  # obligations do not depend on payments
+    rows = fy_report(year, [Programme("P", "p", contracts=tuple(ledgers))], [], figures, paid, [])
     for key in ("obligations", "paid", "unpaid_of_year", "earlier_arrears"):
         assert getattr(rows[-1], key) == sum(getattr(row, key) for row in rows[:-1])
     for t in portfolio:
@@ -120,19 +133,20 @@ def test_fy_totals_equal_the_sum_of_their_rows(portfolio, year, data):
 @given(st.lists(contract_terms(), min_size=1, max_size=4), st.integers(1995, 2060), st.integers(1, 5))
 def test_forecast_totals_equal_the_installments_in_the_window(portfolio, first, years):
     portfolio = [t.__class__(**{**t.__dict__, "code": f"C{i}"}) for i, t in enumerate(portfolio)]
-    ledgers = [build_ledger(t) for t in portfolio]
-    rows = forecast(ledgers, {}, first, years)
     expected = sum(i.amount for t in portfolio for i in build_schedule(t) if first <= i.due.year < first + years)
-    assert sum(row.gross for row in rows) == expected
-    assert sum(row["gross"] for row in totals(rows, "contract")) == expected
-    # By accrual, a window covering every period holds every installment, split by days over quarters.
-    everything = forecast(ledgers, {}, 1990, 110, accrual=True)
-    assert sum(row.gross for row in everything) == sum(i.amount for t in portfolio for i in build_schedule(t))
+    for sources in ([(t, None, ()) for t in portfolio], [(t, build_ledger(t), ()) for t in portfolio]):
+        result = forecast(sources, {}, first, years)  # from terms alone, and through the ledger: the same
+        assert sum(row.gross for row in result.rows()) == expected
+        for by in ("contract", "line", "programme", "all"):
+            assert sum(row["gross"] for row in result.totals(by)) == expected
+        # By accrual, a window covering every period holds every installment, split by days over quarters.
+        everything = forecast(sources, {}, 1990, 110, accrual=True)
+        assert sum(row.gross for row in everything.rows()) == sum(i.amount for t in portfolio for i in build_schedule(t))
 
 
 def test_forecast_expected_net_and_ending_contracts():
     t = terms("T", "2026-01-01", 12, "400000", service_months=14)
-    rows = forecast([build_ledger(t)], {"T": "P"}, 2026, 2, deduction_rate=Fraction(2, 100))
+    rows = forecast([(t, None, ())], {"T": "P"}, 2026, 2, deduction_rate=Fraction(2, 100)).rows()
     assert [(r.year, r.quarter, r.gross, r.expected_net) for r in rows] == [
         (2026, 2, Decimal("100000.00"), Decimal("100000.00")), (2026, 3, Decimal("100000.00"), Decimal("100000.00")),
         (2026, 4, Decimal("100000.00"), Decimal("100000.00")), (2027, 1, Decimal("100000.00"), Decimal("100000.00"))]
@@ -140,7 +154,7 @@ def test_forecast_expected_net_and_ending_contracts():
     from contracts.deductions import make_rule
 
     rule = make_rule({"name": "i", "kind": "itemized", "effective_from": "2026-01-01"}, "T")
-    rows = forecast([build_ledger(t, rules=[rule])], {}, 2026, 2, deduction_rate=Fraction(2, 100))
+    rows = forecast([(t, build_ledger(t, rules=[rule]), ())], {}, 2026, 2, deduction_rate=Fraction(2, 100)).rows()
     assert {r.expected_net for r in rows} == {Decimal("98000.00")} and {r.basis for r in rows} == {"expected rate"}
 
 
