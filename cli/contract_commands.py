@@ -32,7 +32,9 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
     """Create an empty store (or bring an existing one up to date)."""
     from db.store import open_store
 
-    opened = open_store(db_url(ctx, db), create=True)
+    from .session import upgrade_confirmation
+
+    opened = open_store(db_url(ctx, db), create=True, confirm_upgrade=upgrade_confirmation(ctx))
     try:
         if opened.created:
             print(f"created a new store at {opened.store.url}")

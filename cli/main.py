@@ -52,8 +52,10 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Upgrade an older store without asking.")] = False,
+    user: Annotated[Optional[str], typer.Option("--user", help="Who makes the change (for the history; default: your login).")] = None,
 ) -> None:
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "yes": yes, "user": user}
 
 
 from . import budget_commands, contract_commands, payable_commands, procurement_commands  # noqa: E402

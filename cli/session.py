@@ -15,7 +15,7 @@ from .render import say
 def store_for(ctx: typer.Context, given: str | None, *, create: bool = False) -> Iterator["Store"]:  # noqa: F821
     from db.store import open_store
 
-    opened = open_store(db_url(ctx, given), create=create)
+    opened = open_store(db_url(ctx, given), create=create, confirm_upgrade=upgrade_confirmation(ctx))
     if opened.upgraded_from is not None:
         backup = f"; the earlier file is kept at {opened.backup}" if opened.backup else ""
         say(f"upgraded the store at {opened.store.url} from schema {opened.upgraded_from}{backup}")
@@ -23,3 +23,18 @@ def store_for(ctx: typer.Context, given: str | None, *, create: bool = False) ->
         yield opened.store
     finally:
         opened.store.close()
+
+
+def upgrade_confirmation(ctx: typer.Context):
+    """Upgrade an older store with --yes, or when the person at the terminal says so; never silently."""
+    import sys
+
+    def confirm(current: str, head: str) -> bool:
+        if (ctx.obj or {}).get("yes"):
+            return True
+        if not sys.stdin.isatty():
+            return False
+        return typer.confirm(f"The store uses schema {current}; this program needs {head}. Upgrade it now "
+                             "(an SQLite file is copied aside first)?", default=False, err=True)
+
+    return confirm

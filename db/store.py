@@ -37,11 +37,13 @@ class OpenedStore:
     backup: Path | None = None
 
 
-def open_store(url: str | None = None, *, create: bool = True) -> OpenedStore:
+def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=None) -> OpenedStore:
     """Open (and if need be create or upgrade) the store behind ``url``.
 
     With ``create=False`` a missing SQLite file is an error rather than a new
-    empty store, so that a mistyped path is not silently a new database.
+    empty store, so that a mistyped path is not silently a new database. An
+    existing store on an older schema is upgraded only if ``confirm_upgrade(current,
+    head)`` says yes (None: yes, for programs that open their own stores).
     """
     resolved = resolve_url(url)
     shown = _display(resolved)
@@ -60,6 +62,9 @@ def open_store(url: str | None = None, *, create: bool = True) -> OpenedStore:
     try:
         state = migrate.inspect_schema(engine, shown)
         opened = OpenedStore(Store(engine, shown), created=state.is_new)
+        if state.needs_upgrade and not state.is_new and confirm_upgrade is not None and not confirm_upgrade(state.current, state.head):
+            raise ContractsError("db", shown, f"uses schema {state.current} and this program needs {state.head}: run again with "
+                                 "--yes to upgrade it (an SQLite file is copied aside first); nothing was changed")
         if state.needs_upgrade:
             opened.backup = migrate.upgrade(engine, backup_from=None if state.is_new else path)
             opened.upgraded_from = state.current

@@ -84,3 +84,25 @@ def test_the_known_revisions_are_the_migration_scripts():
 
     assert migrate.REVISIONS[-1] == migrate.head_revision()
     assert set(migrate.REVISIONS) == migrate.known_revisions()
+
+
+def test_a_store_of_the_first_schema_upgrades_with_nothing_lost(tmp_path):
+    import shutil
+
+    from .conftest import ROOT
+
+    path = tmp_path / "old.db"
+    shutil.copy(ROOT / "tests" / "fixtures" / "store-0001.db", path)
+    refused = run("--db", str(path), "list", "-f", "json")
+    assert refused.exit_code == 1
+    assert "uses schema 0001 and this program needs" in refused.stderr and "--yes" in refused.stderr
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("select version_num from alembic_version").fetchone() == ("0001",)
+    result = run("--db", str(path), "--yes", "list", "-f", "json", "--as-of", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    assert "upgraded the store" in result.stderr and ".bak" in result.stderr
+    rows = {row["code"]: row for row in json.loads(result.stdout)}
+    assert (rows["TW2"]["annual_fee"], rows["TW2"]["service_end"], rows["TW2"]["total"]) == ("4929753.36", "2027-02-24", "14789260.08")
+    assert rows["ROAD"]["stated_end"] == "2024-12" and rows["TW1"]["vendor"] == "中国电信峨眉山市分公司"
+    assert list(tmp_path.glob("old.db.before-*-from-0001.bak"))  # the file as it was, kept
+    assert run("--db", str(path), "list").exit_code == 0  # upgraded once, no more questions
