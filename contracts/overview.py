@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from .lifecycle import expiring_within, lifecycle
+from .lifecycle import expiring_within, lifecycle, status_on
 from .schedule import Installment, build_schedule, contract_total, next_installment
 from .terms import ContractTerms, terms_as_dict
 
@@ -55,22 +55,18 @@ def schedule_record(item: Installment) -> dict[str, Any]:
     return {key: getattr(item, key) for key in SCHEDULE_KEYS}
 
 
-def expiring_records(terms_list: Iterable[ContractTerms], as_of: dt.date, within_days: int) -> list[dict[str, Any]]:
-    """Contracts whose service ends within ``within_days`` of ``as_of`` (soonest first)."""
+def expiring_records(contracts: Iterable[tuple[str, str, dt.date, dt.date, dt.date]], as_of: dt.date,
+                     within_days: int) -> list[dict[str, Any]]:
+    """Contracts, given as (code, name, billing start, billing end, service end), whose service ends
+    within ``within_days`` of ``as_of``, soonest first."""
     rows = []
-    for terms in terms_list:
-        state = lifecycle(terms, as_of)
-        if expiring_within(state.service_end, as_of, within_days):
-            rows.append(
-                {
-                    "contract": terms.code,
-                    "name": terms.name,
-                    "billing_end": state.billing_end,
-                    "service_end": state.service_end,
-                    "days_left": state.days_left,
-                    "status": state.status.value,
-                }
-            )
+    for code, name, billing_start, billing_end, service_end in contracts:
+        if expiring_within(service_end, as_of, within_days):
+            rows.append({
+                "contract": code, "name": name, "billing_end": billing_end, "service_end": service_end,
+                "days_left": (service_end - as_of).days,
+                "status": status_on(billing_start, billing_end, service_end, as_of).value,
+            })
     return sorted(rows, key=lambda row: (row["service_end"], row["contract"]))
 
 

@@ -56,11 +56,16 @@ def terms(connection: Connection, code: str):
     return terms_from_row(contract_row(connection, code))
 
 
-def expiring(connection: Connection, first: dt.date, last: dt.date):
-    """Contracts whose service ends in ``[first, last]``, by the index on service_end."""
-    rows = _rows(connection, "SELECT * FROM contract WHERE service_end >= :first AND service_end <= :last "
-                             "ORDER BY service_end, code", {"first": first, "last": last})
-    return [terms_from_row(row) for row in rows]
+def expiring(connection: Connection, first: dt.date, last: dt.date) -> list[tuple]:
+    """(code, name, billing start, billing end, service end) of the contracts whose service ends in
+    ``[first, last]``: an indexed range query reading only what the answer needs."""
+    rows = connection.execute(
+        text("SELECT code, name, billing_start, billing_end, service_end FROM contract "
+             "WHERE service_end >= :first AND service_end <= :last ORDER BY service_end, code"),
+        {"first": first, "last": last},
+    )
+    date = dt.date.fromisoformat
+    return [(code, name, *(date(d) if isinstance(d, str) else d for d in days)) for code, name, *days in rows]
 
 
 def facts(connection: Connection, code: str):

@@ -155,8 +155,8 @@ class Store:
         with self.reading() as connection:
             return reads.terms(connection, code)
 
-    def expiring(self, first: dt.date, last: dt.date) -> list[ContractTerms]:
-        """Contracts whose service ends in ``[first, last]``: an indexed range query."""
+    def expiring(self, first: dt.date, last: dt.date) -> list[tuple]:
+        """(code, name, billing start, billing end, service end) of contracts whose service ends in ``[first, last]``."""
         from . import reads
 
         with self.reading() as connection:
