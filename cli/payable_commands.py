@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
     app.command("payments")(payments)
     app.command("opening")(opening)
     app.command("arrears")(arrears)
+    app.command("history")(history)
 
 
 def rules(
@@ -285,3 +286,20 @@ def arrears(
          empty="nothing is in arrears")
     if fmt == "table" and rows:
         emit(totals, "table", keys=ARREARS_SUMMARY_KEYS, title="By contract (not yet assessed: at gross, apart)")
+
+
+HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after")
+
+
+def history(
+    ctx: typer.Context,
+    code: Annotated[Optional[str], typer.Argument(help="Only the changes to this contract.")] = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Every change to the stored facts: who, when, what, and the values before and after."""
+    fmt = check_format(format)
+    with store_for(ctx, db) as store:
+        rows = store.history(code)
+    emit(rows, fmt, keys=HISTORY_KEYS, table_keys=("at", "user", "action", "record", "after"),
+         title="History" + (f" of {code}" if code else ""), empty="no changes recorded")

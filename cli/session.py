@@ -19,6 +19,8 @@ def store_for(ctx: typer.Context, given: str | None, *, create: bool = False) ->
     if opened.upgraded_from is not None:
         backup = f"; the earlier file is kept at {opened.backup}" if opened.backup else ""
         say(f"upgraded the store at {opened.store.url} from schema {opened.upgraded_from}{backup}")
+    if (ctx.obj or {}).get("user"):
+        opened.store.user = ctx.obj["user"]
     try:
         yield opened.store
     finally:

@@ -12,6 +12,7 @@ from contracts.errors import ContractsError
 from contracts.money import from_fen, to_fen
 from contracts.stated import Stated
 
+from . import history
 from .tables import BudgetRow, ContractRow, FeeAmountRow, FeeLineRow, FundingRow, ProgrammeRow
 
 
@@ -70,6 +71,7 @@ def add_programme(session: Session, programme: Programme, *, update: bool = Fals
             return "unchanged"
         if not update:
             raise ContractsError("code", programme.code, "is a programme already with other details; use --update")
+        history.log(session, "update programme", f"programme {programme.code}", before=current, after=programme)
         row.name, row.department, row.notes = programme.name, programme.department, programme.notes
         for funding in session.exec(select(FundingRow).where(FundingRow.programme_id == row.id)):
             session.delete(funding)
@@ -78,6 +80,7 @@ def add_programme(session: Session, programme: Programme, *, update: bool = Fals
     else:
         row = ProgrammeRow(code=programme.code, name=programme.name, department=programme.department, notes=programme.notes)
         session.add(row)
+        history.log(session, "add programme", f"programme {programme.code}", after=programme)
         session.flush()
     for kind, codes in (("contract", programme.contracts), ("fee_line", programme.fee_lines)):
         for code in codes:
@@ -107,10 +110,13 @@ def add_budget(session: Session, programme: str, raw: Mapping[str, Any], *, upda
             return budget, "unchanged"
         if not update:
             raise ContractsError("year", budget.year, f"has a budget for {programme} already; use --update to correct it")
+        before = {key: getattr(existing, key) for key in values}
         for key, value in values.items():
             setattr(existing, key, value)
+        history.log(session, "update budget", f"budget of {programme} for {budget.year}", before=before, after=budget)
         return budget, "updated"
     session.add(BudgetRow(programme_id=row.id, year=budget.year, **values))
+    history.log(session, "add budget", f"budget of {programme} for {budget.year}", after=budget)
     return budget, "added"
 
 
@@ -121,9 +127,11 @@ def add_fee_line(session: Session, line: FeeLine, *, update: bool = False) -> st
             return "unchanged"
         if not update:
             raise ContractsError("code", line.code, "is a fee line already with other details; use --update")
+        history.log(session, "update fee line", f"fee line {line.code}", before={"name": row.name, "notes": row.notes}, after=line)
         row.name, row.notes = line.name, line.notes
         return "updated"
     session.add(FeeLineRow(code=line.code, name=line.name, notes=line.notes))
+    history.log(session, "add fee line", f"fee line {line.code}", after=line)
     return "added"
 
 
@@ -138,6 +146,7 @@ def add_fee_amount(session: Session, fee_line: str, raw: Mapping[str, Any], *, s
                 return amount, "unchanged"
     session.add(FeeAmountRow(fee_line_id=row.id, year=amount.year, kind=amount.kind, unit=amount.amount.unit,
                              text=amount.amount.text, amount_fen=to_fen(amount.amount.yuan), note=amount.note, source=amount.source))
+    history.log(session, "fee amount", f"{amount.kind} on fee line {fee_line} in {amount.year}", after=amount)
     return amount, "added"
 
 

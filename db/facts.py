@@ -22,6 +22,7 @@ from contracts.payables import AWAITING, Ledger
 from contracts.payments import Opening, Payment, make_opening, make_payment, make_reversal
 from contracts.schedule import build_schedule
 
+from . import history
 from .factset import Facts
 from .mapping import (
     assessment_from_row,
@@ -96,10 +97,15 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
         if not update:
             raise ContractsError("name", rule.name, f"has a version from {rule.effective_from.isoformat()} already with other "
                                  "parameters; add a version with a later effective_from (an amendment), or use --update")
+        before = rule_from_row(existing, rule.contract)
         replacement = rule_to_row(rule, row.id)
         existing.kind, existing.params = replacement.kind, replacement.params
+        history.log(session, "update rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
+                    contract=rule.contract, before=before, after=rule)
         return "updated"
     session.add(rule_to_row(rule, row.id))
+    history.log(session, "add rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
+                contract=rule.contract, after=rule)
     return "added"
 
 
@@ -130,6 +136,8 @@ def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, re
     session.add(assessment_to_row(assessment, facts.contract_id, version))
     stored = Assessment(**{**assessment.__dict__, "version": version})
     facts.assessments.append(stored)
+    history.log(session, "assess" if version == 1 else "correct assessment", f"assessment of {code} seq {stored.seq} "
+                f"(version {version})", contract=code, before=latest if versions else None, after=stored)
     return stored, "added" if version == 1 else f"version {version}"
 
 
@@ -189,6 +197,7 @@ def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_
     session.flush()
     stored = Payment(**{**payment.__dict__, "id": row.id})
     facts.payments.append(stored)
+    history.log(session, "pay", f"payment {row.id} to {code}", contract=code, after=stored)
     return stored, "added", ledger
 
 
@@ -201,7 +210,10 @@ def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date
     row = payment_to_row(reversal, facts.contract_id)
     session.add(row)
     session.flush()
-    return Payment(**{**reversal.__dict__, "id": row.id})
+    stored = Payment(**{**reversal.__dict__, "id": row.id})
+    history.log(session, "reverse payment", f"payment {row.id} reverses payment {original.id} of {code}", contract=code,
+                before=original, after=stored)
+    return stored
 
 
 # -- opening balances -------------------------------------------------------------------------------
@@ -221,9 +233,11 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
         replacement = opening_to_row(opening, facts.contract_id)
         existing.as_of, existing.settled_through_seq = replacement.as_of, replacement.settled_through_seq
         existing.owed_fen, existing.source = replacement.owed_fen, replacement.source
+        history.log(session, "update opening", f"opening balance of {code}", contract=code, before=facts.opening, after=opening)
         facts.opening = opening
         return opening, "updated"
     session.add(opening_to_row(opening, facts.contract_id))
+    history.log(session, "opening", f"opening balance of {code}", contract=code, after=opening)
     facts.opening = opening
     return opening, "added"
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from contracts.errors import ContractsError
 from contracts.portfolio_file import Portfolio
 
-from . import budgets, facts, lines
+from . import budgets, facts, history, lines
 from .mapping import terms_from_row, terms_values, write_terms
 from .tables import ContractRow
 
@@ -103,14 +103,18 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
     for chunk in _chunks(sorted(present)):
         rows.update({row.code: row for row in session.exec(select(ContractRow).where(ContractRow.code.in_(chunk)))})
     pending: list[dict] = []
+    logged: list[dict] = []
     for terms in portfolio.contracts:
         row = rows.get(terms.code)
         if row is None:
             pending.append(terms_values(terms))
             result.added.append(terms.code)
+            logged.append(history.entry(session, "add contract", f"contract {terms.code}", contract=terms.code, after=terms))
         elif terms_from_row(row) == terms:
             result.unchanged.append(terms.code)
         elif update:
+            logged.append(history.entry(session, "update contract", f"contract {terms.code}", contract=terms.code,
+                                        before=terms_from_row(row), after=terms))
             write_terms(row, terms)
             result.updated.append(terms.code)
         else:
@@ -122,6 +126,7 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
     if pending:
         session.execute(insert(ContractRow.__table__), pending)
         tick(len(pending))
+    history.log_many(session, logged)
     tick(len(result.unchanged) + len(result.updated))
     session.flush()
 

@@ -15,6 +15,7 @@ from contracts.schedule import billing_periods
 from contracts.tenders import Tender
 from contracts.usage import Usage, make_usage
 
+from . import history
 from .mapping import (
     line_from_row,
     suspension_from_row,
@@ -86,11 +87,14 @@ def add_line(session: Session, line: ServiceLine, *, update: bool = False) -> st
             return "unchanged"
         if not update:
             raise ContractsError("code", line.code, "is a service line already with other details; use --update")
+        before = line_from_row(row)
         row.name, row.buyer, row.notes = line.name, line.buyer, line.notes
+        history.log(session, "update line", f"line {line.code}", before=before, after=line)
         return "updated"
     if session.exec(select(ContractRow.code).where(ContractRow.code == line.code, ContractRow.line == "")).first():
         raise ContractsError("code", line.code, "is the code of a contract that forms its own line; choose another")
     session.add(LineRow(code=line.code, name=line.name, buyer=line.buyer, notes=line.notes))
+    history.log(session, "add line", f"line {line.code}", after=line)
     return "added"
 
 
@@ -110,7 +114,9 @@ def add_tender(session: Session, tender: Tender, *, same_is_unchanged: bool = Fa
     row = tender_to_row(tender)
     session.add(row)
     session.flush()
-    return tender_from_row(row), "added"
+    stored = tender_from_row(row)
+    history.log(session, "add tender", f"tender {row.id} of {tender.line}", after=stored)
+    return stored, "added"
 
 
 def add_transition(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Transition, str]:
@@ -123,6 +129,7 @@ def add_transition(session: Session, line: str, raw: Mapping[str, Any], *, same_
         if _overlaps(transition.start, transition.end, other.start, other.end):
             raise ContractsError("start", transition.start.isoformat(), f"overlaps the transition of {line} from {other.start.isoformat()}")
     session.add(transition_to_row(transition))
+    history.log(session, "add transition", f"transition of {line} from {transition.start}", after=transition)
     return transition, "added"
 
 
@@ -136,6 +143,7 @@ def add_suspension(session: Session, line: str, raw: Mapping[str, Any], *, same_
         if _overlaps(suspension.start, suspension.end, other.start, other.end):
             raise ContractsError("start", suspension.start.isoformat(), f"overlaps the suspension of {line} from {other.start.isoformat()}")
     session.add(suspension_to_row(suspension))
+    history.log(session, "suspend", f"suspension of {line} from {suspension.start}", after=suspension)
     return suspension, "added"
 
 
@@ -182,4 +190,6 @@ def record_usage(session: Session, code: str, raw: Mapping[str, Any], *, same_is
         raise ContractsError("period", f"{usage.period.start.isoformat()} to {usage.period.end.isoformat()}",
                              f"overlaps usage recorded for {row.period_start.isoformat()} to {row.period_end.isoformat()}")
     session.add(usage_to_row(usage, line, contract_id))
+    history.log(session, "usage", f"usage {usage.period.start} to {usage.period.end} under the {where}",
+                contract=usage.target if contract_id else "", after=usage)
     return usage, "added", where

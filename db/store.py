@@ -108,8 +108,9 @@ class ImportResult:
 class Store:
     """Domain objects in, domain objects out; every write in one transaction."""
 
-    def __init__(self, engine: Engine, shown_url: str) -> None:
+    def __init__(self, engine: Engine, shown_url: str, user: str = "") -> None:
         self.engine = engine
+        self.user = user or _login()
         # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
         self.write_engine = engine.execution_options(sqlite_immediate=True)
         self.url = shown_url
@@ -124,6 +125,7 @@ class Store:
 
         try:
             with Session(self.write_engine if write else self.engine, expire_on_commit=False) as session:
+                session.info["user"] = self.user
                 with session.begin():
                     yield session
         except SQLAlchemyError as exc:
@@ -171,6 +173,9 @@ class Store:
             if terms.line:
                 _lines().check_line(session, terms.line)
             session.add(write_terms(ContractRow(), terms))
+            from . import history
+
+            history.log(session, "add contract", f"contract {terms.code}", contract=terms.code, after=terms)
 
     # -- rules, assessments, payments, openings ----------------------------------------------------
 
@@ -179,6 +184,16 @@ class Store:
 
         with self.reading() as connection:
             return reads.facts(connection, code)
+
+    def history(self, contract: str | None = None) -> list[dict]:
+        """The history, oldest first; with a contract code, only the changes to it."""
+        from sqlalchemy import text
+
+        sql = 'SELECT id, at, "user", action, contract, record, before, after FROM history'  # "user" is a keyword in PostgreSQL
+        with self.reading() as connection:
+            rows = connection.execute(text(sql + (" WHERE contract = :code" if contract else "") + " ORDER BY id"),
+                                      {"code": contract} if contract else {})
+            return [dict(row._mapping) for row in rows]
 
     def portfolio(self, *, active_from=None, active_before=None):
         """(terms, facts or None) for every contract, for reports over the whole portfolio (see ``db.bulk``)."""
@@ -274,6 +289,15 @@ class Store:
         with self.session(write=True) as session:
             import_portfolio(session, portfolio, result, update=update, progress=progress)
         return result
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container, a service): say so rather than fail
+        return "unknown"
+
 
 def _facts():
     from . import facts  # imported when first needed: a quick look at one contract should not pay for it

@@ -233,3 +233,18 @@ class FeeAmountRow(SQLModel, table=True):
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class HistoryRow(SQLModel, table=True):
+    """The append-only log of every change to stored facts: who, when, what, before and after."""
+
+    __tablename__ = "history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(sa_column=Column(String(32), nullable=False))  # ISO timestamp, UTC
+    user: str = Field(sa_column=Column(String(100), nullable=False))
+    action: str = Field(sa_column=Column(String(40), nullable=False))
+    contract: str = Field(default="", sa_column=Column(String(32), nullable=False, default="", index=True))
+    record: str = Field(sa_column=Column(String(300), nullable=False))
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -1,0 +1,66 @@
+"""Writing the history: one row per change, in the same transaction as the change itself.
+
+Who: the ``--user`` given, else the login name (set on the session by the store).
+When: the moment of writing, in UTC (the database layer may read the clock; the domain never does).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+
+def plain(value: Any) -> Any:
+    """A domain value as JSON carries it."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(plain(value), ensure_ascii=False, sort_keys=True)
+
+
+def entry(session, action: str, record: str, *, contract: str = "", before: Any = None, after: Any = None) -> dict:
+    return {"at": now(session), "user": session.info.get("user", "unknown"), "action": action, "contract": contract,
+            "record": record[:300], "before": _json(before), "after": _json(after)}
+
+
+def log(session, action: str, record: str, *, contract: str = "", before: Any = None, after: Any = None) -> None:
+    from .tables import HistoryRow
+
+    session.add(HistoryRow(**entry(session, action, record, contract=contract, before=before, after=after)))
+
+
+def log_many(session, entries: list[dict]) -> None:
+    """Many entries in one statement (a province-sized import)."""
+    if entries:
+        from sqlalchemy import insert
+
+        from .tables import HistoryRow
+
+        session.execute(insert(HistoryRow.__table__), entries)
+
+
+def now(session) -> str:
+    stamp = session.info.get("now")
+    if stamp is None:
+        stamp = session.info["now"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return stamp
