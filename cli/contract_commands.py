@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
     app.command("schedule")(schedule)
     app.command("expiring")(expiring)
     app.command("demo")(demo)
+    app.command("export")(export)
 
 
 def init(ctx: typer.Context, db: DbOption = None) -> None:
@@ -65,12 +66,15 @@ def import_file(
     update: Annotated[bool, typer.Option("--update", help="Replace the terms of contracts that exist with other terms.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Load contracts from a TOML file: all of it or, on any error, nothing."""
+    """Load a portfolio file (TOML), or restore an export (JSON) into an empty store: all or nothing."""
     from contracts.portfolio_file import parse_portfolio
 
     from .progress import progress_bar
 
     text = read_text(file)
+    if file.suffix.lower() == ".json":
+        restore_export(ctx, file, text, db)
+        return
     estimate = text.count("[[contract]]")
     with progress_bar(f"checking {file.name}", estimate) as advance:
         portfolio = parse_portfolio(text, str(file), progress=advance)
@@ -87,6 +91,41 @@ def import_file(
         noun = {"opening": "opening balances"}.get(kind, f"{kind}s")
         lines.append(f"  {total} {noun}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     print("\n".join(lines))
+
+
+def restore_export(ctx: typer.Context, file: Path, text: str, db: str | None) -> None:
+    import json
+
+    try:
+        document = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ContractsError("file", str(file), f"is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(document, dict):
+        raise ContractsError("file", str(file), "is not a contracts export")
+    with store_for(ctx, db, create=True) as store:
+        counts = store.restore(document, str(file))
+    print(f"restored {file}: {counts['contracts']} contracts and {counts['history']} history entries")
+
+
+def export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write (JSON).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json: every stored fact, restorable with 'contracts import'.")] = "json",
+    db: DbOption = None,
+) -> None:
+    """Write every stored fact to one file: terms, rules, assessments, payments, tenders, usage, budgets, history."""
+    import json
+
+    if format.strip().lower() != "json":
+        raise ContractsError("format", format, "must be json")
+    with store_for(ctx, db) as store:
+        document = store.export()
+    try:
+        file.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ContractsError("file", str(file), f"cannot be written ({exc.strerror})") from None
+    counts = ", ".join(f"{len(value)} {key}" for key, value in document.items() if isinstance(value, list) and value)
+    print(f"exported to {file}: {counts}")
 
 
 def add(

@@ -65,6 +65,11 @@ def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | No
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ContractsError("file", source, f"is not valid TOML ({exc})") from None
+    return parse_portfolio_data(data, source, progress)
+
+
+def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[int], None] | None = None) -> Portfolio:
+    """The same, from data already read (a TOML file, or the sections of a JSON export)."""
     unknown = sorted(set(data) - set(KNOWN_SECTIONS) - {"meta"})
     if unknown:
         raise ContractsError(

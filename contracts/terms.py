@@ -159,6 +159,13 @@ def _date_in_range(value: dt.date | None, field: str) -> dt.date | None:
     return value
 
 
+def _is_zero(value: object) -> bool:
+    try:
+        return Decimal(str(value)) == 0
+    except Exception:
+        return False
+
+
 def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
     """Check raw values (from a file, the command line or the store) and build terms.
 
@@ -185,7 +192,8 @@ def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
     pricing = _choice(raw, "pricing", Pricing, Pricing.fixed)
     unit_price = annual_cap = None
     if pricing is Pricing.unit:
-        if raw.get("annual_fee") not in (None, "", 0, "0"):
+        fee = raw.get("annual_fee")
+        if fee not in (None, "") and not (isinstance(fee, (int, str, Decimal)) and _is_zero(fee)):
             raise ContractsError("annual_fee", raw["annual_fee"], "is for fixed-fee contracts; a unit-priced one has unit_price")
         if raw.get("unit_price") in (None, ""):
             raise ContractsError("unit_price", None, "is required for a unit-priced contract (e.g. 500.00 per set)")

@@ -44,14 +44,16 @@ def entry(session, action: str, record: str, *, contract: str = "", before: Any 
 
 
 def log(session, action: str, record: str, *, contract: str = "", before: Any = None, after: Any = None) -> None:
+    if session.info.get("restoring"):
+        return  # a restore brings the history it was exported with
     from .tables import HistoryRow
 
     session.add(HistoryRow(**entry(session, action, record, contract=contract, before=before, after=after)))
 
 
-def log_many(session, entries: list[dict]) -> None:
-    """Many entries in one statement (a province-sized import)."""
-    if entries:
+def log_many(session, entries: list[dict], *, force: bool = False) -> None:
+    """Many entries in one statement (a province-sized import, or a restore with ``force``)."""
+    if entries and (force or not session.info.get("restoring")):
         from sqlalchemy import insert
 
         from .tables import HistoryRow

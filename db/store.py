@@ -185,6 +185,19 @@ class Store:
         with self.reading() as connection:
             return reads.facts(connection, code)
 
+    def export(self) -> dict:
+        """Every stored fact, as one document (see ``db.export``)."""
+        from .export import export_all
+
+        with self.session() as session:
+            return export_all(session)
+
+    def restore(self, document: dict, source: str) -> dict:
+        from .export import restore
+
+        with self.session(write=True) as session:
+            return restore(session, document, source)
+
     def history(self, contract: str | None = None) -> list[dict]:
         """The history, oldest first; with a contract code, only the changes to it."""
         from sqlalchemy import text
