@@ -13,6 +13,7 @@ from math import lcm
 from .errors import ContractsError
 
 FEN = Decimal("0.01")
+LARGEST = Decimal(10) ** 14  # yuan; in fen this still fits a 64-bit integer column with room to add
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -42,6 +43,8 @@ def parse_money(value: object, field: str, *, positive: bool = True, allow_zero:
         raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)")
     if not amount.is_finite():
         raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)")
+    if abs(amount) >= LARGEST:
+        raise ContractsError(field, value, "is too large for an amount of money here (at most 99,999,999,999,999.99)")
     if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
         raise ContractsError(field, value, "has more than two decimals; amounts are kept to the fen (0.01)")
     if positive:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .errors import ContractsError
-from .money import FEN
+from .money import FEN, LARGEST
 
 UNITS = {"yuan": Decimal(1), "wan": Decimal(10000)}
 
@@ -50,6 +50,8 @@ def parse_stated(value: object, unit: str, field: str, *, allow_zero: bool = Tru
     if number < 0 or (number == 0 and not allow_zero):
         raise ContractsError(field, value, "must not be negative")
     yuan = number * UNITS[unit]
+    if yuan >= LARGEST:
+        raise ContractsError(field, value, "is too large for an amount of money here")
     if yuan != yuan.quantize(FEN):
         raise ContractsError(field, value, f"is finer than the fen once in yuan ({unit})")
     return Stated(yuan.quantize(FEN), text, unit)

@@ -32,21 +32,28 @@ def resolve_url(given: str | None) -> str:
     return url
 
 
+def parse_url(url: str):
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise ContractsError("db", url, "is not a database URL (e.g. sqlite:///contracts.db or postgresql://user@host/db)") from None
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind an SQLite URL; None for memory or other databases."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
-    return Path(parsed.database)
+    database = parsed.database
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        database = database[len("file:"):]  # an SQLite URI filename (e.g. ?mode=ro): the path after file:
+    return Path(database)
 
 
 def make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine
 
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ContractsError("db", url, "is not a database URL (e.g. sqlite:///contracts.db or postgresql://user@host/db)") from None
+    parsed = parse_url(url)
     backend = parsed.get_backend_name()
     if backend == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, the 'postgres' extra

@@ -1,0 +1,127 @@
+"""Bad input, fuzzed: whatever a user types, one clear line, a non-zero exit, no traceback, nothing written."""
+
+import json
+import shutil
+import sqlite3
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cli.main import app
+
+from .conftest import EXAMPLE
+
+junk = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "-5", "0", "1e999", "NaN", "Infinity", "12.345", "1,2", "１２３", "2023-02-30", "0000-01-01",
+                     "9999-12-31", "2023-13-01", "20230101", "TW1", "NOPE", "1/0", "150%", "-1/45", "\u0000", "'; drop table contract; --"]),
+)
+codes = st.sampled_from(["TW1", "TW2", "ENTRY", "SEAL", "SEAL-2021", "NOPE", ""])
+
+COMMANDS = st.one_of(
+    st.builds(lambda c, n, d, m, f: ["add", "--code", c, "--name", n, "--billing-start", d, "--billing-months", m, "--annual-fee", f],
+              junk, junk, junk, junk, junk),
+    st.builds(lambda c, a, d, s: ["pay", c, "--amount", a, "--on", d, "--seq", s], codes, junk, junk, junk),
+    st.builds(lambda c, s, m, sc: ["assess", c, "--seq", s, "--metric", m, "--score", sc], codes, junk, junk, junk),
+    st.builds(lambda c, f, t: ["schedule", c, "--from", f, "--to", t], codes, junk, junk),
+    st.builds(lambda w, a: ["expiring", "--within", w, "--as-of", a], junk, junk),
+    st.builds(lambda p, y, o, a: ["budget", "add", p, "--year", y, "--original", o, "--adjusted", a], junk, junk, junk, junk),
+    st.builds(lambda line, m, o: ["tender", "add", line, "--method", m, "--outcome", o], codes, junk, junk),
+    st.builds(lambda c, p, q: ["usage", c, "--period", p, "--quantity", q], codes, junk, junk),
+    st.builds(lambda q, f: ["payable", "--quarter", q, "--format", f], junk, junk),
+    st.builds(lambda c, a, s: ["opening", c, "--as-of", a, "--settled-through-seq", s], codes, junk, junk),
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fuzz") / "store.db"
+    assert CliRunner().invoke(app, ["--db", str(path), "import", str(EXAMPLE)]).exit_code == 0
+    return path
+
+
+def export(runner, path, folder):
+    target = folder / "export.json"
+    assert runner.invoke(app, ["--db", str(path), "export", str(target)]).exit_code == 0
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
+def assert_one_clear_line(result):
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=COMMANDS)
+def test_fuzzed_commands(store, tmp_path, args):
+    runner = CliRunner()
+    before = export(runner, store, tmp_path)
+    result = runner.invoke(app, ["--db", str(store), *args])
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{args}: {result.exception!r}"
+    if result.exit_code != 0:
+        assert_one_clear_line(result)
+        assert export(runner, store, tmp_path) == before, f"{args} was refused but changed the store"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(st.text(max_size=300), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+                         st.sampled_from(['[[contract]]\ncode = "X"', "[[payment]]\ncontract = 1", '{"format": 5}', "[]", "{",
+                                          '[[contract]]\ncode="A"\nname="a"\nbilling_start=2020-01-01\nbilling_months=12\nannual_fee=1e400'])),
+       suffix=st.sampled_from([".toml", ".json"]))
+def test_fuzzed_files(store, tmp_path, content, suffix):
+    runner = CliRunner()
+    before = export(runner, store, tmp_path)
+    path = tmp_path / f"input{suffix}"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["--db", str(store), "import", str(path)])
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{content!r}: {result.exception!r}"
+    if result.exit_code != 0:
+        assert_one_clear_line(result)
+        assert export(runner, store, tmp_path) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(url=st.one_of(st.text(max_size=40), st.sampled_from([
+    "postgresql://nobody@127.0.0.1:1/x", "sqlite://", "sqlite:////proc/nope/x.db", "mysql://a@b/c", "://", "postgresql://",
+    "sqlite:///", "oracle+cx://x", "postgresql://u:p@127.0.0.1:5432/no_such_database_here", "http://example.org/db"])))
+def test_fuzzed_urls(url):
+    result = CliRunner().invoke(app, ["--db", url, "list"])
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{url!r}: {result.exception!r}"
+    if result.exit_code != 0:
+        assert_one_clear_line(result)
+
+
+def test_a_read_only_store(store, tmp_path):
+    copy = tmp_path / "ro.db"
+    shutil.copy(store, copy)
+    url = f"sqlite:///file:{copy}?mode=ro&uri=true"
+    assert CliRunner().invoke(app, ["--db", url, "list", "-f", "json"]).exit_code == 0  # reading is fine
+    result = CliRunner().invoke(app, ["--db", url, "pay", "ENTRY", "--amount", "10", "--on", "2023-06-20", "--seq", "1"])
+    assert_one_clear_line(result)
+    assert "is read-only; nothing was written" in result.stderr
+
+
+def test_a_locked_store(store, tmp_path):
+    copy = tmp_path / "locked.db"
+    shutil.copy(store, copy)
+    holder = sqlite3.connect(copy, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(8, holder.rollback)
+    release.start()
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["--db", str(copy), "pay", "ENTRY", "--amount", "10", "--on", "2023-06-20", "--seq", "1"])
+        assert_one_clear_line(result)
+        assert "is locked by another program; try again in a moment" in result.stderr
+        assert time.monotonic() - started < 8  # it gave up after waiting a while, before the lock was released
+    finally:
+        release.cancel()
+        holder.rollback()
+        holder.close()
