@@ -120,31 +120,27 @@ def add_tender(session: Session, tender: Tender, *, same_is_unchanged: bool = Fa
 
 
 def add_transition(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Transition, str]:
-    check_line(session, line)
-    transition = make_transition(raw, line)
-    existing = [transition_from_row(r) for r in session.exec(select(TransitionRow).where(TransitionRow.line == line))]
-    if same_is_unchanged and transition in existing:
-        return transition, "unchanged"
-    for other in existing:
-        if _overlaps(transition.start, transition.end, other.start, other.end):
-            raise ContractsError("start", transition.start.isoformat(), f"overlaps the transition of {line} from {other.start.isoformat()}")
-    session.add(transition_to_row(transition))
-    history.log(session, "add transition", f"transition of {line} from {transition.start}", after=transition)
-    return transition, "added"
+    return _add_span(session, line, make_transition(raw, line), TransitionRow, transition_from_row, transition_to_row,
+                     "transition", "add transition", same_is_unchanged)
 
 
 def add_suspension(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Suspension, str]:
+    return _add_span(session, line, make_suspension(raw, line), SuspensionRow, suspension_from_row, suspension_to_row,
+                     "suspension", "suspend", same_is_unchanged)
+
+
+def _add_span(session: Session, line: str, span, table, from_row, to_row, noun: str, action: str, same_is_unchanged: bool):
+    """A transition or a suspension of a line: it may not overlap another of its kind."""
     check_line(session, line)
-    suspension = make_suspension(raw, line)
-    existing = [suspension_from_row(r) for r in session.exec(select(SuspensionRow).where(SuspensionRow.line == line))]
-    if same_is_unchanged and suspension in existing:
-        return suspension, "unchanged"
+    existing = [from_row(r) for r in session.exec(select(table).where(table.line == line))]
+    if same_is_unchanged and span in existing:
+        return span, "unchanged"
     for other in existing:
-        if _overlaps(suspension.start, suspension.end, other.start, other.end):
-            raise ContractsError("start", suspension.start.isoformat(), f"overlaps the suspension of {line} from {other.start.isoformat()}")
-    session.add(suspension_to_row(suspension))
-    history.log(session, "suspend", f"suspension of {line} from {suspension.start}", after=suspension)
-    return suspension, "added"
+        if _overlaps(span.start, span.end, other.start, other.end):
+            raise ContractsError("start", span.start.isoformat(), f"overlaps the {noun} of {line} from {other.start.isoformat()}")
+    session.add(to_row(span))
+    history.log(session, action, f"{noun} of {line} from {span.start}", after=span)
+    return span, "added"
 
 
 def _overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
