@@ -175,7 +175,7 @@ def tenders(
         return
     if not rows:
         print("no failed tenders")
-    for summary, row in zip(summaries, rows):
+    for summary in summaries:
         emit(_tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
              table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"),
              title=f"{summary.line}: {summary.failed} failed of {len(summary.attempts)}, "

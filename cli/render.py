@@ -146,7 +146,13 @@ def emit(
 
 def _plain_table(rows, columns, headers, title, footer) -> None:
     """A table of many rows as plain aligned text: Rich would take seconds to lay out a province."""
-    from rich.cells import cell_len
+
+    def cell_len(text: str) -> int:  # display width: Chinese characters take two columns
+        if text.isascii():
+            return len(text)
+        from rich.cells import cell_len as width
+
+        return width(text)
 
     cells = [[human(row.get(key)) for key in columns] for row in rows]
     names = [headers.get(key, key.replace("_", " ")) for key in columns]

@@ -86,11 +86,12 @@ def load_all_facts(session: Session) -> list[Facts]:
 
 def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Facts] | None = None) -> str:
     """Add a rule version; the same version again is 'unchanged'; different params need ``update``."""
-    row = find_contract(session, rule.contract, lock=True)
-    if cache is not None:
-        cache.pop(rule.contract, None)  # its rules change: load them afresh when next needed
-    existing = session.exec(select(RuleRow).where(RuleRow.contract_id == row.id, RuleRow.name == rule.name,
-                                                  RuleRow.effective_from == rule.effective_from)).first()
+    facts = cached_facts(session, rule.contract, cache)
+    same_version = [r for r in facts.rules if (r.name, r.effective_from) == (rule.name, rule.effective_from)]
+    existing = None
+    if same_version:
+        existing = session.exec(select(RuleRow).where(RuleRow.contract_id == facts.contract_id, RuleRow.name == rule.name,
+                                                      RuleRow.effective_from == rule.effective_from)).first()
     if existing is not None:
         if rule_from_row(existing, rule.contract) == rule:
             return "unchanged"
@@ -98,12 +99,14 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
             raise ContractsError("name", rule.name, f"has a version from {rule.effective_from.isoformat()} already with other "
                                  "parameters; add a version with a later effective_from (an amendment), or use --update")
         before = rule_from_row(existing, rule.contract)
-        replacement = rule_to_row(rule, row.id)
+        replacement = rule_to_row(rule, facts.contract_id)
         existing.kind, existing.params = replacement.kind, replacement.params
+        facts.rules = [rule if r is same_version[0] else r for r in facts.rules]
         history.log(session, "update rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                     contract=rule.contract, before=before, after=rule)
         return "updated"
-    session.add(rule_to_row(rule, row.id))
+    session.add(rule_to_row(rule, facts.contract_id))
+    facts.rules.append(rule)
     history.log(session, "add rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                 contract=rule.contract, after=rule)
     return "added"
@@ -123,7 +126,7 @@ def cached_facts(session: Session, code: str, cache: dict[str, Facts] | None) ->
 def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
                       same_is_unchanged: bool = False, cache: dict[str, Facts] | None = None) -> tuple[Assessment, str]:
     facts = cached_facts(session, code, cache)
-    assessment = make_assessment(raw, code=code, schedule=build_schedule(facts.terms, facts.usage), rules=facts.rules)
+    assessment = make_assessment(raw, code=code, schedule=facts.schedule(), rules=facts.rules)
     versions = [item for item in facts.assessments if item.seq == assessment.seq]
     if versions:
         latest = max(versions, key=lambda item: item.version)
@@ -151,14 +154,13 @@ def _same_assessment(a: Assessment, b: Assessment) -> bool:
 def _check_and_place(facts: Facts, payment: Payment) -> Ledger:
     """The ledger with the new payment placed; refuses a payment that pays more than is owed."""
     code = facts.terms.code
-    before = facts.ledger()
+    after = facts.ledger(extra_payments=[payment])
     if payment.seq is not None and payment.reverses is None:
-        target = before.payable(payment.seq)
+        target = after.payable(payment.seq)  # its state does not depend on the payments
         if target.state == AWAITING:
             raise ContractsError("seq", payment.seq, f"of {code} awaits assessment; record it with 'contracts assess' first")
         if target.settled_by == "opening balance":
             raise ContractsError("seq", payment.seq, f"of {code} was settled before tracking began (opening balance)")
-    after = facts.ledger(extra_payments=[payment])
     unplaced = after.allocation.unplaced_fen.get(PROVISIONAL_ID, 0)
     if unplaced and not payment.allow_credit and payment.reverses is None:
         placed = payment.amount - from_fen(unplaced)
@@ -168,8 +170,10 @@ def _check_and_place(facts: Facts, payment: Payment) -> Ledger:
             f"is more than is owed on {code} ({where}: {format_money(placed)} owed); "
             "use --allow-credit to record the excess as a credit to the vendor",
         )
-    for payment_id, fen in after.allocation.unplaced_fen.items():
-        if payment_id == PROVISIONAL_ID or fen <= before.allocation.unplaced_fen.get(payment_id, 0):
+    others = {pid: fen for pid, fen in after.allocation.unplaced_fen.items() if pid != PROVISIONAL_ID}
+    before = facts.ledger() if others else None  # needed only when some earlier payment now places less
+    for payment_id, fen in others.items():
+        if fen <= before.allocation.unplaced_fen.get(payment_id, 0):
             continue
         earlier = next(p for p in facts.payments if p.id == payment_id)
         if not earlier.allow_credit:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from contracts.assessments import Assessment
 from contracts.deductions import Rule
 from contracts.payables import Ledger, build_ledger
+from contracts.schedule import build_schedule
 from contracts.payments import Opening, Payment
 from contracts.terms import ContractTerms
 from contracts.usage import Usage
@@ -24,6 +25,12 @@ class Facts:
     payments: list[Payment] = field(default_factory=list)
     opening: Opening | None = None
     usage: list[Usage] = field(default_factory=list)
+
+    def schedule(self):
+        """The contract's installments (worked out once; usage recorded later means a fresh load)."""
+        if getattr(self, "_schedule", None) is None:
+            self._schedule = build_schedule(self.terms, self.usage)
+        return self._schedule
 
     def ledger(self, as_of: dt.date | None = None, extra_payments: list[Payment] | None = None) -> Ledger:
         payments = self.payments + (extra_payments or [])

@@ -15,10 +15,19 @@ from fractions import Fraction
 from typing import Any
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def plain(value: Any) -> Any:
     """A domain value as JSON carries it."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(field.name for field in dataclasses.fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -34,8 +43,26 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _default(value: Any) -> Any:
+    """What json cannot write itself (the C encoder asks only for these, which keeps a big import quick)."""
+    names = _FIELDS.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[type(value)] = tuple(field.name for field in dataclasses.fields(value))
+    if names is not None:
+        return {name: getattr(value, name) for name in names}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"cannot record {type(value).__name__} in the history")
+
+
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(plain(value), ensure_ascii=False, sort_keys=True)
+    return None if value is None else json.dumps(value, default=_default, ensure_ascii=False, sort_keys=True)
 
 
 def entry(session, action: str, record: str, *, contract: str = "", before: Any = None, after: Any = None) -> dict:

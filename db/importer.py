@@ -67,7 +67,8 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
         with located(entry.where):
             result.count("usage", lines.record_usage(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
             session.flush()
-            cache.pop(entry.contract, None)
+    if portfolio.usage:
+        cache.clear()  # usage changes what unit-priced installments cost: load those contracts afresh
     for where, fee_line in portfolio.fee_lines:
         with located(where):
             result.count("fee line", budgets.add_fee_line(session, fee_line, update=update))

@@ -6,7 +6,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -286,11 +286,6 @@ class Store:
         with self.session(write=True) as session:
             return _budgets().add_fee_amount(session, fee_line, raw)[0]
 
-    def import_contracts(self, items: Sequence[ContractTerms], *, update: bool = False) -> ImportResult:
-        from contracts.portfolio_file import Portfolio
-
-        return self.import_portfolio(Portfolio(contracts=list(items)), update=update)
-
     def import_portfolio(self, portfolio: "Portfolio", *, update: bool = False, progress=None) -> ImportResult:  # noqa: F821
         """Add what is new, leave what is identical, change what differs only with ``update``.
 
@@ -337,9 +332,3 @@ def _find(session, code: str):
 
     return session.exec(select(ContractRow).where(ContractRow.code == code)).first()
 
-
-def _row(session, code: str):
-    row = _find(session, code)
-    if row is None:
-        raise ContractsError("code", code, "is not a contract in this store ('contracts list' shows them)")
-    return row
