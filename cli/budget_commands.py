@@ -270,7 +270,8 @@ def check(
     findings = run_checks(terms=[f.terms for f in everything], ledgers=[f.ledger(day) for f in everything],
                           statuses=[line_status(facts, day) for facts in all_lines], budgets=budget.budgets,
                           programmes=budget.programmes, payments_by_year=payments_by_year, fee_amounts=budget.fee_amounts,
-                          as_of=day, settings=settings)
+                          as_of=day, settings=settings,
+                          amended=[(f.terms, sum(p.gross for p in f.ledger().payables if p.seq)) for f in everything if f.amendments])
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=f"Checks as of {day.isoformat()}",
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")

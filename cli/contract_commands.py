@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
     app.command("expiring")(expiring)
     app.command("demo")(demo)
     app.command("export")(export)
+    app.command("amend")(amend)
+    app.command("amendments")(amendments)
 
 
 def init(ctx: typer.Context, db: DbOption = None) -> None:
@@ -45,6 +47,16 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
             print(f"the store at {opened.store.url} is ready")
     finally:
         opened.store.close()
+
+
+def _installments(facts):
+    """The installments as they stand: amended contracts priced per period as the ledger prices them."""
+    from contracts.schedule import Installment, build_schedule
+
+    if not facts.amendments:
+        return build_schedule(facts.terms, facts.usage)
+    return [Installment(p.contract, p.seq, p.period_start, p.period_end, p.due, p.gross)
+            for p in facts.ledger().payables if p.seq]
 
 
 def read_text(path: Path, field: str = "file") -> str:
@@ -165,7 +177,8 @@ def list_contracts(ctx: typer.Context, as_of: AsOfOption = None, format: FormatO
 
     fmt, day = check_format(format), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        rows = [contract_record(terms, day) for terms in store.all_terms()]
+        amended = {code: _installments(store.facts(code)) for code in store.amended_codes()}
+        rows = [contract_record(terms, day, amended.get(terms.code)) for terms in store.all_terms()]
     emit(rows, fmt, keys=CONTRACT_KEYS, table_keys=LIST_COLUMNS, title=f"Contracts as of {day.isoformat()}",
          empty="no contracts yet: 'contracts import FILE' or 'contracts add'")
 
@@ -184,8 +197,10 @@ def show(
 
     fmt, day = check_format(format), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        terms = store.terms(code)
-    record = contract_record(terms, day)
+        terms, facts = store.contract(code)  # facts only when amendments change the schedule
+    installments = _installments(facts) if facts else build_schedule(terms)
+    terms = facts.current_terms if facts else terms
+    record = contract_record(terms, day, installments)
     remarks = []
     if stated_end_agrees(terms.stated_end, terms.service_end) is False:
         remarks.append(
@@ -196,8 +211,12 @@ def show(
             f"billed for {terms.billing_months} months but serves {terms.service_months}: "
             f"no fee falls due from {terms.billing_end.isoformat()} to {terms.service_end.isoformat()}"
         )
+    for amendment in facts.amendments if facts else ():
+        changes = ", ".join(f"{key.replace('_', ' ')} {value}" for key in ("annual_fee", "billing_months", "service_months")
+                            if (value := getattr(amendment, key)) is not None)
+        remarks.append(f"amended from {amendment.effective_from.isoformat()}: {changes}"
+                       + (f" ({amendment.reference})" if amendment.reference else ""))
     if fmt == "table":
-        installments = build_schedule(terms)
         amounts = sorted({item.amount for item in installments})
         each = " or ".join(format_money_grouped(amount) for amount in amounts[:3]) + (" ..." if len(amounts) > 3 else "")
         remarks.insert(
@@ -213,6 +232,7 @@ def schedule(
     code: Annotated[str, typer.Argument(help="The contract's code.")],
     from_: Annotated[Optional[str], typer.Option("--from", help="Only installments due on or after this day.")] = None,
     to: Annotated[Optional[str], typer.Option("--to", help="Only installments due on or before this day.")] = None,
+    original: Annotated[bool, typer.Option("--original", help="The schedule of the original terms, before amendments.")] = False,
     format: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -225,8 +245,9 @@ def schedule(
     if first and last and first > last:
         raise ContractsError("to", last.isoformat(), f"is before --from {first.isoformat()}")
     with store_for(ctx, db) as store:
-        terms = store.terms(code)
-    rows = [schedule_record(item) for item in installments_due_between(build_schedule(terms), first, last)]
+        terms, facts = store.contract(code)
+    installments = _installments(facts) if facts and not original else build_schedule(terms)
+    rows = [schedule_record(item) for item in installments_due_between(installments, first, last)]
     footer = {"due": "total", "amount": sum((row["amount"] for row in rows), start=Decimal("0.00"))}
     emit(rows, fmt, keys=SCHEDULE_KEYS, title=f"Schedule of {terms.code}", footer=footer,
          empty="no installment falls due in that window")
@@ -294,3 +315,56 @@ def demo(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "t
          empty="nothing is in arrears")
     print("The reference records payments only for 2023, so later installments of the real contracts show as unpaid.")
     print("Next: contracts import examples/emeishan.toml; contracts show TW2; contracts payable DEMO-OM --seq 4")
+
+
+def amend(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    from_: Annotated[str, typer.Option("--from", help="The day the amendment takes effect (YYYY-MM-DD).")],
+    annual_fee: Annotated[Optional[str], typer.Option(help="The new annual fee from that day.")] = None,
+    billing_months: Annotated[Optional[str], typer.Option(help="The longer billing period, in months from the billing start.")] = None,
+    service_months: Annotated[Optional[str], typer.Option(help="The longer service period, in months from the billing start.")] = None,
+    ref: Annotated[Optional[str], typer.Option(help="The supplementary agreement (补充协议) reference.")] = None,
+    note: Annotated[Optional[str], typer.Option()] = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Record an amendment (补充协议) and show the schedule before and after it."""
+    from contracts.amendments import over_ten_percent
+
+    fmt = check_format(format)
+    raw = {"effective_from": from_, "annual_fee": annual_fee, "billing_months": billing_months,
+           "service_months": service_months, "reference": ref, "note": note}
+    with store_for(ctx, db) as store:
+        amendment, before, after = store.amend(code, raw)
+        facts = store.facts(code)
+    old = {item.seq: item for item in before}
+    rows = [{"contract": code, "seq": item.seq, "period_start": item.period_start, "period_end": item.period_end,
+             "due": item.due, "before": old[item.seq].gross if item.seq in old else None, "after": item.gross,
+             "change": item.gross - (old[item.seq].gross if item.seq in old else 0)} for item in after]
+    changed = [row for row in rows if row["change"] or row["before"] is None]
+    emit(changed, fmt, keys=("contract", "seq", "period_start", "period_end", "due", "before", "after", "change"),
+         title=f"{code}: installments changed by the amendment from {amendment.effective_from.isoformat()}",
+         empty="no installment changes")
+    if fmt == "table":
+        original, amended, flag = over_ten_percent(facts.terms, _installments(facts))
+        print(f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
+              + (" - MORE THAN 10% ADDED, the limit for a supplementary contract (GPL art. 49)" if flag else ""))
+
+
+def amendments(ctx: typer.Context, code: Annotated[str, typer.Argument(help="The contract's code.")],
+               format: FormatOption = "table", db: DbOption = None) -> None:
+    """A contract's amendments, and what they add to its total."""
+    from contracts.amendments import over_ten_percent
+
+    fmt = check_format(format)
+    with store_for(ctx, db) as store:
+        facts = store.facts(code)
+    original, amended, flag = over_ten_percent(facts.terms, _installments(facts))
+    rows = [{"contract": code, "effective_from": a.effective_from, "annual_fee": a.annual_fee, "billing_months": a.billing_months,
+             "service_months": a.service_months, "reference": a.reference, "note": a.note} for a in facts.amendments]
+    emit(rows, fmt, keys=("contract", "effective_from", "annual_fee", "billing_months", "service_months", "reference", "note"),
+         title=f"Amendments of {code}", empty="no amendments")
+    if fmt == "table" and rows:
+        print(f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
+              + (" - MORE THAN 10% ADDED (GPL art. 49)" if flag else ""))

@@ -131,11 +131,31 @@ def budget_totals(budgets: Iterable[Budget], programmes: Sequence[Programme], pa
     return findings
 
 
+def amendment_totals(amended: Iterable[tuple[ContractTerms, Decimal]]) -> list[Finding]:
+    """Amendments that add more than 10% to the original amount (the limit for a supplementary contract).
+
+    ``amended``: each amended contract's original terms with its amended total."""
+    from .amendments import SUPPLEMENT_LIMIT
+    from .schedule import contract_total
+
+    findings = []
+    for original_terms, amended_total in amended:
+        original = contract_total(original_terms)
+        if amended_total - original > original * SUPPLEMENT_LIMIT:
+            findings.append(Finding(WARNING, "amended over 10%", f"contract {original_terms.code}", "amendments",
+                                    format_money(original), format_money(amended_total),
+                                    f"the amendments add {format_money(amended_total - original)}, more than 10% of the "
+                                    "original amount, the limit for a supplementary contract (GPL art. 49)"))
+    return findings
+
+
 def run_checks(*, terms: Sequence[ContractTerms], ledgers: Sequence[Ledger], statuses: Sequence[LineStatus],
                budgets: Sequence[Budget] = (), programmes: Sequence[Programme] = (),
                payments_by_year: Mapping[tuple[str, int], Decimal] | None = None, fee_amounts: Sequence[FeeAmount] = (),
-               as_of: dt.date, settings: CheckSettings = CheckSettings()) -> list[Finding]:
+               as_of: dt.date, settings: CheckSettings = CheckSettings(),
+               amended: Sequence[tuple[ContractTerms, Decimal]] = ()) -> list[Finding]:
     findings = (
+        amendment_totals(amended) +
         budget_totals(budgets, programmes, payments_by_year or {}, fee_amounts)
         + overpayments(ledgers)
         + stated_ends(terms)

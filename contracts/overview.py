@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
 
 from .lifecycle import expiring_within, lifecycle, status_on
 from .schedule import Installment, build_schedule, contract_total, next_installment
@@ -36,8 +37,11 @@ def stated_end_agrees(stated: str, computed: dt.date) -> bool | None:
     return computed.isoformat().startswith(stated) or (len(stated) == 10 and last_day.isoformat() == stated)
 
 
-def contract_record(terms: ContractTerms, as_of: dt.date) -> dict[str, Any]:
-    """The terms under their own names, plus where the contract stands on ``as_of``."""
+def contract_record(terms: ContractTerms, as_of: dt.date, schedule: Sequence[Installment] | None = None) -> dict[str, Any]:
+    """The terms under their own names, plus where the contract stands on ``as_of``.
+
+    ``schedule``: the installments when they are not simply the terms' own (an amended contract).
+    """
     state = lifecycle(terms, as_of)
     record = terms_as_dict(terms)
     record.update(
@@ -45,8 +49,8 @@ def contract_record(terms: ContractTerms, as_of: dt.date) -> dict[str, Any]:
         service_end=state.service_end,
         status=state.status.value,
         days_left=state.days_left,
-        total=contract_total(terms),
-        installments=len(build_schedule(terms)),
+        total=contract_total(terms) if schedule is None else sum((i.amount for i in schedule), Decimal("0.00")),
+        installments=len(build_schedule(terms) if schedule is None else schedule),
     )
     return record
 

@@ -12,7 +12,7 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .assessments import Assessment
 from .deductions import AssessmentInputs, Deduction, Rule, apply_rules, rules_in_force
@@ -21,6 +21,9 @@ from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment,
 from .schedule import build_schedule, contract_years
 from .terms import ContractTerms
 from .usage import Usage, usage_in
+
+if TYPE_CHECKING:
+    from .amendments import Amendment
 
 AWAITING = "awaiting assessment"
 AWAITING_USAGE = "awaiting usage"  # a unit-priced period whose quantity is not recorded yet
@@ -87,9 +90,19 @@ def build_ledger(
     opening: Opening | None = None,
     as_of: dt.date | None = None,
     usage: Sequence[Usage] = (),
+    amendments: Sequence["Amendment"] = (),
 ) -> Ledger:
     """Every installment's payable, from the facts known on ``as_of`` (None: all recorded facts)."""
-    schedule = build_schedule(terms, usage)
+    if amendments:
+        from .amendments import amended_schedule, apply
+
+        # Installments fully paid under the schedule before the amendments keep the amount they were paid at.
+        before = build_ledger(terms, rules, assessments, payments, opening, as_of, usage)
+        paid_before = {item.seq: item.gross for item in before.payables if item.seq and item.state == PAID}
+        schedule = amended_schedule(terms, amendments, paid_before)
+        terms = apply(terms, amendments)
+    else:
+        schedule = build_schedule(terms, usage)
     unrecorded = {item.seq for item in schedule if terms.is_unit_priced and not usage_in(usage, item.period)}
     assessed = current_assessments(assessments, as_of)
     counted = [p for p in payments if as_of is None or p.paid_on <= as_of]

@@ -25,7 +25,7 @@ from .lines import ServiceLine, make_line
 from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
 
-KNOWN_SECTIONS = ("line", "contract", "rule", "opening", "tender", "transition", "suspension", "usage", "assessment",
+KNOWN_SECTIONS = ("line", "contract", "amendment", "rule", "opening", "tender", "transition", "suspension", "usage", "assessment",
                   "payment", "fee_line", "programme", "budget", "fee_amount")
 
 
@@ -45,6 +45,7 @@ class Portfolio:
     rules: list[tuple[str, Rule]] = field(default_factory=list)  # (where, rule)
     tenders: list[tuple[str, Tender]] = field(default_factory=list)
     openings: list[Entry] = field(default_factory=list)
+    amendments: list[Entry] = field(default_factory=list)
     transitions: list[Entry] = field(default_factory=list)  # Entry.contract holds the line code
     suspensions: list[Entry] = field(default_factory=list)
     usage: list[Entry] = field(default_factory=list)  # Entry.contract: a contract or line code
@@ -119,7 +120,7 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
             except ContractsError as exc:
                 raise exc.located(where) from None
     sections = (("budget", "programme", portfolio.budgets), ("fee_amount", "fee_line", portfolio.fee_amounts),
-                ("opening", "contract", portfolio.openings), ("transition", "line", portfolio.transitions),
+                ("opening", "contract", portfolio.openings), ("amendment", "contract", portfolio.amendments), ("transition", "line", portfolio.transitions),
                 ("suspension", "line", portfolio.suspensions), ("usage", None, portfolio.usage),
                 ("assessment", "contract", portfolio.assessments), ("payment", "contract", portfolio.payments))
     for section, key, target in sections:

@@ -146,6 +146,8 @@ def _choice(raw: Mapping[str, Any], field: str, enum: type[Enum], default: Enum)
     value = raw.get(field)
     if value is None or value == "":
         return default
+    if isinstance(value, enum):
+        return value
     try:
         return enum(str(value).strip().lower())
     except ValueError:

@@ -13,13 +13,13 @@ from contracts.money import from_fen
 from contracts.terms import Alignment, ContractTerms, Frequency, Pricing, Timing
 
 from .factset import Facts
-from .mapping import assessment_from_row, opening_from_row, payment_from_row, rule_from_row, usage_from_row
+from .mapping import amendment_from_row, assessment_from_row, opening_from_row, payment_from_row, rule_from_row, usage_from_row
 from .reads import _typed
 
 COLUMNS = ("id", "code", "name", "vendor", "buyer", "signed_on", "billing_start", "billing_months", "service_months",
            "annual_fee_fen", "frequency", "alignment", "timing", "payment_lag_days", "stated_end", "completed_on", "notes",
            "source", "line", "pricing", "unit_price_fen", "unit", "annual_cap_fen")
-FACT_TABLES = ("deduction_rule", "assessment", "payment", "opening_balance", "usage")
+FACT_TABLES = ("deduction_rule", "assessment", "payment", "opening_balance", "usage", "amendment")
 
 
 def _date(value):
@@ -65,7 +65,7 @@ def load_portfolio(connection: Connection, *, active_from: dt.date | None = None
         for row in chunk:
             loaded[row[0]] = Facts(row[0], _terms(row))
         _load_facts(connection, loaded, [row[0] for row in chunk])
-    return [(loaded[row[0]].terms, loaded[row[0]]) if row[0] in loaded else (_terms(row), None) for row in rows]
+    return [(loaded[row[0]].current_terms, loaded[row[0]]) if row[0] in loaded else (_terms(row), None) for row in rows]
 
 
 def _load_facts(connection: Connection, loaded: dict[int, Facts], ids: list[int]) -> None:
@@ -84,3 +84,5 @@ def _load_facts(connection: Connection, loaded: dict[int, Facts], ids: list[int]
         openings = grouped["opening_balance"][contract_id]
         facts.opening = opening_from_row(openings[0], code) if openings else None
         facts.usage = [usage_from_row(r, code) for r in grouped["usage"][contract_id]]
+        facts.amendments = sorted((amendment_from_row(r, code) for r in grouped["amendment"][contract_id]),
+                                  key=lambda a: a.effective_from)

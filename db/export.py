@@ -51,6 +51,13 @@ def export_all(connection) -> dict[str, Any]:
     document["contract"] = [plain(terms_from_row(r)) for r in q("SELECT * FROM contract ORDER BY code")]
     document["rule"] = [{"contract": codes[r.contract_id], **rule_as_raw(rule_from_row(r, codes[r.contract_id]))}
                         for r in q("SELECT * FROM deduction_rule ORDER BY id")]
+    document["amendment"] = []
+    for r in q("SELECT * FROM amendment ORDER BY contract_id, effective_from"):
+        document["amendment"].append({key: value for key, value in {
+            "contract": codes[r.contract_id], "effective_from": r.effective_from.isoformat(),
+            "annual_fee": None if r.annual_fee_fen is None else format_money(from_fen(r.annual_fee_fen)),
+            "billing_months": r.billing_months, "service_months": r.service_months, "reference": r.reference,
+            "note": r.note}.items() if value not in (None, "")})
     document["opening"] = []
     for r in q("SELECT * FROM opening_balance ORDER BY id"):
         opening = opening_from_row(r, codes[r.contract_id])

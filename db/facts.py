@@ -25,6 +25,8 @@ from contracts.schedule import build_schedule
 from . import history
 from .factset import Facts
 from .mapping import (
+    amendment_from_row,
+    amendment_to_row,
     assessment_from_row,
     assessment_to_row,
     opening_from_row,
@@ -36,7 +38,7 @@ from .mapping import (
     terms_from_row,
     usage_from_row,
 )
-from .tables import AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow, UsageRow
+from .tables import AmendmentRow, AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow, UsageRow
 
 PROVISIONAL_ID = 10**15  # sorts a payment not yet written after every stored one of the same day
 
@@ -61,6 +63,8 @@ def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
     opening = session.exec(select(OpeningRow).where(OpeningRow.contract_id == row.id)).first()
     facts.opening = opening_from_row(opening, code) if opening else None
     facts.usage = [usage_from_row(r, code) for r in session.exec(select(UsageRow).where(UsageRow.contract_id == row.id).order_by(UsageRow.id))]
+    facts.amendments = [amendment_from_row(r, code) for r in session.exec(
+        select(AmendmentRow).where(AmendmentRow.contract_id == row.id).order_by(AmendmentRow.effective_from))]
     return facts
 
 
@@ -79,6 +83,8 @@ def load_all_facts(session: Session) -> list[Facts]:
         by_id[r.contract_id].opening = opening_from_row(r, codes[r.contract_id])
     for r in session.exec(select(UsageRow).where(UsageRow.contract_id.is_not(None)).order_by(UsageRow.id)):
         by_id[r.contract_id].usage.append(usage_from_row(r, codes[r.contract_id]))
+    for r in session.exec(select(AmendmentRow).order_by(AmendmentRow.effective_from)):
+        by_id[r.contract_id].amendments.append(amendment_from_row(r, codes[r.contract_id]))
     return list(by_id.values())
 
 
@@ -245,3 +251,28 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
     facts.opening = opening
     return opening, "added"
 
+
+
+# -- amendments -------------------------------------------------------------------------------------
+
+def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False,
+                     cache: dict[str, Facts] | None = None):
+    """An amendment from a date; returns it with the schedules before and after it."""
+    from contracts.amendments import apply, make_amendment
+
+    facts = cached_facts(session, code, cache)
+    if same_is_unchanged:
+        for stored in facts.amendments:
+            if stored.effective_from.isoformat() == str(raw.get("effective_from")):
+                return stored, "unchanged", None, None
+    amendment = make_amendment(raw, facts.terms, facts.amendments)
+    before = [item for item in facts.ledger().payables if item.seq]
+    session.add(amendment_to_row(amendment, facts.contract_id))
+    facts.amendments = sorted(facts.amendments + [amendment], key=lambda a: a.effective_from)
+    facts._schedule = None
+    current = apply(facts.terms, facts.amendments)
+    row = session.get(ContractRow, facts.contract_id)
+    row.billing_end, row.service_end = current.billing_end, current.service_end  # what the expiry index reads
+    history.log(session, "amend", f"amendment of {code} from {amendment.effective_from}", contract=code, after=amendment)
+    after = [item for item in facts.ledger().payables if item.seq]
+    return amendment, "added", before, after

@@ -50,6 +50,10 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
         with located(where):
             result.count("rule", facts.add_rule(session, rule, update=update, cache=cache))
     session.flush()
+    for entry in portfolio.amendments:
+        with located(entry.where):
+            result.count("amendment", facts.record_amendment(session, entry.contract, entry.raw, same_is_unchanged=True,
+                                                             cache=cache)[1])
     for entry in portfolio.openings:
         with located(entry.where):
             result.count("opening", facts.set_opening(session, entry.contract, entry.raw, update=update, cache=cache)[1])

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from contracts.amendments import Amendment
 from contracts.assessments import Assessment
 from contracts.deductions import Rule, make_rule, rule_as_raw
 from contracts.money import format_money, from_fen, to_fen
@@ -18,6 +19,7 @@ from contracts.terms import Alignment, ContractTerms, Frequency, Pricing, Timing
 
 if TYPE_CHECKING:
     from .tables import (
+        AmendmentRow,
         AssessmentRow,
         ContractRow,
         LineRow,
@@ -172,3 +174,15 @@ def usage_from_row(row: UsageRow, target: str) -> Usage:
 def usage_to_row(item: Usage, line: str, contract_id: int | None) -> UsageRow:
     return _tables().UsageRow(contract_id=contract_id, line=line, period_start=item.period.start, period_end=item.period.end,
                     quantity=item.quantity, amount_fen=None if item.amount is None else to_fen(item.amount), note=item.note)
+
+
+def amendment_from_row(row: "AmendmentRow", code: str) -> Amendment:
+    return Amendment(code, row.effective_from, None if row.annual_fee_fen is None else from_fen(row.annual_fee_fen),
+                     row.billing_months, row.service_months, row.reference, row.note)
+
+
+def amendment_to_row(item: Amendment, contract_id: int) -> "AmendmentRow":
+    return _tables().AmendmentRow(contract_id=contract_id, effective_from=item.effective_from,
+                                  annual_fee_fen=None if item.annual_fee is None else to_fen(item.annual_fee),
+                                  billing_months=item.billing_months, service_months=item.service_months,
+                                  reference=item.reference, note=item.note)

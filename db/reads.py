@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from contracts.errors import ContractsError
 
 from .mapping import (
+    amendment_from_row,
     assessment_from_row,
     opening_from_row,
     payment_from_row,
@@ -56,6 +57,11 @@ def terms(connection: Connection, code: str):
     return terms_from_row(contract_row(connection, code))
 
 
+def has_amendments(connection: Connection, code: str) -> bool:
+    return connection.execute(text("SELECT 1 FROM amendment JOIN contract ON contract.id = amendment.contract_id "
+                                   "WHERE contract.code = :code LIMIT 1"), {"code": code}).first() is not None
+
+
 def expiring(connection: Connection, first: dt.date, last: dt.date) -> list[tuple]:
     """(code, name, billing start, billing end, service end) of the contracts whose service ends in
     ``[first, last]``: an indexed range query reading only what the answer needs."""
@@ -81,4 +87,6 @@ def facts(connection: Connection, code: str):
     openings = _rows(connection, "SELECT * FROM opening_balance WHERE contract_id = :id", by_contract)
     found.opening = opening_from_row(openings[0], code) if openings else None
     found.usage = [usage_from_row(r, code) for r in _rows(connection, "SELECT * FROM usage WHERE contract_id = :id ORDER BY id", by_contract)]
+    found.amendments = [amendment_from_row(r, code) for r in
+                        _rows(connection, "SELECT * FROM amendment WHERE contract_id = :id ORDER BY effective_from", by_contract)]
     return found

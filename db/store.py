@@ -143,19 +143,43 @@ class Store:
             raise database_error(exc, self.url) from None
 
     def all_terms(self) -> list[ContractTerms]:
+        """Every contract's terms as in force after its amendments."""
         from sqlmodel import select
 
-        from .tables import ContractRow
+        from contracts.amendments import apply
+
+        from .mapping import amendment_from_row
+        from .tables import AmendmentRow, ContractRow
 
         with self.session() as session:
             rows = session.exec(select(ContractRow).order_by(ContractRow.code)).all()
-            return [terms_from_row(row) for row in rows]
+            amendments: dict[int, list] = {}
+            for row in session.exec(select(AmendmentRow).order_by(AmendmentRow.effective_from)):
+                amendments.setdefault(row.contract_id, []).append(row)
+            codes = {row.id: row.code for row in rows}
+            return [apply(terms_from_row(row), [amendment_from_row(a, codes[row.id]) for a in amendments[row.id]])
+                    if row.id in amendments else terms_from_row(row) for row in rows]
 
     def terms(self, code: str) -> ContractTerms:
         from . import reads
 
         with self.reading() as connection:
             return reads.terms(connection, code)
+
+    def amended_codes(self) -> set[str]:
+        from sqlalchemy import text
+
+        with self.reading() as connection:
+            return set(connection.execute(text(
+                "SELECT DISTINCT contract.code FROM amendment JOIN contract ON contract.id = amendment.contract_id")).scalars())
+
+    def contract(self, code: str):
+        """(terms, facts or None): the facts only for an amended contract, whose schedule they change."""
+        from . import reads
+
+        with self.reading() as connection:
+            terms = reads.terms(connection, code)
+            return terms, reads.facts(connection, code) if reads.has_amendments(connection, code) else None
 
     def expiring(self, first: dt.date, last: dt.date) -> list[tuple]:
         """(code, name, billing start, billing end, service end) of contracts whose service ends in ``[first, last]``."""
@@ -236,6 +260,12 @@ class Store:
     def reverse(self, code: str, payment_id: int, *, on, reference: str = "", note: str = ""):
         with self.session(write=True) as session:
             return _facts().reverse_payment(session, code, payment_id, on=on, reference=reference, note=note)
+
+    def amend(self, code: str, raw):
+        """Record an amendment; returns it with the payables before and after."""
+        with self.session(write=True) as session:
+            amendment, _, before, after = _facts().record_amendment(session, code, raw)
+            return amendment, before, after
 
     def set_opening(self, code: str, raw, *, update: bool = False):
         with self.session(write=True) as session:

@@ -248,3 +248,18 @@ class HistoryRow(SQLModel, table=True):
     record: str = Field(sa_column=Column(String(300), nullable=False))
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class AmendmentRow(SQLModel, table=True):
+    """An amendment (补充协议): a change to a contract's terms from a date, beside the original terms."""
+
+    __tablename__ = "amendment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    effective_from: dt.date
+    annual_fee_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    billing_months: int | None = None
+    service_months: int | None = None
+    reference: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
