@@ -158,3 +158,21 @@ def test_bad_options(loaded):
     assert loaded("list", "--as-of", "2024-02-30", ok=False).stderr.strip() == "error: as_of '2024-02-30': is not a real date"
     assert loaded("list", "--format", "xml", ok=False).stderr.strip() == "error: format 'xml': must be one of: table, json, csv"
     assert loaded("import", "missing.toml", ok=False).stderr.strip() == "error: file 'missing.toml': does not exist"
+
+
+def test_every_command_is_in_the_readme():
+    """As sqlite-utils does: a command nobody can find in the README is a command nobody uses."""
+    from typer.main import get_command
+
+    from cli.main import app
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = get_command(app)
+    names = []
+    for name, command in group.commands.items():
+        subcommands = getattr(command, "commands", None)
+        names += [f"contracts {name} {sub}" for sub in subcommands] if subcommands else [f"contracts {name}"]
+    missing = [name for name in names if f"`{name}" not in readme]
+    assert not missing, f"not in the README: {missing}"
