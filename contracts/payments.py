@@ -107,15 +107,6 @@ def allocate(items: Sequence[OpenItem], payments: Iterable[Payment]) -> Allocati
     return result
 
 
-def refused_credit(result: AllocationResult, payments: Iterable[Payment]) -> Payment | None:
-    """The first payment that leaves money unplaced without being allowed a credit."""
-    by_id = {payment.id: payment for payment in payments}
-    for payment_id in sorted(result.unplaced_fen, key=lambda pid: (by_id[pid].paid_on, pid)):
-        if not by_id[payment_id].allow_credit:
-            return by_id[payment_id]
-    return None
-
-
 # -- reading payments and openings ----------------------------------------------------------------
 
 PAYMENT_FIELDS = ("contract", "paid_on", "amount", "seq", "reference", "note", "allow_credit")

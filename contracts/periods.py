@@ -58,9 +58,6 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day < self.end
 
-    def intersect(self, other: "Period") -> "Period | None":
-        start, end = max(self.start, other.start), min(self.end, other.end)
-        return Period(start, end) if start < end else None
 
 
 def calendar_period_containing(day: dt.date, months: int) -> Period:

@@ -147,11 +147,6 @@ def _calendar_fen(terms: ContractTerms) -> list[tuple[dt.date, dt.date, int]]:
     return [(period[0], period[1], amount) for period, amount in zip(periods, amounts)]
 
 
-def schedule_fen(terms: ContractTerms) -> list[tuple[Period, int]]:
-    """Each installment period with its amount in fen."""
-    return [(Period(start, end), fen) for _, start, end, _, fen in installments_fen(terms)]
-
-
 _DAYS_IN_MONTH = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
 
 

@@ -53,9 +53,6 @@ class Tender:
     contract: str = ""  # the contract it led to
     note: str = ""
 
-    @property
-    def first_date(self) -> dt.date | None:
-        return next((getattr(self, name) for name in DATE_FIELDS if getattr(self, name) is not None), None)
 
 
 def _choice(raw: Mapping[str, Any], key: str, allowed, default: str = "") -> str:

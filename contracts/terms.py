@@ -24,10 +24,6 @@ class Frequency(str, Enum):
     def months(self) -> int:
         return _FREQUENCY_MONTHS[self]
 
-    @property
-    def per_year(self) -> int:
-        return 12 // self.months
-
 
 _FREQUENCY_MONTHS = {
     Frequency.monthly: 1,
@@ -105,7 +101,6 @@ class ContractTerms:
 
 
 TERM_FIELDS = tuple(f.name for f in fields(ContractTerms))
-REQUIRED_FIELDS = ("code", "name", "billing_start", "billing_months")
 
 
 def _text(raw: Mapping[str, Any], field: str, *, required: bool = False, limit: int = 2000) -> str:
