@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
     app.command("opening")(opening)
     app.command("arrears")(arrears)
     app.command("history")(history)
+    app.command("voucher")(voucher)
 
 
 def rules(
@@ -303,3 +304,39 @@ def history(
         rows = store.history(code)
     emit(rows, fmt, keys=HISTORY_KEYS, table_keys=("at", "user", "action", "record", "after"),
          title="History" + (f" of {code}" if code else ""), empty="no changes recorded")
+
+
+VOUCHER_KEYS = ("contract", "name", "vendor", "buyer", "seq", "period_start", "period_end", "due", "gross",
+                "total_deduction", "net", "net_in_words", "paid", "owed", "owed_in_words", "state")
+
+
+def voucher(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The contract's code.")],
+    seq: Annotated[str, typer.Argument(help="The installment.")],
+    as_of: AsOfOption = None,
+    format: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """A payment request sheet for one installment: the net in figures and in capital numerals (大写)."""
+    from contracts.numerals import capital
+
+    from .render import emit_record
+
+    fmt, day = check_format(format), as_of_date(as_of)
+    number = whole_number(seq, "seq", minimum=1)
+    with store_for(ctx, db) as store:
+        facts = store.facts(code)
+    ledger = facts.ledger(day)
+    item = next((p for p in ledger.payables if p.seq == number), None)
+    if item is None:
+        raise ContractsError("seq", number, f"is not in the schedule of {code}")
+    if item.net is None:
+        raise ContractsError("seq", number, f"of {code} is {item.state}: no amount can be requested yet")
+    terms = facts.current_terms
+    record = {"contract": code, "name": terms.name, "vendor": terms.vendor, "buyer": terms.buyer, "seq": number,
+              "period_start": item.period_start, "period_end": item.period_end, "due": item.due, "gross": item.gross,
+              "total_deduction": item.total_deduction, "net": item.net, "net_in_words": capital(item.net), "paid": item.paid,
+              "owed": item.owed, "owed_in_words": capital(item.owed), "state": item.state}
+    remarks = [f"deduction {d.rule}: {d.amount:,.2f} ({d.reason})" for d in item.deductions if d.amount]
+    emit_record(record, fmt, keys=VOUCHER_KEYS, title=f"Payment request: {code} installment {number}", remarks=remarks)

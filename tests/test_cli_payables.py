@@ -187,3 +187,12 @@ def test_import_with_a_bad_payment_writes_nothing(cli, tmp_path):
     result = cli("import", str(path), ok=False)
     assert result.stderr.startswith(f"error: {path}: payment #4: amount '999999.00': is more than is owed on DEMO-OM")
     assert cli.json("list") == []
+
+
+def test_voucher_in_capital_numerals(tw2):
+    tw2("assess", "TW2", "--seq", "7", "--metric", "online_rate=93.4", "--item", "3 cameras offline 5 days=1500", "--on", "2023-12-01")
+    sheet = tw2.json("voucher", "TW2", "7", "--as-of", "2024-01-01")
+    assert (sheet["net"], sheet["net_in_words"]) == ("1176163.30", "壹佰壹拾柒万陆仟壹佰陆拾叁元叁角")
+    sheet = tw2.json("voucher", "TW1", "20", "--as-of", "2023-06-01")
+    assert sheet["owed_in_words"] == "肆拾贰万玖仟元整"
+    assert "awaiting assessment" in tw2("voucher", "TW2", "8", ok=False).stderr
