@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
     transition_app.command("add")(transition_add)
     app.command("suspend")(suspend)
     app.command("usage")(usage)
+    app.command("calendar")(calendar)
 
 
 def _status_record(status) -> dict:
@@ -320,3 +322,55 @@ def usage(
                    f"recorded months; projected {format_money_grouped(projection.projected)} against a cap of "
                    f"{format_money_grouped(projection.cap)}: {verdict}")
         print(message if fmt == "table" else f"budget: {message}", file=sys.stdout if fmt == "table" else sys.stderr)
+
+
+def calendar(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .ics file to write.")],
+    method: Annotated[str, typer.Option(help="The procurement method whose start dates to include.")] = "public",
+    horizon: Annotated[str, typer.Option(help="Days ahead for rebid start dates.")] = "730",
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+) -> None:
+    """Due dates, expiries and rebid start dates as an iCalendar file (Outlook, WPS), with reminders."""
+    import datetime as dt
+
+    from icalendar import Alarm, Calendar, Event
+
+    from contracts.calendar_events import events
+    from contracts.procurement import line_status, rebid as compute_rebid
+    from contracts.rebid import LeadTimes
+    from contracts.tenders import METHODS
+    from contracts.workdays import WorkCalendar
+
+    day = as_of_date(as_of)
+    if method not in METHODS:
+        raise ContractsError("method", method, f"must be one of: {', '.join(METHODS)}")
+    with store_for(ctx, db) as store:
+        ledgers = [facts.ledger(day) for facts in store.all_facts()]
+        statuses = [line_status(facts, day) for facts in store.lines()]
+    rebids = compute_rebid(statuses, day, whole_number(horizon, "horizon"), LeadTimes(), WorkCalendar(), (method,))
+    found = events(ledgers, rebids, day)
+    ics = Calendar()
+    ics.add("prodid", "-//contracts-tracker//service contracts//EN")
+    ics.add("version", "2.0")
+    stamp = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)  # as of the day asked: the same export, the same file
+    for item in found:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + dt.timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.summary)
+        alarm.add("trigger", dt.timedelta(days=-item.remind_days))
+        event.add_component(alarm)
+        ics.add_component(event)
+    try:
+        output.write_bytes(ics.to_ical())
+    except OSError as exc:
+        raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
+    print(f"wrote {len(found)} events to {output}")
