@@ -122,16 +122,26 @@ def restore_export(ctx: typer.Context, file: Path, text: str, db: str | None) ->
 def export(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Where to write (JSON).")],
-    format: Annotated[str, typer.Option("--format", "-f", help="json: every stored fact, restorable with 'contracts import'.")] = "json",
+    format: Annotated[str, typer.Option("--format", "-f", help="json: every stored fact, restorable with 'contracts import'; "
+                                        "ocds: an Open Contracting (OCDS 1.1) release package.")] = "json",
+    as_of: AsOfOption = None,
     db: DbOption = None,
 ) -> None:
-    """Write every stored fact to one file: terms, rules, assessments, payments, tenders, usage, budgets, history."""
+    """Write every stored fact to one file (json), or tenders, awards, contracts and payments as OCDS (ocds)."""
     import json
 
-    if format.strip().lower() != "json":
-        raise ContractsError("format", format, "must be json")
+    kind = format.strip().lower()
+    if kind not in ("json", "ocds"):
+        raise ContractsError("format", format, "must be json or ocds")
     with store_for(ctx, db) as store:
-        document = store.export()
+        if kind == "ocds":
+            from contracts.ocds import release_package
+
+            everything = store.all_facts()
+            document = release_package(store.lines(), {f.terms.code: f.payments for f in everything},
+                                       {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker")
+        else:
+            document = store.export()
     try:
         file.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
