@@ -261,10 +261,12 @@ def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, sam
     from contracts.amendments import apply, make_amendment
 
     facts = cached_facts(session, code, cache)
-    if same_is_unchanged:
+    if same_is_unchanged:  # an import run again: the very same amendment is no change
         for stored in facts.amendments:
             if stored.effective_from.isoformat() == str(raw.get("effective_from")):
-                return stored, "unchanged", None, None
+                others = [a for a in facts.amendments if a is not stored]
+                if make_amendment(raw, facts.terms, others) == stored:
+                    return stored, "unchanged", None, None
     amendment = make_amendment(raw, facts.terms, facts.amendments)
     before = [item for item in facts.ledger().payables if item.seq]
     session.add(amendment_to_row(amendment, facts.contract_id))

@@ -93,3 +93,13 @@ def test_check_flags_amendments_past_ten_percent(loaded):
     loaded("amend", "TW1", "--from", "2024-03-01", "--billing-months", "84")
     finding = next(f for f in loaded.json("check", "--as-of", "2024-06-01") if f["check"] == "amended over 10%")
     assert (finding["record"], finding["stated"], finding["computed"]) == ("contract TW1", "10296000.00", "12012000.00")
+
+
+def test_importing_an_amendment_twice_changes_nothing_and_a_different_one_is_refused(loaded, tmp_path):
+    path = tmp_path / "amend.toml"
+    path.write_text('[[amendment]]\ncontract = "TW1"\neffective_from = 2023-03-30\nannual_fee = "1800000"\n', encoding="utf-8")
+    assert "1 added" in loaded("import", str(path)).stdout
+    assert "1 unchanged" in loaded("import", str(path)).stdout
+    path.write_text('[[amendment]]\ncontract = "TW1"\neffective_from = 2023-03-30\nannual_fee = "1900000"\n', encoding="utf-8")
+    result = loaded("import", str(path), ok=False)
+    assert "has an amendment of TW1 already" in result.stderr
