@@ -8,7 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .options import AsOfOption, DbOption, FormatOption, as_of_date, whole_number
+from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
 
@@ -59,9 +59,10 @@ def programme_add(
     print(f"{status}: programme {programme.code}")
 
 
-def programmes(ctx: typer.Context, format: FormatOption = "table", db: DbOption = None) -> None:
+def programmes(ctx: typer.Context, format: FormatOption = "table",
+    output: OutputOption = None, db: DbOption = None) -> None:
     """Programmes with what they fund and their budgets."""
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     with store_for(ctx, db) as store:
         facts = store.budget_facts()
     rows = []
@@ -142,6 +143,7 @@ def forecast(
     quarters: Annotated[bool, typer.Option("--quarters", help="One row per quarter (machine formats always are).")] = False,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Obligations by fiscal year and quarter: what next years' budgets must hold."""
@@ -150,7 +152,7 @@ def forecast(
     from contracts.forecast import forecast as compute
     from contracts.money import parse_share
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     first = whole_number(from_, "from") if from_ is not None else day.year + 1
     count = whole_number(years, "years", minimum=1)
     if not 1990 <= first <= 2100 or count > 50:
@@ -195,6 +197,7 @@ def report_fy(
     ctx: typer.Context,
     year: Annotated[str, typer.Argument(help="The fiscal year, e.g. 2023.")],
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Budget, obligations, payments, unpaid and earlier arrears, per programme and contract, for one fiscal year."""
@@ -203,7 +206,7 @@ def report_fy(
     from contracts.budget import contract_year_figures, fy_report, schedule_year_figures
     from contracts.payments import paid_by_year
 
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     fiscal_year = whole_number(year, "year")
     if not 1990 <= fiscal_year <= 2100:
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
@@ -252,6 +255,7 @@ def check(
     grace_days: Annotated[str, typer.Option(help="Days after the due date an installment may wait for its assessment.")] = "30",
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """What in the data does not add up: every finding with its evidence."""
@@ -259,7 +263,7 @@ def check(
     from contracts.payments import paid_by_year
     from contracts.procurement import line_status
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
     with store_for(ctx, db) as store:
         everything = store.all_facts()

@@ -10,7 +10,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .options import AsOfOption, DbOption, FormatOption, as_of_date, db_url, optional_date, whole_number
+from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, db_url, optional_date, whole_number
 from .render import check_format, emit, emit_record
 from .session import store_for
 
@@ -181,11 +181,12 @@ def add(
     print(f"added {terms.code}")
 
 
-def list_contracts(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table", db: DbOption = None) -> None:
+def list_contracts(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table",
+    output: OutputOption = None, db: DbOption = None) -> None:
     """Every contract with its dates and status."""
     from contracts.overview import CONTRACT_KEYS, contract_record
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         amended = {code: _installments(store.facts(code)) for code in store.amended_codes()}
         rows = [contract_record(terms, day, amended.get(terms.code)) for terms in store.all_terms()]
@@ -198,6 +199,7 @@ def show(
     code: Annotated[str, typer.Argument(help="The contract's code, e.g. TW2.")],
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """One contract: its terms, dates, status, and what its schedule adds up to."""
@@ -205,7 +207,7 @@ def show(
     from contracts.overview import CONTRACT_KEYS, contract_record, stated_end_agrees
     from contracts.schedule import build_schedule
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         terms, facts = store.contract(code)  # facts only when amendments change the schedule
     installments = _installments(facts) if facts else build_schedule(terms)
@@ -244,13 +246,14 @@ def schedule(
     to: Annotated[Optional[str], typer.Option("--to", help="Only installments due on or before this day.")] = None,
     original: Annotated[bool, typer.Option("--original", help="The schedule of the original terms, before amendments.")] = False,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """The contract's installments: period, due date and amount."""
     from contracts.overview import SCHEDULE_KEYS, schedule_record
     from contracts.schedule import build_schedule, installments_due_between
 
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     first, last = optional_date(from_, "from"), optional_date(to, "to")
     if first and last and first > last:
         raise ContractsError("to", last.isoformat(), f"is before --from {first.isoformat()}")
@@ -268,6 +271,7 @@ def expiring(
     within: Annotated[str, typer.Option("--within", help="Days ahead to look.")] = "90",
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Contracts whose service ends within the given number of days, soonest first."""
@@ -275,7 +279,7 @@ def expiring(
 
     from contracts.overview import EXPIRING_KEYS, expiring_records
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     days = whole_number(within, "within")
     with store_for(ctx, db) as store:
         candidates = store.expiring(day, day + dt.timedelta(days=days))
@@ -337,12 +341,13 @@ def amend(
     ref: Annotated[Optional[str], typer.Option(help="The supplementary agreement (补充协议) reference.")] = None,
     note: Annotated[Optional[str], typer.Option()] = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Record an amendment (补充协议) and show the schedule before and after it."""
     from contracts.amendments import over_ten_percent
 
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     raw = {"effective_from": from_, "annual_fee": annual_fee, "billing_months": billing_months,
            "service_months": service_months, "reference": ref, "note": note}
     with store_for(ctx, db) as store:
@@ -363,11 +368,12 @@ def amend(
 
 
 def amendments(ctx: typer.Context, code: Annotated[str, typer.Argument(help="The contract's code.")],
-               format: FormatOption = "table", db: DbOption = None) -> None:
+               format: FormatOption = "table",
+    output: OutputOption = None, db: DbOption = None) -> None:
     """A contract's amendments, and what they add to its total."""
     from contracts.amendments import over_ten_percent
 
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     with store_for(ctx, db) as store:
         facts = store.facts(code)
     original, amended, flag = over_ten_percent(facts.terms, _installments(facts))

@@ -11,7 +11,8 @@ from contracts.errors import ContractsError
 from contracts.periods import parse_date
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL or SQLite file (overrides the global --db).")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv, or xlsx (with -o FILE).")]
+OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="The file to write (for --format xlsx).")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (YYYY-MM-DD; default today).")]
 
 

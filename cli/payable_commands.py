@@ -8,7 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .options import AsOfOption, DbOption, FormatOption, as_of_date, whole_number
+from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
 
@@ -39,12 +39,13 @@ def rules(
     all_versions: Annotated[bool, typer.Option("--all", help="Every version ever recorded, not just those in force.")] = False,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """The deduction rules of a contract in force on a day, in words and in the order they apply."""
     from contracts.deductions import describe, rules_in_force
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         facts = store.facts(code)
     in_force = rules_in_force(facts.rules, day)
@@ -108,13 +109,14 @@ def assess(
     doc: Annotated[Optional[str], typer.Option(help="Document reference.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Record a corrected version; the earlier one is kept.")] = False,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Record the assessment of one installment, then show what it leaves payable."""
     from contracts.assessments import parse_pairs
     from contracts.payables import PAYABLE_KEYS, payable_record
 
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     raw = {"seq": seq, "assessed_on": as_of_date(on).isoformat() if on is None else on,
            "metrics": parse_pairs(metric or [], "metric"), "score": score,
            "items": parse_pairs(item or [], "item"), "assessed_by": by, "document": doc}
@@ -145,13 +147,14 @@ def payable(
     quarter: Annotated[Optional[str], typer.Option(help="Every installment due in this calendar quarter, e.g. 2024Q1.")] = None,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Gross, each deduction with its rule and reason, net, paid and still owed, per installment."""
     from contracts.payables import PAYABLE_KEYS, payable_record
     from contracts.periods import quarter_period
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     if code is None and quarter is None:
         raise ContractsError("code", None, "give a contract code, or --quarter for every contract")
     if seq is not None and code is None:
@@ -220,12 +223,13 @@ def payments(
     code: Annotated[str, typer.Argument(help="The contract's code.")],
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Every payment of a contract, reversals included, with the installments it settled."""
     from contracts.money import format_money, from_fen
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         facts = store.facts(code)
     ledger = facts.ledger(day)
@@ -269,12 +273,13 @@ def arrears(
     as_of: AsOfOption = None,
     summary: Annotated[bool, typer.Option("--summary", help="One row per contract, by aging bucket.")] = False,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
     from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears as compute, arrears_record, arrears_summary
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         ledgers = [facts.ledger(day) for facts in store.all_facts()]
     rows = compute(ledgers, day)
@@ -285,8 +290,8 @@ def arrears(
         return
     emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=f"Arrears as of {day.isoformat()}",
          empty="nothing is in arrears")
-    if fmt == "table" and rows:
-        emit(totals, "table", keys=ARREARS_SUMMARY_KEYS, title="By contract (not yet assessed: at gross, apart)")
+    if fmt in ("table", "xlsx") and rows:
+        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title="By contract (not yet assessed: at gross, apart)")
 
 
 HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after")
@@ -296,10 +301,11 @@ def history(
     ctx: typer.Context,
     code: Annotated[Optional[str], typer.Argument(help="Only the changes to this contract.")] = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Every change to the stored facts: who, when, what, and the values before and after."""
-    fmt = check_format(format)
+    fmt = check_format(format, output)
     with store_for(ctx, db) as store:
         rows = store.history(code)
     emit(rows, fmt, keys=HISTORY_KEYS, table_keys=("at", "user", "action", "record", "after"),
@@ -316,6 +322,7 @@ def voucher(
     seq: Annotated[str, typer.Argument(help="The installment.")],
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """A payment request sheet for one installment: the net in figures and in capital numerals (大写)."""
@@ -323,7 +330,7 @@ def voucher(
 
     from .render import emit_record
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     number = whole_number(seq, "seq", minimum=1)
     with store_for(ctx, db) as store:
         facts = store.facts(code)

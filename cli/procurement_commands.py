@@ -10,7 +10,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .options import AsOfOption, DbOption, FormatOption, as_of_date, whole_number
+from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
 
@@ -53,11 +53,12 @@ def _status_record(status) -> dict:
     }
 
 
-def lines(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table", db: DbOption = None) -> None:
+def lines(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table",
+    output: OutputOption = None, db: DbOption = None) -> None:
     """Each service line, its current contract and its state: covered, in transition, suspended or uncovered."""
     from contracts.procurement import line_status
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         everything = store.lines()
     rows = [_status_record(line_status(facts, day)) for facts in everything]
@@ -88,12 +89,13 @@ def line_show(
     code: Annotated[str, typer.Argument(help="The line's code.")],
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """One line's timeline: contracts, transitions, suspensions and gaps, then its tenders."""
     from contracts.procurement import line_status
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         [facts] = store.lines(code)
     status = line_status(facts, day)
@@ -154,12 +156,13 @@ def tenders(
     transition_limit: Annotated[str, typer.Option("--transition-limit", help="Months in transition before a flag.")] = "12",
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Tender attempts by line; with --failed, failures in a row, the last ground, options and flags."""
     from contracts.procurement import failures
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     limit = whole_number(transition_limit, "transition_limit", minimum=1)
     with store_for(ctx, db) as store:
         everything = store.lines(line)
@@ -198,6 +201,7 @@ def rebid(
     weekends_only: Annotated[bool, typer.Option("--weekends-only", help="Ignore official holidays.")] = False,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Which services need a new procurement, and the latest day to start it by each method."""
@@ -206,7 +210,7 @@ def rebid(
     from contracts.tenders import METHODS
     from contracts.workdays import WorkCalendar
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     days = whole_number(horizon, "horizon")
     methods = tuple(method) if method else tuple(METHODS)
     for name in methods:
@@ -277,6 +281,7 @@ def usage(
     year: Annotated[Optional[str], typer.Option(help="Fiscal year for the budget-cap projection (default: as-of year).")] = None,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Record usage of a unit-priced service (with --period and --quantity), or list it with the budget projection."""
@@ -284,7 +289,7 @@ def usage(
     from contracts.periods import Period
     from contracts.usage import cost, project_cap
 
-    fmt, day = check_format(format), as_of_date(as_of)
+    fmt, day = check_format(format, output), as_of_date(as_of)
     if period is not None or quantity is not None:
         if period is None or quantity is None:
             raise ContractsError("quantity" if quantity is None else "period", None, "is required with --period/--quantity")

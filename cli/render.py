@@ -18,15 +18,22 @@ from typing import Any, Iterable, Mapping, Sequence
 from contracts.errors import ContractsError
 from contracts.money import format_money, format_money_grouped
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "xlsx")
 PLAIN_ABOVE = 300  # rows; past this a table is written as plain text
 WRAPPING = {"name", "notes", "source", "vendor", "buyer", "reason", "explanation"}  # long text folds; the rest stays on one line
 
 
-def check_format(value: str) -> str:
+def check_format(value: str, output: str | None = None) -> str:
+    """The output format; xlsx needs a file (-o), which every table of the command then goes into."""
     value = value.strip().lower()
     if value not in FORMATS:
         raise ContractsError("format", value, f"must be one of: {', '.join(FORMATS)}")
+    if value == "xlsx":
+        if not output:
+            raise ContractsError("output", None, "is required with --format xlsx: -o FILE.xlsx")
+        from . import spreadsheet
+
+        spreadsheet.start(output)
     return value
 
 
@@ -101,6 +108,11 @@ def emit(
     """Write rows in the chosen format. ``table_keys`` picks the columns people see."""
     if fmt == "json":
         sys.stdout.write(json.dumps([{k: plain(row.get(k)) for k in keys} for row in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "xlsx":
+        from . import spreadsheet
+
+        spreadsheet.add_sheet(rows, keys, title, headers or {})
         return
     if fmt == "csv":
         buffer = io.StringIO()
@@ -178,8 +190,8 @@ def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], tit
     if fmt == "json":
         sys.stdout.write(json.dumps({k: plain(record.get(k)) for k in keys}, ensure_ascii=False, indent=2) + "\n")
         return
-    if fmt == "csv":
-        emit([record], fmt, keys=keys)
+    if fmt in ("csv", "xlsx"):
+        emit([record], fmt, keys=keys, title=title)
         return
     from rich.table import Table
 

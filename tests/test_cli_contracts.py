@@ -156,7 +156,7 @@ def test_malformed_toml_writes_nothing(loaded, tmp_path):
 def test_bad_options(loaded):
     assert loaded("expiring", "--within", "soon", ok=False).stderr.strip() == "error: within 'soon': must be a whole number"
     assert loaded("list", "--as-of", "2024-02-30", ok=False).stderr.strip() == "error: as_of '2024-02-30': is not a real date"
-    assert loaded("list", "--format", "xml", ok=False).stderr.strip() == "error: format 'xml': must be one of: table, json, csv"
+    assert loaded("list", "--format", "xml", ok=False).stderr.strip() == "error: format 'xml': must be one of: table, json, csv, xlsx"
     assert loaded("import", "missing.toml", ok=False).stderr.strip() == "error: file 'missing.toml': does not exist"
 
 

@@ -1,0 +1,85 @@
+"""Listings and reports as an XLSX workbook, for people who live in Excel or WPS.
+
+Real numbers with a money format, dates as dates, a frozen header row, and a total row of SUM
+formulas under every money column. Every table a command shows becomes a sheet of the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from contracts.errors import ContractsError
+
+MONEY = "#,##0.00"
+_state: dict[str, Any] = {}
+
+
+def start(path: str) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _state.update(path=Path(path), workbook=workbook, names=set())
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        from .render import flat
+
+        return flat(value)
+    if isinstance(value, Decimal) or value is None or isinstance(value, (int, dt.date, str)):
+        return value
+    from .render import plain
+
+    return plain(value)
+
+
+def _sheet_name(title: str | None) -> str:
+    base = "".join("-" if ch in '[]:*?/\\\\' else ch for ch in (title or "Sheet"))[:28] or "Sheet"
+    name, n = base, 2
+    while name in _state["names"]:
+        name, n = f"{base[:25]} ({n})", n + 1
+    _state["names"].add(name)
+    return name
+
+
+def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str | None, headers: Mapping[str, str]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = _state["workbook"]
+    sheet = workbook.create_sheet(_sheet_name(title))
+    sheet.append([headers.get(key, key) for key in keys])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    money_columns = set()
+    for row in rows:
+        sheet.append([_cell(row.get(key)) for key in keys])
+        for index, key in enumerate(keys, start=1):
+            value = row.get(key)
+            cell = sheet.cell(row=sheet.max_row, column=index)
+            if isinstance(value, Decimal):
+                cell.number_format = MONEY
+                money_columns.add(index)
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    if rows and money_columns and len(rows) > 1:
+        last = sheet.max_row
+        total = [None] * len(keys)
+        total[0] = "total"
+        sheet.append(total)
+        for index in money_columns:
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=last + 1, column=index, value=f"=SUM({letter}2:{letter}{last})")
+            cell.number_format = MONEY
+            cell.font = Font(bold=True)
+    for index, key in enumerate(keys, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(50, len(str(headers.get(key, key))) + 4))
+    try:
+        workbook.save(_state["path"])  # after every sheet: the file always holds what was shown so far
+    except OSError as exc:
+        raise ContractsError("output", str(_state["path"]), f"cannot be written ({exc.strerror})") from None
