@@ -16,15 +16,38 @@ from contracts import __version__
 from contracts.errors import ContractsError
 
 
-class _OneLineErrors(TyperGroup):
-    """Turn a refused input into one line on stderr and exit 1, never a traceback."""
+try:  # Typer vendors Click from 0.2x on; before that it uses Click itself
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions
 
-    def main(self, *args, **kwargs):
+
+class _OneLineErrors(TyperGroup):
+    """Turn a refused input, or a command line that does not parse, into one line on stderr and a
+    non-zero exit, never a traceback or a box of usage text."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            return super().main(*args, **kwargs)
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ContractsError as exc:
             print(f"error: {exc.line()}", file=sys.stderr)
             sys.exit(1)
+        except click_exceptions.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command: show its help, as asked
+                print(exc.ctx.get_help() if exc.ctx else "")
+                sys.exit(0)
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            print(f"error: {exc.format_message()}{where}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except click_exceptions.ClickException as exc:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            print("error: aborted", file=sys.stderr)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 app = typer.Typer(

@@ -176,3 +176,11 @@ def test_every_command_is_in_the_readme():
         names += [f"contracts {name} {sub}" for sub in subcommands] if subcommands else [f"contracts {name}"]
     missing = [name for name in names if f"`{name}" not in readme]
     assert not missing, f"not in the README: {missing}"
+
+
+def test_a_command_line_that_does_not_parse_is_one_line_too(loaded):
+    for args, message in [(["list", "--bogus"], "error: No such option: --bogus (see 'root list --help')"),
+                          (["schedule"], "error: Missing argument 'code'. (see 'root schedule --help')"),
+                          (["budget", "add", "-0", "--year", "2024"], "error: No such option: -0 (see 'root budget add --help')")]:
+        result = loaded(*args, ok=False)
+        assert result.exit_code == 2 and result.stderr.strip() == message
