@@ -116,8 +116,13 @@ def amended_schedule(terms: ContractTerms, amendments: Sequence[Amendment],
     return result
 
 
+def adds_over_ten_percent(original: Decimal, added: Decimal) -> bool:
+    """Whether an addition passes the 10% a supplementary contract may add to the original (GPL art. 49)."""
+    return added > original * SUPPLEMENT_LIMIT
+
+
 def over_ten_percent(terms: ContractTerms, schedule: Sequence[Installment]) -> tuple[Decimal, Decimal, bool]:
     """(original total, amended total, whether the amendments add more than 10% to the original)."""
     original = contract_total(terms)
     amended = sum((item.amount for item in schedule), Decimal("0.00"))
-    return original, amended, amended - original > original * SUPPLEMENT_LIMIT
+    return original, amended, adds_over_ten_percent(original, amended - original)

@@ -135,13 +135,13 @@ def amendment_totals(amended: Iterable[tuple[ContractTerms, Decimal]]) -> list[F
     """Amendments that add more than 10% to the original amount (the limit for a supplementary contract).
 
     ``amended``: each amended contract's original terms with its amended total."""
-    from .amendments import SUPPLEMENT_LIMIT
+    from .amendments import adds_over_ten_percent
     from .schedule import contract_total
 
     findings = []
     for original_terms, amended_total in amended:
         original = contract_total(original_terms)
-        if amended_total - original > original * SUPPLEMENT_LIMIT:
+        if adds_over_ten_percent(original, amended_total - original):
             findings.append(Finding(WARNING, "amended over 10%", f"contract {original_terms.code}", "amendments",
                                     format_money(original), format_money(amended_total),
                                     f"the amendments add {format_money(amended_total - original)}, more than 10% of the "

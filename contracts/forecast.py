@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .money import fen_times_share, from_fen, split_fen, to_fen
 from .payables import AWAITING, AWAITING_USAGE, Ledger, build_ledger
-from .periods import Period, calendar_period_containing
+from .periods import Period, calendar_period_containing, months_between
 from .schedule import installments_fen
 from .terms import ContractTerms
 from .usage import Usage, cost
@@ -65,7 +65,7 @@ def _quarter_pieces(period: Period, amount_fen: int) -> list[tuple[int, int, int
 
 
 def _monthly_average(usage: Sequence[Usage], unit_price: Decimal | None) -> Fraction:
-    months = sum((u.period.end.year - u.period.start.year) * 12 + u.period.end.month - u.period.start.month for u in usage)
+    months = sum(months_between(u.period.start, u.period.end) for u in usage)
     if not months:
         return Fraction(0)
     return Fraction(to_fen(sum((cost(u, unit_price) for u in usage), ZERO))) / months
@@ -85,7 +85,7 @@ def _flows(terms: ContractTerms, ledger: Ledger | None, usage: Sequence[Usage], 
             continue
         if terms.is_unit_priced:
             if item.state == AWAITING_USAGE:
-                months = (item.period_end.year - item.period_start.year) * 12 + item.period_end.month - item.period_start.month
+                months = months_between(item.period_start, item.period_end)
                 gross_fen = int(round(average * months)) if average else 0
                 basis = "usage projection" if average else "no usage to project from"
             else:

@@ -14,15 +14,12 @@ from .amendments import Amendment
 from .payments import Payment, effective
 from .procurement import LineFacts
 from .schedule import contract_total
+from .tenders import METHODS
 from .terms import ContractTerms
 
-METHODS = {  # ours -> (OCDS procurementMethod, details as the law names it)
-    "public": ("open", "公开招标 public tender"),
-    "invited": ("selective", "邀请招标 invited tender"),
-    "negotiation": ("limited", "竞争性谈判 competitive negotiation"),
-    "consultation": ("limited", "竞争性磋商 competitive consultation"),
-    "quotation": ("selective", "询价 request for quotations"),
-    "single-source": ("direct", "单一来源 single source"),
+OCDS_METHODS = {  # ours -> OCDS procurementMethod; the details are the names tenders.METHODS gives
+    "public": "open", "invited": "selective", "negotiation": "limited", "consultation": "limited",
+    "quotation": "selective", "single-source": "direct",
 }
 STATUS = {"failed": "unsuccessful", "awarded": "complete", "pending": "active", "cancelled": "cancelled"}
 PREFIX = "ocds-ctrk"
@@ -62,7 +59,7 @@ def release_package(lines: Iterable[LineFacts], payments: Mapping[str, Sequence[
         tendered = set()
         for number, tender in enumerate(sorted(facts.tenders, key=lambda t: t.id), start=1):
             ocid = f"{PREFIX}-{facts.line.code}-{number}"
-            method, details = METHODS[tender.method]
+            method, details = OCDS_METHODS[tender.method], METHODS[tender.method]
             release: dict[str, Any] = {
                 "ocid": ocid, "id": f"{ocid}-{published.isoformat()}", "date": date, "tag": ["tender"],
                 "initiationType": "tender", "buyer": {"name": facts.line.buyer or facts.line.name},

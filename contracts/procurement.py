@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Sequence
 
+from .amendments import adds_over_ten_percent
 from .lines import (
     IN_TRANSITION,
     SUSPENDED,
@@ -33,7 +34,6 @@ from .terms import ContractTerms
 from .usage import Usage, cost
 from .workdays import WorkCalendar
 
-SUPPLEMENT_LIMIT = Decimal("0.10")  # a supplementary contract may add at most 10% (GPL art. 49)
 
 
 @dataclass
@@ -114,7 +114,7 @@ def line_status(facts: LineFacts, as_of: dt.date, *, transition_limit_months: in
             flags.append(f"{junction.kind} of {junction.days} days between {junction.before} and {junction.after}")
     if months is not None and months > transition_limit_months:
         flags.append(f"in transition for {months} months (more than {transition_limit_months})")
-    if transition and predecessor_amount and spending > predecessor_amount * SUPPLEMENT_LIMIT:
+    if transition and predecessor_amount and adds_over_ten_percent(predecessor_amount, spending):
         flags.append(f"transition spending {spending} passes 10% of the predecessor contract ({predecessor_amount})")
     if state == UNCOVERED:
         flags.append("the service has no contract and no approved transition")

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import ContractsError
 from .money import parse_money, quantize
-from .periods import Period, add_months, quarter_period
+from .periods import Period, add_months, months_between, quarter_period
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -111,7 +111,7 @@ def project_cap(usages: Sequence[Usage], unit_price: Decimal, cap: Decimal, fisc
     year = Period(dt.date(fiscal_year, 1, 1), dt.date(fiscal_year + 1, 1, 1))
     known = [u for u in usages if year.start <= u.period.start < year.end and u.period.end <= as_of]
     spent = sum((cost(u, unit_price) for u in known), Decimal("0.00"))
-    months_recorded = sum((u.period.end.year - u.period.start.year) * 12 + u.period.end.month - u.period.start.month for u in known)
+    months_recorded = sum(months_between(u.period.start, u.period.end) for u in known)
     open_from = max(as_of, year.start, service.start)
     open_to = min(year.end, service.end)
     months_left = 0

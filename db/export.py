@@ -16,6 +16,7 @@ from sqlalchemy import text
 from contracts.deductions import rule_as_raw
 from contracts.errors import ContractsError
 from contracts.money import format_money, from_fen
+from contracts.periods import months_between
 
 from .history import plain
 from .migrate import HEAD
@@ -25,8 +26,7 @@ FORMAT = "contracts-export"
 
 
 def _usage_period(start: dt.date, end: dt.date) -> str:
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return f"{start.year}-{start.month:02d}" if months == 1 else f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}" if months_between(start, end) == 1 else f"{start.year}Q{(start.month - 1) // 3 + 1}"
 
 
 def export_all(connection) -> dict[str, Any]:
