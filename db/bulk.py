@@ -54,6 +54,17 @@ def load_portfolio(connection: Connection, *, active_from: dt.date | None = None
         where.append("billing_start < :last")
         params["last"] = active_before
     sql = f"SELECT {', '.join(COLUMNS)} FROM contract" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code"
+    return [(loaded.current_terms, loaded) if loaded else (_terms(row), None) for row, loaded in _load(connection, sql, params)]
+
+
+def load_all_facts(connection: Connection) -> list[Facts]:
+    """Every contract's facts, in code order (empty lists where it has none)."""
+    sql = f"SELECT {', '.join(COLUMNS)} FROM contract ORDER BY code"
+    return [loaded or Facts(row[0], _terms(row)) for row, loaded in _load(connection, sql, {})]
+
+
+def _load(connection: Connection, sql: str, params: dict) -> list[tuple]:
+    """(contract row, its facts or None when it has none) for each contract the query selects."""
     rows = connection.execute(text(sql), params).all()
     with_facts = set()
     for table in FACT_TABLES:
@@ -65,7 +76,7 @@ def load_portfolio(connection: Connection, *, active_from: dt.date | None = None
         for row in chunk:
             loaded[row[0]] = Facts(row[0], _terms(row))
         _load_facts(connection, loaded, [row[0] for row in chunk])
-    return [(loaded[row[0]].current_terms, loaded[row[0]]) if row[0] in loaded else (_terms(row), None) for row in rows]
+    return [(row, loaded.get(row[0])) for row in rows]
 
 
 def _load_facts(connection: Connection, loaded: dict[int, Facts], ids: list[int]) -> None:

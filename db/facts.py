@@ -68,26 +68,6 @@ def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
     return facts
 
 
-def load_all_facts(session: Session) -> list[Facts]:
-    """Every contract's facts, in code order, with one query per table."""
-    contracts = session.exec(select(ContractRow).order_by(ContractRow.code)).all()
-    by_id = {row.id: Facts(row.id, terms_from_row(row)) for row in contracts}
-    codes = {row.id: row.code for row in contracts}
-    for r in session.exec(select(RuleRow).order_by(RuleRow.id)):
-        by_id[r.contract_id].rules.append(rule_from_row(r, codes[r.contract_id]))
-    for r in session.exec(select(AssessmentRow).order_by(AssessmentRow.id)):
-        by_id[r.contract_id].assessments.append(assessment_from_row(r, codes[r.contract_id]))
-    for r in session.exec(select(PaymentRow).order_by(PaymentRow.id)):
-        by_id[r.contract_id].payments.append(payment_from_row(r, codes[r.contract_id]))
-    for r in session.exec(select(OpeningRow)):
-        by_id[r.contract_id].opening = opening_from_row(r, codes[r.contract_id])
-    for r in session.exec(select(UsageRow).where(UsageRow.contract_id.is_not(None)).order_by(UsageRow.id)):
-        by_id[r.contract_id].usage.append(usage_from_row(r, codes[r.contract_id]))
-    for r in session.exec(select(AmendmentRow).order_by(AmendmentRow.effective_from)):
-        by_id[r.contract_id].amendments.append(amendment_from_row(r, codes[r.contract_id]))
-    return list(by_id.values())
-
-
 # -- rules ------------------------------------------------------------------------------------------
 
 def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Facts] | None = None) -> str:

@@ -240,8 +240,11 @@ class Store:
             return bulk.load_portfolio(connection, active_from=active_from, active_before=active_before)
 
     def all_facts(self):
-        with self.session() as session:
-            return _facts().load_all_facts(session)
+        """Every contract's facts, for commands over the whole portfolio (see ``db.bulk``)."""
+        from . import bulk
+
+        with self.reading() as connection:
+            return bulk.load_all_facts(connection)
 
     def add_rule(self, rule, *, update: bool = False) -> str:
         with self.session(write=True) as session:
