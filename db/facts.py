@@ -25,20 +25,15 @@ from contracts.schedule import build_schedule
 from . import history
 from .factset import Facts
 from .mapping import (
-    amendment_from_row,
     amendment_to_row,
-    assessment_from_row,
     assessment_to_row,
     opening_from_row,
     opening_to_row,
-    payment_from_row,
     payment_to_row,
     rule_from_row,
     rule_to_row,
-    terms_from_row,
-    usage_from_row,
 )
-from .tables import AmendmentRow, AssessmentRow, ContractRow, OpeningRow, PaymentRow, RuleRow, UsageRow
+from .tables import ContractRow, OpeningRow, RuleRow
 
 PROVISIONAL_ID = 10**15  # sorts a payment not yet written after every stored one of the same day
 
@@ -54,18 +49,13 @@ def find_contract(session: Session, code: str, *, lock: bool = False) -> Contrac
 
 
 def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
-    row = find_contract(session, code, lock=lock)
-    facts = Facts(row.id, terms_from_row(row))
-    facts.rules = [rule_from_row(r, code) for r in session.exec(select(RuleRow).where(RuleRow.contract_id == row.id).order_by(RuleRow.id))]
-    facts.assessments = [assessment_from_row(r, code) for r in
-                         session.exec(select(AssessmentRow).where(AssessmentRow.contract_id == row.id).order_by(AssessmentRow.id))]
-    facts.payments = [payment_from_row(r, code) for r in session.exec(select(PaymentRow).where(PaymentRow.contract_id == row.id).order_by(PaymentRow.id))]
-    opening = session.exec(select(OpeningRow).where(OpeningRow.contract_id == row.id)).first()
-    facts.opening = opening_from_row(opening, code) if opening else None
-    facts.usage = [usage_from_row(r, code) for r in session.exec(select(UsageRow).where(UsageRow.contract_id == row.id).order_by(UsageRow.id))]
-    facts.amendments = [amendment_from_row(r, code) for r in session.exec(
-        select(AmendmentRow).where(AmendmentRow.contract_id == row.id).order_by(AmendmentRow.effective_from))]
-    return facts
+    """One contract's facts inside the session's transaction; with ``lock``, its row is locked first
+    (PostgreSQL: SELECT ... FOR UPDATE), so that what is read next cannot change under the writer."""
+    from .reads import facts
+
+    find_contract(session, code, lock=lock)
+    session.flush()  # what this transaction wrote so far must be read back too
+    return facts(session.connection(), code)
 
 
 # -- rules ------------------------------------------------------------------------------------------
