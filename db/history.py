@@ -19,28 +19,18 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def plain(value: Any) -> Any:
-    """A domain value as JSON carries it."""
+    """A domain value as JSON carries it: the same rules as the history's encoder, applied all the way down."""
     kind = type(value)
     if value is None or kind is str or kind is int or kind is bool:
         return value
-    names = _FIELDS.get(kind)
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[kind] = tuple(field.name for field in dataclasses.fields(value))
-    if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
+    try:
+        return plain(_default(value))
+    except TypeError:
+        return value
 
 
 def _default(value: Any) -> Any:
