@@ -28,7 +28,11 @@ def resolve_url(given: str | None) -> str:
     """
     url = given or os.environ.get(ENV_URL) or default_url()
     if "://" not in url:
-        url = f"sqlite:///{Path(url).expanduser()}"
+        try:
+            path = Path(url).expanduser()
+        except RuntimeError:  # "~someone" for a user this machine does not know
+            raise ContractsError("db", url, "names the home folder of an unknown user") from None
+        url = f"sqlite:///{path}"
     return url
 
 

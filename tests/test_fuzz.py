@@ -90,7 +90,7 @@ def test_fuzzed_files(store, tmp_path, content, suffix):
 @settings(max_examples=60, deadline=None)
 @given(url=st.one_of(st.text(max_size=40), st.sampled_from([
     "postgresql://nobody@127.0.0.1:1/x", "sqlite://", "sqlite:////proc/nope/x.db", "mysql://a@b/c", "://", "postgresql://",
-    "sqlite:///", "oracle+cx://x", "postgresql://u:p@127.0.0.1:5432/no_such_database_here", "http://example.org/db"])))
+    "sqlite:///", "~no_such_user_here/x.db", "oracle+cx://x", "postgresql://u:p@127.0.0.1:5432/no_such_database_here", "http://example.org/db"])))
 def test_fuzzed_urls(url):
     result = CliRunner().invoke(app, ["--db", url, "list"])
     assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{url!r}: {result.exception!r}"
