@@ -259,8 +259,7 @@ def check(
     db: DbOption = None,
 ) -> None:
     """What in the data does not add up: every finding with its evidence."""
-    from contracts.checks import CheckSettings, run_checks
-    from contracts.payments import paid_by_year
+    from contracts.checks import CheckSettings, portfolio_findings
     from contracts.procurement import line_status
 
     fmt, day = check_format(format, output), as_of_date(as_of)
@@ -269,13 +268,7 @@ def check(
         everything = store.all_facts()
         budget = store.budget_facts()
         all_lines = store.lines()
-    payments_by_year = {(facts.terms.code, year): amount for facts in everything
-                        for year, amount in paid_by_year(facts.payments).items()}
-    findings = run_checks(terms=[f.terms for f in everything], ledgers=[f.ledger(day) for f in everything],
-                          statuses=[line_status(facts, day) for facts in all_lines], budgets=budget.budgets,
-                          programmes=budget.programmes, payments_by_year=payments_by_year, fee_amounts=budget.fee_amounts,
-                          as_of=day, settings=settings,
-                          amended=[(f.terms, sum(p.gross for p in f.ledger().payables if p.seq)) for f in everything if f.amendments])
+    findings = portfolio_findings(everything, [line_status(facts, day) for facts in all_lines], budget, day, settings)
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=f"Checks as of {day.isoformat()}",
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")
