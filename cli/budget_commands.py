@@ -8,6 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
+from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -73,7 +74,7 @@ def programmes(ctx: typer.Context, format: FormatOption = "table",
                          "original": b.original.yuan if b else None, "adjusted": b.adjusted.yuan if b and b.adjusted else None,
                          "spent": b.spent.yuan if b and b.spent else None, "stated_in": b.original.unit if b else None})
     emit(rows, fmt, keys=("programme", "name", "contracts", "fee_lines", "year", "original", "adjusted", "spent", "stated_in"),
-         title="Programmes and budgets", empty="no programmes yet")
+         title=t("Programmes and budgets"), empty="no programmes yet")
 
 
 def budget_add(
@@ -165,7 +166,8 @@ def forecast(
         budget = store.budget_facts()
     sources = [(terms, facts.ledger(day) if facts else None, facts.usage if facts else ()) for terms, facts in portfolio]
     result = compute(sources, budget.programme_of(), first, count, accrual=accrual, deduction_rate=rate)
-    title = f"Obligations {first}-{first + count - 1} by {'accrual' if accrual else 'due date'}"
+    title = t("Obligations {first}-{last} by accrual" if accrual else "Obligations {first}-{last} by due date",
+              first=first, last=first + count - 1)
     keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
     if fmt != "table" or quarters:
         emit([row.record() for row in result.rows()], fmt, keys=keys, title=title, empty="nothing falls due in that window")
@@ -231,7 +233,7 @@ def report_fy(
 
     records = [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
                 "coverage": ratio(row.coverage)} for row in rows]
-    title = f"Fiscal year {fiscal_year}"
+    title = t("Fiscal year {year}", year=fiscal_year)
     items = [r for r in records if r["kind"] != "programme"]
     if fmt == "table" and len(items) > TABLE_LIMIT:
         # People read the programmes and the largest items; machine formats give every row.
@@ -269,7 +271,7 @@ def check(
         budget = store.budget_facts()
         all_lines = store.lines()
     findings = portfolio_findings(everything, [line_status(facts, day) for facts in all_lines], budget, day, settings)
-    emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=f"Checks as of {day.isoformat()}",
+    emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=t("Checks as of {day}", day=day.isoformat()),
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")
     if fmt == "table" and findings:

@@ -10,6 +10,7 @@ import typer
 
 from contracts.errors import ContractsError
 
+from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, db_url, optional_date, whole_number
 from .render import check_format, emit, emit_record
 from .session import store_for
@@ -190,7 +191,7 @@ def list_contracts(ctx: typer.Context, as_of: AsOfOption = None, format: FormatO
     with store_for(ctx, db) as store:
         amended = {code: _installments(store.facts(code)) for code in store.amended_codes()}
         rows = [contract_record(terms, day, amended.get(terms.code)) for terms in store.all_terms()]
-    emit(rows, fmt, keys=CONTRACT_KEYS, table_keys=LIST_COLUMNS, title=f"Contracts as of {day.isoformat()}",
+    emit(rows, fmt, keys=CONTRACT_KEYS, table_keys=LIST_COLUMNS, title=t("Contracts as of {day}", day=day.isoformat()),
          empty="no contracts yet: 'contracts import FILE' or 'contracts add'")
 
 
@@ -236,7 +237,7 @@ def show(
             f"{len(installments)} {terms.frequency.value} installments of {each}, "
             f"total {format_money_grouped(record['total'])}",
         )
-    emit_record(record, fmt, keys=CONTRACT_KEYS, title=f"{terms.code} as of {day.isoformat()}", remarks=remarks)
+    emit_record(record, fmt, keys=CONTRACT_KEYS, title=t("{code} as of {day}", code=terms.code, day=day.isoformat()), remarks=remarks)
 
 
 def schedule(
@@ -262,7 +263,7 @@ def schedule(
     installments = _installments(facts) if facts and not original else build_schedule(terms)
     rows = [schedule_record(item) for item in installments_due_between(installments, first, last)]
     footer = {"due": "total", "amount": sum((row["amount"] for row in rows), start=Decimal("0.00"))}
-    emit(rows, fmt, keys=SCHEDULE_KEYS, title=f"Schedule of {terms.code}", footer=footer,
+    emit(rows, fmt, keys=SCHEDULE_KEYS, title=t("Schedule of {code}", code=terms.code), footer=footer,
          empty="no installment falls due in that window")
 
 
@@ -284,7 +285,7 @@ def expiring(
     with store_for(ctx, db) as store:
         candidates = store.expiring(day, day + dt.timedelta(days=days))
     rows = expiring_records(candidates, day, days)
-    emit(rows, fmt, keys=EXPIRING_KEYS, title=f"Expiring within {days} days of {day.isoformat()}",
+    emit(rows, fmt, keys=EXPIRING_KEYS, title=t("Expiring within {days} days of {day}", days=days, day=day.isoformat()),
          empty="no contract expires in that window")
 
 
@@ -322,10 +323,10 @@ def demo(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "t
         return
     count = sum(len(portfolio.contracts) for portfolio in portfolios)
     print(f"Loaded {count} contracts from {', '.join(DEMO_FILES)} into a fresh store (DEMO-OM is synthetic).")
-    emit(overview, fmt, keys=OVERVIEW_KEYS, title=f"Contracts as of {day.isoformat()}")
+    emit(overview, fmt, keys=OVERVIEW_KEYS, title=t("Contracts as of {day}", day=day.isoformat()))
     emit(withheld, fmt, keys=PAYABLE_KEYS, table_keys=("contract", "seq", "due", "gross", "total_deduction", "net", "state"),
-         title="Installments with deductions after assessment", empty="none")
-    emit(owed, fmt, keys=ARREARS_SUMMARY_KEYS, title=f"Due and unpaid on {day.isoformat()}, by days overdue",
+         title=t("Installments with deductions after assessment"), empty="none")
+    emit(owed, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Due and unpaid on {day}, by days overdue", day=day.isoformat()),
          empty="nothing is in arrears")
     print("The reference records payments only for 2023, so later installments of the real contracts show as unpaid.")
     print("Next: contracts import examples/emeishan.toml; contracts show TW2; contracts payable DEMO-OM --seq 4")
@@ -380,7 +381,7 @@ def amendments(ctx: typer.Context, code: Annotated[str, typer.Argument(help="The
     rows = [{"contract": code, "effective_from": a.effective_from, "annual_fee": a.annual_fee, "billing_months": a.billing_months,
              "service_months": a.service_months, "reference": a.reference, "note": a.note} for a in facts.amendments]
     emit(rows, fmt, keys=("contract", "effective_from", "annual_fee", "billing_months", "service_months", "reference", "note"),
-         title=f"Amendments of {code}", empty="no amendments")
+         title=t("Amendments of {code}", code=code), empty="no amendments")
     if fmt == "table" and rows:
         print(f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
               + (" - MORE THAN 10% ADDED (GPL art. 49)" if flag else ""))

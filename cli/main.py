@@ -77,7 +77,12 @@ def main(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Upgrade an older store without asking.")] = False,
     user: Annotated[Optional[str], typer.Option("--user", help="Who makes the change (for the history; default: your login).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="en or zh: headings and labels (default: CONTRACTS_LANG, else the locale).")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="yuan or wan (万元, rounded to 0.01 and said so) for tables, xlsx and the HTML report.")] = None,
 ) -> None:
+    from .i18n import configure
+
+    configure(lang, unit)
     ctx.obj = {"db": db, "yes": yes, "user": user}
 
 

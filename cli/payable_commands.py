@@ -8,6 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
+from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -54,7 +55,7 @@ def rules(
              "in_force": r in in_force, "description": describe(r)} for r in shown]
     emit(rows, fmt, keys=("contract", "name", "kind", "effective_from", "position", "in_force", "description"),
          table_keys=("name", "kind", "effective_from", "in_force", "description"),
-         title=f"Deduction rules of {code} {'(all versions)' if all_versions else 'in force on ' + day.isoformat()}",
+         title=t("Deduction rules of {code} (all versions)", code=code) if all_versions else t("Deduction rules of {code} in force on {day}", code=code, day=day.isoformat()),
          empty="no deduction rules: installments are payable at gross")
 
 
@@ -137,7 +138,7 @@ def _show_payables(rows: list[dict], fmt: str, keys, *, detail: bool, title: str
         for row in rows:
             if row["deductions"]:
                 emit(row["deductions"], "table", keys=DEDUCTION_KEYS,
-                     title=f"Deductions from {row['contract']} seq {row['seq']}")
+                     title=t("Deductions from {code} seq {seq}", code=row['contract'], seq=row['seq']))
 
 
 def payable(
@@ -171,7 +172,8 @@ def payable(
     if window is not None:
         items = [item for item in items if window.contains(item.due)]
     rows = [payable_record(item) for item in items]
-    title = f"Payable as of {day.isoformat()}" + (f", due in {quarter.upper()}" if quarter else "")
+    title = (t("Payable as of {day}, due in {quarter}", day=day.isoformat(), quarter=quarter.upper()) if quarter
+             else t("Payable as of {day}", day=day.isoformat()))
     _show_payables(rows, fmt, PAYABLE_KEYS, detail=number is not None or len(rows) <= 4, title=title)
 
 
@@ -243,7 +245,7 @@ def payments(
                      "reference": p.reference, "note": p.note, "reverses": p.reverses, "reversed_by": reversed_by.get(p.id),
                      "allocated": "; ".join(f"{'opening' if a.seq == 0 else a.seq}: {format_money(a.amount)}" for a in placed),
                      "credit": from_fen(ledger.allocation.unplaced_fen.get(p.id, 0))})
-    emit(rows, fmt, keys=PAYMENT_KEYS, title=f"Payments of {code} to {day.isoformat()}", empty="no payments recorded")
+    emit(rows, fmt, keys=PAYMENT_KEYS, title=t("Payments of {code} to {day}", code=code, day=day.isoformat()), empty="no payments recorded")
 
 
 def opening(
@@ -285,13 +287,13 @@ def arrears(
     rows = compute(ledgers, day)
     totals = arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers})
     if summary:
-        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=f"Arrears by contract as of {day.isoformat()}",
+        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
              empty="nothing is in arrears")
         return
-    emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=f"Arrears as of {day.isoformat()}",
+    emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
          empty="nothing is in arrears")
     if fmt in ("table", "xlsx") and rows:
-        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title="By contract (not yet assessed: at gross, apart)")
+        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
 
 
 HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after")
@@ -309,7 +311,7 @@ def history(
     with store_for(ctx, db) as store:
         rows = store.history(code)
     emit(rows, fmt, keys=HISTORY_KEYS, table_keys=("at", "user", "action", "record", "after"),
-         title="History" + (f" of {code}" if code else ""), empty="no changes recorded")
+         title=t("History of {code}", code=code) if code else t("History"), empty="no changes recorded")
 
 
 VOUCHER_KEYS = ("contract", "name", "vendor", "buyer", "seq", "period_start", "period_end", "due", "gross",
@@ -346,4 +348,4 @@ def voucher(
               "total_deduction": item.total_deduction, "net": item.net, "net_in_words": capital(item.net), "paid": item.paid,
               "owed": item.owed, "owed_in_words": capital(item.owed), "state": item.state}
     remarks = [f"deduction {d.rule}: {d.amount:,.2f} ({d.reason})" for d in item.deductions if d.amount]
-    emit_record(record, fmt, keys=VOUCHER_KEYS, title=f"Payment request: {code} installment {number}", remarks=remarks)
+    emit_record(record, fmt, keys=VOUCHER_KEYS, title=t("Payment request: {code} installment {seq}", code=code, seq=number), remarks=remarks)

@@ -10,6 +10,7 @@ import typer
 
 from contracts.errors import ContractsError
 
+from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -63,7 +64,7 @@ def lines(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "
         everything = store.lines()
     rows = [_status_record(line_status(facts, day)) for facts in everything]
     emit(rows, fmt, keys=LINE_KEYS, table_keys=("line", "name", "contracts", "current", "state", "coverage_ends", "flags"),
-         title=f"Service lines as of {day.isoformat()}", empty="no service lines yet")
+         title=t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet")
 
 
 def line_add(
@@ -106,7 +107,7 @@ def line_show(
     if fmt == "table":
         if facts.tenders:
             emit(_tender_rows(facts.tenders), "table", keys=TENDER_KEYS,
-                 table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"), title="Tenders")
+                 table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"), title=t("Tenders"))
         for flag in status.flags:
             print(f"flag: {flag}")
 
@@ -169,7 +170,7 @@ def tenders(
     if not failed:
         rows = [row for facts in everything for row in _tender_rows(facts.tenders)]
         emit(rows, fmt, keys=TENDER_KEYS, table_keys=("line", "attempt", "method_name", "announced", "outcome", "ground",
-                                                      "bidders", "contract"), title="Tenders", empty="no tenders recorded")
+                                                      "bidders", "contract"), title=t("Tenders"), empty="no tenders recorded")
         return
     summaries = failures(everything, day, transition_limit_months=limit)
     rows = [{"line": s.line, "attempts": len(s.attempts), "failed": s.failed, "consecutive_failures": s.consecutive_failures,
@@ -183,8 +184,9 @@ def tenders(
     for summary in summaries:
         emit(_tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
              table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"),
-             title=f"{summary.line}: {summary.failed} failed of {len(summary.attempts)}, "
-                   f"{summary.consecutive_failures} in a row; last ground: {summary.last_ground or '-'}")
+             title=t("{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}",
+                     line=summary.line, failed=summary.failed, attempts=len(summary.attempts),
+                     consecutive=summary.consecutive_failures, ground=summary.last_ground or "-"))
         for option in summary.options:
             print(f"  may: {option.action}  [{option.basis}]")
         for flag in summary.flags:
@@ -226,7 +228,7 @@ def rebid(
         everything = store.lines()
     statuses = [line_status(facts, day) for facts in everything]
     rows = [{key: getattr(row, key) for key in REBID_KEYS} for row in compute(statuses, day, days, lead, calendar, methods)]
-    emit(rows, fmt, keys=REBID_KEYS, title=f"Rebid deadlines as of {day.isoformat()} (horizon {days} days)",
+    emit(rows, fmt, keys=REBID_KEYS, title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)
     if fmt == "table":
@@ -315,7 +317,7 @@ def usage(
             items.append((u, transition.unit_price if transition else None))
     rows = [{"target": u.target, "period_start": u.period.start, "period_end": u.period.end, "quantity": u.quantity,
              "amount": cost(u, price), "note": u.note} for u, price in sorted(items, key=lambda pair: pair[0].period.start)]
-    emit(rows, fmt, keys=USAGE_KEYS, title=f"Usage of {code}", empty="no usage recorded")
+    emit(rows, fmt, keys=USAGE_KEYS, title=t("Usage of {code}", code=code), empty="no usage recorded")
     fiscal_year = whole_number(year, "year") if year else day.year
     for terms in facts.contracts:
         if terms.annual_cap is None or (contract is not None and terms.code != contract.code):

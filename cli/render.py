@@ -16,10 +16,13 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Sequence
 
 from contracts.errors import ContractsError
-from contracts.money import format_money, format_money_grouped
+from contracts.money import format_money
+
+from . import i18n
 
 FORMATS = ("table", "json", "csv", "xlsx")
 PLAIN_ABOVE = 300  # rows; past this a table is written as plain text
+NOT_MONEY = {"quantity", "unit_price", "computed", "inputs"}  # Decimals that are not sums of money: never in 万元
 WRAPPING = {"name", "notes", "source", "vendor", "buyer", "reason", "explanation"}  # long text folds; the rest stays on one line
 
 
@@ -28,6 +31,8 @@ def check_format(value: str, output: str | None = None) -> str:
     value = value.strip().lower()
     if value not in FORMATS:
         raise ContractsError("format", value, f"must be one of: {', '.join(FORMATS)}")
+    if value in ("json", "csv") and i18n.unit() != "yuan":
+        raise ContractsError("unit", i18n.unit(), "is for tables, xlsx and the HTML report: json and csv always carry exact yuan")
     if value == "xlsx":
         if not output:
             raise ContractsError("output", None, "is required with --format xlsx: -o FILE.xlsx")
@@ -69,19 +74,24 @@ def flat(value: Any) -> Any:
     return plain(value)
 
 
-def human(value: Any) -> str:
-    """A value as a person reads it in a table."""
+def human(value: Any, key: str = "") -> str:
+    """A value as a person reads it in a table: amounts in the chosen unit, states in the chosen language."""
     if value is None:
         return ""
     if type(value) is str:
-        return value
+        return i18n.value(value)
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, (list, tuple)):
         return str(flat(value))
     if isinstance(value, Decimal):
-        return format_money_grouped(value)
+        return f"{value:,}" if key in NOT_MONEY else i18n.shown_amount(value)
     return str(plain(value))
+
+
+def heading(key: str, headers: Mapping[str, str]) -> str:
+    """A column's heading: the command's own, else the key in the chosen language."""
+    return headers.get(key) or i18n.header(key)
 
 
 def _console():
@@ -114,6 +124,7 @@ def emit(
 
         spreadsheet.add_sheet(rows, keys, title, headers or {})
         return
+    empty = i18n.t(empty)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -137,23 +148,31 @@ def emit(
     from rich.cells import cell_len
 
     for key in columns:
-        widest = max((cell_len(human(row.get(key))) for row in rows), default=0)
+        widest = max((cell_len(human(row.get(key), key)) for row in rows), default=0)
         if footer:
-            widest = max(widest, cell_len(human(footer.get(key))))
-        header = headers.get(key, key.replace("_", " "))
+            widest = max(widest, cell_len(human(footer.get(key), key)))
+        header = heading(key, headers)
         widest = max([widest] + [cell_len(word) for word in header.split()])
         numeric = any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
         table.add_column(
             header,
             justify="right" if numeric else "left",
-            footer=human(footer.get(key)) if footer else "",
+            footer=human(footer.get(key), key) if footer else "",
             overflow="fold",
             ratio=1 if key in WRAPPING else None,
             min_width=None if key in WRAPPING else widest,
         )
     for row in rows:
-        table.add_row(*(human(row.get(key)) for key in columns))
+        table.add_row(*(human(row.get(key), key) for key in columns))
     console.print(table)
+    _rounding_note(console.print, rows, columns)
+
+
+def _rounding_note(say_line, rows, columns) -> None:
+    """Under a table in 万元: how the amounts were rounded (they are not exact any more)."""
+    note = i18n.rounding_note()
+    if note and any(isinstance(row.get(key), Decimal) and key not in NOT_MONEY for row in rows[:50] for key in columns):
+        say_line(note)
 
 
 def _plain_table(rows, columns, headers, title, footer) -> None:
@@ -166,9 +185,9 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
 
         return width(text)
 
-    cells = [[human(row.get(key)) for key in columns] for row in rows]
-    names = [headers.get(key, key.replace("_", " ")) for key in columns]
-    tail = [human(footer.get(key)) if footer else "" for key in columns] if footer else None
+    cells = [[human(row.get(key), key) for key in columns] for row in rows]
+    names = [heading(key, headers) for key in columns]
+    tail = [human(footer.get(key), key) if footer else "" for key in columns] if footer else None
     widths = [max([cell_len(name)] + [cell_len(line[i]) for line in cells] + ([cell_len(tail[i])] if tail else []))
               for i, name in enumerate(names)]
     numeric = [all(isinstance(row.get(key), (Decimal, int)) or row.get(key) is None for row in rows[:50]) for key in columns]
@@ -182,6 +201,7 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
     if tail:
         out += ["  ".join("-" * width for width in widths), line(tail)]
     sys.stdout.write("\n".join(out if title else out[1:]) + "\n")
+    _rounding_note(print, rows, columns)
 
 
 def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], title: str | None = None,
@@ -202,7 +222,7 @@ def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], tit
         value = record.get(key)
         if value is None or value == "":
             continue
-        table.add_row(key.replace("_", " "), human(value))
+        table.add_row(i18n.header(key), human(value, key))
     console = _console()
     console.print(table)
     for remark in remarks:

@@ -25,7 +25,14 @@ def start(path: str) -> None:
     _state.update(path=Path(path), workbook=workbook, names=set())
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, key: str) -> Any:
+    from . import i18n
+    from .render import NOT_MONEY
+
+    if isinstance(value, Decimal) and key not in NOT_MONEY:
+        return i18n.in_unit(value)  # exact: in 万元 a fen is the sixth decimal, and the sums stay exact
+    if isinstance(value, str):
+        return i18n.value(value)
     if isinstance(value, (list, tuple)):
         from .render import flat
 
@@ -50,19 +57,27 @@ def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from . import i18n
+    from .render import NOT_MONEY, heading
+
     workbook = _state["workbook"]
     sheet = workbook.create_sheet(_sheet_name(title))
-    sheet.append([headers.get(key, key) for key in keys])
+    money_keys = {key for key in keys if key not in NOT_MONEY and any(isinstance(row.get(key), Decimal) for row in rows[:50])}
+    suffix = f" ({i18n.unit_name()})" if i18n.unit() != "yuan" else ""
+    # English sheets keep the keys as headings (what scripts and the JSON use); Chinese ones read as Chinese.
+    names = [(heading(key, headers) if i18n.language() != "en" else headers.get(key, key)) + (suffix if key in money_keys else "")
+             for key in keys]
+    sheet.append(names)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     money_columns = set()
     for row in rows:
-        sheet.append([_cell(row.get(key)) for key in keys])
+        sheet.append([_cell(row.get(key), key) for key in keys])
         for index, key in enumerate(keys, start=1):
             value = row.get(key)
             cell = sheet.cell(row=sheet.max_row, column=index)
-            if isinstance(value, Decimal):
+            if isinstance(value, Decimal) and key in money_keys:
                 cell.number_format = MONEY
                 money_columns.add(index)
             elif isinstance(value, dt.date):
@@ -70,7 +85,7 @@ def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str
     if rows and money_columns and len(rows) > 1:
         last = sheet.max_row
         total = [None] * len(keys)
-        total[0] = "total"
+        total[0] = i18n.value("total")
         sheet.append(total)
         for index in money_columns:
             letter = get_column_letter(index)
@@ -78,7 +93,7 @@ def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str
             cell.number_format = MONEY
             cell.font = Font(bold=True)
     for index, key in enumerate(keys, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(50, len(str(headers.get(key, key))) + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(50, len(names[index - 1]) * (1 if names[index - 1].isascii() else 2) + 4))
     try:
         workbook.save(_state["path"])  # after every sheet: the file always holds what was shown so far
     except OSError as exc:

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "emeishan.toml"
 PG_ENV = "CONTRACTS_TEST_DATABASE_URL"
 
+# Tests read English unless they ask for Chinese, whatever the locale of the machine running them.
+os.environ["CONTRACTS_LANG"] = "en"
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
 
 

@@ -1,0 +1,202 @@
+"""Headings, labels and titles in English or Chinese, and amounts in yuan or 万元, for what people read.
+
+Machine formats (JSON keys and values, CSV headers) stay in English and in exact yuan: they are an
+interface scripts rely on. Tables, XLSX sheets and the HTML report follow ``--lang`` and ``--unit``.
+The language comes from ``--lang``, else CONTRACTS_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG).
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import ROUND_HALF_UP, Decimal
+
+from contracts.errors import ContractsError
+
+LANGUAGES = ("en", "zh")
+UNITS = ("yuan", "wan")
+WAN = Decimal(10000)
+CENT_OF_WAN = Decimal("0.01")  # 万元 are shown to two decimals: to the hundred yuan
+_settings = {"lang": "en", "unit": "yuan"}
+
+# Column keys -> Chinese headings. English headings are the keys with spaces.
+HEADERS_ZH = {
+    "code": "合同编号", "contract": "合同", "name": "名称", "vendor": "服务商", "buyer": "采购人", "signed_on": "签订日期",
+    "billing_start": "计费开始", "billing_months": "计费月数", "service_months": "服务月数", "annual_fee": "年服务费",
+    "frequency": "付款频率", "alignment": "对齐方式", "timing": "付款时点", "payment_lag_days": "付款延后天数",
+    "stated_end": "来源所述到期", "completed_on": "完工日期", "notes": "备注", "source": "来源", "billing_end": "计费结束",
+    "service_end": "服务到期", "status": "状态", "days_left": "剩余天数", "total": "合计", "installments": "期数",
+    "seq": "期次", "period_start": "期间开始", "period_end": "期间结束", "due": "应付日期", "amount": "金额",
+    "next_seq": "下一期", "next_due": "下一期应付日", "next_amount": "下一期金额", "gross": "应付总额",
+    "deductions": "扣款明细", "total_deduction": "扣款合计", "net": "应付净额", "paid": "已付", "owed": "欠付",
+    "state": "状态", "settled_by": "结清方式", "assessed_on": "考核日期", "failed_pass_mark": "考核不合格",
+    "rule": "规则", "kind": "类别", "inputs": "考核数据", "computed": "计算", "cap_applied": "适用上限", "reason": "原因",
+    "days_overdue": "逾期天数", "bucket": "账龄", "not_yet_assessed": "待考核", "credit": "多付",
+    "0-30": "0-30天", "31-90": "31-90天", "91-180": "91-180天", "181-365": "181-365天", "over 365": "365天以上",
+    "programme": "预算项目", "item": "明细", "original": "年初预算", "adjusted": "调整后预算", "obligations": "应付义务",
+    "unpaid_of_year": "当年未付", "earlier_arrears": "以前年度欠付", "execution_rate": "执行率", "coverage": "预算覆盖率",
+    "severity": "级别", "check": "检查项", "record": "记录", "field": "字段", "stated": "所述", "explanation": "说明",
+    "id": "编号", "paid_on": "付款日期", "reference": "凭证号", "note": "备注", "reverses": "冲销", "reversed_by": "被冲销",
+    "allocated": "分配", "at": "时间", "user": "用户", "action": "操作", "before": "修改前", "after": "修改后",
+    "net_in_words": "净额大写", "owed_in_words": "欠付大写", "line": "服务线", "contracts": "合同", "current": "现行合同",
+    "coverage_ends": "覆盖至", "successor": "后续合同", "in_transition_since": "过渡期起", "transition_months": "过渡月数",
+    "transition_spending": "过渡期支出", "suspended_from": "暂停起", "flags": "提示", "attempt": "次序", "method": "方式",
+    "method_name": "采购方式", "approved": "批准", "announced": "公告", "bid_deadline": "投标截止", "opened": "开标",
+    "awarded": "中标", "signed": "签约", "outcome": "结果", "ground": "原因", "bidders": "投标人数",
+    "method_approval": "方式变更批准", "attempts": "采购次数", "failed": "流标次数", "consecutive_failures": "连续流标",
+    "last_ground": "最近原因", "options": "可选做法", "latest_start": "最迟启动", "sign_by": "最迟签约",
+    "slack_days": "余量天数", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
+    "expected_net": "预计净额", "basis": "依据", "ends_in_window": "期内到期", "Q1": "一季度", "Q2": "二季度",
+    "Q3": "三季度", "Q4": "四季度", "budget": "预算", "fee": "年服务费", "unit_price": "单价", "unit": "单位",
+    "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数",
+}
+
+# Values people see in tables: states, severities, outcomes.
+VALUES_ZH = {
+    "not started": "未开始", "active": "履约中", "billing ended, serving": "计费结束、仍在服务", "expired": "已到期",
+    "covered": "有合同", "in transition": "过渡期", "suspended": "暂停", "uncovered": "无合同", "paid": "已付",
+    "partly paid": "部分支付", "payable": "应付", "awaiting assessment": "待考核", "awaiting usage": "待计量",
+    "error": "错误", "warning": "警告", "info": "提示", "awarded": "中标", "failed": "流标", "pending": "进行中",
+    "cancelled": "取消", "on track": "按计划", "start now": "应立即启动", "late": "已迟", "lapsed": "已过期",
+    "not yet assessed": "待考核", "TOTAL": "合计", "total": "合计", "opening balance": "期初余额", "contract": "合同",
+    "fee line": "费用项", "public": "公开招标", "invited": "邀请招标", "negotiation": "竞争性谈判",
+    "consultation": "竞争性磋商", "quotation": "询价", "single-source": "单一来源",
+}
+
+# Titles and sentences: the English template (as written in the code) -> the Chinese one.
+TEXT_ZH = {
+    "nothing to show": "无内容",
+    "Contracts as of {day}": "截至{day}的合同",
+    "Schedule of {code}": "{code}付款计划",
+    "Expiring within {days} days of {day}": "{day}起{days}天内到期的合同",
+    "no contract expires in that window": "期内没有到期的合同",
+    "Payable as of {day}": "截至{day}的应付款",
+    "Arrears as of {day}": "截至{day}的欠付",
+    "Arrears by contract as of {day}": "截至{day}各合同欠付",
+    "By contract (not yet assessed: at gross, apart)": "按合同（待考核的按总额另列）",
+    "nothing is in arrears": "没有欠付",
+    "Checks as of {day}": "截至{day}的数据检查",
+    "no findings: the data adds up": "未发现问题：数据一致",
+    "Fiscal year {year}": "{year}财年",
+    "Rebid deadlines as of {day} (horizon {days} days)": "截至{day}的重新采购期限（{days}天内）",
+    "Tenders": "采购记录",
+    "Service lines as of {day}": "截至{day}的服务线",
+    "Payments": "付款记录",
+    "Programmes and budgets": "预算项目与预算",
+    "Obligations {first}-{last} by due date": "{first}-{last}年应付义务（按应付日期）",
+    "Obligations {first}-{last} by accrual": "{first}-{last}年应付义务（按权责发生）",
+    "{code} as of {day}": "{code}（截至{day}）",
+    "Installments with deductions after assessment": "考核后有扣款的各期",
+    "Due and unpaid on {day}, by days overdue": "截至{day}到期未付（按逾期天数）",
+    "Amendments of {code}": "{code}的变更",
+    "Deduction rules of {code} (all versions)": "{code}的扣款规则（全部版本）",
+    "Deduction rules of {code} in force on {day}": "{code}在{day}有效的扣款规则",
+    "Deductions from {code} seq {seq}": "{code}第{seq}期扣款",
+    "Payments of {code} to {day}": "{code}截至{day}的付款",
+    "History of {code}": "{code}的修改记录", "History": "修改记录",
+    "Payment request: {code} installment {seq}": "付款申请：{code}第{seq}期",
+    "Payable as of {day}, due in {quarter}": "截至{day}的应付款（{quarter}到期）",
+    "Usage of {code}": "{code}的用量",
+    "nothing falls due in that window": "期内没有应付款",
+    "no installment falls due in that window": "期内没有应付的分期",
+    "no tenders recorded": "没有采购记录", "no service lines yet": "还没有服务线",
+    "no service needs a new procurement within the horizon": "期内没有需要重新采购的服务",
+    "no payments recorded": "没有付款记录", "no changes recorded": "没有修改记录",
+    "nothing to report": "无可报告内容",
+    "amounts in 万元, each rounded half up to 0.01 万元 (100 yuan); totals are rounded from the exact sums":
+        "金额单位：万元，逐项四舍五入到0.01万元（百元）；合计按精确金额求和后再舍入",
+    # the HTML report
+    "Service contracts: report as of {day}": "服务合同报告（截至{day}）",
+    "Portfolio timeline": "合同时间轴",
+    "Fiscal-year cash flow": "财年资金流",
+    "Expiring contracts and rebid deadlines": "即将到期的合同与重新采购期限",
+    "Payables and arrears": "应付与欠付",
+    "Failed tenders": "流标记录",
+    "Findings of the checks": "数据检查结果",
+    "billing period": "计费期", "service without billing": "服务期（不计费）", "transition": "过渡期",
+    "suspended": "暂停", "gap": "无合同", "tender awarded": "采购成功", "tender failed": "流标",
+    "tender pending": "采购进行中", "tender cancelled": "采购取消", "as of": "报告日",
+    "obligations": "应付义务", "adjusted budget": "调整后预算", "payments": "实际支付",
+    "undated tenders": "无日期的采购", "no budget recorded": "未录入预算",
+    "Contracts whose service ends within {days} days": "{days}天内服务到期的合同",
+    "Services to re-procure within {days} days (method: {methods})": "{days}天内需重新采购的服务（方式：{methods}）",
+    "Installments due in {quarter}": "{quarter}应付的各期款项",
+    "Due and unpaid, by days overdue": "到期未付（按逾期天数）",
+    "{count} more lines are left out of the timeline; the tables below include them.":
+        "时间轴另有{count}条服务线未画出；下列各表已包含。",
+    "none": "无",
+    "in arrears": "欠付合计", "payable this quarter (net)": "本季度应付净额", "contracts": "合同数",
+    "findings": "检查发现", "errors": "错误",
+    "Generated by contracts {version}; amounts in {unit}.": "由 contracts {version} 生成；金额单位：{unit}。",
+    "yuan": "元", "万元": "万元", "years": "年度",
+    "{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}":
+        "{line}：共{attempts}次采购，流标{failed}次，连续{consecutive}次；最近原因：{ground}",
+}
+
+
+def _from_locale() -> str:
+    for name in ("CONTRACTS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def configure(lang: str | None = None, unit: str | None = None) -> None:
+    """Set the language and unit for this run (the global options; env and locale when not given)."""
+    chosen = (lang or _from_locale()).strip().lower()
+    if chosen.startswith("zh"):
+        chosen = "zh"
+    if chosen not in LANGUAGES:
+        raise ContractsError("lang", lang, f"must be one of: {', '.join(LANGUAGES)}")
+    unit_chosen = (unit or "yuan").strip().lower()
+    if unit_chosen not in UNITS:
+        raise ContractsError("unit", unit, f"must be one of: {', '.join(UNITS)}")
+    _settings.update(lang=chosen, unit=unit_chosen)
+
+
+def language() -> str:
+    return _settings["lang"]
+
+
+def unit() -> str:
+    return _settings["unit"]
+
+
+def t(text: str, **values) -> str:
+    """A title or sentence in the chosen language, with its values filled in."""
+    template = TEXT_ZH.get(text, text) if _settings["lang"] == "zh" else text
+    return template.format(**values) if values else template
+
+
+def header(key: str) -> str:
+    if _settings["lang"] == "zh":
+        return HEADERS_ZH.get(key, key.replace("_", " "))
+    return key.replace("_", " ")
+
+
+def value(text: str) -> str:
+    """An enumerated value (a state, a severity, an outcome) as people read it."""
+    return VALUES_ZH.get(text, text) if _settings["lang"] == "zh" else text
+
+
+def unit_name() -> str:
+    return t("万元") if _settings["unit"] == "wan" else t("yuan")
+
+
+def in_unit(amount: Decimal) -> Decimal:
+    """An amount in the chosen unit: yuan as it is; 万元 exactly (six decimals), for a sheet to sum."""
+    return amount / WAN if _settings["unit"] == "wan" else amount
+
+
+def shown_amount(amount: Decimal) -> str:
+    """An amount as people read it: grouped yuan to the fen, or 万元 rounded half up to 0.01."""
+    if _settings["unit"] == "wan":
+        return f"{(amount / WAN).quantize(CENT_OF_WAN, rounding=ROUND_HALF_UP):,.2f}"
+    return f"{amount:,.2f}"
+
+
+def rounding_note() -> str | None:
+    """What a reader must know about the numbers shown, or None when they are exact."""
+    if _settings["unit"] == "wan":
+        return t("amounts in 万元, each rounded half up to 0.01 万元 (100 yuan); totals are rounded from the exact sums")
+    return None

@@ -1,0 +1,75 @@
+"""--lang zh and --unit wan: Chinese headings, labels and titles; amounts in 万元 with the rounding said."""
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from cli import i18n
+
+
+def test_chinese_headings_values_and_title(loaded):
+    out = loaded("--lang", "zh", "expiring", "--within", "400", "--as-of", "2024-03-31").stdout
+    assert "2024-03-31起400天内到期的合同" in out
+    for word in ("合同", "服务到期", "剩余天数", "履约中"):
+        assert word in out
+    assert "days left" not in out and "active" not in out
+
+
+def test_machine_formats_stay_english_in_chinese(loaded):
+    rows = loaded.json("--lang", "zh", "expiring", "--within", "400", "--as-of", "2024-03-31")
+    assert rows[0]["status"] == "active" and "days_left" in rows[0]
+
+
+def test_language_from_the_environment_and_the_locale(loaded, monkeypatch):
+    monkeypatch.setenv("CONTRACTS_LANG", "zh")
+    assert "截至2023-12-31的欠付" in loaded("arrears", "--as-of", "2023-12-31").stdout
+    monkeypatch.delenv("CONTRACTS_LANG")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert "截至2023-12-31的欠付" in loaded("arrears", "--as-of", "2023-12-31").stdout
+    assert "Arrears as of 2023-12-31" in loaded("--lang", "en", "arrears", "--as-of", "2023-12-31").stdout
+
+
+def test_wan_rounds_each_amount_and_rounds_totals_from_the_exact_sum(loaded):
+    out = loaded("--unit", "wan", "arrears", "--summary", "--as-of", "2024-03-31").stdout
+    lines = {line.split()[1]: line for line in out.splitlines() if line.startswith("│")}
+    # 0-30 days: ENTRY 55,350.00 + ROAD 844,778.40 + TW1 429,000.00 = 1,329,128.40 yuan. Rounded one by one the
+    # rows show 5.54 + 84.48 + 42.90 = 132.92 万元; the total is the exact sum rounded once: 132.91.
+    assert lines["ENTRY"].split("│")[2].strip() == "5.54"
+    assert lines["ROAD"].split("│")[2].strip() == "84.48"
+    assert lines["TW1"].split("│")[2].strip() == "42.90"
+    assert lines["TOTAL"].split("│")[2].strip() == "132.91"
+    assert "amounts in 万元, each rounded half up to 0.01 万元 (100 yuan); totals are rounded from the exact sums" in out
+
+
+def test_wan_is_refused_for_machine_formats(loaded):
+    result = loaded("--unit", "wan", "arrears", "--format", "csv", ok=False)
+    assert result.stderr.strip() == "error: unit 'wan': is for tables, xlsx and the HTML report: json and csv always carry exact yuan"
+
+
+def test_wan_in_a_sheet_is_exact_and_says_its_unit(loaded, tmp_path):
+    path = tmp_path / "s.xlsx"
+    loaded("--unit", "wan", "--lang", "zh", "schedule", "ROAD", "-f", "xlsx", "-o", str(path))
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet.title == "ROAD付款计划"
+    assert [c.value for c in sheet[1]] == ["合同", "期次", "期间开始", "期间结束", "应付日期", "金额 (万元)"]
+    assert sheet[2][5].value == pytest.approx(84.47784)  # 844,778.40 yuan, to the fen: nothing rounded away
+    assert sheet[sheet.max_row][0].value == "合计"
+
+
+@pytest.mark.parametrize("option, value", [("--lang", "fr"), ("--unit", "jiao")])
+def test_unknown_language_or_unit(loaded, option, value):
+    result = loaded(option, value, "list", ok=False)
+    assert result.stderr.strip().startswith(f"error: {option[2:]} '{value}': must be one of")
+
+
+def test_shown_amount_rounds_half_up_in_wan():
+    i18n.configure("en", "wan")
+    try:
+        assert i18n.shown_amount(Decimal("50.00")) == "0.01"  # half a hundredth of a 万元 rounds up
+        assert i18n.shown_amount(Decimal("49.99")) == "0.00"
+        assert i18n.shown_amount(Decimal("3379113.60")) == "337.91"
+    finally:
+        i18n.configure("en", "yuan")
