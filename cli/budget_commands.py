@@ -36,6 +36,9 @@ def register(app: typer.Typer) -> None:
     app.command("forecast")(forecast)
     app.add_typer(report_app, name="report")
     report_app.command("fy")(report_fy)
+    from .report_commands import report_html
+
+    report_app.command("html")(report_html)
     app.command("check")(check)
 
 

@@ -1,0 +1,56 @@
+"""`contracts report html`: the whole portfolio as of one day, as a page people open, print and pass on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from contracts.errors import ContractsError
+
+from .options import AsOfOption, DbOption, as_of_date, whole_number
+from .render import say
+from .session import store_for
+
+
+def report_html(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .html file to write.")],
+    within: Annotated[str, typer.Option("--within", help="Days ahead for expiring contracts.")] = "180",
+    horizon: Annotated[str, typer.Option(help="Days ahead for rebid deadlines.")] = "365",
+    method: Annotated[Optional[list[str]], typer.Option(help="Procurement methods for the rebid deadlines (repeatable).")] = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+) -> None:
+    """One self-contained HTML page: timeline, cash flow, expiries, rebids, payables, arrears, failed tenders, checks."""
+    from contracts.report import build
+    from contracts.tenders import METHODS
+
+    from .html_report import render
+    from .progress import progress_bar
+
+    day = as_of_date(as_of)
+    expiring_days, rebid_days = whole_number(within, "within"), whole_number(horizon, "horizon")
+    methods = tuple(method) if method else ("public",)
+    for name in methods:
+        if name not in METHODS:
+            raise ContractsError("method", name, f"must be one of: {', '.join(METHODS)}")
+    if output.is_dir():
+        raise ContractsError("output", str(output), "is a folder; give a file name such as report.html")
+    with progress_bar("reading the store", 3) as advance:
+        with store_for(ctx, db) as store:
+            facts_list = store.all_facts()
+            advance(1)
+            lines = store.lines()
+            budget = store.budget_facts()
+            advance(1)
+        report = build(facts_list=facts_list, lines=lines, budget=budget, as_of=day, expiring_days=expiring_days,
+                       rebid_horizon=rebid_days, methods=methods)
+        page = render(report, contract_count=len(facts_list), rebid_methods=methods)
+        advance(1)
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
+    say(f"wrote the report as of {day.isoformat()} to {output} ({len(facts_list)} contracts, {len(report.findings)} findings)")

@@ -1,0 +1,185 @@
+"""What the portfolio report shows, worked out as of one day: the figures behind the HTML page.
+
+Pure: it takes the facts already loaded (each contract's facts, each line's facts, the budgets) and
+returns plain records. Drawing them (SVG, HTML, Chinese or English) is the CLI's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Sequence
+
+from .budget import contract_year_figures, fy_report
+from .checks import CheckSettings, Finding, portfolio_findings
+from .overview import expiring_records
+from .payables import arrears, arrears_summary, payable_record
+from .payments import paid_by_year
+from .periods import add_months, quarter_period
+from .procurement import LineFacts, failures, line_status, rebid
+from .rebid import LeadTimes, RebidRow
+from .tenders import FailureSummary, Tender, ordered
+from .workdays import WorkCalendar
+
+ZERO = Decimal("0.00")
+TIMELINE_ROWS = 60  # lines drawn at most; a province's timeline is a table, not a picture
+YEARS_BACK, YEARS_AHEAD = 4, 2  # the fiscal years of the cash-flow chart, around the as-of year
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A stretch of a line's timeline: a contract's billing or unbilled service, a transition, a suspension or a gap."""
+
+    kind: str  # "billing", "service", "transition", "suspended", "gap"
+    start: dt.date
+    end: dt.date  # exclusive
+    label: str
+    open_ended: bool = False
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A tender attempt on the timeline: placed on its first known date, or listed as undated."""
+
+    outcome: str  # "awarded", "failed", "pending", "cancelled"
+    day: dt.date | None
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    line: str
+    name: str
+    state: str
+    bars: tuple[Bar, ...]
+    marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
+class YearFlow:
+    year: int
+    obligations: Decimal  # falling due in the year (net where assessed, gross otherwise), fee lines included
+    budget: Decimal | None  # the budgets in force that year, added up; None when no budget is recorded
+    paid: Decimal  # paid in the year, by the as-of day
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    timeline: list[TimelineRow]
+    timeline_omitted: int
+    window: tuple[dt.date, dt.date]  # the timeline's first and last day
+    flows: list[YearFlow]
+    expiring: list[dict]
+    expiring_days: int
+    rebids: list[RebidRow]
+    rebid_horizon: int
+    payable_quarter: str
+    payables: list[dict]
+    arrears: list[dict]  # by contract, with a TOTAL row last
+    failed_tenders: list[FailureSummary]
+    findings: list[Finding]
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+
+def tender_day(tender: Tender) -> dt.date | None:
+    """The first date known of a tender attempt (its approval, announcement, bids, award or signing)."""
+    for day in (tender.announced, tender.bid_deadline, tender.opened, tender.awarded, tender.signed, tender.approved):
+        if day is not None:
+            return day
+    return None
+
+
+def timeline_row(facts: LineFacts, as_of: dt.date) -> TimelineRow:
+    status = line_status(facts, as_of)
+    bars: list[Bar] = []
+    for terms in sorted(facts.contracts, key=lambda t: (t.billing_start, t.code)):
+        bars.append(Bar("billing", terms.billing_start, terms.billing_end, terms.code))
+        if terms.service_end > terms.billing_end:  # served on after billing stopped (e.g. a free extra year)
+            bars.append(Bar("service", terms.billing_end, terms.service_end, terms.code))
+    for segment in status.segments:
+        if segment.kind in ("transition", "suspended", "gap"):
+            bars.append(Bar(segment.kind, segment.start, segment.end, ", ".join(segment.refs), segment.open_ended))
+    marks = tuple(Mark(t.outcome, tender_day(t), f"{t.method} {t.outcome}" + (f": {t.ground}" if t.ground else ""))
+                  for t in ordered(facts.tenders))
+    return TimelineRow(facts.line.code, facts.line.name, status.state, tuple(bars), marks)
+
+
+def _relevant(row: TimelineRow, as_of: dt.date) -> tuple:
+    """Lines that matter now come first: those with something around the as-of day, then by how recent."""
+    near = any(bar.start <= add_months(as_of, 24) and bar.end >= add_months(as_of, -12) for bar in row.bars)
+    last = max((bar.end for bar in row.bars), default=dt.date.min)
+    return (not near, -last.toordinal(), row.line)
+
+
+def timeline(lines: Sequence[LineFacts], as_of: dt.date, limit: int = TIMELINE_ROWS) -> tuple[list[TimelineRow], int, tuple[dt.date, dt.date]]:
+    rows = [timeline_row(facts, as_of) for facts in lines]
+    shown = sorted(rows, key=lambda row: _relevant(row, as_of))[:limit]
+    shown.sort(key=lambda row: (min((b.start for b in row.bars), default=as_of), row.line))
+    days = [as_of] + [day for row in shown for bar in row.bars for day in (bar.start, bar.end)]
+    days += [mark.day for row in shown for mark in row.marks if mark.day]
+    first = max(min(days), dt.date(as_of.year - 10, 1, 1))  # a contract from long ago does not squash the rest
+    last = min(max(days), dt.date(as_of.year + 5, 12, 31))
+    return shown, len(rows) - len(shown), (dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
+
+
+def cash_flows(facts_list: Sequence, budget, as_of: dt.date, years: Sequence[int]) -> list[YearFlow]:
+    """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day."""
+    paid_until = {facts.terms.code: paid_by_year([p for p in facts.payments if p.paid_on <= as_of]) for facts in facts_list}
+    flows = []
+    for year in years:
+        seen = min(dt.date(year, 12, 31), as_of)
+        figures = {facts.terms.code: contract_year_figures(facts.ledger(seen), year) for facts in facts_list}
+        paid = {code: by_year[year] for code, by_year in paid_until.items() if year in by_year}
+        rows = [row for row in fy_report(year, budget.programmes, budget.budgets, figures, paid, budget.fee_amounts)
+                if row.kind == "programme"]
+        budgets = [row.adjusted for row in rows if row.adjusted is not None]
+        flows.append(YearFlow(year, sum((row.obligations for row in rows), ZERO), sum(budgets, ZERO) if budgets else None,
+                              sum((row.paid for row in rows), ZERO)))
+    while len(flows) > 1 and not flows[0].obligations and not flows[0].paid and flows[0].budget is None:
+        flows.pop(0)  # years before tracking began (settled by an opening balance) would only show empty bars
+    return flows
+
+
+def flow_years(facts_list: Sequence, budget, as_of: dt.date) -> list[int]:
+    """The fiscal years worth a bar: around the as-of year, within what the data covers."""
+    known = [facts.terms.billing_start.year for facts in facts_list] + [b.year for b in budget.budgets]
+    ends = [facts.terms.billing_end.year for facts in facts_list] + [b.year for b in budget.budgets]
+    if not known:
+        return [as_of.year]
+    first = max(min(known), as_of.year - YEARS_BACK)
+    last = min(max(ends + [as_of.year]), as_of.year + YEARS_AHEAD)
+    return list(range(first, max(first, last) + 1))
+
+
+def build(*, facts_list: Sequence, lines: Sequence[LineFacts], budget, as_of: dt.date, expiring_days: int = 180,
+          rebid_horizon: int = 365, methods: tuple[str, ...] = ("public",), lead: LeadTimes = LeadTimes(),
+          calendar: WorkCalendar | None = None, settings: CheckSettings = CheckSettings()) -> Report:
+    calendar = calendar or WorkCalendar()
+    statuses = [line_status(facts, as_of) for facts in lines]
+    ledgers = [facts.ledger(as_of) for facts in facts_list]
+    rows, omitted, window = timeline(lines, as_of)
+    terms = [facts.current_terms for facts in facts_list]
+    expiring = expiring_records(((t.code, t.name, t.billing_start, t.billing_end, t.service_end) for t in terms),
+                                as_of, expiring_days)
+    quarter = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
+    period = quarter_period(quarter)
+    payables = [payable_record(item) for ledger in ledgers for item in ledger.payables if period.contains(item.due)]
+    owed = arrears(ledgers, as_of)
+    summary = arrears_summary(owed, {ledger.terms.code: ledger.credit for ledger in ledgers})
+    flows = cash_flows(facts_list, budget, as_of, flow_years(facts_list, budget, as_of))
+    report = Report(
+        as_of=as_of, timeline=rows, timeline_omitted=omitted, window=window, flows=flows,
+        expiring=expiring, expiring_days=expiring_days,
+        rebids=rebid(statuses, as_of, rebid_horizon, lead, calendar, methods), rebid_horizon=rebid_horizon,
+        payable_quarter=quarter, payables=payables, arrears=summary,
+        failed_tenders=failures(lines, as_of), findings=portfolio_findings(facts_list, statuses, budget, as_of, settings),
+    )
+    total = summary[-1]
+    report.totals = {
+        "arrears": total["total"], "not_yet_assessed": total["not_yet_assessed"],
+        "payable_net": sum((row["net"] if row["net"] is not None else row["gross"] for row in payables), ZERO),
+        "payable_owed": sum((row["owed"] if row["owed"] is not None else row["gross"] for row in payables), ZERO),
+    }
+    return report

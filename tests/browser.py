@@ -1,0 +1,49 @@
+"""Headless Chromium for the report tests: the page's DOM after rendering, its console, a screenshot.
+
+Debian's ``chromium`` package (``.ci/run`` installs it). Where it is missing the browser tests are skipped,
+unless CONTRACTS_REQUIRE_BROWSER is set (CI sets it), when they fail: CI must never pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+CONSOLE = re.compile(r":CONSOLE[:(]\d*\)?\] (.*)$")
+
+
+def chromium() -> str:
+    found = os.environ.get("CONTRACTS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        if os.environ.get("CONTRACTS_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required (CONTRACTS_REQUIRE_BROWSER) but not installed: apt-get install chromium")
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    return found
+
+
+def _run(page: Path, *extra: str) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory(prefix="contracts-chromium-") as profile:
+        return subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
+                              capture_output=True, text=True, timeout=120)
+
+
+def render(page: Path) -> tuple[str, list[str]]:
+    """The DOM Chromium built from the page, and every message the page wrote to its console (errors included)."""
+    done = _run(page, "--dump-dom")
+    assert done.returncode == 0, done.stderr[-2000:]
+    console = [match.group(1) for line in done.stderr.splitlines() if (match := CONSOLE.search(line))]
+    return done.stdout, console
+
+
+def screenshot(page: Path, png: Path, width: int = 1200, height: int = 3000) -> None:
+    done = _run(page, f"--screenshot={png}", f"--window-size={width},{height}")
+    assert done.returncode == 0 and png.exists(), done.stderr[-2000:]
