@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("amend")(amend)
     app.command("amendments")(amendments)
+    app.command("template")(template)
 
 
 def init(ctx: typer.Context, db: DbOption = None) -> None:
@@ -75,25 +76,40 @@ def read_text(path: Path, field: str = "file") -> str:
 
 def import_file(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A portfolio file (TOML), e.g. examples/emeishan.toml.")],
+    file: Annotated[Path, typer.Argument(help="A portfolio file (TOML), a filled-in template (XLSX or CSV), or an export (JSON).")],
     update: Annotated[bool, typer.Option("--update", help="Replace the terms of contracts that exist with other terms.")] = False,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="What a CSV file holds: contracts, assessments, payments or usage "
+                                                "(default: told by its name or its columns).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Load a portfolio file (TOML), or restore an export (JSON) into an empty store: all or nothing."""
+    """Load a portfolio file (TOML) or a template filled in (XLSX, CSV), or restore an export (JSON): all or nothing."""
     from contracts.portfolio_file import parse_portfolio
+    from contracts.tabular import with_column
 
     from .progress import progress_bar
+    from .sheet_files import SHEET_SUFFIXES, read_sheets
 
-    text = read_text(file)
-    if file.suffix.lower() == ".json":
-        restore_export(ctx, file, text, db)
-        return
-    estimate = text.count("[[contract]]")
-    with progress_bar(f"checking {file.name}", estimate) as advance:
-        portfolio = parse_portfolio(text, str(file), progress=advance)
+    sheets = []
+    if file.suffix.lower() in SHEET_SUFFIXES:
+        if file.is_dir():
+            raise ContractsError("file", str(file), "is a folder, not a file")
+        portfolio, sheets = read_sheets(file, kind)
+    else:
+        if kind:
+            raise ContractsError("kind", kind, "is for CSV files")
+        text = read_text(file)
+        if file.suffix.lower() == ".json":
+            restore_export(ctx, file, text, db)
+            return
+        estimate = text.count("[[contract]]")
+        with progress_bar(f"checking {file.name}", estimate) as advance:
+            portfolio = parse_portfolio(text, str(file), progress=advance)
     with store_for(ctx, db, create=True) as store:
         with progress_bar("writing", len(portfolio.contracts) + len(portfolio.assessments) + len(portfolio.payments)) as advance:
-            result = store.import_portfolio(portfolio, update=update, progress=advance)
+            try:
+                result = store.import_portfolio(portfolio, update=update, progress=advance)
+            except ContractsError as exc:
+                raise with_column(exc, sheets) from None
     parts = [f"{len(result.added)} added"]
     if result.updated:
         parts.append(f"{len(result.updated)} updated ({', '.join(result.updated)})")
@@ -385,3 +401,15 @@ def amendments(ctx: typer.Context, code: Annotated[str, typer.Argument(help="The
     if fmt == "table" and rows:
         print(f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
               + (" - MORE THAN 10% ADDED (GPL art. 49)" if flag else ""))
+
+
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="template.xlsx (every kind) or payments.csv (one kind).")],
+    kind: Annotated[Optional[str], typer.Option("--kind", help="For a CSV: contracts, assessments, payments or usage "
+                                                "(default: the file's name).")] = None,
+) -> None:
+    """Write a spreadsheet to fill in with contracts, assessments, payments and usage, for `contracts import`."""
+    from .sheet_files import write_template
+
+    kinds = write_template(output, kind)
+    print(f"wrote {output}: {', '.join(kinds)}; fill it in, then: contracts import {output}")

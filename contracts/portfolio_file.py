@@ -69,8 +69,16 @@ def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | No
     return parse_portfolio_data(data, source, progress)
 
 
-def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[int], None] | None = None) -> Portfolio:
-    """The same, from data already read (a TOML file, or the sections of a JSON export)."""
+def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[int], None] | None = None,
+                         locate: Callable[[str, int], str] | None = None) -> Portfolio:
+    """The same, from data already read (a TOML file, the sections of a JSON export, or the rows of a sheet).
+
+    ``locate(section, n)`` says where the n-th entry of a section came from (a sheet's row) for errors;
+    by default "file: section #n".
+    """
+    def place(section: str, index: int) -> str:
+        return locate(section, index) if locate else f"{source}: {section} #{index}"
+
     unknown = sorted(set(data) - set(KNOWN_SECTIONS) - {"meta"})
     if unknown:
         raise ContractsError(
@@ -78,14 +86,14 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
         )
     portfolio = Portfolio()
     for index, raw in enumerate(_entries(data, "line", source), start=1):
-        where = f"{source}: line #{index}"
+        where = place("line", index)
         try:
             portfolio.lines.append((where, make_line(raw)))
         except ContractsError as exc:
             raise exc.located(where) from None
     seen: set[str] = set()
     for index, raw in enumerate(_entries(data, "contract", source), start=1):
-        where = f"{source}: contract #{index}" + (f" ({raw['code']})" if isinstance(raw.get("code"), str) else "")
+        where = place("contract", index) + (f" ({raw['code']})" if isinstance(raw.get("code"), str) and not locate else "")
         try:
             terms = make_terms(raw)
         except ContractsError as exc:
@@ -97,13 +105,13 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
         if progress and index % 1000 == 0:
             progress(1000)
     for index, raw in enumerate(_entries(data, "rule", source), start=1):
-        where = f"{source}: rule #{index}"
+        where = place("rule", index)
         try:
             portfolio.rules.append((where, make_rule(raw)))
         except ContractsError as exc:
             raise exc.located(where) from None
     for index, raw in enumerate(_entries(data, "tender", source), start=1):
-        where = f"{source}: tender #{index}"
+        where = place("tender", index)
         line = raw.get("line")
         if not isinstance(line, str) or not line.strip():
             raise ContractsError("line", line, "is required: the service line the tender is for", where=where)
@@ -114,7 +122,7 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
     for section, maker, target in (("fee_line", make_fee_line, portfolio.fee_lines),
                                    ("programme", make_programme, portfolio.programmes)):
         for index, raw in enumerate(_entries(data, section, source), start=1):
-            where = f"{source}: {section} #{index}"
+            where = place(section, index)
             try:
                 target.append((where, maker(raw)))
             except ContractsError as exc:
@@ -125,7 +133,7 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
                 ("assessment", "contract", portfolio.assessments), ("payment", "contract", portfolio.payments))
     for section, key, target in sections:
         for index, raw in enumerate(_entries(data, section, source), start=1):
-            where = f"{source}: {section} #{index}"
+            where = place(section, index)
             owner_key = key or ("contract" if "contract" in raw else "line")
             code = raw.get(owner_key)
             if not isinstance(code, str) or not code.strip():

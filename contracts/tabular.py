@@ -1,0 +1,246 @@
+"""Contracts, assessments, payments and usage as rows of a sheet: the columns of the template, and turning
+the rows people filled in (in Excel, WPS or a CSV file) into the entries a portfolio file would hold.
+
+Pure: it takes the cell values a reader produced (str, int, float, bool, date, datetime, None) and
+returns plain entries for ``parse_portfolio_data``. A float from a spreadsheet is turned into the shortest
+decimal that gives that float back (what Excel shows), so 3379113.6 is 3379113.6 and never 3379113.5999…;
+an amount with more than two decimals is then refused, as anywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, Sequence
+
+from .assessments import parse_pairs
+from .errors import ContractsError
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, date, money, whole, number, pairs, bool, choice
+    required: bool
+    help: str
+    help_zh: str
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    name: str  # the sheet's name in the template, and the kind a CSV file holds
+    section: str  # the portfolio file's section it becomes
+    columns: tuple[Column, ...]
+    title_zh: str
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+CONTRACTS = SheetKind("contracts", "contract", (
+    Column("code", "text", True, "short unique code, e.g. TW1", "合同编号（唯一），如 TW1", "TW1"),
+    Column("name", "text", True, "what the contract is for", "合同名称", "天网一期 Tianwang phase 1"),
+    Column("vendor", "text", False, "the service provider", "服务商", "中国电信峨眉山分公司"),
+    Column("buyer", "text", False, "the buying unit", "采购人", "峨眉山市公安局"),
+    Column("signed_on", "date", False, "day signed", "签订日期", dt.date(2018, 3, 1)),
+    Column("billing_start", "date", True, "验收计费: the day fees start to accrue", "验收计费日期（开始计费）", dt.date(2018, 3, 30)),
+    Column("billing_months", "whole", True, "计费周期 in months", "计费周期（月）", 72),
+    Column("service_months", "whole", False, "服务周期 in months (default: the billing months)", "服务周期（月，默认同计费周期）", 72),
+    Column("annual_fee", "money", False, "yuan a year, to the fen (fixed-fee contracts)", "年服务费（元，精确到分）", Decimal("1716000.00")),
+    Column("frequency", "choice", False, "monthly, quarterly (default), semiannual, annual", "付款频率：monthly/quarterly/semiannual/annual", "quarterly"),
+    Column("alignment", "choice", False, "anniversary (default) or calendar", "对齐：anniversary（默认）或 calendar", "anniversary"),
+    Column("timing", "choice", False, "arrears (default: due at the period's end) or advance", "付款时点：arrears（期末，默认）或 advance（期初）", "arrears"),
+    Column("payment_lag_days", "whole", False, "days after the period's end or start", "付款延后天数", 0),
+    Column("stated_end", "text", False, "the end as the source states it, kept as written", "来源所述到期（照录）", "2024-03-30"),
+    Column("completed_on", "date", False, "works completed", "完工日期", None),
+    Column("line", "text", False, "the service line it serves", "服务线编号", "TW1"),
+    Column("pricing", "choice", False, "fixed (default) or unit", "计价：fixed（固定，默认）或 unit（按量）", "fixed"),
+    Column("unit_price", "money", False, "yuan per unit (unit-priced contracts)", "单价（元，按量计价）", None),
+    Column("unit", "text", False, "the unit counted, e.g. set", "计量单位，如 套", None),
+    Column("annual_cap", "money", False, "budget for a fiscal year (unit-priced contracts)", "年度上限（元，按量计价）", None),
+    Column("notes", "text", False, "anything worth keeping", "备注", None),
+    Column("source", "text", False, "where the terms come from", "来源", "2023年绩效评价报告"),
+), "合同")
+
+ASSESSMENTS = SheetKind("assessments", "assessment", (
+    Column("contract", "text", True, "the contract's code", "合同编号", "DEMO-OM"),
+    Column("seq", "whole", True, "the installment assessed", "考核的期次", 2),
+    Column("assessed_on", "date", True, "day of the assessment", "考核日期", dt.date(2025, 7, 9)),
+    Column("metrics", "pairs", False, "measured values: name=value; name=value", "考核数据：名称=数值；名称=数值", "online_rate=93.4; fault_hours=40"),
+    Column("score", "number", False, "score out of 100", "考核得分（百分制）", Decimal("85")),
+    Column("items", "pairs", False, "itemized findings: reason=amount; reason=amount", "逐项扣款：原因=金额；原因=金额", "3 cameras offline 5 days=1500.00"),
+    Column("assessed_by", "text", False, "who assessed", "考核人", "Li Wei"),
+    Column("document", "text", False, "document reference", "文件编号", None),
+), "考核")
+
+PAYMENTS = SheetKind("payments", "payment", (
+    Column("contract", "text", True, "the contract's code", "合同编号", "DEMO-OM"),
+    Column("paid_on", "date", True, "day paid", "付款日期", dt.date(2025, 7, 20)),
+    Column("amount", "money", True, "yuan, to the fen", "付款金额（元，精确到分）", Decimal("184811.11")),
+    Column("seq", "whole", False, "the installment paid (empty: the oldest open ones first)", "所付期次（空：按先到期先付）", 2),
+    Column("reference", "text", False, "voucher number", "凭证号", "voucher 2025-077"),
+    Column("note", "text", False, "anything worth keeping", "备注", None),
+    Column("allow_credit", "bool", False, "yes: keep an overpayment as a credit to the vendor", "是：多付部分记为对服务商的预付", None),
+), "付款")
+
+USAGE = SheetKind("usage", "usage", (
+    Column("contract", "text", False, "the unit-priced contract's code (or give line)", "按量计价合同编号（或填服务线）", "SEAL-2021"),
+    Column("line", "text", False, "a service line in transition (instead of contract)", "过渡期服务线（代替合同编号）", None),
+    Column("period", "text", True, "the period: 2023Q3, 2023-07, or start..end", "期间：2023Q3、2023-07 或 起..止", "2023Q3"),
+    Column("quantity", "number", False, "units delivered", "数量", Decimal("212")),
+    Column("amount", "money", False, "yuan, when the source gives an amount", "金额（元，来源给出金额时）", None),
+    Column("note", "text", False, "anything worth keeping", "备注", None),
+), "用量")
+
+KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (CONTRACTS, ASSESSMENTS, PAYMENTS, USAGE)}
+_NAMES = {**{kind.name: kind for kind in KINDS.values()}, **{kind.section: kind for kind in KINDS.values()},
+          **{kind.title_zh: kind for kind in KINDS.values()}}
+GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,716,000.00 as a CSV from Excel writes it
+DAY_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")  # as Excel and WPS write days in a CSV on a Chinese system
+TRUE, FALSE = {"yes", "y", "true", "1", "是", "x"}, {"no", "n", "false", "0", "否"}
+
+
+def kind_named(name: str) -> SheetKind | None:
+    """The kind a sheet (or CSV file) of that name holds: 'contracts' or 'contract', or its Chinese title."""
+    return _NAMES.get(name.strip().lower()) or _NAMES.get(name.strip())
+
+
+def kind_from_header(header: Sequence[Any], aliases: Mapping[str, str] = {}) -> SheetKind | None:
+    """Which kind a CSV file holds, told by the columns that only it has."""
+    names = {aliases.get(str(h).strip(), str(h).strip().lower()) for h in header if h is not None}
+    for kind, marker in ((CONTRACTS, "billing_start"), (PAYMENTS, "paid_on"), (ASSESSMENTS, "assessed_on"), (USAGE, "period")):
+        if marker in names:
+            return kind
+    return None
+
+
+def column_letter(index: int) -> str:
+    """A, B, ... Z, AA, ... for the 0-based column index, as the spreadsheet shows it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(value: Any, column: Column) -> Any:
+    """One cell as the portfolio file would hold it; None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0):
+            raise ContractsError(column.name, value.isoformat(sep=" "), "is a date with a time of day; give the day only")
+        value = value.date()
+    if isinstance(value, float):
+        # What the spreadsheet shows, exactly: the shortest decimal that gives this float back.
+        value = Decimal(repr(value))
+        if value == value.to_integral_value() and column.kind != "money":
+            value = int(value)
+    if column.kind == "date" and isinstance(value, str):
+        value = _day(value)
+    if column.kind == "money" and isinstance(value, str) and GROUPED.match(value):
+        value = value.replace(",", "")
+    if column.kind == "bool":
+        text = str(value).strip().lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return False
+        raise ContractsError(column.name, value, "must be yes or no")
+    if column.kind == "pairs":
+        parts = [part for part in str(value).replace("；", ";").split(";") if part.strip()]
+        return parse_pairs(parts, column.name)
+    if column.kind == "text" and not isinstance(value, str):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+def _day(text: str) -> Any:
+    """2024/3/30 or 2024年3月30日 as a date; ISO text and anything else is left to the usual date check."""
+    for pattern in DAY_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return text
+
+
+@dataclass
+class Sheet:
+    """The entries read from one sheet (or CSV file), with where each came from."""
+
+    kind: SheetKind
+    where: list[str]  # per entry: "file: sheet 'contracts', row 3"
+    entries: list[dict[str, Any]]
+    letters: dict[str, str]  # column name -> its letter in the sheet
+
+
+def read_rows(kind: SheetKind, rows: Iterable[Sequence[Any]], place: str, aliases: Mapping[str, str] = {}) -> Sheet:
+    """Rows as a reader gives them (the header first) into entries. ``place`` names the sheet for errors
+    ("book.xlsx: sheet 'payments'"); ``aliases`` maps other headings (the Chinese ones) to column names."""
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
+        return Sheet(kind, [], [], {})
+    names: list[str | None] = []
+    for index, heading in enumerate(header):
+        text = "" if heading is None else str(heading).strip()
+        if not text:
+            names.append(None)
+            continue
+        name = aliases.get(text, text.lower())
+        if kind.column(name) is None:
+            raise ContractsError("column", text, f"is not a column of {kind.name} (columns: "
+                                 f"{', '.join(c.name for c in kind.columns)})", where=f"{place}, column {column_letter(index)}")
+        if name in names:
+            raise ContractsError("column", text, "appears twice", where=f"{place}, column {column_letter(index)}")
+        names.append(name)
+    letters = {name: column_letter(index) for index, name in enumerate(names) if name}
+    missing = [c.name for c in kind.columns if c.required and c.name not in letters]
+    if missing:
+        raise ContractsError("column", missing[0], "is required and missing from the header row", where=place)
+    sheet = Sheet(kind, [], [], letters)
+    for number, row in enumerate(rows, start=2):
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in row):
+            continue  # an empty row: people leave them between blocks
+        where = f"{place}, row {number}"
+        entry: dict[str, Any] = {}
+        for index, value in enumerate(row):
+            name = names[index] if index < len(names) else None
+            if name is None:
+                if value not in (None, "") and not (isinstance(value, str) and not value.strip()):
+                    raise ContractsError("column", column_letter(index), "holds a value but has no heading",
+                                         where=where)
+                continue
+            try:
+                cell = _cell(value, kind.column(name))
+            except ContractsError as exc:
+                raise exc.located(f"{where}, column {letters[name]}") from None
+            if cell is not None:
+                entry[name] = cell
+        sheet.where.append(where)
+        sheet.entries.append(entry)
+    return sheet
+
+
+def with_column(exc: ContractsError, sheets: Sequence[Sheet]) -> ContractsError:
+    """An error about an entry of a sheet, told the column as well: "row 3, column F: annual_fee ..."."""
+    for sheet in sheets:
+        for where in sheet.where:
+            if exc.where == where or exc.where.startswith(where + ":"):
+                letter = sheet.letters.get(exc.field)
+                if letter:
+                    rest = exc.where[len(where):]
+                    return ContractsError(exc.field, exc.value, exc.problem, f"{where}, column {letter}{rest}")
+                return exc
+    return exc

@@ -1,0 +1,149 @@
+"""Spreadsheets in: `contracts template` and importing a filled-in XLSX or CSV, all or nothing."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from hypothesis import given, strategies as st
+
+from contracts.tabular import KINDS, PAYMENTS, _cell
+from tests.conftest import ROOT
+
+DEMO = ROOT / "examples" / "demo-om.toml"
+
+
+def _fill(path: Path, rows: dict[str, list[list]]) -> Path:
+    """The template, filled in as a person would: typed numbers (floats to Excel), typed dates."""
+    book = openpyxl.load_workbook(path)
+    for name, values in rows.items():
+        sheet = book[name]
+        for offset, row in enumerate(values, start=2):
+            for column, value in enumerate(row, start=1):
+                sheet.cell(row=offset, column=column, value=value)
+    filled = path.with_name("filled.xlsx")
+    book.save(filled)
+    return filled
+
+
+def _template(cli, tmp_path) -> Path:
+    path = tmp_path / "template.xlsx"
+    out = cli("template", "-o", str(path)).stdout
+    assert "contracts, assessments, payments, usage" in out
+    return path
+
+
+def test_the_template_has_a_sheet_per_kind_and_instructions(cli, tmp_path):
+    book = openpyxl.load_workbook(_template(cli, tmp_path))
+    assert book.sheetnames == ["instructions", "contracts", "assessments", "payments", "usage"]
+    for kind in KINDS.values():
+        sheet = book[kind.name]
+        assert [c.value for c in sheet[1]] == [c.name for c in kind.columns]
+        assert sheet.freeze_panes == "A2"
+    contracts = book["contracts"]
+    assert contracts["F1"].value == "billing_start" and contracts.column_dimensions["F"].number_format == "yyyy-mm-dd"
+    assert contracts["A1"].comment.text == "short unique code, e.g. TW1"
+    notes = [row for row in book["instructions"].iter_rows(values_only=True)]
+    assert ("payments", "amount", "yes", "yuan, to the fen", 184811.11) in notes
+
+
+def test_a_chinese_template_explains_in_chinese(cli, tmp_path):
+    path = tmp_path / "模板.xlsx"
+    cli("--lang", "zh", "template", "-o", str(path))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "说明"
+    assert book["contracts"]["F1"].comment.text == "验收计费日期（开始计费）"
+    assert any(row[:3] == ("付款", "paid_on", "是") for row in book["说明"].iter_rows(values_only=True))
+
+
+def test_a_filled_workbook_imports_exactly(cli, tmp_path):
+    cli("import", str(DEMO))
+    filled = _fill(_template(cli, tmp_path), {
+        "contracts": [["ROAD", "精细化道路 road refinement", None, None, None, dt.datetime(2019, 9, 19), 60, None, 3379113.6],
+                      ["ENTRY", "入川即检", None, None, None, "2023/3/17", 36, 36, 221400, "quarterly"]],
+        "assessments": [["DEMO-OM", 5, dt.datetime(2026, 4, 10), "online_rate=95.0; fault_hours=12", 90, None, "Li Wei"]],
+        "payments": [["ROAD", dt.datetime(2019, 12, 31), 844778.4, 1, "voucher 1"]],
+    })
+    out = cli("import", str(filled)).stdout
+    assert "2 contracts: 2 added" in out and "1 assessments: 1 added" in out and "1 payments: 1 added" in out
+    road = cli.json("show", "ROAD")
+    assert road["annual_fee"] == "3379113.60" and road["service_end"] == "2024-09-19"
+    assert cli.json("schedule", "ROAD")[0]["amount"] == "844778.40"
+    assert cli.json("payments", "ROAD")[0]["amount"] == "844778.40"
+    assert cli.json("show", "ENTRY")["billing_start"] == "2023-03-17"
+    assert cli.json("payable", "DEMO-OM", "--seq", "5")[0]["assessed_on"] == "2026-04-10"
+
+
+def test_an_error_names_sheet_row_and_column_and_nothing_is_written(cli, tmp_path):
+    cli("import", str(DEMO))
+    before = cli("export", str(tmp_path / "before.json"))
+    template = _template(cli, tmp_path)
+    filled = _fill(template, {
+        "contracts": [["NEW1", "new", None, None, None, dt.datetime(2024, 1, 1), 12, None, 1200]],
+        "payments": [["NEW1", dt.datetime(2024, 4, 1), 300, 1], ["NEW1", dt.datetime(2024, 4, 2), 12.345, None]],
+    })
+    result = cli("import", str(filled), ok=False)
+    assert result.stderr.strip() == (f"error: {filled}: sheet 'payments', row 3, column C: amount 12.345: has more than two "
+                                     "decimals; amounts are kept to the fen (0.01)")
+    # Checked against the store (the contract's schedule): an installment it does not have.
+    filled = _fill(template, {
+        "contracts": [["NEW1", "new", None, None, None, dt.datetime(2024, 1, 1), 12, None, 1200]],
+        "payments": [["NEW1", dt.datetime(2024, 4, 1), 300, 9]],
+    })
+    result = cli("import", str(filled), ok=False)
+    assert result.stderr.startswith(f"error: {filled}: sheet 'payments', row 2, column D: seq 9: ")
+    bad_day = _fill(template, {"contracts": [["NEW2", "new", None, None, None, "2023-02-30", 12, None, 1200]]})
+    result = cli("import", str(bad_day), ok=False)
+    assert result.stderr.startswith(f"error: {bad_day}: sheet 'contracts', row 2, column F: billing_start '2023-02-30': ")
+    cli("export", str(tmp_path / "after.json"))
+    assert before.exit_code == 0
+    assert (tmp_path / "before.json").read_text() == (tmp_path / "after.json").read_text()
+    assert all(row["code"] != "NEW1" for row in cli.json("list"))
+
+
+def test_unknown_sheet_or_column_is_refused(cli, tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"
+    book.save(path)
+    assert cli("import", str(path), ok=False).stderr.strip() == (
+        f"error: {path}: sheet 'Sheet1': is not one of: contracts, assessments, payments, usage (or instructions)")
+    book = openpyxl.Workbook()
+    book.active.title = "payments"
+    book.active.append(["contract", "paid_on", "amount", "amout_typo"])
+    book.save(path)
+    assert cli("import", str(path), ok=False).stderr.strip().startswith(
+        f"error: {path}: sheet 'payments', column D: column 'amout_typo': is not a column of payments")
+
+
+def test_csv_from_excel_or_wps(cli, tmp_path):
+    cli("import", str(ROOT / "examples" / "emeishan.toml"))
+    utf8 = tmp_path / "payments.csv"
+    utf8.write_bytes("\ufeffcontract,paid_on,amount,seq\r\nTW2,2024/4/1,\"1,232,438.34\",9\r\n".encode("utf-8"))
+    assert "1 payments: 1 added" in cli("import", str(utf8)).stdout
+    paid = [p for p in cli.json("payments", "TW2") if p["paid_on"] == "2024-04-01"]
+    assert paid[0]["amount"] == "1232438.34"
+    # A plain CSV saved on a Chinese Windows is GB18030, with the headings in Chinese; --kind says what it holds.
+    gbk = tmp_path / "二季度.csv"
+    gbk.write_bytes("合同编号,付款日期,付款金额,期次\r\nTW2,2024年7月1日,1000.00,10\r\n".encode("gb18030"))
+    assert "1 payments: 1 added" in cli("import", str(gbk), "--kind", "payments").stdout
+    unknown = tmp_path / "stuff.csv"
+    unknown.write_text("a,b\r\n1,2\r\n", encoding="utf-8")
+    assert "cannot tell what it holds" in cli("import", str(unknown), ok=False).stderr
+
+
+def test_csv_templates(cli, tmp_path):
+    path = tmp_path / "usage.csv"
+    cli("template", "-o", str(path))
+    assert path.read_bytes() == "\ufeffcontract,line,period,quantity,amount,note\r\n".encode("utf-8")
+    other = tmp_path / "mine.csv"
+    assert cli("template", "-o", str(other), ok=False).stderr.strip() == (
+        "error: kind: is needed for a CSV template: one of contracts, assessments, payments, usage")
+    cli("template", "-o", str(other), "--kind", "payments")
+    assert other.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(c.name for c in PAYMENTS.columns)
+
+
+@given(st.decimals(min_value=Decimal("-99999999999.99"), max_value=Decimal("99999999999.99"), places=2))
+def test_a_typed_amount_survives_the_float_of_a_spreadsheet(amount):
+    """Excel keeps a typed 3379113.6 as a double; reading it back gives exactly the amount typed."""
+    assert _cell(float(amount), PAYMENTS.column("amount")) == amount
