@@ -159,8 +159,11 @@ def export(
                                        {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker")
         else:
             document = store.export()
+    from .render import json_text
+
     try:
-        file.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        file.write_text((json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
+                        encoding="utf-8")
     except OSError as exc:
         raise ContractsError("file", str(file), f"cannot be written ({exc.strerror})") from None
     counts = ", ".join(f"{len(value)} {key}" for key, value in document.items() if isinstance(value, list) and value)

@@ -22,7 +22,7 @@ from . import i18n
 
 FORMATS = ("table", "json", "csv", "xlsx")
 PLAIN_ABOVE = 300  # rows; past this a table is written as plain text
-NOT_MONEY = {"quantity", "unit_price", "computed", "inputs"}  # Decimals that are not sums of money: never in 万元
+NOT_MONEY = {"quantity", "unit_price", "computed", "inputs", "execution_rate", "coverage"}  # Decimals that are not sums of money: never in 万元
 WRAPPING = {"name", "notes", "source", "vendor", "buyer", "reason", "explanation"}  # long text folds; the rest stays on one line
 
 
@@ -60,6 +60,22 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format_money(value)
     return value
+
+
+def json_text(document: Any, indent: int | None = 1) -> str:
+    """JSON where a Decimal is written as a number with its own digits (429000.00), never through a float."""
+    import re
+    import uuid
+
+    marker = f"decimal-{uuid.uuid4().hex}:"  # a fresh marker: no text in the document can look like it
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return f"{marker}{value}"
+        return str(value)
+
+    text = json.dumps(document, ensure_ascii=False, indent=indent, default=encode)
+    return re.sub(f'"{marker}(-?\\d+(?:\\.\\d+)?)"', r"\1", text)
 
 
 def flat(value: Any) -> Any:
@@ -114,15 +130,17 @@ def emit(
     title: str | None = None,
     footer: Mapping[str, Any] | None = None,
     empty: str = "nothing to show",
+    subtotal=None,
 ) -> None:
-    """Write rows in the chosen format. ``table_keys`` picks the columns people see."""
+    """Write rows in the chosen format. ``table_keys`` picks the columns people see; ``subtotal(row)`` marks rows
+    that add up the rows before them (a sheet writes them as SUM formulas)."""
     if fmt == "json":
         sys.stdout.write(json.dumps([{k: plain(row.get(k)) for k in keys} for row in rows], ensure_ascii=False, indent=2) + "\n")
         return
     if fmt == "xlsx":
         from . import spreadsheet
 
-        spreadsheet.add_sheet(rows, keys, title, headers or {})
+        spreadsheet.add_sheet(rows, keys, title, headers or {}, subtotal)
         return
     empty = i18n.t(empty)
     if fmt == "csv":

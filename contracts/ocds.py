@@ -26,9 +26,9 @@ PREFIX = "ocds-ctrk"
 
 
 def _value(amount) -> dict:
-    # OCDS wants a JSON number. Every amount we hold is to the fen and below 10^14 yuan, so the double
-    # prints back the very same digits (15 significant at most): the one place money meets a float, on output.
-    return {"amount": float(amount), "currency": "CNY"} if amount is not None else {}
+    # OCDS wants a JSON number: the Decimal stays a Decimal here, and the writer prints its digits as a number
+    # (cli.render.json_text), so no amount ever passes through a float.
+    return {"amount": amount, "currency": "CNY"} if amount is not None else {}
 
 
 def _contract(terms: ContractTerms, award_id: str, payments: Sequence[Payment], amendments: Sequence[Amendment]) -> dict:
