@@ -232,6 +232,8 @@ def report_fy(
     def ratio(value):
         if value is None:
             return None
+        if fmt == "xlsx":
+            return value  # a number, shown as a percentage
         return f"{value:.2%}" if fmt == "table" else f"{value:.4f}"
 
     records = [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
@@ -243,7 +245,7 @@ def report_fy(
         keep = {id(r) for r in sorted(items, key=lambda r: -r["obligations"])[:TABLE_LIMIT]}
         records = [r for r in records if r["kind"] == "programme" or id(r) in keep]
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
-    emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report")
+    emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
     if fmt == "table":
         for row in rows:
             if row.kind == "programme" and row.adjusted is not None:

@@ -58,7 +58,7 @@ VALUES_ZH = {
     "error": "错误", "warning": "警告", "info": "提示", "awarded": "中标", "failed": "流标", "pending": "进行中",
     "cancelled": "取消", "on track": "按计划", "start now": "应立即启动", "late": "已迟", "lapsed": "已过期",
     "not yet assessed": "待考核", "TOTAL": "合计", "total": "合计", "opening balance": "期初余额", "contract": "合同",
-    "fee line": "费用项", "public": "公开招标", "invited": "邀请招标", "negotiation": "竞争性谈判",
+    "fee line": "费用项", "programme": "预算项目", "public": "公开招标", "invited": "邀请招标", "negotiation": "竞争性谈判",
     "consultation": "竞争性磋商", "quotation": "询价", "single-source": "单一来源",
 }
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from contracts.errors import ContractsError
 
 MONEY = "#,##0.00"
+PERCENT = {"execution_rate", "coverage"}  # shares, shown as percentages
 _state: dict[str, Any] = {}
 
 
@@ -53,7 +54,18 @@ def _sheet_name(title: str | None) -> str:
     return name
 
 
-def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str | None, headers: Mapping[str, str]) -> None:
+def _sum_of(letter: str, rows: list[int]) -> str:
+    """=SUM(D2:D5) for a run of rows, =SUM(D2:D3,D5) when subtotals sit in between."""
+    runs, start = [], rows[0]
+    for previous, current in zip(rows, rows[1:] + [None]):
+        if current != previous + 1:
+            runs.append(f"{letter}{start}" if start == previous else f"{letter}{start}:{letter}{previous}")
+            start = current
+    return f"=SUM({','.join(runs)})"
+
+
+def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str | None, headers: Mapping[str, str],
+              subtotal: Callable[[Mapping[str, Any]], bool] | None = None) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -71,18 +83,38 @@ def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    subtotal_rows: set[int] = set()
     money_columns = set()
+    # Rows that add up others become formulas over them: a subtotal (e.g. a programme's row after its items)
+    # over the items since the last subtotal; a "TOTAL" row over every item above. Without either, a row of
+    # SUM formulas goes under the money columns.
+    block_start, has_totals = 2, False
     for row in rows:
         sheet.append([_cell(row.get(key), key) for key in keys])
+        here = sheet.max_row
+        is_subtotal = subtotal is not None and subtotal(row)
+        is_total = row.get(keys[0]) == "TOTAL"
+        has_totals = has_totals or is_subtotal or is_total
         for index, key in enumerate(keys, start=1):
             value = row.get(key)
-            cell = sheet.cell(row=sheet.max_row, column=index)
-            if isinstance(value, Decimal) and key in money_keys:
+            cell = sheet.cell(row=here, column=index)
+            if key in PERCENT and isinstance(value, Decimal):
+                cell.number_format = "0.00%"
+            elif isinstance(value, Decimal) and key in money_keys:
                 cell.number_format = MONEY
                 money_columns.add(index)
+                letter = get_column_letter(index)
+                if (is_subtotal or is_total) and here > 2:
+                    items = [r for r in range(2 if is_total else block_start, here) if r not in subtotal_rows]
+                    if items and any(isinstance(sheet.cell(row=r, column=index).value, Decimal) for r in items):
+                        cell.value = _sum_of(letter, items)
+                        cell.font = Font(bold=True)
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-    if rows and money_columns and len(rows) > 1:
+        if is_subtotal or is_total:
+            subtotal_rows.add(here)
+            block_start = here + 1
+    if rows and money_columns and len(rows) > 1 and not has_totals:
         last = sheet.max_row
         total = [None] * len(keys)
         total[0] = i18n.value("total")

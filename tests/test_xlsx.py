@@ -1,6 +1,7 @@
 """Spreadsheets: listings as XLSX, read back with openpyxl."""
 
 import datetime as dt
+from decimal import Decimal
 
 import openpyxl
 
@@ -26,9 +27,28 @@ def test_every_table_of_a_command_is_a_sheet(loaded, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Arrears as of 2023-12-31", "By contract (not yet assesse"]  # 28 characters at most
     summary = book.worksheets[1]
-    total = next(row for row in summary.iter_rows(values_only=True) if row[0] == "TOTAL")
-    assert total[6] == 7402952.96
+    rows = list(summary.iter_rows(values_only=True))
+    total = next(row for row in rows if row[0] == "TOTAL")
+    # The TOTAL row adds up the contracts above it as formulas (no second total row under it), and they
+    # add up to the reference's arrears at the end of 2023.
+    assert total[6] == "=SUM(G2:G5)" and rows[-1] is total
+    assert sum(Decimal(str(row[6])) for row in rows[1:5]) == Decimal("7402952.96")
 
 
 def test_xlsx_needs_a_file(loaded):
     assert loaded("list", "-f", "xlsx", ok=False).stderr.strip() == "error: output: is required with --format xlsx: -o FILE.xlsx"
+
+
+def test_programme_rows_are_subtotals_of_their_items(loaded, tmp_path):
+    path = tmp_path / "fy.xlsx"
+    loaded("report", "fy", "2023", "-f", "xlsx", "-o", str(path))
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    obligations, rate = header.index("obligations"), header.index("execution_rate")
+    police = next(i for i, row in enumerate(rows) if row[0] == "POLICE-IT" and row[2] == "programme")
+    assert rows[police][obligations] == f"=SUM(F2:F{police})"
+    assert sum(Decimal(str(row[obligations])) for row in rows[1:police]) == Decimal("12380386.22")
+    assert rows[police][header.index("adjusted")] == 5431700  # the budget is stated, not summed
+    assert sheet.cell(row=police + 1, column=rate + 1).number_format == "0.00%"
+    assert not any(row[0] == "total" for row in rows)  # no grand total that would count the items twice
