@@ -147,25 +147,32 @@ def export(
     """Write every stored fact to one file (json), or tenders, awards, contracts and payments as OCDS (ocds)."""
     import json
 
+    from db.export import QUERIES
+
+    from .progress import progress_bar
+    from .render import json_text
+
     kind = format.strip().lower()
     if kind not in ("json", "ocds"):
         raise ContractsError("format", format, "must be json or ocds")
-    with store_for(ctx, db) as store:
-        if kind == "ocds":
-            from contracts.ocds import release_package
+    with progress_bar(f"exporting to {file.name}", QUERIES + 1 if kind == "json" else 3) as advance:
+        with store_for(ctx, db) as store:
+            if kind == "ocds":
+                from contracts.ocds import release_package
 
-            everything = store.all_facts()
-            document = release_package(store.lines(), {f.terms.code: f.payments for f in everything},
-                                       {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker")
-        else:
-            document = store.export()
-    from .render import json_text
-
-    try:
-        file.write_text((json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
-                        encoding="utf-8")
-    except OSError as exc:
-        raise ContractsError("file", str(file), f"cannot be written ({exc.strerror})") from None
+                everything = store.all_facts()
+                advance(1)
+                document = release_package(store.lines(), {f.terms.code: f.payments for f in everything},
+                                           {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker")
+                advance(1)
+            else:
+                document = store.export(progress=advance)
+        try:
+            file.write_text((json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
+                            encoding="utf-8")
+        except OSError as exc:
+            raise ContractsError("file", str(file), f"cannot be written ({exc.strerror})") from None
+        advance(1)
     counts = ", ".join(f"{len(value)} {key}" for key, value in document.items() if isinstance(value, list) and value)
     print(f"exported to {file}: {counts}")
 

@@ -353,9 +353,13 @@ def calendar(
     day = as_of_date(as_of)
     if method not in METHODS:
         raise ContractsError("method", method, f"must be one of: {', '.join(METHODS)}")
-    with store_for(ctx, db) as store:
+    from .progress import progress_bar
+
+    with progress_bar(f"writing {output.name}", 2) as advance, store_for(ctx, db) as store:
         ledgers = [facts.ledger(day) for facts in store.all_facts()]
+        advance(1)
         statuses = [line_status(facts, day) for facts in store.lines()]
+        advance(1)
     rebids = compute_rebid(statuses, day, whole_number(horizon, "horizon"), LeadTimes(), WorkCalendar(), (method,))
     found = events(ledgers, rebids, day)
     ics = Calendar()

@@ -64,6 +64,44 @@ def _sum_of(letter: str, rows: list[int]) -> str:
     return f"=SUM({','.join(runs)})"
 
 
+def _fill(sheet, rows, keys, money_keys, subtotal, advance) -> tuple[set[int], bool]:
+    """The data rows. Rows that add up others become formulas over them: a subtotal (e.g. a programme's row
+    after its items) over the items since the last subtotal; a "TOTAL" row over every item above."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    subtotal_rows: set[int] = set()
+    money_columns: set[int] = set()
+    block_start, has_totals = 2, False
+    for count, row in enumerate(rows, start=1):
+        sheet.append([_cell(row.get(key), key) for key in keys])
+        here = sheet.max_row
+        is_subtotal = subtotal is not None and subtotal(row)
+        is_total = row.get(keys[0]) == "TOTAL"
+        has_totals = has_totals or is_subtotal or is_total
+        for index, key in enumerate(keys, start=1):
+            value = row.get(key)
+            cell = sheet.cell(row=here, column=index)
+            if key in PERCENT and isinstance(value, Decimal):
+                cell.number_format = "0.00%"
+            elif isinstance(value, Decimal) and key in money_keys:
+                cell.number_format = MONEY
+                money_columns.add(index)
+                if (is_subtotal or is_total) and here > 2:
+                    items = [r for r in range(2 if is_total else block_start, here) if r not in subtotal_rows]
+                    if items and any(isinstance(sheet.cell(row=r, column=index).value, Decimal) for r in items):
+                        cell.value = _sum_of(get_column_letter(index), items)
+                        cell.font = Font(bold=True)
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+        if is_subtotal or is_total:
+            subtotal_rows.add(here)
+            block_start = here + 1
+        if count % 500 == 0:
+            advance(500)
+    return money_columns, has_totals
+
+
 def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str | None, headers: Mapping[str, str],
               subtotal: Callable[[Mapping[str, Any]], bool] | None = None) -> None:
     from openpyxl.styles import Font
@@ -83,37 +121,11 @@ def add_sheet(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], title: str
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    subtotal_rows: set[int] = set()
-    money_columns = set()
-    # Rows that add up others become formulas over them: a subtotal (e.g. a programme's row after its items)
-    # over the items since the last subtotal; a "TOTAL" row over every item above. Without either, a row of
-    # SUM formulas goes under the money columns.
-    block_start, has_totals = 2, False
-    for row in rows:
-        sheet.append([_cell(row.get(key), key) for key in keys])
-        here = sheet.max_row
-        is_subtotal = subtotal is not None and subtotal(row)
-        is_total = row.get(keys[0]) == "TOTAL"
-        has_totals = has_totals or is_subtotal or is_total
-        for index, key in enumerate(keys, start=1):
-            value = row.get(key)
-            cell = sheet.cell(row=here, column=index)
-            if key in PERCENT and isinstance(value, Decimal):
-                cell.number_format = "0.00%"
-            elif isinstance(value, Decimal) and key in money_keys:
-                cell.number_format = MONEY
-                money_columns.add(index)
-                letter = get_column_letter(index)
-                if (is_subtotal or is_total) and here > 2:
-                    items = [r for r in range(2 if is_total else block_start, here) if r not in subtotal_rows]
-                    if items and any(isinstance(sheet.cell(row=r, column=index).value, Decimal) for r in items):
-                        cell.value = _sum_of(letter, items)
-                        cell.font = Font(bold=True)
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-        if is_subtotal or is_total:
-            subtotal_rows.add(here)
-            block_start = here + 1
+    from .progress import progress_bar
+
+    with progress_bar(f"writing {_state['path'].name}", len(rows) if len(rows) >= 2000 else 0) as advance:
+        money_columns, has_totals = _fill(sheet, rows, keys, money_keys, subtotal, advance)
+    # Without totals of their own, a row of SUM formulas goes under the money columns.
     if rows and money_columns and len(rows) > 1 and not has_totals:
         last = sheet.max_row
         total = [None] * len(keys)

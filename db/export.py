@@ -9,7 +9,7 @@ export is identical, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import text
 
@@ -29,8 +29,13 @@ def _usage_period(start: dt.date, end: dt.date) -> str:
     return f"{start.year}-{start.month:02d}" if months_between(start, end) == 1 else f"{start.year}Q{(start.month - 1) // 3 + 1}"
 
 
-def export_all(connection) -> dict[str, Any]:
-    """Every stored fact as plain values (``connection``: a Core connection or an ORM session)."""
+QUERIES = 15  # the reads below (13 tables, the budgets, the history), one step each of a progress bar
+
+
+def export_all(connection, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Every stored fact as plain values (``connection``: a Core connection or an ORM session).
+
+    ``progress(1)`` is told after each of the QUERIES tables is read."""
     from .mapping import (
         assessment_from_row,
         line_from_row,
@@ -43,7 +48,10 @@ def export_all(connection) -> dict[str, Any]:
     )
 
     def q(sql: str) -> list:
-        return _rows(connection, sql, {})
+        rows = _rows(connection, sql, {})
+        if progress:
+            progress(1)
+        return rows
 
     codes = {row.id: row.code for row in q("SELECT id, code FROM contract")}
     document: dict[str, Any] = {"format": FORMAT, "schema": HEAD}
@@ -108,6 +116,8 @@ def export_all(connection) -> dict[str, Any]:
     from .budgets import load_budget_facts
 
     budget = load_budget_facts(connection)
+    if progress:
+        progress(1)
     document["programme"] = [plain(p) for p in budget.programmes]
     document["budget"] = [{"programme": b.programme, "year": b.year, "unit": b.original.unit, "original": b.original.text,
                            **({"adjusted": b.adjusted.text} if b.adjusted else {}),
@@ -117,6 +127,8 @@ def export_all(connection) -> dict[str, Any]:
     document["history"] = [{key: getattr(r, key) for key in ("at", "user", "action", "contract", "record", "before", "after")}
                            for r in map(_typed, connection.execute(text(
                                'SELECT at, "user", action, contract, record, before, after FROM history ORDER BY id')))]
+    if progress:
+        progress(1)
     return document
 
 

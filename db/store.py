@@ -209,12 +209,12 @@ class Store:
         with self.reading() as connection:
             return reads.facts(connection, code)
 
-    def export(self) -> dict:
-        """Every stored fact, as one document (see ``db.export``)."""
+    def export(self, progress=None) -> dict:
+        """Every stored fact, as one document (see ``db.export``); ``progress(n)`` follows the tables read."""
         from .export import export_all
 
         with self.session() as session:
-            return export_all(session)
+            return export_all(session, progress)
 
     def restore(self, document: dict, source: str) -> dict:
         from .export import restore
