@@ -60,6 +60,10 @@ VALUES_ZH = {
     "not yet assessed": "待考核", "TOTAL": "合计", "total": "合计", "opening balance": "期初余额", "contract": "合同",
     "fee line": "费用项", "programme": "预算项目", "public": "公开招标", "invited": "邀请招标", "negotiation": "竞争性谈判",
     "consultation": "竞争性磋商", "quotation": "询价", "single-source": "单一来源",
+    # check names
+    "amended over 10%": "变更超过10%", "completion gap": "完工至计费间隔", "no contract": "无合同",
+    "not assessed": "未考核", "paid above due": "超额支付", "stated end": "所述到期", "stated total": "所述合计",
+    "contract gap": "合同间断", "contract overlap": "合同重叠",
 }
 
 # Titles and sentences: the English template (as written in the code) -> the Chinese one.
