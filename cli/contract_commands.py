@@ -117,7 +117,7 @@ def import_file(
     lines = [f"{file}: {len(portfolio.contracts)} contracts: " + ", ".join(parts)]
     for kind, counts in result.others.items():
         total = sum(counts.values())
-        noun = {"opening": "opening balances"}.get(kind, f"{kind}s")
+        noun = {"opening": "opening balances", "usage": "usage records"}.get(kind, f"{kind}s")
         lines.append(f"  {total} {noun}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     print("\n".join(lines))
 

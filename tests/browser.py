@@ -47,3 +47,10 @@ def render(page: Path) -> tuple[str, list[str]]:
 def screenshot(page: Path, png: Path, width: int = 1200, height: int = 3000) -> None:
     done = _run(page, f"--screenshot={png}", f"--window-size={width},{height}")
     assert done.returncode == 0 and png.exists(), done.stderr[-2000:]
+
+
+def print_to_pdf(page: Path, pdf: Path) -> bytes:
+    """The page as Chromium prints it (A4 by the page's print styles)."""
+    done = _run(page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+    return pdf.read_bytes()

@@ -94,9 +94,25 @@ def test_chromium_renders_the_page_without_errors(page, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a real picture, not a blank page
 
 
+def test_the_report_prints(page, tmp_path):
+    pdf = browser.print_to_pdf(page, tmp_path / "report.pdf")
+    assert pdf.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 2 <= pages <= 12  # the whole report, on a handful of sheets of paper
+
+
 def test_the_browser_check_catches_a_script_error(tmp_path):
     """The console check above can fail: a page with a broken script is caught."""
     bad = tmp_path / "bad.html"
     bad.write_text("<!DOCTYPE html><html><body><p>x</p><script>notDefined();</script></body></html>", encoding="utf-8")
     _, console = browser.render(bad)
     assert any("Uncaught ReferenceError" in line for line in console)
+
+
+def test_an_empty_store_gives_an_empty_report(cli, tmp_path):
+    cli("init")
+    path = tmp_path / "empty.html"
+    cli("report", "html", "--as-of", "2024-01-01", "-o", str(path))
+    text = _text(path.read_text(encoding="utf-8"))
+    assert "nothing is in arrears" in text and "no findings: the data adds up" in text
+    assert "0 (0 errors)" in text

@@ -147,3 +147,10 @@ def test_csv_templates(cli, tmp_path):
 def test_a_typed_amount_survives_the_float_of_a_spreadsheet(amount):
     """Excel keeps a typed 3379113.6 as a double; reading it back gives exactly the amount typed."""
     assert _cell(float(amount), PAYMENTS.column("amount")) == amount
+
+
+def test_usage_from_a_sheet_prices_a_unit_priced_installment(loaded, tmp_path):
+    filled = _fill(_template(loaded, tmp_path), {"usage": [["SEAL-2021", None, "2021Q3", 212, None, "sets engraved"]]})
+    assert "1 usage records: 1 added" in loaded("import", str(filled)).stdout
+    first = loaded.json("payable", "SEAL-2021", "--seq", "1")[0]
+    assert first["gross"] == "106000.00"  # 212 sets at 500.00
