@@ -50,15 +50,24 @@ def _cell(key: str, value: Any) -> str:
     return f"<td{css}>{escape(human(value, key))}</td>"
 
 
+ROW_LIMIT = 200  # rows of one table a person reads in a report; the commands give the rest
+
+
 def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, total_row: Mapping[str, Any] | None = None,
-          empty: str = "none") -> str:
+          empty: str = "none", full_list: str = "") -> str:
+    """An HTML table; past ROW_LIMIT rows, the first ones and a note naming the command that lists them all
+    (any total row still adds up every row)."""
     if not rows:
         return f'<p class="empty">{escape(i18n.t(empty))}</p>'
+    cut = ""
+    if len(rows) > ROW_LIMIT:
+        cut = (f'<p class="note">{escape(i18n.t("The first {shown} of {count} rows; {command} lists them all.", shown=ROW_LIMIT, count=len(rows), command=full_list or "the command"))}</p>')
+        rows = rows[:ROW_LIMIT]
     head = "".join(f"<th>{escape(i18n.header(key))}</th>" for key in keys)
     body = "".join("<tr>" + "".join(_cell(key, row.get(key)) for key in keys) + "</tr>" for row in rows)
     if total_row:
         body += '<tr class="total">' + "".join(_cell(key, total_row.get(key)) for key in keys) + "</tr>"
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{cut}"
 
 
 def _card(label: str, value: str) -> str:
@@ -107,18 +116,21 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str])
                                                                                    total_row=flow_total), "cashflow"),
         _section(t("Expiring contracts and rebid deadlines"),
                  f"<h3>{escape(t('Contracts whose service ends within {days} days', days=report.expiring_days))}</h3>"
-                 + table(report.expiring, EXPIRING_COLUMNS)
+                 + table(report.expiring, EXPIRING_COLUMNS, full_list=f"contracts expiring --within {report.expiring_days}")
                  + f"<h3>{escape(t('Services to re-procure within {days} days (method: {methods})', days=report.rebid_horizon, methods=', '.join(i18n.value(m) for m in rebid_methods)))}</h3>"
-                 + table(rebids, REBID_COLUMNS), "expiring"),
+                 + table(rebids, REBID_COLUMNS, full_list=f"contracts rebid --horizon {report.rebid_horizon} "
+                         + " ".join(f"--method {m}" for m in rebid_methods)), "expiring"),
         _section(t("Payables and arrears"),
                  f"<h3>{escape(t('Installments due in {quarter}', quarter=report.payable_quarter))}</h3>"
-                 + table(payables, PAYABLE_COLUMNS, total_row=payable_total)
+                 + table(payables, PAYABLE_COLUMNS, total_row=payable_total,
+                         full_list=f"contracts payable --quarter {report.payable_quarter}")
                  + f"<h3>{escape(t('Due and unpaid, by days overdue'))}</h3>"
-                 + table(report.arrears[:-1], arrears_keys, total_row=report.arrears[-1] if len(report.arrears) > 1 else None,
-                         empty="nothing is in arrears"), "payables"),
+                 + table(sorted(report.arrears[:-1], key=lambda row: -row["total"]), arrears_keys, total_row=report.arrears[-1] if len(report.arrears) > 1 else None,
+                         empty="nothing is in arrears", full_list="contracts arrears --summary"), "payables"),
         _section(t("Failed tenders"), tenders, "tenders"),
         _section(t("Findings of the checks"), table([f.__dict__ for f in report.findings], FINDING_COLUMNS,
-                                                     empty="no findings: the data adds up"), "findings"),
+                                                     empty="no findings: the data adds up", full_list="contracts check"),
+                 "findings"),
     ]
     lang = "zh-CN" if i18n.language() == "zh" else "en"
     title = escape(t("Service contracts: report as of {day}", day=day))

@@ -168,16 +168,18 @@ def run_checks(*, terms: Sequence[ContractTerms], ledgers: Sequence[Ledger], sta
 
 
 def portfolio_findings(facts_list: Sequence, statuses: Sequence[LineStatus], budget, as_of: dt.date,
-                       settings: CheckSettings = CheckSettings()) -> list[Finding]:
+                       settings: CheckSettings = CheckSettings(), ledgers: Sequence[Ledger] | None = None) -> list[Finding]:
     """Every check over a whole portfolio: ``facts_list`` holds each contract's facts (terms, payments,
-    amendments, ``ledger(as_of)``), ``budget`` its programmes, budgets and fee amounts. What ``contracts check``
-    and the HTML report show."""
+    amendments, ``ledger(as_of)``), ``budget`` its programmes, budgets and fee amounts; ``ledgers``, if the caller
+    has them already, the ledgers as of ``as_of`` in the same order. What ``contracts check`` and the HTML report show."""
     from .payments import paid_by_year
 
     payments_by_year = {(facts.terms.code, year): amount for facts in facts_list
                         for year, amount in paid_by_year(facts.payments).items()}
     amended = [(f.terms, sum(p.gross for p in f.ledger().payables if p.seq)) for f in facts_list if f.amendments]
-    return run_checks(terms=[f.terms for f in facts_list], ledgers=[f.ledger(as_of) for f in facts_list],
+    if ledgers is None:
+        ledgers = [f.ledger(as_of) for f in facts_list]
+    return run_checks(terms=[f.terms for f in facts_list], ledgers=ledgers,
                       statuses=statuses, budgets=budget.budgets, programmes=budget.programmes,
                       payments_by_year=payments_by_year, fee_amounts=budget.fee_amounts, as_of=as_of,
                       settings=settings, amended=amended)

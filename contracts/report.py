@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Sequence
 
-from .budget import contract_year_figures, fy_report
+from .budget import contract_year_figures, fy_report, schedule_year_figures
 from .checks import CheckSettings, Finding, portfolio_findings
 from .overview import expiring_records
 from .payables import arrears, arrears_summary, payable_record
@@ -130,7 +130,10 @@ def cash_flows(facts_list: Sequence, budget, as_of: dt.date, years: Sequence[int
     flows = []
     for year in years:
         seen = min(dt.date(year, 12, 31), as_of)
-        figures = {facts.terms.code: contract_year_figures(facts.ledger(seen), year) for facts in facts_list}
+        # As `report fy` counts: a contract with nothing recorded but its terms straight from the schedule engine,
+        # the others from their ledgers as known at the year's end (or the as-of day, if earlier).
+        figures = {facts.terms.code: schedule_year_figures(facts.terms, year) if getattr(facts, "terms_only", False)
+                   else contract_year_figures(facts.ledger(seen), year) for facts in facts_list}
         paid = {code: by_year[year] for code, by_year in paid_until.items() if year in by_year}
         rows = [row for row in fy_report(year, budget.programmes, budget.budgets, figures, paid, budget.fee_amounts)
                 if row.kind == "programme"]
@@ -174,7 +177,8 @@ def build(*, facts_list: Sequence, lines: Sequence[LineFacts], budget, as_of: dt
         expiring=expiring, expiring_days=expiring_days,
         rebids=rebid(statuses, as_of, rebid_horizon, lead, calendar, methods), rebid_horizon=rebid_horizon,
         payable_quarter=quarter, payables=payables, arrears=summary,
-        failed_tenders=failures(lines, as_of), findings=portfolio_findings(facts_list, statuses, budget, as_of, settings),
+        failed_tenders=failures(lines, as_of),
+        findings=portfolio_findings(facts_list, statuses, budget, as_of, settings, ledgers=ledgers),
     )
     total = summary[-1]
     report.totals = {

@@ -20,8 +20,15 @@ class WorkCalendar:
 
     weekends_only: bool = False
     fallback_years: set[int] = field(default_factory=set)
+    _known: dict[dt.date, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._known.get(day)  # remembered: a portfolio's rebids ask about the same weeks thousands of times
+        if known is None:
+            known = self._known[day] = self._look_up(day)
+        return known
+
+    def _look_up(self, day: dt.date) -> bool:
         if not self.weekends_only:
             try:
                 import chinese_calendar

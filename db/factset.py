@@ -33,6 +33,11 @@ class Facts:
         """The terms after every amendment (the original terms stay in ``terms``)."""
         return apply(self.terms, self.amendments) if self.amendments else self.terms
 
+    @property
+    def terms_only(self) -> bool:
+        """Nothing recorded but the terms: its figures come straight from the schedule engine."""
+        return not (self.rules or self.assessments or self.payments or self.opening or self.usage or self.amendments)
+
     def schedule(self):
         """The contract's installments (worked out once; usage recorded later means a fresh load)."""
         if getattr(self, "_schedule", None) is None:
