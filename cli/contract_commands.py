@@ -355,7 +355,8 @@ def demo(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "t
     emit(owed, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Due and unpaid on {day}, by days overdue", day=day.isoformat()),
          empty="nothing is in arrears")
     print("The reference records payments only for 2023, so later installments of the real contracts show as unpaid.")
-    print("Next: contracts import examples/emeishan.toml; contracts show TW2; contracts payable DEMO-OM --seq 4")
+    print("Next: contracts import examples/emeishan.toml; contracts show TW2; contracts payable DEMO-OM --seq 4;")
+    print("      contracts report html -o report.html (the whole portfolio on one page; --lang zh for Chinese)")
 
 
 def amend(
