@@ -128,6 +128,12 @@ TEXT_ZH = {
     "{count} more lines are left out of the timeline; the tables below include them.":
         "时间轴另有{count}条服务线未画出；下列各表已包含。",
     "none": "无",
+    "{code} installment {seq} due: {amount}": "{code} 第{seq}期应付：{amount}",
+    "{name}; period {start} to {end}; {state}": "{name}；期间 {start} 至 {end}；{state}",
+    "{code} expires": "{code} 服务到期",
+    "{name}: the service period ends (billing ended {billing_end})": "{name}：服务期结束（计费已于 {billing_end} 结束）",
+    "{line}: start the {method} procurement by today": "{line}：今天是启动{method}的最迟日期",
+    "coverage ends {coverage_ends}; sign by {sign_by}; state {state}": "覆盖至 {coverage_ends}；最迟签约 {sign_by}；状态：{state}",
     "The first {shown} of {count} rows; {command} lists them all.": "仅列出{count}行中的前{shown}行；完整清单请用 {command}。",
     "in arrears": "欠付合计", "payable this quarter (net)": "本季度应付净额", "contracts": "合同数",
     "findings": "检查发现", "errors": "错误",

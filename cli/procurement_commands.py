@@ -331,6 +331,27 @@ def usage(
         print(message if fmt == "table" else f"budget: {message}", file=sys.stdout if fmt == "table" else sys.stderr)
 
 
+EVENT_WORDS = {  # kind -> (summary, description), in English; i18n has them in Chinese
+    "due": ("{code} installment {seq} due: {amount}", "{name}; period {start} to {end}; {state}"),
+    "expiry": ("{code} expires", "{name}: the service period ends (billing ended {billing_end})"),
+    "rebid": ("{line}: start the {method} procurement by today", "coverage ends {coverage_ends}; sign by {sign_by}; state {state}"),
+}
+
+
+def event_words(item) -> tuple[str, str]:
+    """A calendar event's title and text in the chosen language; amounts in the chosen unit."""
+    from . import i18n
+
+    facts = dict(item.facts)
+    if "amount" in facts:
+        facts["amount"] = i18n.shown_amount(facts["amount"]) + ("" if i18n.unit() == "yuan" else f" {i18n.unit_name()}")
+    for key in ("state", "method"):
+        if key in facts:
+            facts[key] = i18n.value(facts[key])
+    summary, description = EVENT_WORDS[item.kind]
+    return i18n.t(summary, **facts), i18n.t(description, **facts)
+
+
 def calendar(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", "-o", help="The .ics file to write.")],
@@ -372,11 +393,12 @@ def calendar(
         event.add("dtstamp", stamp)
         event.add("dtstart", item.day)
         event.add("dtend", item.day + dt.timedelta(days=1))
-        event.add("summary", item.summary)
-        event.add("description", item.description)
+        summary, description = event_words(item)
+        event.add("summary", summary)
+        event.add("description", description)
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", item.summary)
+        alarm.add("description", summary)
         alarm.add("trigger", dt.timedelta(days=-item.remind_days))
         event.add_component(alarm)
         ics.add_component(event)

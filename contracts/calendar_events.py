@@ -2,7 +2,8 @@
 
 Each event's uid names what it is about (an installment, a contract's expiry, a line's rebid),
 so that a calendar exported again updates the events a clerk already has instead of adding
-copies. Pure: the CLI writes them as iCalendar.
+copies. Pure: each event carries what it is about (its kind and facts); the CLI words it, in English or
+Chinese, and writes it as iCalendar.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from .money import format_money_grouped
 from .payables import PAID, Ledger
 from .rebid import RebidRow
 
@@ -20,8 +20,8 @@ from .rebid import RebidRow
 class Event:
     uid: str
     day: dt.date
-    summary: str
-    description: str
+    kind: str  # "due", "expiry" or "rebid"
+    facts: dict  # what the wording needs: codes, amounts, dates, states
     remind_days: int  # a reminder this many days before
 
 
@@ -34,16 +34,16 @@ def events(ledgers: Iterable[Ledger], rebids: Iterable[RebidRow], as_of: dt.date
             if item.seq == 0 or item.due < as_of or item.state == PAID:
                 continue
             amount = item.owed if item.owed is not None else item.gross
-            found.append(Event(f"due-{terms.code}-{item.seq}@contracts-tracker", item.due,
-                               f"{terms.code} installment {item.seq} due: {format_money_grouped(amount)}",
-                               f"{terms.name}; period {item.period_start} to {item.period_end}; {item.state}", 7))
+            found.append(Event(f"due-{terms.code}-{item.seq}@contracts-tracker", item.due, "due",
+                               {"code": terms.code, "seq": item.seq, "amount": amount, "name": terms.name,
+                                "start": item.period_start, "end": item.period_end, "state": item.state}, 7))
         if terms.service_end >= as_of:
-            found.append(Event(f"expiry-{terms.code}@contracts-tracker", terms.service_end, f"{terms.code} expires",
-                               f"{terms.name}: the service period ends (billing ended {terms.billing_end})", 120))
+            found.append(Event(f"expiry-{terms.code}@contracts-tracker", terms.service_end, "expiry",
+                               {"code": terms.code, "name": terms.name, "billing_end": terms.billing_end}, 120))
     for row in rebids:
         if row.latest_start is None or row.latest_start < as_of:
             continue
-        found.append(Event(f"rebid-{row.line}-{row.method}@contracts-tracker", row.latest_start,
-                           f"{row.line}: start the {row.method} procurement by today",
-                           f"coverage ends {row.coverage_ends}; sign by {row.sign_by}; state {row.state}", 14))
+        found.append(Event(f"rebid-{row.line}-{row.method}@contracts-tracker", row.latest_start, "rebid",
+                           {"line": row.line, "method": row.method, "coverage_ends": row.coverage_ends,
+                            "sign_by": row.sign_by, "state": row.state}, 14))
     return sorted(found, key=lambda event: (event.day, event.uid))

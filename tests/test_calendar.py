@@ -24,3 +24,14 @@ def test_calendar_events_read_back(loaded, tmp_path):
     again = tmp_path / "again.ics"
     loaded("calendar", "-o", str(again), "--as-of", "2024-01-01")
     assert again.read_bytes() == path.read_bytes()  # the same export, the same file: Outlook updates, never duplicates
+
+
+def test_calendar_in_chinese_and_wan(loaded, tmp_path):
+    path = tmp_path / "zh.ics"
+    loaded("--lang", "zh", "--unit", "wan", "calendar", "-o", str(path), "--as-of", "2024-01-01")
+    events = read(path)
+    due = events["due-TW2-8@contracts-tracker"]  # the same identity as in English: a re-export in another
+    assert str(due["summary"]) == "TW2 第8期应付：123.24 万元"  # language updates the same event
+    assert str(events["expiry-TW1@contracts-tracker"]["summary"]) == "TW1 服务到期"
+    rebid = next(e for uid, e in events.items() if uid.startswith("rebid-TW1-public"))
+    assert str(rebid["summary"]) == "TW1：今天是启动公开招标的最迟日期"
