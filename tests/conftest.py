@@ -12,11 +12,27 @@ import uuid
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "emeishan.toml"
 PG_ENV = "CONTRACTS_TEST_DATABASE_URL"
+
+# Typer turns the app into Click commands again on every CliRunner.invoke, which (evaluating every command's
+# annotations) costs more than most commands themselves; the suite invokes the CLI thousands of times, so the
+# commands are built once per app. They hold no state between invocations.
+_build_command = typer.testing._get_command
+_built: dict[int, object] = {}
+
+
+def _command_once(app):
+    if id(app) not in _built:
+        _built[id(app)] = _build_command(app)
+    return _built[id(app)]
+
+
+typer.testing._get_command = _command_once
 
 # Tests read English unless they ask for Chinese, whatever the locale of the machine running them.
 os.environ["CONTRACTS_LANG"] = "en"
