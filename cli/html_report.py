@@ -85,7 +85,7 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str])
     cards = "".join([
         _card(t("contracts"), str(contract_count)),
         _card(t("in arrears"), i18n.shown_amount(report.totals["arrears"])),
-        _card(t("payable this quarter (net)"), i18n.shown_amount(report.totals["payable_net"])),
+        _card(t("due this quarter (net where assessed)"), i18n.shown_amount(report.totals["payable_net"])),
         _card(t("findings"), f"{len(report.findings)} ({errors} {t('errors')})"),
     ])
     timeline_note = (f'<p class="note">{escape(t("{count} more lines are left out of the timeline; the tables below include them.", count=report.timeline_omitted))}</p>'
