@@ -22,11 +22,35 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions
 
 
+ANYWHERE = ("--lang", "--unit")  # global options people also type after the command: `report html --lang zh`
+
+
+def _global_first(args: list[str]) -> list[str]:
+    """The command line with --lang and --unit moved before the command, wherever they were typed."""
+    front, rest, index = [], [], 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":  # everything after is an argument, never an option
+            rest += args[index:]
+            break
+        if word in ANYWHERE and index + 1 < len(args):
+            front += args[index:index + 2]
+            index += 2
+            continue
+        if word.split("=", 1)[0] in ANYWHERE and "=" in word:
+            front.append(word)
+        else:
+            rest.append(word)
+        index += 1
+    return front + rest
+
+
 class _OneLineErrors(TyperGroup):
     """Turn a refused input, or a command line that does not parse, into one line on stderr and a
     non-zero exit, never a traceback or a box of usage text."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = _global_first(list(sys.argv[1:] if args is None else args))
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ContractsError as exc:

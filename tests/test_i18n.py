@@ -93,3 +93,9 @@ def test_every_title_and_label_has_its_chinese():
         texts.add(kinds)  # the charts' legends, passed through t() by name
     missing = sorted(text for text in texts if text not in i18n.TEXT_ZH)
     assert missing == [], "\n".join(missing)
+
+
+def test_language_and_unit_may_follow_the_command(loaded):
+    out = loaded("arrears", "--summary", "--as-of", "2024-03-31", "--lang", "zh", "--unit=wan").stdout
+    assert "截至2024-03-31各合同欠付" in out and "1,010.85" in out
+    assert "Arrears" in loaded("arrears", "--lang", "en", "--as-of", "2024-03-31").stdout
