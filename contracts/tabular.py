@@ -142,6 +142,8 @@ def _cell(value: Any, column: Column) -> Any:
             raise ContractsError(column.name, value.isoformat(sep=" "), "is a date with a time of day; give the day only")
         value = value.date()
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ContractsError(column.name, str(value), "is not a number a spreadsheet can hold")
         # What the spreadsheet shows, exactly: the shortest decimal that gives this float back.
         value = Decimal(repr(value))
         if value == value.to_integral_value() and column.kind != "money":

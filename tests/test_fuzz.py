@@ -1,5 +1,6 @@
 """Bad input, fuzzed: whatever a user types, one clear line, a non-zero exit, no traceback, nothing written."""
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -73,8 +74,11 @@ def test_fuzzed_commands(store, tmp_path, args):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.one_of(st.text(max_size=300), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
                          st.sampled_from(['[[contract]]\ncode = "X"', "[[payment]]\ncontract = 1", '{"format": 5}', "[]", "{",
-                                          '[[contract]]\ncode="A"\nname="a"\nbilling_start=2020-01-01\nbilling_months=12\nannual_fee=1e400'])),
-       suffix=st.sampled_from([".toml", ".json"]))
+                                          '[[contract]]\ncode="A"\nname="a"\nbilling_start=2020-01-01\nbilling_months=12\nannual_fee=1e400',
+                                          "code,name,billing_start,billing_months,annual_fee\nX,x,2024/2/30,12,1e400",
+                                          "contract,paid_on,amount,seq\nTW1,2023-12-31,\"1,000.00\",x",
+                                          "contract,paid_on,amount\n,,\n,,,,extra"])),
+       suffix=st.sampled_from([".toml", ".json", ".csv", ".xlsx"]))
 def test_fuzzed_files(store, tmp_path, content, suffix):
     runner = CliRunner()
     before = export(runner, store, tmp_path)
@@ -125,3 +129,35 @@ def test_a_locked_store(store, tmp_path):
         release.cancel()
         holder.rollback()
         holder.close()
+
+
+CELL = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.integers(-10**15, 10**15),
+                 st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                 st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)),
+                 st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=st.sampled_from(["contracts", "payments", "assessments", "usage"]),
+       rows=st.lists(st.lists(CELL, max_size=9), max_size=4))
+def test_fuzzed_workbooks(store, tmp_path, sheet, rows):
+    """A filled-in template with anything in its cells: imported, or refused in one line with nothing written."""
+    import openpyxl
+
+    from contracts.tabular import KINDS
+
+    runner = CliRunner()
+    before = export(runner, store, tmp_path)
+    book = openpyxl.Workbook()
+    page = book.active
+    page.title = sheet
+    page.append([c.name for c in KINDS[sheet].columns])
+    for row in rows:
+        page.append(row)
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["--db", str(store), "import", str(path)])
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{rows!r}: {result.exception!r}"
+    if result.exit_code != 0:
+        assert_one_clear_line(result)
+        assert export(runner, store, tmp_path) == before
