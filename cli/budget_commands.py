@@ -8,7 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .i18n import t
+from .i18n import amount_with_unit, t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -251,9 +251,11 @@ def report_fy(
             if row.kind == "programme" and row.adjusted is not None:
                 rate = f"{row.execution_rate:.2%}" if row.execution_rate is not None else "-"
                 cover = f"{row.coverage:.2%}" if row.coverage is not None else "-"
-                print(f"{row.programme}: {row.obligations:,.2f} fell due; the budget in force allowed {row.adjusted:,.2f}; "
-                      f"{row.paid:,.2f} was paid (execution {rate}, coverage {cover}); "
-                      f"{row.unpaid_of_year:,.2f} of the year's obligations and {row.earlier_arrears:,.2f} of earlier ones unpaid at year end")
+                money = amount_with_unit
+                print(f"{row.programme}: {money(row.obligations)} fell due; the budget in force allowed {money(row.adjusted)}; "
+                      f"{money(row.paid)} was paid (execution {rate}, coverage {cover}); "
+                      f"{money(row.unpaid_of_year)} of the year's obligations and {money(row.earlier_arrears)} of earlier ones "
+                      "unpaid at year end")
 
 
 def check(

@@ -8,6 +8,7 @@ The language comes from ``--lang``, else CONTRACTS_LANG, else the locale (LC_ALL
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
 from contracts.errors import ContractsError
@@ -209,6 +210,22 @@ def shown_amount(amount: Decimal) -> str:
     if _settings["unit"] == "wan":
         return f"{(amount / WAN).quantize(CENT_OF_WAN, rounding=ROUND_HALF_UP):,.2f}"
     return f"{amount:,.2f}"
+
+
+@contextmanager
+def exact_amounts():
+    """Amounts in yuan to the fen for what must be exact whatever --unit says (a payment request)."""
+    before = _settings["unit"]
+    _settings["unit"] = "yuan"
+    try:
+        yield before != "yuan"
+    finally:
+        _settings["unit"] = before
+
+
+def amount_with_unit(amount: Decimal) -> str:
+    """An amount in a sentence: the chosen unit, named when it is not yuan."""
+    return shown_amount(amount) + ("" if _settings["unit"] == "yuan" else f" {unit_name()}")
 
 
 def rounding_note() -> str | None:

@@ -348,4 +348,10 @@ def voucher(
               "total_deduction": item.total_deduction, "net": item.net, "net_in_words": capital(item.net), "paid": item.paid,
               "owed": item.owed, "owed_in_words": capital(item.owed), "state": item.state}
     remarks = [f"deduction {d.rule}: {d.amount:,.2f} ({d.reason})" for d in item.deductions if d.amount]
-    emit_record(record, fmt, keys=VOUCHER_KEYS, title=t("Payment request: {code} installment {seq}", code=code, seq=number), remarks=remarks)
+    from .i18n import exact_amounts
+
+    with exact_amounts() as overridden:  # a payment request asks for an exact sum: yuan to the fen, whatever --unit says
+        if overridden:
+            remarks.append("amounts in yuan to the fen: a payment request is exact (--unit applies to reports)")
+        emit_record(record, fmt, keys=VOUCHER_KEYS, title=t("Payment request: {code} installment {seq}", code=code, seq=number),
+                    remarks=remarks)

@@ -99,3 +99,16 @@ def test_language_and_unit_may_follow_the_command(loaded):
     out = loaded("arrears", "--summary", "--as-of", "2024-03-31", "--lang", "zh", "--unit=wan").stdout
     assert "截至2024-03-31各合同欠付" in out and "1,010.85" in out
     assert "Arrears" in loaded("arrears", "--lang", "en", "--as-of", "2024-03-31").stdout
+
+
+def test_a_payment_request_stays_exact_in_wan(loaded):
+    out = loaded("--unit", "wan", "voucher", "ROAD", "1", "--as-of", "2024-03-31").stdout
+    assert "844,778.40" in out and "捌拾肆万肆仟柒佰柒拾捌元肆角" in out
+    assert "a payment request is exact" in out
+    # and the unit is back for what follows in the same process
+    assert "1,010.85" in loaded("--unit", "wan", "arrears", "--summary", "--as-of", "2024-03-31").stdout
+
+
+def test_fiscal_year_sentences_follow_the_unit(loaded):
+    out = loaded("--unit", "wan", "report", "fy", "2023").stdout
+    assert "POLICE-IT: 1,238.04 万元 fell due; the budget in force allowed 543.17 万元" in out
