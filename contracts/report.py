@@ -16,8 +16,8 @@ from .checks import CheckSettings, Finding, portfolio_findings
 from .overview import expiring_records
 from .payables import arrears, arrears_summary, payable_record
 from .payments import paid_by_year
-from .periods import add_months, quarter_period
-from .procurement import LineFacts, failures, line_status, rebid
+from .periods import add_months, calendar_period_containing
+from .procurement import LineFacts, LineStatus, failures, line_status, rebid
 from .rebid import LeadTimes, RebidRow
 from .tenders import FailureSummary, Tender, ordered
 from .workdays import WorkCalendar
@@ -91,8 +91,7 @@ def tender_day(tender: Tender) -> dt.date | None:
     return None
 
 
-def timeline_row(facts: LineFacts, as_of: dt.date) -> TimelineRow:
-    status = line_status(facts, as_of)
+def timeline_row(facts: LineFacts, status: LineStatus) -> TimelineRow:
     bars: list[Bar] = []
     for terms in sorted(facts.contracts, key=lambda t: (t.billing_start, t.code)):
         bars.append(Bar("billing", terms.billing_start, terms.billing_end, terms.code))
@@ -113,8 +112,11 @@ def _relevant(row: TimelineRow, as_of: dt.date) -> tuple:
     return (not near, -last.toordinal(), row.line)
 
 
-def timeline(lines: Sequence[LineFacts], as_of: dt.date, limit: int = TIMELINE_ROWS) -> tuple[list[TimelineRow], int, tuple[dt.date, dt.date]]:
-    rows = [timeline_row(facts, as_of) for facts in lines]
+def timeline(lines: Sequence[LineFacts], statuses: Sequence[LineStatus], as_of: dt.date,
+             limit: int = TIMELINE_ROWS) -> tuple[list[TimelineRow], int, tuple[dt.date, dt.date]]:
+    """The lines to draw (``statuses``: each line's status as of ``as_of``, in the same order), how many were left
+    out, and the window to draw them in."""
+    rows = [timeline_row(facts, status) for facts, status in zip(lines, statuses)]
     shown = sorted(rows, key=lambda row: _relevant(row, as_of))[:limit]
     shown.sort(key=lambda row: (min((b.start for b in row.bars), default=as_of), row.line))
     days = [as_of] + [day for row in shown for bar in row.bars for day in (bar.start, bar.end)]
@@ -162,12 +164,12 @@ def build(*, facts_list: Sequence, lines: Sequence[LineFacts], budget, as_of: dt
     calendar = calendar or WorkCalendar()
     statuses = [line_status(facts, as_of) for facts in lines]
     ledgers = [facts.ledger(as_of) for facts in facts_list]
-    rows, omitted, window = timeline(lines, as_of)
+    rows, omitted, window = timeline(lines, statuses, as_of)
     terms = [facts.current_terms for facts in facts_list]
     expiring = expiring_records(((t.code, t.name, t.billing_start, t.billing_end, t.service_end) for t in terms),
                                 as_of, expiring_days)
-    quarter = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
-    period = quarter_period(quarter)
+    period = calendar_period_containing(as_of, 3)
+    quarter = f"{as_of.year}Q{(period.start.month - 1) // 3 + 1}"
     payables = [payable_record(item) for ledger in ledgers for item in ledger.payables if period.contains(item.due)]
     owed = arrears(ledgers, as_of)
     summary = arrears_summary(owed, {ledger.terms.code: ledger.credit for ledger in ledgers})
