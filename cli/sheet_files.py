@@ -90,9 +90,9 @@ def _csv_sheet(path: Path, kind_name: str | None) -> Sheet:
 
 def read_sheets(path: Path, kind: str | None = None) -> tuple[Portfolio, list[Sheet]]:
     """A workbook or CSV file as a checked portfolio (its sheets kept, to name columns in later errors)."""
-    sheets = [_csv_sheet(path, kind)] if path.suffix.lower() == ".csv" else _workbook_sheets(path)
     if kind and path.suffix.lower() != ".csv":
         raise ContractsError("kind", kind, "is for CSV files: a workbook's sheets are named after their kinds")
+    sheets = [_csv_sheet(path, kind)] if path.suffix.lower() == ".csv" else _workbook_sheets(path)
     data: dict[str, list[dict[str, Any]]] = {}
     places: dict[tuple[str, int], str] = {}
     for sheet in sheets:
