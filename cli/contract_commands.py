@@ -73,6 +73,8 @@ def import_file(
     db: DbOption = None,
 ) -> None:
     """Load a portfolio file (TOML) or a template filled in (XLSX, CSV), or restore an export (JSON): all or nothing."""
+    import tempfile
+
     from contracts.portfolio_file import parse_portfolio
     from contracts.tabular import with_column
 
@@ -94,11 +96,12 @@ def import_file(
         estimate = text.count("[[contract]]")
         with progress_bar(f"checking {file.name}", estimate) as advance:
             portfolio = parse_portfolio(text, str(file), progress=advance, collect=True)
-    # With refusals in the file already, its other entries are still checked against the store (every error is
-    # reported at once), but a store that does not exist yet is not made for an import that cannot succeed.
-    if portfolio.errors and not store_exists(ctx, db):
-        raise ContractsErrors(portfolio.errors)
-    with store_for(ctx, db, create=True) as store:
+    # With refusals in the file already, its other entries are still checked against the store, so that every error
+    # is reported at once; a store that does not exist yet is not made for an import that cannot succeed (its
+    # entries are checked against an empty throw-away store instead).
+    checking_only = bool(portfolio.errors) and not store_exists(ctx, db)
+    with tempfile.TemporaryDirectory(prefix="contracts-check-") as scratch, \
+            store_for(ctx, f"sqlite:///{Path(scratch) / 'check.db'}" if checking_only else db, create=True) as store:
         with progress_bar("writing", len(portfolio.contracts) + len(portfolio.assessments) + len(portfolio.payments)) as advance:
             try:
                 result = store.import_portfolio(portfolio, update=update, progress=advance)
