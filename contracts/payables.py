@@ -174,23 +174,23 @@ def ledger_over(
                                 gross=opening.owed, total_deduction=zero, net=opening.owed, paid=from_fen(paid),
                                 owed=from_fen(owed - paid), state=_state(owed, paid), settled_by=SETTLED_BEFORE))
     for item, net, deductions, failed, assessment in rows:
-        withheld = None if net is None else from_fen(to_fen(item.amount) - net)
-        common = dict(contract=code, seq=item.seq, period_start=item.period_start, period_end=item.period_end,
-                      due=item.due, gross=item.amount)
-        if item.seq <= settled_through:
-            net_value = item.amount if net is None else from_fen(net)
-            payables.append(Payable(**common, deductions=deductions, total_deduction=withheld, net=net_value,
-                                    paid=net_value, owed=zero, state=PAID, settled_by=SETTLED_BEFORE,
+        seq, start, end, due, gross = item.seq, item.period_start, item.period_end, item.due, item.amount
+        if seq <= settled_through:
+            net_value = gross if net is None else from_fen(net)
+            payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
+                                    deductions=deductions, total_deduction=None if net is None else from_fen(to_fen(gross) - net),
+                                    net=net_value, paid=net_value, owed=zero, state=PAID, settled_by=SETTLED_BEFORE,
                                     assessment=assessment, failed_pass_mark=failed))
         elif net is None:
-            payables.append(Payable(**common, total_deduction=None, net=None, paid=zero, owed=None,
-                                    state=AWAITING_USAGE if item.seq in unrecorded else AWAITING))
+            payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
+                                    total_deduction=None, net=None, paid=zero, owed=None,
+                                    state=AWAITING_USAGE if seq in unrecorded else AWAITING))
         else:
-            paid = allocation.paid_fen.get(item.seq, 0)
-            payables.append(Payable(**common, deductions=deductions, total_deduction=withheld, net=from_fen(net),
+            paid = allocation.paid_fen.get(seq, 0)
+            payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
+                                    deductions=deductions, total_deduction=from_fen(to_fen(gross) - net), net=from_fen(net),
                                     paid=from_fen(paid), owed=from_fen(net - paid), state=_state(net, paid),
-                                    settled_by="payments" if paid else "", assessment=assessment,
-                                    failed_pass_mark=failed))
+                                    settled_by="payments" if paid else "", assessment=assessment, failed_pass_mark=failed))
     return Ledger(terms, tuple(payables), allocation)
 
 
