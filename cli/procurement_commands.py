@@ -23,8 +23,8 @@ LINE_KEYS = ("line", "name", "contracts", "current", "state", "coverage_ends", "
              "transition_months", "transition_spending", "suspended_from", "flags")
 TENDER_KEYS = ("line", "attempt", "id", "method", "method_name", "approved", "announced", "bid_deadline", "opened", "awarded",
                "signed", "outcome", "ground", "bidders", "method_approval", "contract", "note")
-FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags")
-REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state")
+FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags", "notes")
+REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state", "earliest_signing")
 USAGE_KEYS = ("target", "period_start", "period_end", "quantity", "amount", "note")
 
 
@@ -174,8 +174,9 @@ def tenders(
         return
     summaries = failures(everything, day, transition_limit_months=limit)
     rows = [{"line": s.line, "attempts": len(s.attempts), "failed": s.failed, "consecutive_failures": s.consecutive_failures,
-             "last_ground": s.last_ground, "options": [{"action": o.action, "basis": o.basis} for o in s.options],
-             "flags": list(s.flags)} for s in summaries]
+             "last_ground": s.last_ground, "options": [{"action": o.action, "basis": o.basis, "method": o.method,
+                                                        "approval": o.approval, "condition": o.condition} for o in s.options],
+             "flags": list(s.flags), "notes": list(s.notes)} for s in summaries]
     if fmt != "table":
         emit(rows, fmt, keys=FAILED_KEYS)
         return
@@ -189,8 +190,13 @@ def tenders(
                      consecutive=summary.consecutive_failures, ground=summary.last_ground or "-"))
         for option in summary.options:
             print(f"  may: {option.action}  [{option.basis}]")
+            for label, text in (("when", option.condition), ("needs", option.approval)):
+                if text:
+                    print(f"       {label}: {text}")
         for flag in summary.flags:
             print(f"  flag: {flag}")
+        for note in summary.notes:
+            print(f"  note: {note}")
 
 
 def rebid(

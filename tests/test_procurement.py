@@ -99,7 +99,7 @@ def test_the_seal_line_history():
     summary = failure_summary("SEAL", facts.tenders, in_transition_months=13)
     assert (summary.failed, summary.consecutive_failures) == (3, 3)
     assert "3 failures in a row" in summary.flags and "in transition 13 months (more than 12)" in summary.flags
-    assert any("finance department" in option.action for option in summary.options)
+    assert any("finance department" in option.approval for option in summary.options)
     assert [s.kind for s in status.segments] == ["contract", "contract", "transition", "suspended"]
 
 
