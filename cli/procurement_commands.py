@@ -24,7 +24,8 @@ LINE_KEYS = ("line", "name", "contracts", "current", "state", "coverage_ends", "
 TENDER_KEYS = ("line", "attempt", "id", "method", "method_name", "approved", "announced", "bid_deadline", "opened", "awarded",
                "signed", "outcome", "ground", "bidders", "method_approval", "contract", "note")
 FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags", "notes")
-REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state", "earliest_signing")
+REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state", "earliest_signing",
+              "assumed_days")
 USAGE_KEYS = ("target", "period_start", "period_end", "quantity", "amount", "note")
 
 
@@ -233,8 +234,9 @@ def rebid(
     with store_for(ctx, db) as store:
         everything = store.lines()
     statuses = [line_status(facts, day) for facts in everything]
-    rows = [{key: getattr(row, key) for key in REBID_KEYS} for row in compute(statuses, day, days, lead, calendar, methods)]
-    emit(rows, fmt, keys=REBID_KEYS, title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
+    rows = [{**{key: getattr(row, key) for key in REBID_KEYS}, "assumed_days": "; ".join(row.assumed_days)}
+            for row in compute(statuses, day, days, lead, calendar, methods)]
+    emit(rows, fmt, keys=REBID_KEYS, table_keys=REBID_KEYS[:-1], title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)
     if fmt == "table":

@@ -114,6 +114,7 @@ class RebidRow:
     state: str
     plan: Plan | None = None
     earliest_signing: dt.date | None = None  # if this method were started on the as-of day
+    assumed_days: tuple[str, ...] = ()  # holidays assumed (not yet published) in the days these dates were counted over
 
 
 def state_for(slack: int, expired: bool, lead: LeadTimes) -> str:
@@ -140,20 +141,24 @@ def rebid_rows(line: str, coverage_ends: dt.date, as_of: dt.date, lead: LeadTime
         earliest = plan(method, as_of, lead, calendar).signed
         if in_transition:
             if transition_ends is None or as_of >= transition_ends:
-                rows.append(RebidRow(line, coverage_ends, method, None, None, None, IN_TRANSITION, None, earliest))
-                continue
-            best = latest_start(method, transition_ends, lead, calendar)
-            rows.append(RebidRow(line, coverage_ends, method, best.start, transition_ends - dt.timedelta(days=1),
-                                 (best.start - as_of).days, IN_TRANSITION, best, earliest))
-            continue
-        if as_of >= coverage_ends:
-            rows.append(RebidRow(line, coverage_ends, method, None, coverage_ends - dt.timedelta(days=1), None, LAPSED,
-                                 None, earliest))
-            continue
-        best = latest_start(method, coverage_ends, lead, calendar)
-        slack = (best.start - as_of).days
-        rows.append(RebidRow(line, coverage_ends, method, best.start, coverage_ends - dt.timedelta(days=1), slack,
-                             state_for(slack, False, lead), best, earliest))
+                row = RebidRow(line, coverage_ends, method, None, None, None, IN_TRANSITION, None, earliest)
+            else:
+                best = latest_start(method, transition_ends, lead, calendar)
+                row = RebidRow(line, coverage_ends, method, best.start, transition_ends - dt.timedelta(days=1),
+                               (best.start - as_of).days, IN_TRANSITION, best, earliest)
+        elif as_of >= coverage_ends:
+            row = RebidRow(line, coverage_ends, method, None, coverage_ends - dt.timedelta(days=1), None, LAPSED,
+                           None, earliest)
+        else:
+            best = latest_start(method, coverage_ends, lead, calendar)
+            slack = (best.start - as_of).days
+            row = RebidRow(line, coverage_ends, method, best.start, coverage_ends - dt.timedelta(days=1), slack,
+                           state_for(slack, False, lead), best, earliest)
+        if calendar.fallback_years:  # say which days the dates of this row rest on, where they were assumed
+            first = min(as_of, row.latest_start or as_of)
+            last = max(earliest, row.plan.signed if row.plan else earliest)
+            row = replace(row, assumed_days=calendar.assumed_between(first, last))
+        rows.append(row)
     return rows
 
 
@@ -170,7 +175,7 @@ def assumptions(lead: LeadTimes, calendar: WorkCalendar, methods: tuple[str, ...
         "finish in time; 'lapsed' when the service already runs without a contract or approved transition; "
         "'in transition' when an approved transition serves it (then the successor is due before the transition "
         "ends, if it has an end); earliest signing: if that method were started on the as-of day",
-        calendar.describe(),
+        *calendar.describe_lines(),
     ]
     return lines
 

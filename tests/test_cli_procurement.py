@@ -41,12 +41,16 @@ def test_failed_tenders(loaded):
 def test_rebid_for_tw2(loaded):
     result = loaded("rebid", "--as-of", "2026-11-24", "--horizon", "365", "--method", "public", "-f", "json")
     rows = [row for row in json.loads(result.stdout) if row["line"] == "TW2"]
-    # Worked by hand (2027 holidays not yet published: Monday-Friday): start 2026-12-15, announce 2027-01-14,
-    # bids due 02-03, award 02-10, challenge period to 02-19, signed Mon 02-22, before the 02-24 expiry.
-    assert rows == [{"line": "TW2", "coverage_ends": "2027-02-24", "method": "public", "latest_start": "2026-12-15",
-                     "sign_by": "2027-02-23", "slack_days": 21, "state": "start now", "earliest_signing": "2027-02-01"}]
+    # Worked by hand in tests/test_workdays.py: 2027's holidays are not yet published, so its statutory ones are
+    # assumed (春节 02-05..02-10 with two days made up): start 2026-12-09, announce 2027-01-08, bids due 01-28,
+    # award 02-04, challenge period to 02-19, signed Mon 02-22, before the 02-24 expiry.
+    [row] = rows
+    assert {key: row[key] for key in row if key != "assumed_days"} == {
+        "line": "TW2", "coverage_ends": "2027-02-24", "method": "public", "latest_start": "2026-12-09",
+        "sign_by": "2027-02-23", "slack_days": 15, "state": "start now", "earliest_signing": "2027-02-01"}
     # Started on 2026-11-24 instead: announced 12-24, bids due 2027-01-13, award 01-20, challenge to 01-29, signed Mon 02-01.
-    assert "2027: holidays not yet published" in result.stderr
+    assert "2027-02-05..02-10 春节 (2027-02-09, 2027-02-10 补假) assumed off" in row["assumed_days"]
+    assert "2027: not yet in the official calendar; assumed days off" in result.stderr
     lapsed = [row for row in json.loads(result.stdout) if row["line"] == "TW1"]
     assert lapsed[0]["state"] == "lapsed"
     table = loaded("rebid", "--as-of", "2026-11-24", "--method", "public").stdout
