@@ -286,6 +286,18 @@ def describe(rule: Rule) -> str:
     return text
 
 
+RULE_KEYS = ("contract", "name", "kind", "effective_from", "position", "in_force", "description")
+
+
+def rule_rows(rules: Iterable[Rule], code: str, as_of: dt.date, *, all_versions: bool = False) -> list[dict]:
+    """The rules in force on ``as_of`` in the order they apply (or every version ever recorded), in words."""
+    rules = list(rules)
+    in_force = rules_in_force(rules, as_of)
+    shown = sorted(rules, key=lambda r: (r.position, r.name, r.effective_from)) if all_versions else in_force
+    return [{"contract": code, "name": r.name, "kind": r.kind, "effective_from": r.effective_from, "position": r.position,
+             "in_force": r in in_force, "description": describe(r)} for r in shown]
+
+
 # -- applying rules -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
         if terms.line:
             with located(f"contract {terms.code}"):
                 lines.check_line(session, terms.line)
-    cache: dict[str, facts.Facts] = {}
+    cache: dict[str, facts.Held] = {}
     for where, rule in portfolio.rules:
         with located(where):
             result.count("rule", facts.add_rule(session, rule, update=update, cache=cache))
