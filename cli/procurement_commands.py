@@ -306,7 +306,10 @@ def event_words(item) -> tuple[str, str]:
         if key in facts:
             facts[key] = i18n.value(facts[key])
     summary, description = EVENT_WORDS[item.kind]
-    return i18n.t(summary, **facts), i18n.t(description, **facts)
+    description = i18n.t(description, **facts)
+    if facts.get("assumed"):  # a rebid date counted over holidays not yet published says which it assumed
+        description += "\n" + i18n.t("Working days assumed for a year not yet published: {days}", days=facts["assumed"])
+    return i18n.t(summary, **facts), description
 
 
 def calendar(
