@@ -18,7 +18,7 @@ guessed: those days are flagged, and counted as ordinary weekdays and weekends.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ONE_DAY = dt.timedelta(days=1)
 AROUND_DAYS = 7  # how far from a holiday the notice usually moves days (a week either side)
@@ -58,10 +58,9 @@ class EstimatedYear:
     year: int
     blocks: tuple[HolidayBlock, ...]
     source: str  # the package and version the dates come from
-
-    @property
-    def days_off(self) -> frozenset[dt.date]:
-        return frozenset(day for block in self.blocks for day in block.days)
+    days_off: frozenset[dt.date] = frozenset()
+    # What an answer must say when it counts over part of the year: (first, last, words), worked out once.
+    assumptions: tuple[tuple[dt.date, dt.date, str], ...] = ()
 
     def around(self, block: HolidayBlock) -> tuple[tuple[dt.date, dt.date], ...]:
         """The days next to a holiday that the year's notice usually exchanges (调休), within the year."""
@@ -77,6 +76,9 @@ class EstimatedYear:
             if start <= end:
                 spans.append((start, end))
         return tuple(spans)
+
+    def assumed_between(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
+        return tuple(words for start, end, words in self.assumptions if start <= last and first <= end)
 
 
 def span(first: dt.date, last: dt.date) -> str:
@@ -124,7 +126,13 @@ def estimate_year(year: int) -> EstimatedYear | None:
                 made_up.append(day)
                 taken.add(day)
         blocks.append(HolidayBlock(name, tuple(sorted(set(days))), tuple(made_up)))
-    return EstimatedYear(year, tuple(blocks), source)
+    estimate = EstimatedYear(year, tuple(blocks), source, frozenset(day for block in blocks for day in block.days))
+    assumptions = []
+    for block in blocks:
+        assumptions.append((block.first, block.last, f"{block.describe()} assumed off"))
+        assumptions += [(start, end, f"{span(start, end)} may be adjusted (调休) around {block.name}")
+                        for start, end in estimate.around(block)]
+    return replace(estimate, assumptions=tuple(assumptions))
 
 
 def describe(estimate: EstimatedYear) -> str:

@@ -59,18 +59,13 @@ class WorkCalendar:
         Each estimated holiday that falls in the range (with its make-up days), and each stretch next to one that
         the year's notice usually adjusts; a year with no estimate at all is said to be Monday to Friday.
         """
-        found = []
+        found: list[str] = []
         for year in sorted(y for y in self.fallback_years if first.year <= y <= last.year):
             estimate = self.estimate(year)
             if estimate is None:
                 found.append(f"{year}: Monday to Friday (its holidays are not known)")
-                continue
-            for block in estimate.blocks:
-                if block.first <= last and first <= block.last:
-                    found.append(f"{block.describe()} assumed off")
-                for start, end in estimate.around(block):
-                    if start <= last and first <= end:
-                        found.append(f"{span(start, end)} may be adjusted (调休) around {block.name}")
+            else:
+                found += estimate.assumed_between(first, last)
         return tuple(found)
 
     def nth_workday_from(self, start: dt.date, count: int) -> dt.date:
