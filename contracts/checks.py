@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
@@ -25,13 +26,21 @@ from .schedule import contract_total
 from .stated import Stated, compare_total
 from .terms import ContractTerms
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+class Severity(StrEnum):
+    """How much a finding matters, most first (the values are what every output prints)."""
+
+    ERROR = "error"  # the figures contradict each other beyond what rounding explains
+    WARNING = "warning"  # worth acting on
+    INFO = "info"  # worth knowing
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITIES = tuple(Severity)
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str
+    severity: Severity
     check: str
     record: str
     field: str

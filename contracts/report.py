@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from decimal import Decimal
 from typing import Sequence
 
@@ -28,11 +29,21 @@ TIMELINE_ROWS = 60  # lines drawn at most; a province's timeline is a table, not
 YEARS_BACK, YEARS_AHEAD = 4, 2  # the fiscal years of the cash-flow chart, around the as-of year
 
 
+class BarKind(StrEnum):
+    """What a stretch of a line's timeline is (the values are the CSS classes and legend keys the page uses)."""
+
+    BILLING = "billing"  # a contract, billing
+    SERVICE = "service"  # a contract serving on after billing stopped
+    TRANSITION = "transition"
+    SUSPENDED = "suspended"
+    GAP = "gap"
+
+
 @dataclass(frozen=True)
 class Bar:
     """A stretch of a line's timeline: a contract's billing or unbilled service, a transition, a suspension or a gap."""
 
-    kind: str  # "billing", "service", "transition", "suspended", "gap"
+    kind: BarKind
     start: dt.date
     end: dt.date  # exclusive
     label: str
@@ -95,12 +106,12 @@ def tender_day(tender: Tender) -> dt.date | None:
 def timeline_row(facts: LineFacts, status: LineStatus) -> TimelineRow:
     bars: list[Bar] = []
     for terms in sorted(facts.contracts, key=lambda t: (t.billing_start, t.code)):
-        bars.append(Bar("billing", terms.billing_start, terms.billing_end, terms.code))
+        bars.append(Bar(BarKind.BILLING, terms.billing_start, terms.billing_end, terms.code))
         if terms.service_end > terms.billing_end:  # served on after billing stopped (e.g. a free extra year)
-            bars.append(Bar("service", terms.billing_end, terms.service_end, terms.code))
+            bars.append(Bar(BarKind.SERVICE, terms.billing_end, terms.service_end, terms.code))
     for segment in status.segments:
-        if segment.kind in ("transition", "suspended", "gap"):
-            bars.append(Bar(segment.kind, segment.start, segment.end, ", ".join(segment.refs), segment.open_ended))
+        if segment.kind in (BarKind.TRANSITION, BarKind.SUSPENDED, BarKind.GAP):
+            bars.append(Bar(BarKind(segment.kind), segment.start, segment.end, ", ".join(segment.refs), segment.open_ended))
     marks = tuple(Mark(t.outcome, tender_day(t), f"{t.method} {t.outcome}" + (f": {t.ground}" if t.ground else ""))
                   for t in ordered(facts.tenders))
     return TimelineRow(facts.line.code, facts.line.name, status.state, tuple(bars), marks)
