@@ -8,12 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from contracts.errors import ContractsError
+from contracts.errors import ContractsError, ContractsErrors
 
 from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, db_url, optional_date, whole_number
 from .render import check_format, emit, emit_record
-from .session import store_for
+from .session import store_exists, store_for
 
 LIST_COLUMNS = ("code", "name", "billing_start", "annual_fee", "frequency", "billing_end", "service_end", "status", "days_left")
 
@@ -93,11 +93,17 @@ def import_file(
             return
         estimate = text.count("[[contract]]")
         with progress_bar(f"checking {file.name}", estimate) as advance:
-            portfolio = parse_portfolio(text, str(file), progress=advance)
+            portfolio = parse_portfolio(text, str(file), progress=advance, collect=True)
+    # With refusals in the file already, its other entries are still checked against the store (every error is
+    # reported at once), but a store that does not exist yet is not made for an import that cannot succeed.
+    if portfolio.errors and not store_exists(ctx, db):
+        raise ContractsErrors(portfolio.errors)
     with store_for(ctx, db, create=True) as store:
         with progress_bar("writing", len(portfolio.contracts) + len(portfolio.assessments) + len(portfolio.payments)) as advance:
             try:
                 result = store.import_portfolio(portfolio, update=update, progress=advance)
+            except ContractsErrors as many:
+                raise ContractsErrors([with_column(error, sheets) for error in many.errors]) from None
             except ContractsError as exc:
                 raise with_column(exc, sheets) from None
     parts = [f"{len(result.added)} added"]

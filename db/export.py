@@ -14,7 +14,7 @@ from typing import Any, Callable
 from sqlalchemy import text
 
 from contracts.deductions import rule_as_raw
-from contracts.errors import ContractsError
+from contracts.errors import Collector, ContractsError
 from contracts.money import format_money, from_fen
 from contracts.periods import months_between
 
@@ -125,7 +125,7 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
     from contracts.portfolio_file import parse_portfolio_data
 
     from . import facts, history
-    from .importer import import_portfolio, located
+    from .importer import import_portfolio
     from .store import ImportResult
 
     if document.get("format") != FORMAT:
@@ -133,26 +133,31 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
     if session.exec(text("SELECT COUNT(*) FROM contract")).scalar():
         raise ContractsError("db", "", "is not empty: an export restores into an empty store (contracts init --db NEW)")
     sections = {key: value for key, value in document.items() if key not in ("format", "schema", "history", "assessment", "payment")}
-    portfolio = parse_portfolio_data(sections, source)
+    portfolio = parse_portfolio_data(sections, source, collect=True)
     session.info["restoring"] = True  # the history is restored as it was, not written anew
-    import_portfolio(session, portfolio, ImportResult())
+    errors = Collector()
+    with errors.at():
+        import_portfolio(session, portfolio, ImportResult())
     cache: dict = {}
     for index, raw in enumerate(document.get("assessment", []), start=1):
-        with located(f"{source}: assessment #{index}"):
+        with errors.at(f"{source}: assessment #{index}"):
             raw = dict(raw)
             code, version = raw.pop("contract"), raw.pop("version", 1)
             facts.record_assessment(session, code, raw, replace=version > 1, cache=cache)
     new_ids: dict[int, int] = {}
     for index, raw in enumerate(document.get("payment", []), start=1):
-        with located(f"{source}: payment #{index}"):
+        with errors.at(f"{source}: payment #{index}"):
             raw = dict(raw)
             number, code, reverses = raw.pop("id"), raw.pop("contract"), raw.pop("reverses", None)
             if reverses is not None:
+                if reverses not in new_ids:
+                    raise ContractsError("reverses", reverses, "is not the id of a payment listed before it")
                 reversal = facts.reverse_payment(session, code, new_ids[reverses], on=dt.date.fromisoformat(raw["paid_on"]),
                                                  reference=raw.get("reference", ""), note=raw.get("note", ""), cache=cache)
                 new_ids[number] = reversal.id
             else:
                 payment, _, _ = facts.record_payment(session, code, raw, cache=cache)
                 new_ids[number] = payment.id
+    errors.raise_any()
     history.log_many(session, [dict(entry) for entry in document.get("history", [])], force=True)
     return {"contracts": len(portfolio.contracts), "history": len(document.get("history", []))}

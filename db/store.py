@@ -91,6 +91,13 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     return opened
 
 
+def store_exists(url: str | None) -> bool:
+    """Whether opening ``url`` would find a store rather than make one: false only for a missing SQLite file."""
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved) if "://" in resolved else None
+    return path is None or path.exists()
+
+
 def database_error(exc: BaseException, shown: str) -> ContractsError:
     """One line for a failure of the database itself (unreachable, not a database, locked)."""
     original = getattr(exc, "orig", None) or exc
