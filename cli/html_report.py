@@ -119,7 +119,9 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str])
                  + table(report.expiring, EXPIRING_COLUMNS, full_list=f"contracts expiring --within {report.expiring_days}")
                  + f"<h3>{escape(t('Services to re-procure within {days} days (method: {methods})', days=report.rebid_horizon, methods=', '.join(i18n.value(m) for m in rebid_methods)))}</h3>"
                  + table(rebids, REBID_COLUMNS, full_list=f"contracts rebid --horizon {report.rebid_horizon} "
-                         + " ".join(f"--method {m}" for m in rebid_methods)), "expiring"),
+                         + " ".join(f"--method {m}" for m in rebid_methods))
+                 + "".join(f'<p class="note">{escape(t("Working days assumed for a year not yet published: {days}", days=text))}</p>'
+                           for text in dict.fromkeys("; ".join(r.assumed_days) for r in report.rebids if r.assumed_days)), "expiring"),
         _section(t("Payables and arrears"),
                  f"<h3>{escape(t('Installments due in {quarter}', quarter=report.payable_quarter))}</h3>"
                  + table(payables, PAYABLE_COLUMNS, total_row=payable_total,

@@ -139,6 +139,7 @@ TEXT_ZH = {
     "{name}: the service period ends (billing ended {billing_end})": "{name}：服务期结束（计费已于 {billing_end} 结束）",
     "{line}: start the {method} procurement by today": "{line}：今天是启动{method}的最迟日期",
     "coverage ends {coverage_ends}; sign by {sign_by}; state {state}": "覆盖至 {coverage_ends}；最迟签约 {sign_by}；状态：{state}",
+    "Working days assumed for a year not yet published: {days}": "尚未公布年份所假定的节假日与调休：{days}",
     "The first {shown} of {count} rows; {command} lists them all.": "仅列出{count}行中的前{shown}行；完整清单请用 {command}。",
     "in arrears": "欠付合计", "due this quarter (net where assessed)": "本季度应付（已考核的按净额）", "contracts": "合同数",
     "findings": "检查发现", "errors": "错误",

@@ -159,8 +159,13 @@ def tenders(
                      consecutive=summary.consecutive_failures, ground=summary.last_ground or "-"))
         for option in summary.options:
             print(f"  may: {option.action}  [{option.basis}]")
+            for label, text in (("when", option.condition), ("needs", option.approval)):
+                if text:
+                    print(f"       {label}: {text}")
         for flag in summary.flags:
             print(f"  flag: {flag}")
+        for note in summary.notes:
+            print(f"  note: {note}")
 
 
 def rebid(
@@ -199,7 +204,7 @@ def rebid(
         everything = store.lines()
     statuses = [line_status(facts, day) for facts in everything]
     rows = [rebid_record(row) for row in compute(statuses, day, days, lead, calendar, methods)]
-    emit(rows, fmt, keys=REBID_KEYS, title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
+    emit(rows, fmt, keys=REBID_KEYS, table_keys=REBID_KEYS[:-1], title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)
     if fmt == "table":
@@ -301,7 +306,10 @@ def event_words(item) -> tuple[str, str]:
         if key in facts:
             facts[key] = i18n.value(facts[key])
     summary, description = EVENT_WORDS[item.kind]
-    return i18n.t(summary, **facts), i18n.t(description, **facts)
+    description = i18n.t(description, **facts)
+    if facts.get("assumed"):  # a rebid date counted over holidays not yet published says which it assumed
+        description += "\n" + i18n.t("Working days assumed for a year not yet published: {days}", days=facts["assumed"])
+    return i18n.t(summary, **facts), description
 
 
 def calendar(

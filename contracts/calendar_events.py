@@ -45,5 +45,5 @@ def events(ledgers: Iterable[Ledger], rebids: Iterable[RebidRow], as_of: dt.date
             continue
         found.append(Event(f"rebid-{row.line}-{row.method}@contracts-tracker", row.latest_start, "rebid",
                            {"line": row.line, "method": row.method, "coverage_ends": row.coverage_ends,
-                            "sign_by": row.sign_by, "state": row.state}, 14))
+                            "sign_by": row.sign_by, "state": row.state, "assumed": "; ".join(row.assumed_days)}, 14))
     return sorted(found, key=lambda event: (event.day, event.uid))

@@ -69,6 +69,7 @@ class LineStatus:
     predecessor_amount: Decimal | None
     suspended_from: dt.date | None
     flags: tuple[str, ...]
+    transition_ends: dt.date | None = None  # the end of the transition serving the line now, if it has one
 
 
 def _until(facts: LineFacts, as_of: dt.date) -> dt.date:
@@ -127,6 +128,7 @@ def line_status(facts: LineFacts, as_of: dt.date, *, transition_limit_months: in
         junctions=tuple(junction_list), in_transition_since=transition.start if transition else None,
         transition_months=months, transition_spending=spending, predecessor_amount=predecessor_amount,
         suspended_from=suspension.start if suspension else None, flags=tuple(flags),
+        transition_ends=transition.end if transition else None,
     )
 
 
@@ -140,7 +142,8 @@ def rebid(statuses: Sequence[LineStatus], as_of: dt.date, horizon_days: int, lea
         lapsed = status.state in (IN_TRANSITION, UNCOVERED)
         if not lapsed and not (as_of <= status.coverage_ends <= as_of + dt.timedelta(days=horizon_days)):
             continue
-        rows.extend(rebid_rows(status.line, status.coverage_ends, as_of, lead, calendar, methods))
+        rows.extend(rebid_rows(status.line, status.coverage_ends, as_of, lead, calendar, methods,
+                               in_transition=status.state == IN_TRANSITION, transition_ends=status.transition_ends))
     return sorted(rows, key=lambda row: (row.coverage_ends, row.line, row.latest_start or dt.date.min))
 
 

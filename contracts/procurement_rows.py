@@ -21,8 +21,10 @@ LINE_KEYS = ("line", "name", "contracts", "current", "state", "coverage_ends", "
 SEGMENT_KEYS = ("line", "kind", "start", "end", "days", "refs")
 TENDER_KEYS = ("line", "attempt", "id", "method", "method_name", "approved", "announced", "bid_deadline", "opened", "awarded",
                "signed", "outcome", "ground", "bidders", "method_approval", "contract", "note")
-FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags")
-REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state")
+FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags", "notes")
+# assumed_days stays last: the table leaves it to the assumptions printed under it.
+REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state", "earliest_signing",
+              "assumed_days")
 USAGE_KEYS = ("target", "period_start", "period_end", "quantity", "amount", "note")
 
 
@@ -54,11 +56,14 @@ def tender_rows(tenders: Sequence[Tender]) -> list[dict]:
 def failure_record(summary: FailureSummary) -> dict:
     return {"line": summary.line, "attempts": len(summary.attempts), "failed": summary.failed,
             "consecutive_failures": summary.consecutive_failures, "last_ground": summary.last_ground,
-            "options": [{"action": o.action, "basis": o.basis} for o in summary.options], "flags": list(summary.flags)}
+            "options": [{"action": o.action, "basis": o.basis, "method": o.method, "approval": o.approval,
+                         "condition": o.condition} for o in summary.options],
+            "flags": list(summary.flags), "notes": list(summary.notes)}
 
 
 def rebid_record(row: RebidRow) -> dict:
-    return {key: getattr(row, key) for key in REBID_KEYS}
+    """One rebid row; ``assumed_days`` (the holidays assumed for years not yet published) as one text."""
+    return {**{key: getattr(row, key) for key in REBID_KEYS}, "assumed_days": "; ".join(row.assumed_days)}
 
 
 def usage_listing(lines: Sequence[LineFacts], code: str, fiscal_year: int,

@@ -17,6 +17,7 @@ from .tenders import METHODS
 from .workdays import WorkCalendar
 
 ON_TRACK, START_NOW, LATE, LAPSED = "on track", "start now", "late", "lapsed"
+IN_TRANSITION = "in transition"  # the line's own state (contracts.lines): an approved transition covers it
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,24 @@ class LeadTimes:
         return replace(self, **{key: value for key, value in settings.items() if value is not None})
 
 
-# What each method needs between the announcement (or invitation) and the deadline for bids, with the rule.
+# What each method needs between the announcement (or invitation) and the deadline for bids, and the articles
+# that say so (quoted in procurement_law.ARTICLES).
+BIDDING_BASIS = {
+    "public": ("GPL art. 35", "条例 art. 31"),
+    "invited": ("条例 art. 21", "GPL art. 35"),
+    "consultation": ("财库〔2014〕214号 art. 10",),
+    "negotiation": ("MOF Order 74 art. 29",),
+    "quotation": ("MOF Order 74 art. 45",),
+    "single-source": ("条例 art. 38",),
+}
 BIDDING_RULES = {
-    "public": "bids due at least 20 days after the documents are issued (GPL art. 35); documents on sale at least "
-              "5 working days (MOF Order 87 art. 24)",
-    "invited": "qualification notice at least 5 working days (MOF Order 87 art. 14), then bids due at least 20 days "
+    "public": "bids due at least 20 days after the documents are issued (GPL art. 35); documents available at least "
+              "5 working days (条例 art. 31)",
+    "invited": "prequalification notice at least 5 working days (条例 art. 21), then bids due at least 20 days "
                "after the documents are issued (GPL art. 35)",
     "consultation": "responses due at least 10 days after the documents are issued; documents available at least "
-                    "5 working days (MOF 财库〔2014〕214号 art. 10)",
-    "negotiation": "responses due at least 3 working days after the documents are issued (MOF Order 74 art. 27)",
+                    "5 working days (财库〔2014〕214号 art. 10)",
+    "negotiation": "responses due at least 3 working days after the documents are issued (MOF Order 74 art. 29)",
     "quotation": "quotations due at least 3 working days after the request is issued (MOF Order 74 art. 45)",
     "single-source": "public notice of at least 5 working days before negotiating (条例 art. 38)",
 }
@@ -99,10 +109,12 @@ class RebidRow:
     coverage_ends: dt.date
     method: str
     latest_start: dt.date | None
-    sign_by: dt.date
+    sign_by: dt.date | None  # None: no day is known by which to sign (an open-ended transition)
     slack_days: int | None
     state: str
     plan: Plan | None = None
+    earliest_signing: dt.date | None = None  # if this method were started on the as-of day
+    assumed_days: tuple[str, ...] = ()  # holidays assumed (not yet published) in the days these dates were counted over
 
 
 def state_for(slack: int, expired: bool, lead: LeadTimes) -> str:
@@ -116,17 +128,37 @@ def state_for(slack: int, expired: bool, lead: LeadTimes) -> str:
 
 
 def rebid_rows(line: str, coverage_ends: dt.date, as_of: dt.date, lead: LeadTimes, calendar: WorkCalendar,
-               methods: tuple[str, ...] = tuple(METHODS)) -> list[RebidRow]:
-    """For one line whose coverage ends on ``coverage_ends``: each method's latest start and slack."""
+               methods: tuple[str, ...] = tuple(METHODS), *, in_transition: bool = False,
+               transition_ends: dt.date | None = None) -> list[RebidRow]:
+    """For one line whose coverage ends on ``coverage_ends``: each method's latest start and slack.
+
+    A line ``in_transition`` (an approved interim arrangement serves it, as ``contracts lines`` says) is in that
+    state, not lapsed; if the transition has an end, the successor must be signed before it, and the latest start
+    is counted back from it.
+    """
     rows = []
     for method in methods:
-        if as_of >= coverage_ends:
-            rows.append(RebidRow(line, coverage_ends, method, None, coverage_ends - dt.timedelta(days=1), None, LAPSED))
-            continue
-        best = latest_start(method, coverage_ends, lead, calendar)
-        slack = (best.start - as_of).days
-        rows.append(RebidRow(line, coverage_ends, method, best.start, coverage_ends - dt.timedelta(days=1), slack,
-                             state_for(slack, False, lead), best))
+        earliest = plan(method, as_of, lead, calendar).signed
+        if in_transition:
+            if transition_ends is None or as_of >= transition_ends:
+                row = RebidRow(line, coverage_ends, method, None, None, None, IN_TRANSITION, None, earliest)
+            else:
+                best = latest_start(method, transition_ends, lead, calendar)
+                row = RebidRow(line, coverage_ends, method, best.start, transition_ends - dt.timedelta(days=1),
+                               (best.start - as_of).days, IN_TRANSITION, best, earliest)
+        elif as_of >= coverage_ends:
+            row = RebidRow(line, coverage_ends, method, None, coverage_ends - dt.timedelta(days=1), None, LAPSED,
+                           None, earliest)
+        else:
+            best = latest_start(method, coverage_ends, lead, calendar)
+            slack = (best.start - as_of).days
+            row = RebidRow(line, coverage_ends, method, best.start, coverage_ends - dt.timedelta(days=1), slack,
+                           state_for(slack, False, lead), best, earliest)
+        if calendar.fallback_years:  # say which days the dates of this row rest on, where they were assumed
+            first = min(as_of, row.latest_start or as_of)
+            last = max(earliest, row.plan.signed if row.plan else earliest)
+            row = replace(row, assumed_days=calendar.assumed_between(first, last))
+        rows.append(row)
     return rows
 
 
@@ -140,8 +172,10 @@ def assumptions(lead: LeadTimes, calendar: WorkCalendar, methods: tuple[str, ...
         "the law allows up to 30 days from the award notice, GPL art. 46)",
         "the new contract must be signed before the day the current coverage ends",
         f"'start now' when the slack is {lead.start_now_days} days or less; 'late' when that method can no longer "
-        "finish in time; 'lapsed' when the service already runs without a contract",
-        calendar.describe(),
+        "finish in time; 'lapsed' when the service already runs without a contract or approved transition; "
+        "'in transition' when an approved transition serves it (then the successor is due before the transition "
+        "ends, if it has an end); earliest signing: if that method were started on the as-of day",
+        *calendar.describe_lines(),
     ]
     return lines
 

@@ -1,9 +1,8 @@
 """Tender attempts (采购活动) of a service line, and what the rules allow after failures.
 
-The legal basis quoted is the Government Procurement Law of the PRC (政府采购法, GPL)
-and the Ministry of Finance's Order No. 87 on tendering for goods and services
-(政府采购货物和服务招标投标管理办法, 财政部令第87号). The guidance is guidance: the
-buyer's procurement office decides.
+The legal basis is quoted in ``procurement_law`` (the Government Procurement Law, its
+Implementing Regulations and the Ministry of Finance's rules for each method). The
+guidance is guidance: the buyer's procurement office decides.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from .errors import ContractsError
 from .periods import parse_optional_date
+from .procurement_law import NOT_STATED, THRESHOLD_NOTE, Option, options_after_failure
 
 METHODS = {
     "public": "公开招标 public tender",
@@ -29,7 +29,7 @@ GROUNDS = {
     "over-budget": "all bids over budget",
     "irregularities": "irregularities affecting fairness",
     "cancelled-by-buyer": "cancelled by the buyer",
-    "other": "other or not stated",
+    "other": "another ground, stated by the source but none of these",
 }
 DATE_FIELDS = ("approved", "announced", "bid_deadline", "opened", "awarded", "signed")
 TENDER_FIELDS = ("line", "method", *DATE_FIELDS, "outcome", "ground", "bidders", "method_approval", "contract", "note")
@@ -105,12 +105,6 @@ def make_tender(raw: Mapping[str, Any], line: str) -> Tender:
 
 
 @dataclass(frozen=True)
-class Option:
-    action: str
-    basis: str
-
-
-@dataclass(frozen=True)
 class FailureSummary:
     line: str
     attempts: tuple[Tender, ...]
@@ -119,6 +113,7 @@ class FailureSummary:
     last_ground: str
     options: tuple[Option, ...]
     flags: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # what the options rest on that the tool cannot check
 
 
 def ordered(tenders: Sequence[Tender]) -> list[Tender]:
@@ -136,25 +131,23 @@ def failure_summary(line: str, tenders: Sequence[Tender], *, in_transition_month
         consecutive += 1
     failed = sum(1 for tender in attempts if tender.outcome == "failed")
     last_failed = next((t for t in reversed(attempts) if t.outcome == "failed"), None)
-    last_ground = last_failed.ground or "other" if last_failed else ""
+    # A failure whose ground the source does not give is "not stated", never a ground of our choosing.
+    last_ground = (last_failed.ground or NOT_STATED) if last_failed else ""
     options: list[Option] = []
     flags: list[str] = []
+    notes: list[str] = []
     if consecutive:
-        options.append(Option("re-tender (重新招标), after correcting any unreasonable terms or irregular procedure",
-                              "GPL art. 36-37; MOF Order 87 art. 43(1)"))
-        if last_failed.method in ("public", "invited") and last_ground in ("too-few-bidders", "other"):
-            options.append(Option(
-                "change to competitive negotiation (竞争性谈判) or single source (单一来源): needs the approval of the "
-                "finance department (财政部门) before the new procurement starts",
-                "GPL art. 37; MOF Order 87 art. 43(2)"))
-        if last_ground == "over-budget":
-            options.append(Option("review the budget or the requirements before trying again", "GPL art. 36(3)"))
+        earlier = tuple(t.method for t in attempts[:attempts.index(last_failed)])
+        options = options_after_failure(last_failed.method, last_ground, earlier)
+        if last_failed.method in ("public", "invited"):
+            notes.append(THRESHOLD_NOTE)
+            notes.append("requests for quotations (询价) are for goods only (MOF Order 74 art. 3), so not listed for a service")
     if consecutive >= 3:
         flags.append(f"{consecutive} failures in a row")
-    changed = [t for t in attempts if t.method in ("negotiation", "single-source") and not t.method_approval
+    changed = [t for t in attempts if t.method in ("negotiation", "consultation", "single-source") and not t.method_approval
                and any(p.outcome == "failed" and p.method in ("public", "invited") for p in attempts[:attempts.index(t)])]
     for tender in changed:
         flags.append(f"attempt {attempts.index(tender) + 1} changed to {tender.method} without a recorded approval")
     if in_transition_months is not None and in_transition_months > transition_limit_months:
         flags.append(f"in transition {in_transition_months} months (more than {transition_limit_months})")
-    return FailureSummary(line, tuple(attempts), failed, consecutive, last_ground, tuple(options), tuple(flags))
+    return FailureSummary(line, tuple(attempts), failed, consecutive, last_ground, tuple(options), tuple(flags), tuple(notes))

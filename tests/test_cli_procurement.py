@@ -22,7 +22,14 @@ def test_failed_tenders(loaded):
     [row] = loaded.json("tenders", "--failed")
     assert (row["line"], row["attempts"], row["failed"], row["consecutive_failures"]) == ("SEAL", 5, 3, 3)
     assert row["flags"] == ["3 failures in a row"]
-    assert [o["basis"] for o in row["options"]] == ["GPL art. 36-37; MOF Order 87 art. 43(1)", "GPL art. 37; MOF Order 87 art. 43(2)"]
+    # The source gives no ground for the three failed seal tenders (三次公开招标，均流标).
+    assert row["last_ground"] == "not stated"
+    assert [o["method"] for o in row["options"]] == ["public", "negotiation", "consultation", "single-source"]
+    assert row["options"][0]["basis"] == "GPL art. 37; MOF Order 87 art. 43(1)"
+    assert all("乐山市财政局" in o["approval"] for o in row["options"][1:])
+    assert any("公开招标数额标准" in note for note in row["notes"])
+    out = loaded("tenders", "--failed").stdout
+    assert "last ground: not stated" in out and "needs: approval" in out and "note: MOF Order 87 art. 43 applies only" in out
     loaded("tender", "add", "SEAL", "--method", "public", "--announced", "2023-08-10", "--outcome", "failed",
            "--ground", "too-few-bidders", "--bidders", "2")
     [row] = loaded.json("tenders", "--failed")
@@ -34,11 +41,16 @@ def test_failed_tenders(loaded):
 def test_rebid_for_tw2(loaded):
     result = loaded("rebid", "--as-of", "2026-11-24", "--horizon", "365", "--method", "public", "-f", "json")
     rows = [row for row in json.loads(result.stdout) if row["line"] == "TW2"]
-    # Worked by hand (2027 holidays not yet published: Monday-Friday): start 2026-12-15, announce 2027-01-14,
-    # bids due 02-03, award 02-10, challenge period to 02-19, signed Mon 02-22, before the 02-24 expiry.
-    assert rows == [{"line": "TW2", "coverage_ends": "2027-02-24", "method": "public", "latest_start": "2026-12-15",
-                     "sign_by": "2027-02-23", "slack_days": 21, "state": "start now"}]
-    assert "2027: holidays not yet published" in result.stderr
+    # Worked by hand in tests/test_workdays.py: 2027's holidays are not yet published, so its statutory ones are
+    # assumed (春节 02-05..02-10 with two days made up): start 2026-12-09, announce 2027-01-08, bids due 01-28,
+    # award 02-04, challenge period to 02-19, signed Mon 02-22, before the 02-24 expiry.
+    [row] = rows
+    assert {key: row[key] for key in row if key != "assumed_days"} == {
+        "line": "TW2", "coverage_ends": "2027-02-24", "method": "public", "latest_start": "2026-12-09",
+        "sign_by": "2027-02-23", "slack_days": 15, "state": "start now", "earliest_signing": "2027-02-01"}
+    # Started on 2026-11-24 instead: announced 12-24, bids due 2027-01-13, award 01-20, challenge to 01-29, signed Mon 02-01.
+    assert "2027-02-05..02-10 春节 (2027-02-09, 2027-02-10 补假) assumed off" in row["assumed_days"]
+    assert "2027: not yet in the official calendar; assumed days off" in result.stderr
     lapsed = [row for row in json.loads(result.stdout) if row["line"] == "TW1"]
     assert lapsed[0]["state"] == "lapsed"
     table = loaded("rebid", "--as-of", "2026-11-24", "--method", "public").stdout
