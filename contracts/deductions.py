@@ -32,7 +32,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
+from . import limits
 from .errors import ContractsError
+from .limits import METRIC_MAX
 from .money import (
     fen_times_share,
     format_money,
@@ -45,6 +47,7 @@ from .money import (
     to_fen,
 )
 from .periods import parse_date
+from .plausible import in_range
 
 KINDS = ("threshold", "scorecard", "per_unit", "itemized", "cap")
 COUNTS = ("started", "whole", "proportional")
@@ -90,6 +93,9 @@ class Rule:
     per_year_fen: int | None = None
     per_year_share: Fraction | None = None  # of the contract year's fee
     note: str = ""
+    # the range a measured value of the metric may take (None: the default, see ``metric_range``)
+    metric_min: Decimal | None = None
+    metric_max: Decimal | None = None
 
     @property
     def needs_assessment(self) -> bool:
@@ -106,7 +112,23 @@ RULE_FIELDS = (
     "contract", "name", "kind", "effective_from", "position", "retired", "metric", "threshold", "step", "direction",
     "count", "per_step_share", "per_step_amount", "allowance", "rate", "pass_mark", "bands", "cap_amount",
     "cap_share", "per_installment_amount", "per_installment_share", "per_year_amount", "per_year_share", "note",
+    "metric_min", "metric_max",
 )
+
+RATE = (Decimal(0), Decimal(100))  # a rate (online rate, 在线率) is a percentage
+MEASURE = (Decimal(0), METRIC_MAX)  # hours, counts, points: not negative, and not astronomical
+
+
+def is_rate(metric: str) -> bool:
+    """A metric named as a rate (online_rate, availability rate, 在线率, ..._pct) is a percentage, 0 to 100."""
+    name = metric.strip().lower()
+    return name.endswith("rate") or name.endswith(("pct", "percent", "percentage")) or "率" in name
+
+
+def metric_range(rule: "Rule") -> tuple[Decimal, Decimal]:
+    """The values a rule's metric may take: as the rule declares, else 0-100 for a rate, else 0 to a billion."""
+    low, high = RATE if is_rate(rule.metric) else MEASURE
+    return (low if rule.metric_min is None else rule.metric_min, high if rule.metric_max is None else rule.metric_max)
 
 
 def _opt(raw: Mapping[str, Any], key: str) -> Any:
@@ -124,9 +146,10 @@ def _share(raw: Mapping[str, Any], key: str) -> Fraction | None:
     return None if value is None else parse_share(value, key)
 
 
-def _number(raw: Mapping[str, Any], key: str) -> Decimal | None:
+def _number(raw: Mapping[str, Any], key: str, minimum: Decimal | None = -METRIC_MAX,
+            maximum: Decimal | None = METRIC_MAX) -> Decimal | None:
     value = _opt(raw, key)
-    return None if value is None else parse_decimal(value, key)
+    return None if value is None else parse_decimal(value, key, minimum=minimum, maximum=maximum)
 
 
 def _choice(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -166,6 +189,10 @@ def _bands(value: Any) -> tuple[Band, ...]:
     bands.sort(key=lambda band: band.below)
     if len({band.below for band in bands}) != len(bands):
         raise ContractsError("bands", str(value), "two bands have the same limit")
+    for lower, higher in zip(bands, bands[1:]):
+        if lower.share < higher.share:  # a lower score must never withhold less than a higher one
+            raise ContractsError("bands", str(value), f"are not monotone: below {lower.below} withholds {format_share(lower.share)}, "
+                                 f"less than the {format_share(higher.share)} withheld below {higher.below}")
     return tuple(bands)
 
 
@@ -174,10 +201,10 @@ def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
     unknown = sorted(set(raw) - set(RULE_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not a rule field (known: {', '.join(RULE_FIELDS)})")
-    code = contract or str(raw.get("contract") or "").strip()
+    code = limits.text(contract if contract is not None else raw.get("contract"), "rule", "contract")
     if not code:
         raise ContractsError("contract", None, "is required")
-    name = str(_opt(raw, "name") or "").strip()
+    name = limits.text(raw.get("name"), "rule", "name")
     if not name:
         raise ContractsError("name", None, "is required (rules are named so that amendments can replace them)")
     kind = _choice(raw, "kind", KINDS, "")
@@ -185,16 +212,14 @@ def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
         raise ContractsError("kind", None, f"is required: one of {', '.join(KINDS)}")
     if _opt(raw, "effective_from") is None:
         raise ContractsError("effective_from", None, "is required")
-    effective_from = parse_date(raw["effective_from"], "effective_from")
-    position = raw.get("position", 0)
-    if isinstance(position, bool) or not isinstance(position, (int, str)) or not str(position).strip().lstrip("-").isdigit():
-        raise ContractsError("position", position, "must be a whole number")
+    effective_from = in_range(parse_date(raw["effective_from"], "effective_from"), "effective_from")
+    position = limits.whole(raw.get("position"), "position", minimum=-limits.POSITION_MAX, maximum=limits.POSITION_MAX, default=0)
     retired = raw.get("retired", False)
     if isinstance(retired, str):
         retired = retired.strip().lower() in ("true", "yes", "1")
     rule = Rule(
-        contract=code, name=name, kind=kind, effective_from=effective_from, position=int(position), retired=bool(retired),
-        metric=str(_opt(raw, "metric") or "").strip(),
+        contract=code, name=name, kind=kind, effective_from=effective_from, position=position, retired=bool(retired),
+        metric=limits.text(raw.get("metric"), "rule", "metric"),
         threshold=_number(raw, "threshold"), step=_number(raw, "step"),
         direction=_choice(raw, "direction", DIRECTIONS, "below"), count=_choice(raw, "count", COUNTS, "started"),
         per_step_share=_share(raw, "per_step_share"), per_step_fen=_money_fen(raw, "per_step_amount"),
@@ -204,7 +229,8 @@ def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
         per_installment_fen=_money_fen(raw, "per_installment_amount"),
         per_installment_share=_share(raw, "per_installment_share"),
         per_year_fen=_money_fen(raw, "per_year_amount"), per_year_share=_share(raw, "per_year_share"),
-        note=str(_opt(raw, "note") or "").strip(),
+        note=limits.text(raw.get("note"), "rule", "note"),
+        metric_min=_number(raw, "metric_min"), metric_max=_number(raw, "metric_max"),
     )
     if not rule.retired:
         _check_shape(rule)
@@ -216,6 +242,14 @@ def _check_shape(rule: Rule) -> None:
         if not ok:
             raise ContractsError(field_name, None, f"{problem} (rule {rule.name!r}, kind {rule.kind})")
 
+    if rule.kind in ("threshold", "per_unit"):
+        low, high = metric_range(rule)
+        need(low < high, "metric_max", f"must be more than metric_min ({low})")
+        for key in ("threshold", "allowance"):
+            value = getattr(rule, key)
+            if value is not None and not low <= value <= high and (key == "threshold" or value):
+                raise ContractsError(key, str(value), f"is outside the range of {rule.metric or 'the metric'} ({low} to {high}); "
+                                     "declare the metric's range with metric_min and metric_max if it is wider")
     if rule.kind == "threshold":
         need(bool(rule.metric), "metric", "is required")
         need(rule.metric != SCORE, "metric", "'score' is given with --score; use a scorecard rule")
@@ -361,6 +395,9 @@ def _raw_fen(rule: Rule, gross_fen: int, inputs: AssessmentInputs) -> tuple[int,
     return 0, "", ""
 
 
+raw_deduction = _raw_fen  # what one rule withholds before any cap: (fen, inputs in words, reason)
+
+
 def _limit(fen: int | None, share: Fraction | None, base_fen: int) -> int | None:
     limits = [value for value in (fen, None if share is None else fen_times_share(base_fen, share)) if value is not None]
     return min(limits) if limits else None
@@ -432,5 +469,7 @@ def rule_as_raw(rule: Rule) -> dict[str, Any]:
         "cap_amount": money(rule.cap_fen), "cap_share": share(rule.cap_share),
         "per_installment_amount": money(rule.per_installment_fen), "per_installment_share": share(rule.per_installment_share),
         "per_year_amount": money(rule.per_year_fen), "per_year_share": share(rule.per_year_share), "note": rule.note,
+        "metric_min": None if rule.metric_min is None else str(rule.metric_min),
+        "metric_max": None if rule.metric_max is None else str(rule.metric_max),
     }
     return {key: value for key, value in raw.items() if value not in (None, "")}

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from .errors import ContractsError
 from .budget import FeeLine, Programme, make_fee_line, make_programme
 from .deductions import Rule, make_rule
+from .limits import check_depth, check_nesting
 from .lines import ServiceLine, make_line
 from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
@@ -62,10 +63,12 @@ def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | No
 
     ``progress(n)`` is told of every thousand contracts checked (for a progress bar).
     """
+    check_nesting(text, source, "toml")  # before the parser, which recurses into nested arrays
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ContractsError("file", source, f"is not valid TOML ({exc})") from None
+    check_depth(data, source)  # dotted keys (a.b.c = 1) nest without brackets
     return parse_portfolio_data(data, source, progress)
 
 
@@ -98,9 +101,9 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
             terms = make_terms(raw)
         except ContractsError as exc:
             raise exc.located(where) from None
-        if terms.code in seen:
-            raise ContractsError("code", terms.code, "appears twice in the file", where=where)
-        seen.add(terms.code)
+        if terms.code.casefold() in seen:  # codes are unique without regard to case
+            raise ContractsError("code", terms.code, "appears twice in the file (codes are unique without regard to case)", where=where)
+        seen.add(terms.code.casefold())
         portfolio.contracts.append(terms)
         if progress and index % 1000 == 0:
             progress(1000)
