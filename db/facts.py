@@ -60,9 +60,13 @@ def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
 
 # -- rules ------------------------------------------------------------------------------------------
 
-def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Facts] | None = None) -> str:
-    """Add a rule version; the same version again is 'unchanged'; different params need ``update``."""
+def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Facts] | None = None,
+             allow_credit: bool = False) -> str:
+    """Add a rule version; the same version again is 'unchanged'; different params need ``update``.
+
+    A rule that would lower the net of an installment below what was paid on it needs ``allow_credit``."""
     facts = cached_facts(session, rule.contract, cache)
+    before = facts.ledger() if facts.payments else None
     same_version = [r for r in facts.rules if (r.name, r.effective_from) == (rule.name, rule.effective_from)]
     existing = None
     if same_version:
@@ -78,11 +82,13 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
         replacement = rule_to_row(rule, facts.contract_id)
         existing.kind, existing.params = replacement.kind, replacement.params
         facts.rules = [rule if r is same_version[0] else r for r in facts.rules]
+        _refuse_repricing(facts, before, allow_credit, f"this version of rule {rule.name!r}")
         history.log(session, "update rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                     contract=rule.contract, before=before, after=rule)
         return "updated"
     session.add(rule_to_row(rule, facts.contract_id))
     facts.rules.append(rule)
+    _refuse_repricing(facts, before, allow_credit, f"rule {rule.name!r} from {rule.effective_from.isoformat()}")
     history.log(session, "add rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                 contract=rule.contract, after=rule)
     return "added"
@@ -99,10 +105,30 @@ def cached_facts(session: Session, code: str, cache: dict[str, Facts] | None) ->
     return cache[code]
 
 
+def _refuse_repricing(facts: Facts, before: Ledger | None, allow_credit: bool, change: str, **options) -> None:
+    """Paid money is never re-priced silently (see contracts.repricing); ``before``: None when nothing was paid."""
+    if before is not None:
+        from contracts.repricing import refuse_repricing
+
+        refuse_repricing(before, facts.ledger(), allow_credit=allow_credit, change=change, **options)
+
+
+def check_terms_update(session: Session, terms, *, allow_credit: bool = False) -> None:
+    """New terms for a contract with payments: refused if they would re-price an installment money was paid on
+    (see contracts.repricing: record an amendment instead, or give allow_credit)."""
+    facts = load_facts(session, terms.code, lock=True)
+    if not facts.payments:
+        return
+    before = facts.ledger()
+    facts.terms, facts._schedule = terms, None
+    _refuse_repricing(facts, before, allow_credit, f"import --update of {terms.code} with new terms", keep_paid_amounts=True)
+
+
 def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
-                      same_is_unchanged: bool = False, cache: dict[str, Facts] | None = None) -> tuple[Assessment, str]:
+                      same_is_unchanged: bool = False, cache: dict[str, Facts] | None = None,
+                      allow_credit: bool = False) -> tuple[Assessment, str]:
     facts = cached_facts(session, code, cache)
-    assessment = make_assessment(raw, code=code, schedule=facts.schedule(), rules=facts.rules)
+    assessment = make_assessment(raw, code=code, schedule=facts.schedule(), rules=facts.rules, as_of=session.info.get("as_of"))
     versions = [item for item in facts.assessments if item.seq == assessment.seq]
     if versions:
         latest = max(versions, key=lambda item: item.version)
@@ -112,9 +138,11 @@ def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, re
             raise ContractsError("seq", assessment.seq, f"of {code} is assessed already (on {latest.assessed_on.isoformat()}); "
                                  "use --replace to record a corrected version (the earlier one is kept)")
     version = 1 + max((item.version for item in versions), default=0)
+    before = facts.ledger() if versions and facts.payments else None
     session.add(assessment_to_row(assessment, facts.contract_id, version))
     stored = Assessment(**{**assessment.__dict__, "version": version})
     facts.assessments.append(stored)
+    _refuse_repricing(facts, before, allow_credit, f"the corrected assessment of seq {stored.seq}")
     history.log(session, "assess" if version == 1 else "correct assessment", f"assessment of {code} seq {stored.seq} "
                 f"(version {version})", contract=code, before=latest if versions else None, after=stored)
     return stored, "added" if version == 1 else f"version {version}"
@@ -165,7 +193,8 @@ def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_
     facts = cached_facts(session, code, cache)
     terms = facts.terms
     starts_on = min(day for day in (terms.signed_on, terms.billing_start) if day is not None)
-    payment = make_payment(raw, code=code, starts_on=starts_on, installments=len(build_schedule(terms)), new_id=PROVISIONAL_ID)
+    payment = make_payment(raw, code=code, starts_on=starts_on, installments=len(build_schedule(terms)), new_id=PROVISIONAL_ID,
+                           as_of=session.info.get("as_of"))
     if same_is_unchanged:
         for stored in facts.payments:
             if (stored.paid_on, stored.amount, stored.seq, stored.reference, stored.note) == (
@@ -186,7 +215,8 @@ def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date
     original = next((p for p in facts.payments if p.id == payment_id), None)
     if original is None:
         raise ContractsError("reverse", payment_id, f"is not a payment of {code} ('contracts payments {code}' lists them)")
-    reversal = make_reversal(original, on=on, new_id=PROVISIONAL_ID, reference=reference, note=note, existing=facts.payments)
+    reversal = make_reversal(original, on=on, new_id=PROVISIONAL_ID, reference=reference, note=note, existing=facts.payments,
+                             as_of=session.info.get("as_of"))
     row = payment_to_row(reversal, facts.contract_id)
     session.add(row)
     session.flush()
@@ -201,7 +231,8 @@ def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date
 def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: bool = False,
                 cache: dict[str, Facts] | None = None) -> tuple[Opening, str]:
     facts = cached_facts(session, code, cache)
-    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in build_schedule(facts.terms)])
+    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in build_schedule(facts.terms)],
+                           today=session.info.get("as_of"))
     existing = session.exec(select(OpeningRow).where(OpeningRow.contract_id == facts.contract_id)).first()
     if existing is not None:
         if opening_from_row(existing, code) == opening:
@@ -226,7 +257,7 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
 # -- amendments -------------------------------------------------------------------------------------
 
 def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False,
-                     cache: dict[str, Facts] | None = None):
+                     cache: dict[str, Facts] | None = None, allow_credit: bool = False):
     """An amendment from a date; returns it with the schedules before and after it."""
     from contracts.amendments import apply, make_amendment
 
@@ -238,13 +269,16 @@ def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, sam
                 if make_amendment(raw, facts.terms, others) == stored:
                     return stored, "unchanged", None, None
     amendment = make_amendment(raw, facts.terms, facts.amendments)
-    before = [item for item in facts.ledger().payables if item.seq]
+    ledger_before = facts.ledger()
+    before = [item for item in ledger_before.payables if item.seq]
     session.add(amendment_to_row(amendment, facts.contract_id))
     facts.amendments = sorted(facts.amendments + [amendment], key=lambda a: a.effective_from)
     facts._schedule = None
     current = apply(facts.terms, facts.amendments)
     row = session.get(ContractRow, facts.contract_id)
     row.billing_end, row.service_end = current.billing_end, current.service_end  # what the expiry index reads
+    _refuse_repricing(facts, ledger_before if facts.payments else None, allow_credit,
+                      f"the amendment from {amendment.effective_from.isoformat()}")
     history.log(session, "amend", f"amendment of {code} from {amendment.effective_from}", contract=code, after=amendment)
     after = [item for item in facts.ledger().payables if item.seq]
     return amendment, "added", before, after

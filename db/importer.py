@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from contracts.errors import ContractsError
+from contracts.plausible import refuse_code_clash
 from contracts.portfolio_file import Portfolio
 
 from . import budgets, facts, history, lines
@@ -34,13 +35,14 @@ def located(where: str) -> Iterator[None]:
 
 
 def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: bool = False,
-                     progress: Progress | None = None) -> None:
+                     progress: Progress | None = None, allow_credit: bool = False) -> None:
+    """``allow_credit``: changes that would leave paid money as a credit to the vendor are meant (see contracts.repricing)."""
     tick = progress or (lambda n: None)
     for where, line in portfolio.lines:
         with located(where):
             result.count("line", lines.add_line(session, line, update=update))
     session.flush()
-    _contracts(session, portfolio, result, update=update, tick=tick)
+    _contracts(session, portfolio, result, update=update, tick=tick, allow_credit=allow_credit)
     for terms in portfolio.contracts:
         if terms.line:
             with located(f"contract {terms.code}"):
@@ -48,12 +50,12 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
     cache: dict[str, facts.Facts] = {}
     for where, rule in portfolio.rules:
         with located(where):
-            result.count("rule", facts.add_rule(session, rule, update=update, cache=cache))
+            result.count("rule", facts.add_rule(session, rule, update=update, cache=cache, allow_credit=allow_credit))
     session.flush()
     for entry in portfolio.amendments:
         with located(entry.where):
             result.count("amendment", facts.record_amendment(session, entry.contract, entry.raw, same_is_unchanged=True,
-                                                             cache=cache)[1])
+                                                             cache=cache, allow_credit=allow_credit)[1])
     for entry in portfolio.openings:
         with located(entry.where):
             result.count("opening", facts.set_opening(session, entry.contract, entry.raw, update=update, cache=cache)[1])
@@ -90,7 +92,7 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
     for entry in portfolio.assessments:
         with located(entry.where):
             status = facts.record_assessment(session, entry.contract, entry.raw, replace=update, same_is_unchanged=True,
-                                             cache=cache)[1]
+                                             cache=cache, allow_credit=allow_credit)[1]
             result.count("assessment", status)
     tick(len(portfolio.assessments))
     for entry in sorted(portfolio.payments, key=lambda e: str(e.raw.get("paid_on"))):
@@ -100,10 +102,12 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
     tick(len(portfolio.payments))
 
 
-def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, tick: Progress) -> None:
+def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, tick: Progress, allow_credit: bool = False) -> None:
     """New contracts in bulk; identical ones left alone; changed ones only with ``update``."""
     wanted = {terms.code for terms in portfolio.contracts}
-    present = set(session.exec(select(ContractRow.code))) & wanted
+    stored = set(session.exec(select(ContractRow.code)))
+    present = stored & wanted
+    folded = {code.casefold(): code for code in stored}
     rows = {}
     for chunk in _chunks(sorted(present)):
         rows.update({row.code: row for row in session.exec(select(ContractRow).where(ContractRow.code.in_(chunk)))})
@@ -112,12 +116,14 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
     for terms in portfolio.contracts:
         row = rows.get(terms.code)
         if row is None:
+            refuse_code_clash(terms.code, [folded.get(terms.code.casefold(), terms.code)])
             pending.append(terms_values(terms))
             result.added.append(terms.code)
             logged.append(history.entry(session, "add contract", f"contract {terms.code}", contract=terms.code, after=terms))
         elif terms_from_row(row) == terms:
             result.unchanged.append(terms.code)
         elif update:
+            facts.check_terms_update(session, terms, allow_credit=allow_credit)
             logged.append(history.entry(session, "update contract", f"contract {terms.code}", contract=terms.code,
                                         before=terms_from_row(row), after=terms))
             write_terms(row, terms)
