@@ -274,10 +274,15 @@ def check(
     fmt, day = check_format(format, output), as_of_date(as_of)
     settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
     with store_for(ctx, db) as store:
-        everything = store.all_facts()
-        budget = store.budget_facts()
-        all_lines = store.lines()
-    findings = portfolio_findings(everything, [line_status(facts, day) for facts in all_lines], budget, day, settings)
+        sound = store.integrity_findings()  # the database's own check and the history chain, first
+        if any(f.check == "store integrity" for f in sound):
+            everything, budget, all_lines = [], None, []  # the rest would read the damaged store: report the damage
+        else:
+            everything = store.all_facts()
+            budget = store.budget_facts()
+            all_lines = store.lines()
+    findings = sound + (portfolio_findings(everything, [line_status(facts, day) for facts in all_lines], budget, day, settings)
+                        if budget is not None else [])
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=t("Checks as of {day}", day=day.isoformat()),
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")

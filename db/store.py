@@ -61,6 +61,15 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     engine = make_engine(resolved)
     try:
         state = migrate.inspect_schema(engine, shown)
+        if state.is_new and not create:
+            # An empty file (or database) is not a store, and a command that only reads must not make it one.
+            raise ContractsError("db", str(path) if path is not None else shown,
+                                 "holds no contracts store (it is empty); run 'contracts init' or 'contracts import FILE' first")
+        if state.needs_upgrade and not state.is_new:
+            with engine.connect() as connection:
+                from .integrity import refuse_if_damaged
+
+                refuse_if_damaged(connection, shown)  # never upgrade (write into) a damaged store
         opened = OpenedStore(Store(engine, shown), created=state.is_new)
         if state.needs_upgrade and not state.is_new and confirm_upgrade is not None and not confirm_upgrade(state.current, state.head):
             raise ContractsError("db", shown, f"uses schema {state.current} and this program needs {state.head}: run again with "
@@ -110,7 +119,10 @@ class Store:
 
     def __init__(self, engine: Engine, shown_url: str, user: str = "") -> None:
         self.engine = engine
-        self.user = user or _login()
+        self.account = _login()  # who runs the program: recorded beside ``user`` (on whose behalf) in the history
+        self.user = user or self.account
+        self.as_of: dt.date | None = None  # the day facts are recorded as of: later ones are refused (None: no such check)
+        self._sound = False  # the quick check passed once (SQLite)
         # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
         self.write_engine = engine.execution_options(sqlite_immediate=True)
         self.url = shown_url
@@ -125,11 +137,31 @@ class Store:
 
         try:
             with Session(self.write_engine if write else self.engine, expire_on_commit=False) as session:
-                session.info["user"] = self.user
+                session.info.update(user=self.user, account=self.account, as_of=self.as_of)
                 with session.begin():
+                    if write:
+                        self._before_writing(session)
                     yield session
         except SQLAlchemyError as exc:
             raise database_error(exc, self.url) from None
+
+    def _before_writing(self, session) -> None:
+        """Refuse to write into a damaged SQLite store (once per command); on PostgreSQL, queue behind any other
+        writer of the history (see db/history.lock), taken first so that writers never wait on each other in a circle."""
+        from . import history
+        from .integrity import refuse_if_damaged
+
+        if not self._sound:
+            refuse_if_damaged(session.connection(), self.url)
+            self._sound = True
+        history.lock(session)
+
+    def integrity_findings(self) -> list:
+        """The store's own soundness as findings of ``check`` (see db/integrity.py)."""
+        from .integrity import store_findings
+
+        with self.reading() as connection:
+            return store_findings(connection)
 
     # -- contracts ---------------------------------------------------------------------------
 
@@ -194,6 +226,14 @@ class Store:
         with self.session(write=True) as session:
             if _find(session, terms.code) is not None:
                 raise ContractsError("code", terms.code, "exists already; use 'contracts import --update' to change its terms")
+            from sqlalchemy import func
+            from sqlmodel import select
+
+            from contracts.plausible import refuse_code_clash
+
+            from .tables import ContractRow as Row
+
+            refuse_code_clash(terms.code, session.exec(select(Row.code).where(func.lower(Row.code) == terms.code.lower())))
             if terms.line:
                 _lines().check_line(session, terms.line)
             session.add(write_terms(ContractRow(), terms))
@@ -226,7 +266,7 @@ class Store:
         """The history, oldest first; with a contract code, only the changes to it."""
         from sqlalchemy import text
 
-        sql = 'SELECT id, at, "user", action, contract, record, before, after FROM history'  # "user" is a keyword in PostgreSQL
+        sql = 'SELECT id, at, "user", account, action, contract, record, before, after, hash FROM history'  # "user": a keyword in PostgreSQL
         with self.reading() as connection:
             rows = connection.execute(text(sql + (" WHERE contract = :code" if contract else "") + " ORDER BY id"),
                                       {"code": contract} if contract else {})
@@ -246,13 +286,13 @@ class Store:
         with self.reading() as connection:
             return bulk.load_all_facts(connection)
 
-    def add_rule(self, rule, *, update: bool = False) -> str:
+    def add_rule(self, rule, *, update: bool = False, allow_credit: bool = False) -> str:
         with self.session(write=True) as session:
-            return _facts().add_rule(session, rule, update=update)
+            return _facts().add_rule(session, rule, update=update, allow_credit=allow_credit)
 
-    def assess(self, code: str, raw, *, replace: bool = False):
+    def assess(self, code: str, raw, *, replace: bool = False, allow_credit: bool = False):
         with self.session(write=True) as session:
-            return _facts().record_assessment(session, code, raw, replace=replace)
+            return _facts().record_assessment(session, code, raw, replace=replace, allow_credit=allow_credit)
 
     def pay(self, code: str, raw):
         """Record a payment; returns it (with its id) and the ledger it leaves."""
@@ -264,10 +304,10 @@ class Store:
         with self.session(write=True) as session:
             return _facts().reverse_payment(session, code, payment_id, on=on, reference=reference, note=note)
 
-    def amend(self, code: str, raw):
+    def amend(self, code: str, raw, *, allow_credit: bool = False):
         """Record an amendment; returns it with the payables before and after."""
         with self.session(write=True) as session:
-            amendment, _, before, after = _facts().record_amendment(session, code, raw)
+            amendment, _, before, after = _facts().record_amendment(session, code, raw, allow_credit=allow_credit)
             return amendment, before, after
 
     def set_opening(self, code: str, raw, *, update: bool = False):
@@ -288,11 +328,15 @@ class Store:
 
     def add_transition(self, line: str, raw):
         with self.session(write=True) as session:
-            return _lines().add_transition(session, line, raw)[0]
+            transition = _lines().add_transition(session, line, raw)[0]
+            self.overlaps = session.info.get("overlaps", [])  # the contracts it was said to overlap (--while-covered)
+            return transition
 
     def add_suspension(self, line: str, raw):
         with self.session(write=True) as session:
-            return _lines().add_suspension(session, line, raw)[0]
+            suspension = _lines().add_suspension(session, line, raw)[0]
+            self.overlaps = session.info.get("overlaps", [])
+            return suspension
 
     def record_usage(self, code: str, raw):
         with self.session(write=True) as session:
@@ -319,7 +363,8 @@ class Store:
         with self.session(write=True) as session:
             return _budgets().add_fee_amount(session, fee_line, raw)[0]
 
-    def import_portfolio(self, portfolio: "Portfolio", *, update: bool = False, progress=None) -> ImportResult:  # noqa: F821
+    def import_portfolio(self, portfolio: "Portfolio", *, update: bool = False, progress=None,  # noqa: F821
+                         allow_credit: bool = False) -> ImportResult:
         """Add what is new, leave what is identical, change what differs only with ``update``.
 
         All or nothing: one refused entry and none is written (see ``db.importer``).
@@ -328,7 +373,7 @@ class Store:
 
         result = ImportResult()
         with self.session(write=True) as session:
-            import_portfolio(session, portfolio, result, update=update, progress=progress)
+            import_portfolio(session, portfolio, result, update=update, progress=progress, allow_credit=allow_credit)
         return result
 
 def _login() -> str:
