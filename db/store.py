@@ -152,6 +152,9 @@ class Store:
         from .integrity import refuse_if_damaged
 
         if not self._sound:
+            from contracts.limits import check_text
+
+            check_text(self.user, "history", "user")  # whoever set it (the CLI's --user, the web's sign-in): one line
             refuse_if_damaged(session.connection(), self.url)
             self._sound = True
         history.lock(session)
