@@ -40,17 +40,17 @@ def report_html(
         raise ContractsError("output", str(output), "is a folder; give a file name such as report.html")
     with progress_bar("reading the store", 3) as advance:
         with store_for(ctx, db) as store:
-            facts_list = store.all_facts()
+            contracts = store.load()
             advance(1)
-            lines = store.lines()
-            budget = store.budget_facts()
+            lines = store.lines(contracts=contracts)
+            budgets = store.budgets()
             advance(1)
-        report = build(facts_list=facts_list, lines=lines, budget=budget, as_of=day, expiring_days=expiring_days,
+        report = build(contracts=contracts, lines=lines, budgets=budgets, as_of=day, expiring_days=expiring_days,
                        rebid_horizon=rebid_days, methods=methods)
-        page = render(report, contract_count=len(facts_list), rebid_methods=methods)
+        page = render(report, contract_count=len(contracts), rebid_methods=methods)
         advance(1)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
         raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
-    say(f"wrote the report as of {day.isoformat()} to {output} ({len(facts_list)} contracts, {len(report.findings)} findings)")
+    say(f"wrote the report as of {day.isoformat()} to {output} ({len(contracts)} contracts, {len(report.findings)} findings)")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import limits
-from .deductions import RATE, SCORE, AssessmentInputs, Rule, metric_range, raw_deduction, rules_in_force
+from .deductions import RATE, SCORE, AssessmentInputs, Rule, metric_range, rules_in_force
 from .errors import ContractsError
 from .money import LARGEST, format_money, from_fen, parse_decimal, parse_money, to_fen
 from .periods import parse_date
@@ -155,7 +155,7 @@ def _within_the_money_cap(assessment: Assessment, installment: Installment, in_f
     for rule in in_force:
         if rule.kind == "cap":
             continue
-        fen, given, _ = raw_deduction(rule, gross_fen, assessment.inputs)
+        fen, given, _ = rule.withholds(gross_fen, assessment.inputs)
         if fen >= largest:
             raise ContractsError(given.split("=")[0] if "=" in given else "item", given.split("=", 1)[-1],
                                  f"makes rule {rule.name!r} withhold {format_money(from_fen(fen))} before its caps, "
