@@ -111,28 +111,47 @@ def lock(session) -> None:
     writers never chain to the same entry. Held to the end of the transaction; taking it again is free."""
     from sqlalchemy import text
 
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+    connection = session.connection()  # not session.execute: no autoflush of what the caller has pending
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
 
 
 def last_hash(session) -> str:
     from sqlalchemy import text
 
-    return session.execute(text("SELECT hash FROM history ORDER BY id DESC LIMIT 1")).scalar() or GENESIS
+    return session.connection().execute(text("SELECT hash FROM history ORDER BY id DESC LIMIT 1")).scalar() or GENESIS
 
 
 def write(session, entries: list[dict], *, chained: bool = False) -> None:
     """Append entries to the history, each chained to the one before. ``chained``: the entries carry hashes already
-    (a restore, checked against the chain by the caller), written as they are."""
+    (a restore, checked against the chain by the caller), written as they are.
+
+    The head of the chain is read once per transaction (after the lock) and then kept on the session, since every
+    history row of the transaction is written here."""
     from sqlalchemy import insert
 
     from .tables import HistoryRow
 
-    lock(session)
+    transaction = session.get_transaction()
+    kept = session.info.get("history_head")
+    if kept is not None and kept[0] is transaction:
+        head = kept[1]
+    else:
+        lock(session)
+        head = last_hash(session)
     if not chained:
-        chain(entries, last_hash(session))
-    session.execute(insert(HistoryRow.__table__), [{key: item.get(key) for key in (*HASHED, "hash")} | {
+        head = chain(entries, head)
+    elif entries:
+        head = entries[-1]["hash"]
+    global _INSERT
+    if _INSERT is None:  # one statement object, so that SQLAlchemy works out its cache key once
+        _INSERT = insert(HistoryRow.__table__)
+    session.connection().execute(_INSERT, [{key: item.get(key) for key in (*HASHED, "hash")} | {
         "account": item.get("account") or "", "contract": item.get("contract") or ""} for item in entries])
+    session.info["history_head"] = (transaction, head)
+
+
+_INSERT = None
 
 
 @dataclasses.dataclass(frozen=True)
