@@ -251,10 +251,14 @@ def check(
     fmt, day = check_format(format, output), as_of_date(as_of)
     settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
     with store_for(ctx, db) as store:
-        contracts = store.load()
-        budgets = store.budgets()
-        lines = store.lines(contracts=contracts)
-    findings = portfolio_findings(contracts, [line_status(facts, day) for facts in lines], budgets, day, settings)
+        sound = store.integrity_findings()  # the database's own check and the history chain, first
+        damaged = any(f.check == "store integrity" for f in sound)
+        if not damaged:  # the rest would read the damaged store: then the damage is the answer
+            contracts = store.load()
+            budgets = store.budgets()
+            lines = store.lines(contracts=contracts)
+    findings = sound + ([] if damaged else portfolio_findings(contracts, [line_status(facts, day) for facts in lines], budgets,
+                                                               day, settings))
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=t("Checks as of {day}", day=day.isoformat()),
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")

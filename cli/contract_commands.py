@@ -52,7 +52,10 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def read_text(path: Path, field: str = "file") -> str:
+    from .input_files import refuse_large
+
     try:
+        refuse_large(path, field)  # before reading: a file the size of a disk is not a portfolio
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContractsError(field, str(path), "does not exist") from None
@@ -70,6 +73,10 @@ def import_file(
     update: Annotated[bool, typer.Option("--update", help="Replace the terms of contracts that exist with other terms.")] = False,
     kind: Annotated[Optional[str], typer.Option("--kind", help="What a CSV file holds: contracts, assessments, payments or usage "
                                                 "(default: told by its name or its columns).")] = None,
+    allow_credit: Annotated[bool, typer.Option("--allow-credit", help="With --update: let new terms, rules or assessments re-price "
+                                               "installments already paid (any excess kept as a credit to the vendor).")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day the file's facts are recorded as of (default today): "
+                                                 "payments, assessments and outcomes dated later are refused.")] = None,
     db: DbOption = None,
 ) -> None:
     """Load a portfolio file (TOML) or a template filled in (XLSX, CSV), or restore an export (JSON): all or nothing."""
@@ -101,10 +108,11 @@ def import_file(
     # entries are checked against an empty throw-away store instead).
     checking_only = bool(portfolio.errors) and not store_exists(ctx, db)
     with tempfile.TemporaryDirectory(prefix="contracts-check-") as scratch, \
-            store_for(ctx, f"sqlite:///{Path(scratch) / 'check.db'}" if checking_only else db, create=True) as store:
+            store_for(ctx, f"sqlite:///{Path(scratch) / 'check.db'}" if checking_only else db, create=True,
+                      as_of=as_of_date(as_of)) as store:
         with progress_bar("writing", len(portfolio.contracts) + len(portfolio.assessments) + len(portfolio.payments)) as advance:
             try:
-                result = store.import_portfolio(portfolio, update=update, progress=advance)
+                result = store.import_portfolio(portfolio, update=update, progress=advance, allow_credit=allow_credit)
             except ContractsErrors as many:
                 raise ContractsErrors([with_column(error, sheets) for error in many.errors]) from None
             except ContractsError as exc:
@@ -124,12 +132,18 @@ def import_file(
 def restore_export(ctx: typer.Context, file: Path, text: str, db: str | None) -> None:
     import json
 
+    from contracts.limits import check_depth, check_nesting
+
+    check_nesting(text, str(file), "json")  # before the parser, which recurses into nested arrays
     try:
         document = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ContractsError("file", str(file), f"is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except ValueError as exc:  # e.g. a whole number of more digits than Python reads
+        raise ContractsError("file", str(file), f"is not a contracts export ({str(exc).splitlines()[0]})") from None
     if not isinstance(document, dict):
         raise ContractsError("file", str(file), "is not a contracts export")
+    check_depth(document, str(file))
     with store_for(ctx, db, create=True) as store:
         counts = store.restore(document, str(file))
     print(f"restored {file}: {counts['contracts']} contracts and {counts['history']} history entries")
@@ -340,6 +354,8 @@ def amend(
     service_months: Annotated[Optional[str], typer.Option(help="The longer service period, in months from the billing start.")] = None,
     ref: Annotated[Optional[str], typer.Option(help="The supplementary agreement (补充协议) reference.")] = None,
     note: Annotated[Optional[str], typer.Option()] = None,
+    allow_credit: Annotated[bool, typer.Option("--allow-credit", help="Let the amendment lower a partly paid installment below "
+                                               "what was paid on it (the excess kept as a credit to the vendor).")] = False,
     format: FormatOption = "table",
     output: OutputOption = None,
     db: DbOption = None,
@@ -351,7 +367,7 @@ def amend(
     raw = {"effective_from": from_, "annual_fee": annual_fee, "billing_months": billing_months,
            "service_months": service_months, "reference": ref, "note": note}
     with store_for(ctx, db) as store:
-        amendment, before, after = store.amend(code, raw)
+        amendment, before, after = store.amend(code, raw, allow_credit=allow_credit)
     emit(amendment_diff(before, after), fmt, keys=DIFF_KEYS,
          title=f"{code}: installments changed by the amendment from {amendment.effective_from.isoformat()}",
          empty="no installment changes")

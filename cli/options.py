@@ -16,23 +16,22 @@ OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="The
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (YYYY-MM-DD; default today).")]
 
 
-def as_of_date(value: str | None) -> dt.date:
-    """The as-of day: given, or today (the CLI is the only place that reads the clock)."""
-    return dt.date.today() if value is None else parse_date(value, "as_of")
+def as_of_date(value: str | None, field: str = "as_of") -> dt.date:
+    """The as-of day: given (within the range of contract dates), or today (the CLI is the only place that reads the clock)."""
+    from contracts.plausible import in_range
+
+    return dt.date.today() if value is None else in_range(parse_date(value, field), field)
 
 
 def optional_date(value: str | None, field: str) -> dt.date | None:
     return None if value is None else parse_date(value, field)
 
 
-def whole_number(value: str, field: str, *, minimum: int = 0) -> int:
-    text = value.strip()
-    if not text.lstrip("+-").isdigit():
-        raise ContractsError(field, value, "must be a whole number")
-    number = int(text)
-    if number < minimum:
-        raise ContractsError(field, value, f"must be {minimum} or more")
-    return number
+def whole_number(value: str, field: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A numeric option: ASCII digits, at least ``minimum``, at most what the option can mean (contracts.limits.OPTION_MAX)."""
+    from contracts.limits import option_whole
+
+    return option_whole(value, field, minimum=minimum, maximum=maximum)
 
 
 def db_url(ctx: typer.Context, given: str | None) -> str | None:

@@ -80,15 +80,22 @@ def rule_add(
     retired: Annotated[bool, typer.Option("--retired", help="This version ends the rule from effective_from.")] = False,
     note: Annotated[Optional[str], typer.Option(help="Where the rule comes from (clause, amendment).")] = None,
     update: Annotated[bool, typer.Option("--update", help="Replace the parameters of this very version.")] = False,
+    metric_min: Annotated[Optional[str], typer.Option(help="threshold/per_unit: the lowest value the metric can take "
+                                                      "(default 0).")] = None,
+    metric_max: Annotated[Optional[str], typer.Option(help="threshold/per_unit: the highest value the metric can take "
+                                                      "(default 100 for a rate, else 1,000,000,000).")] = None,
+    allow_credit: Annotated[bool, typer.Option("--allow-credit", help="Let the rule lower an installment's net below what "
+                                               "was paid on it (the excess kept as a credit to the vendor).")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a deduction rule, or a new version of one from a later date."""
-    given = {key: value for key, value in locals().items() if key not in ("ctx", "db", "code", "update") and value not in (None, False)}
+    given = {key: value for key, value in locals().items()
+             if key not in ("ctx", "db", "code", "update", "allow_credit") and value not in (None, False)}
     from contracts.deductions import describe, make_rule
 
     rule = make_rule(given, code)
     with store_for(ctx, db) as store:
-        status = store.add_rule(rule, update=update)
+        status = store.add_rule(rule, update=update, allow_credit=allow_credit)
     print(f"{status}: rule {rule.name!r} of {code} from {rule.effective_from.isoformat()}: {describe(rule)}")
 
 
@@ -103,6 +110,8 @@ def assess(
     on: Annotated[Optional[str], typer.Option(help="Day of the assessment (default today).")] = None,
     doc: Annotated[Optional[str], typer.Option(help="Document reference.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Record a corrected version; the earlier one is kept.")] = False,
+    allow_credit: Annotated[bool, typer.Option("--allow-credit", help="With --replace: let the correction lower the net below "
+                                               "what was paid (the excess kept as a credit to the vendor).")] = False,
     format: FormatOption = "table",
     output: OutputOption = None,
     db: DbOption = None,
@@ -116,7 +125,7 @@ def assess(
            "metrics": parse_pairs(metric or [], "metric"), "score": score,
            "items": parse_pairs(item or [], "item"), "assessed_by": by, "document": doc}
     with store_for(ctx, db) as store:
-        assessment, status, contract = store.assess(code, raw, replace=replace)
+        assessment, status, contract = store.assess(code, raw, replace=replace, allow_credit=allow_credit)
     row = payable_record(contract.ledger().payable(assessment.seq))
     if fmt == "table":
         print(f"assessed {code} seq {assessment.seq} ({status}): {assessment.describe()}")
@@ -180,7 +189,7 @@ def pay(
     from contracts.ledgers import payment_placement
     from contracts.money import format_money_grouped
 
-    day = as_of_date(on)
+    day = as_of_date(on, "on")
     if reverse is not None:
         if amount is not None or seq is not None:
             raise ContractsError("reverse", reverse, "takes no --amount or --seq: it undoes the whole payment")
@@ -269,7 +278,7 @@ def arrears(
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
 
 
-HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after")
+HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after", "account", "hash")
 
 
 def history(
@@ -283,7 +292,7 @@ def history(
     fmt = check_format(format, output)
     with store_for(ctx, db) as store:
         rows = store.history(code)
-    emit(rows, fmt, keys=HISTORY_KEYS, table_keys=("at", "user", "action", "record", "after"),
+    emit(rows, fmt, keys=HISTORY_KEYS, table_keys=("at", "user", "account", "action", "record", "after"),
          title=t("History of {code}", code=code) if code else t("History"), empty="no changes recorded")
 
 

@@ -225,13 +225,17 @@ def transition_add(
     basis: Annotated[Optional[str], typer.Option(help="On what basis, e.g. 'paid at actual cost'.")] = None,
     reference: Annotated[Optional[str], typer.Option()] = None,
     unit_price: Annotated[Optional[str], typer.Option(help="Price per unit during the transition.")] = None,
+    while_covered: Annotated[bool, typer.Option("--while-covered", help="It overlaps a contract of the line, and that is so.")] = False,
+    planned: Annotated[bool, typer.Option("--planned", help="It starts after today: a planned transition.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record an approved transition: the service continues after expiry while a successor is procured."""
-    raw = {"start": start, "end": end, "approved_by": approved_by, "basis": basis, "reference": reference, "unit_price": unit_price}
+    raw = {"start": start, "end": end, "approved_by": approved_by, "basis": basis, "reference": reference, "unit_price": unit_price,
+           "while_covered": while_covered, "planned": planned}
     with store_for(ctx, db) as store:
         transition = store.add_transition(line, raw)
-    print(f"recorded the transition of {line} from {transition.start.isoformat()}")
+    print(f"recorded the transition of {line} from {transition.start.isoformat()}"
+          + (f", while contract {'; '.join(store.overlaps)} covers it" if store.overlaps else ""))
 
 
 def suspend(
@@ -241,12 +245,16 @@ def suspend(
     to: Annotated[Optional[str], typer.Option("--to", help="The day it resumes (open if not given).")] = None,
     reason: Annotated[Optional[str], typer.Option()] = None,
     reference: Annotated[Optional[str], typer.Option()] = None,
+    while_covered: Annotated[bool, typer.Option("--while-covered", help="It overlaps a contract of the line, and that is so.")] = False,
+    planned: Annotated[bool, typer.Option("--planned", help="It starts after today: a planned suspension.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record that a service is suspended from a day."""
     with store_for(ctx, db) as store:
-        suspension = store.add_suspension(line, {"start": from_, "end": to, "reason": reason, "reference": reference})
-    print(f"recorded: {line} suspended from {suspension.start.isoformat()}")
+        suspension = store.add_suspension(line, {"start": from_, "end": to, "reason": reason, "reference": reference,
+                                                 "while_covered": while_covered, "planned": planned})
+    print(f"recorded: {line} suspended from {suspension.start.isoformat()}"
+          + (f", while contract {'; '.join(store.overlaps)} covers it" if store.overlaps else ""))
 
 
 def usage(

@@ -12,15 +12,28 @@ from .render import say
 
 
 @contextmanager
-def store_for(ctx: typer.Context, given: str | None, *, create: bool = False) -> Iterator["Store"]:  # noqa: F821
+def store_for(ctx: typer.Context, given: str | None, *, create: bool = False, as_of=None) -> Iterator["Store"]:  # noqa: F821
+    """The store for one command. Facts it records are checked as of ``as_of`` (default today): a payment, an
+    assessment, an opening or a tender outcome dated later is refused (see contracts.plausible)."""
+    import datetime as dt
+
+    from contracts.limits import check_text
     from db.store import open_store
 
+    user = (ctx.obj or {}).get("user")
+    if user is not None:
+        check_text(user, "history", "user")  # before anything is opened: one clear line naming --user
+        if not user.strip():
+            from contracts.errors import ContractsError
+
+            raise ContractsError("user", user, "is empty; give the name of the person the change is made for")
     opened = open_store(db_url(ctx, given), create=create, confirm_upgrade=upgrade_confirmation(ctx))
     if opened.upgraded_from is not None:
         backup = f"; the earlier file is kept at {opened.backup}" if opened.backup else ""
         say(f"upgraded the store at {opened.store.url} from schema {opened.upgraded_from}{backup}")
-    if (ctx.obj or {}).get("user"):
-        opened.store.user = ctx.obj["user"]
+    if user:
+        opened.store.user = user.strip()
+    opened.store.as_of = as_of or dt.date.today()
     try:
         yield opened.store
     finally:

@@ -36,6 +36,9 @@ def _aliases(kind: SheetKind | None = None) -> dict[str, str]:
 def _workbook_sheets(path: Path) -> list[Sheet]:
     from openpyxl import load_workbook
 
+    from .input_files import refuse_zip_bomb
+
+    refuse_zip_bomb(path)  # before openpyxl unpacks it
     try:
         book = load_workbook(path, read_only=True, data_only=True)  # data_only: a formula's value, as Excel last saved it
     except FileNotFoundError:
@@ -59,7 +62,10 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
 
 
 def _csv_text(path: Path) -> str:
+    from .input_files import refuse_large
+
     try:
+        refuse_large(path)
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContractsError("file", str(path), "does not exist") from None
@@ -74,7 +80,10 @@ def _csv_text(path: Path) -> str:
 
 
 def _csv_sheet(path: Path, kind_name: str | None) -> Sheet:
-    rows = list(csv.reader(io.StringIO(_csv_text(path))))
+    try:
+        rows = list(csv.reader(io.StringIO(_csv_text(path))))
+    except csv.Error as exc:  # a field longer than the csv module reads (128 KB), a stray NUL
+        raise ContractsError("file", str(path), f"is not a CSV file this program reads ({exc})") from None
     kind: SheetKind | None
     if kind_name:
         kind = kind_named(kind_name)

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from . import limits
 from .errors import ContractsError
 from .money import parse_money
 from .periods import parse_date
 from .schedule import Installment, build_schedule, contract_total
-from .terms import ContractTerms, make_terms, terms_as_dict
+from .terms import MAX_MONTHS, ContractTerms, make_terms, terms_as_dict
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -48,9 +49,7 @@ def _months(raw: Mapping[str, Any], key: str) -> int | None:
     value = raw.get(key)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().isdigit():
-        raise ContractsError(key, value, "must be a whole number of months")
-    return int(str(value).strip())
+    return limits.whole(value, key, minimum=1, maximum=MAX_MONTHS, what="a whole number of months")
 
 
 def apply(terms: ContractTerms, amendments: Iterable[Amendment], day: dt.date | None = None) -> ContractTerms:
@@ -96,8 +95,8 @@ def make_amendment(raw: Mapping[str, Any], terms: ContractTerms, existing: Seque
         amended["service_months"] = billing  # billing longer than service: the service runs as long
         service = billing
     make_terms({k: v for k, v in amended.items() if v is not None})  # the amended terms must make a contract too
-    return Amendment(terms.code, effective, fee, billing, service, str(raw.get("reference") or "").strip(),
-                     str(raw.get("note") or "").strip())
+    return Amendment(terms.code, effective, fee, billing, service, limits.text(raw.get("reference"), "amendment", "reference"),
+                     limits.text(raw.get("note"), "amendment", "note"))
 
 
 def amended_schedule(terms: ContractTerms, amendments: Sequence[Amendment],

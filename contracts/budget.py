@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from . import limits
 from .errors import ContractsError
 from .money import from_fen
 from .payables import SETTLED_BEFORE, Ledger
@@ -94,15 +95,12 @@ def _code(raw: Mapping[str, Any], key: str = "code") -> str:
     return code
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    value = raw.get(key)
-    return "" if value is None else str(value).strip()
+def _text(raw: Mapping[str, Any], key: str, record: str) -> str:
+    return limits.text(raw.get(key), record, key)
 
 
 def _year(value: Any) -> int:
-    if isinstance(value, bool) or value is None or not str(value).strip().isdigit():
-        raise ContractsError("year", value, "must be a year such as 2023")
-    year = int(str(value).strip())
+    year = limits.whole(value, "year", minimum=None, what="a year such as 2023")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ContractsError("year", year, f"is outside {FIRST_YEAR}-{LAST_YEAR}")
     return year
@@ -119,10 +117,10 @@ def make_programme(raw: Mapping[str, Any]) -> Programme:
     unknown = sorted(set(raw) - {"code", "name", "department", "notes", "contracts", "fee_lines"})
     if unknown:
         raise ContractsError(unknown[0], None, "is not a programme field (known: code, name, department, notes, contracts, fee_lines)")
-    name = _text(raw, "name")
+    name = _text(raw, "name", "programme")
     if not name:
         raise ContractsError("name", None, "is required")
-    return Programme(_code(raw), name, _text(raw, "department"), _text(raw, "notes"), _codes(raw, "contracts"),
+    return Programme(_code(raw), name, _text(raw, "department", "programme"), _text(raw, "notes", "programme"), _codes(raw, "contracts"),
                      _codes(raw, "fee_lines"))
 
 
@@ -131,7 +129,7 @@ def make_budget(raw: Mapping[str, Any], programme: str) -> Budget:
     if unknown:
         raise ContractsError(unknown[0], None, "is not a budget field (known: year, original, adjusted, spent, unit, source)")
     year = _year(raw.get("year"))
-    unit = _text(raw, "unit") or "yuan"
+    unit = str(raw.get("unit") or "yuan")
     if raw.get("original") in (None, ""):
         if raw.get("adjusted") not in (None, ""):
             raise ContractsError("adjusted", raw["adjusted"], "needs the original budget (--original) it adjusts")
@@ -139,17 +137,17 @@ def make_budget(raw: Mapping[str, Any], programme: str) -> Budget:
     original = parse_stated(raw["original"], unit, "original")
     adjusted = None if raw.get("adjusted") in (None, "") else parse_stated(raw["adjusted"], unit, "adjusted")
     spent = None if raw.get("spent") in (None, "") else parse_stated(raw["spent"], unit, "spent")
-    return Budget(programme, year, original, adjusted, spent, _text(raw, "source"))
+    return Budget(programme, year, original, adjusted, spent, _text(raw, "source", "budget"))
 
 
 def make_fee_line(raw: Mapping[str, Any]) -> FeeLine:
     unknown = sorted(set(raw) - {"code", "name", "notes"})
     if unknown:
         raise ContractsError(unknown[0], None, "is not a fee-line field (known: code, name, notes)")
-    name = _text(raw, "name")
+    name = _text(raw, "name", "fee_line")
     if not name:
         raise ContractsError("name", None, "is required")
-    return FeeLine(_code(raw), name, _text(raw, "notes"))
+    return FeeLine(_code(raw), name, _text(raw, "notes", "fee_line"))
 
 
 def make_fee_amount(raw: Mapping[str, Any], fee_line: str) -> FeeAmount:
@@ -161,8 +159,8 @@ def make_fee_amount(raw: Mapping[str, Any], fee_line: str) -> FeeAmount:
     if len(given) != 1:
         raise ContractsError("paid", None, "give exactly one of budgeted and paid")
     kind = given[0]
-    amount = parse_stated(raw[kind], _text(raw, "unit") or "yuan", kind)
-    return FeeAmount(fee_line, year, kind, amount, _text(raw, "note"), _text(raw, "source"))
+    amount = parse_stated(raw[kind], str(raw.get("unit") or "yuan"), kind)
+    return FeeAmount(fee_line, year, kind, amount, _text(raw, "note", "fee_amount"), _text(raw, "source", "fee_amount"))
 
 
 # -- the fiscal-year report ----------------------------------------------------------------------------

@@ -94,10 +94,11 @@ class Contract:
         return min(day for day in (self.terms.signed_on, self.terms.billing_start) if day is not None)
 
 
-def new_payment(contract: Contract, raw: Mapping[str, Any]) -> Payment:
-    """A payment as entered for ``contract``, checked on its own (its id is ``NEW_PAYMENT_ID`` until stored)."""
+def new_payment(contract: Contract, raw: Mapping[str, Any], *, as_of: dt.date | None = None) -> Payment:
+    """A payment as entered for ``contract``, checked on its own (its id is ``NEW_PAYMENT_ID`` until stored);
+    with ``as_of``, one dated after it is refused."""
     return make_payment(raw, code=contract.code, starts_on=contract.starts_on,
-                        installments=len(contract.schedule()), new_id=NEW_PAYMENT_ID)
+                        installments=len(contract.schedule()), new_id=NEW_PAYMENT_ID, as_of=as_of)
 
 
 def place_payment(contract: Contract, payment: Payment) -> Ledger:

@@ -32,7 +32,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar, Iterable, Mapping
 
+from . import limits
 from .errors import ContractsError
+from .limits import METRIC_MAX
 from .money import (
     fen_times_share,
     format_money,
@@ -45,6 +47,7 @@ from .money import (
     to_fen,
 )
 from .periods import parse_date
+from .plausible import in_range
 
 COUNTS = ("started", "whole", "proportional")
 DIRECTIONS = ("below", "above")
@@ -85,11 +88,11 @@ def _share(raw: Mapping[str, Any], key: str) -> Fraction | None:
 
 def _number(raw: Mapping[str, Any], key: str) -> Decimal | None:
     value = _opt(raw, key)
-    return None if value is None else parse_decimal(value, key)
+    return None if value is None else parse_decimal(value, key, minimum=-METRIC_MAX, maximum=METRIC_MAX)
 
 
 def _text(raw: Mapping[str, Any], key: str) -> str:
-    return str(_opt(raw, key) or "").strip()
+    return limits.text(raw.get(key), "rule", key)  # its limit, no stray control character
 
 
 def _choice(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -129,7 +132,50 @@ def _bands(value: Any) -> tuple[Band, ...]:
     bands.sort(key=lambda band: band.below)
     if len({band.below for band in bands}) != len(bands):
         raise ContractsError("bands", str(value), "two bands have the same limit")
+    for lower, higher in zip(bands, bands[1:]):
+        if lower.share < higher.share:  # a lower score must never withhold less than a higher one
+            raise ContractsError("bands", str(value), f"are not monotone: below {lower.below} withholds {format_share(lower.share)}, "
+                                 f"less than the {format_share(higher.share)} withheld below {higher.below}")
     return tuple(bands)
+
+
+# -- the range of a metric ------------------------------------------------------------------------
+
+RATE = (Decimal(0), Decimal(100))  # a rate (online rate, 在线率) is a percentage
+MEASURE = (Decimal(0), METRIC_MAX)  # hours, counts, points: not negative, and not astronomical
+
+
+def is_rate(metric: str) -> bool:
+    """A metric named as a rate (online_rate, availability rate, 在线率, ..._pct) is a percentage, 0 to 100."""
+    name = metric.strip().lower()
+    return name.endswith("rate") or name.endswith(("pct", "percent", "percentage")) or "率" in name
+
+
+def metric_range(rule: "Rule") -> tuple[Decimal, Decimal]:
+    """The values a rule's metric may take: as the rule declares (metric_min, metric_max), else 0-100 for a rate,
+    else 0 to a billion."""
+    low, high = RATE if is_rate(getattr(rule, "metric", "")) else MEASURE
+    declared_low, declared_high = getattr(rule, "metric_min", None), getattr(rule, "metric_max", None)
+    return (low if declared_low is None else declared_low, high if declared_high is None else declared_high)
+
+
+def _range_params(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(metric_min=_number(raw, "metric_min"), metric_max=_number(raw, "metric_max"))
+
+
+def _check_range(rule: "Rule", values: dict[str, Decimal | None]) -> None:
+    """The declared range is a range, and the rule's own figures (threshold, allowance) lie within it."""
+    low, high = metric_range(rule)
+    rule.need(low < high, "metric_max", f"must be more than metric_min ({low})")
+    for key, value in values.items():
+        if value is not None and not low <= value <= high:
+            raise ContractsError(key, str(value), f"is outside the range of {rule.metric or 'the metric'} ({low} to {high}); "
+                                 "declare the metric's range with metric_min and metric_max if it is wider")
+
+
+def _range_raw(rule: "Rule") -> dict[str, Any]:
+    return {"metric_min": None if rule.metric_min is None else str(rule.metric_min),
+            "metric_max": None if rule.metric_max is None else str(rule.metric_max)}
 
 
 def _as_share(value: Fraction | None) -> str | None:
@@ -215,6 +261,8 @@ class ThresholdRule(Rule):
     count: str = "started"  # 不足一档按一档计 by default
     per_step_share: Fraction | None = None
     per_step_fen: int | None = None
+    metric_min: Decimal | None = None  # the range the metric's values may take (None: see metric_range)
+    metric_max: Decimal | None = None
 
     @property
     def metrics(self) -> set[str]:
@@ -224,9 +272,11 @@ class ThresholdRule(Rule):
     def own_params(cls, raw):
         return dict(metric=_text(raw, "metric"), threshold=_number(raw, "threshold"), step=_number(raw, "step"),
                     direction=_choice(raw, "direction", DIRECTIONS, "below"), count=_choice(raw, "count", COUNTS, "started"),
-                    per_step_share=_share(raw, "per_step_share"), per_step_fen=_money_fen(raw, "per_step_amount"))
+                    per_step_share=_share(raw, "per_step_share"), per_step_fen=_money_fen(raw, "per_step_amount"),
+                    **_range_params(raw))
 
     def check(self):
+        _check_range(self, {"threshold": self.threshold})
         self.need(bool(self.metric), "metric", "is required")
         self.need(self.metric != SCORE, "metric", "'score' is given with --score; use a scorecard rule")
         self.need(self.threshold is not None, "threshold", "is required")
@@ -266,7 +316,8 @@ class ThresholdRule(Rule):
     def raw_params(self):
         return {"metric": self.metric, "threshold": None if self.threshold is None else str(self.threshold),
                 "step": None if self.step is None else str(self.step), "direction": self.direction, "count": self.count,
-                "per_step_share": _as_share(self.per_step_share), "per_step_amount": _as_money(self.per_step_fen)}
+                "per_step_share": _as_share(self.per_step_share), "per_step_amount": _as_money(self.per_step_fen),
+                **_range_raw(self)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,6 +364,8 @@ class PerUnitRule(Rule):
     metric: str = ""
     allowance: Decimal = Decimal(0)
     rate_fen: int | None = None
+    metric_min: Decimal | None = None  # the range the metric's values may take (None: see metric_range)
+    metric_max: Decimal | None = None
 
     @property
     def metrics(self) -> set[str]:
@@ -321,9 +374,10 @@ class PerUnitRule(Rule):
     @classmethod
     def own_params(cls, raw):
         return dict(metric=_text(raw, "metric"), allowance=_number(raw, "allowance") or Decimal(0),
-                    rate_fen=_money_fen(raw, "rate"))
+                    rate_fen=_money_fen(raw, "rate"), **_range_params(raw))
 
     def check(self):
+        _check_range(self, {"allowance": self.allowance or None})
         self.need(bool(self.metric), "metric", "is required")
         self.need(self.rate_fen is not None, "rate", "is required")
         self.need(self.allowance >= 0, "allowance", "must not be negative")
@@ -340,7 +394,7 @@ class PerUnitRule(Rule):
         return amount, f"{self.metric}={value}", f"{units if units.denominator == 1 else float(units)} unit(s) beyond {self.allowance}"
 
     def raw_params(self):
-        return {"metric": self.metric, "allowance": str(self.allowance), "rate": _as_money(self.rate_fen)}
+        return {"metric": self.metric, "allowance": str(self.allowance), "rate": _as_money(self.rate_fen), **_range_raw(self)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -410,6 +464,7 @@ RULE_FIELDS = (
     "contract", "name", "kind", "effective_from", "position", "retired", "metric", "threshold", "step", "direction",
     "count", "per_step_share", "per_step_amount", "allowance", "rate", "pass_mark", "bands", "cap_amount",
     "cap_share", "per_installment_amount", "per_installment_share", "per_year_amount", "per_year_share", "note",
+    "metric_min", "metric_max",
 )
 
 
@@ -420,7 +475,7 @@ def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
     unknown = sorted(set(raw) - set(RULE_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not a rule field (known: {', '.join(RULE_FIELDS)})")
-    code = contract or str(raw.get("contract") or "").strip()
+    code = limits.text(contract if contract is not None else raw.get("contract"), "rule", "contract")
     if not code:
         raise ContractsError("contract", None, "is required")
     name = _text(raw, "name")
@@ -431,15 +486,13 @@ def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
         raise ContractsError("kind", None, f"is required: one of {', '.join(KINDS)}")
     if _opt(raw, "effective_from") is None:
         raise ContractsError("effective_from", None, "is required")
-    effective_from = parse_date(raw["effective_from"], "effective_from")
-    position = raw.get("position", 0)
-    if isinstance(position, bool) or not isinstance(position, (int, str)) or not str(position).strip().lstrip("-").isdigit():
-        raise ContractsError("position", position, "must be a whole number")
+    effective_from = in_range(parse_date(raw["effective_from"], "effective_from"), "effective_from")
+    position = limits.whole(raw.get("position"), "position", minimum=-limits.POSITION_MAX, maximum=limits.POSITION_MAX, default=0)
     retired = raw.get("retired", False)
     if isinstance(retired, str):
         retired = retired.strip().lower() in ("true", "yes", "1")
     cls = KIND_CLASSES[kind]
-    rule = cls(contract=code, name=name, effective_from=effective_from, position=int(position), retired=bool(retired),
+    rule = cls(contract=code, name=name, effective_from=effective_from, position=position, retired=bool(retired),
                cap_fen=_money_fen(raw, "cap_amount"), cap_share=_share(raw, "cap_share"), note=_text(raw, "note"),
                **cls.own_params(raw))
     if not rule.retired:

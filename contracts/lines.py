@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
+from . import limits
 from .errors import ContractsError
 from .money import parse_money
 from .periods import parse_date, parse_optional_date
+from .plausible import in_range, recorded_day
 from .terms import CODE_PATTERN
 
 COVERED, IN_TRANSITION, SUSPENDED, UNCOVERED, NOT_STARTED = "covered", "in transition", "suspended", "uncovered", "not started"
@@ -75,59 +77,58 @@ class Span:
     ref: str
 
 
-def _text(raw: Mapping[str, Any], key: str, limit: int = 2000) -> str:
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ContractsError(key, value, "must be text")
-    if len(value) > limit:
-        raise ContractsError(key, value[:20] + "...", f"is longer than {limit} characters")
-    return value.strip()
+def _text(raw: Mapping[str, Any], key: str, record: str) -> str:
+    return limits.text(raw.get(key), record, key)
 
 
 def make_line(raw: Mapping[str, Any]) -> ServiceLine:
     unknown = sorted(set(raw) - {"code", "name", "buyer", "notes"})
     if unknown:
         raise ContractsError(unknown[0], None, "is not a service-line field (known: code, name, buyer, notes)")
-    code = _text(raw, "code", 32)
+    code = _text(raw, "code", "line")
     if not CODE_PATTERN.match(code):
         raise ContractsError("code", code, "must be letters, digits, '-', '_' or '.', at most 32, e.g. SEAL")
-    name = _text(raw, "name", 500)
+    name = _text(raw, "name", "line")
     if not name:
         raise ContractsError("name", None, "is required")
-    return ServiceLine(code, name, _text(raw, "buyer", 500), _text(raw, "notes", 10000))
+    return ServiceLine(code, name, _text(raw, "buyer", "line"), _text(raw, "notes", "line"))
 
 
-def _span_dates(raw: Mapping[str, Any]) -> tuple[dt.date, dt.date | None]:
+def _span_dates(raw: Mapping[str, Any], as_of: dt.date | None, noun: str) -> tuple[dt.date, dt.date | None]:
+    """A span's start (not after ``as_of`` unless the entry says it is planned) and optional end, in range."""
     if raw.get("start") in (None, ""):
         raise ContractsError("start", None, "is required")
-    start = parse_date(raw["start"], "start")
-    end = parse_optional_date(raw.get("end"), "end")
+    planned = raw.get("planned") in (True, "true", "yes", "1")
+    start = recorded_day(parse_date(raw["start"], "start"), "start", as_of, planned=planned,
+                         what=f"a {noun} that is only planned is recorded with --planned (planned = true in a file)")
+    end = in_range(parse_optional_date(raw.get("end"), "end"), "end")
     if end is not None and end <= start:
         raise ContractsError("end", end.isoformat(), f"is not after the start {start.isoformat()}")
     return start, end
 
 
-def make_transition(raw: Mapping[str, Any], line: str) -> Transition:
-    unknown = sorted(set(raw) - {"line", "start", "end", "approved_by", "basis", "reference", "unit_price"})
+SPAN_FLAGS = ("planned", "while_covered")  # said by the person recording it; not stored
+
+
+def make_transition(raw: Mapping[str, Any], line: str, *, as_of: dt.date | None = None) -> Transition:
+    unknown = sorted(set(raw) - {"line", "start", "end", "approved_by", "basis", "reference", "unit_price", *SPAN_FLAGS})
     if unknown:
         raise ContractsError(unknown[0], None, "is not a transition field (known: start, end, approved_by, basis, reference, unit_price)")
-    start, end = _span_dates(raw)
-    approved_by = _text(raw, "approved_by", 500)
+    start, end = _span_dates(raw, as_of, "transition")
+    approved_by = _text(raw, "approved_by", "transition")
     if not approved_by:
         raise ContractsError("approved_by", None, "is required: a transition is an approved arrangement (who approved it?)")
     price = raw.get("unit_price")
-    return Transition(line, start, end, approved_by, _text(raw, "basis"), _text(raw, "reference"),
+    return Transition(line, start, end, approved_by, _text(raw, "basis", "transition"), _text(raw, "reference", "transition"),
                       None if price in (None, "") else parse_money(price, "unit_price"))
 
 
-def make_suspension(raw: Mapping[str, Any], line: str) -> Suspension:
-    unknown = sorted(set(raw) - {"line", "start", "end", "reason", "reference"})
+def make_suspension(raw: Mapping[str, Any], line: str, *, as_of: dt.date | None = None) -> Suspension:
+    unknown = sorted(set(raw) - {"line", "start", "end", "reason", "reference", *SPAN_FLAGS})
     if unknown:
         raise ContractsError(unknown[0], None, "is not a suspension field (known: start, end, reason, reference)")
-    start, end = _span_dates(raw)
-    return Suspension(line, start, end, _text(raw, "reason"), _text(raw, "reference"))
+    start, end = _span_dates(raw, as_of, "suspension")
+    return Suspension(line, start, end, _text(raw, "reason", "suspension"), _text(raw, "reference", "suspension"))
 
 
 def spans(contracts: Iterable[tuple[str, dt.date, dt.date]], transitions: Iterable[Transition],

@@ -6,6 +6,7 @@ Never float. Values from users and files arrive as text, int or Decimal
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from math import lcm
@@ -21,28 +22,50 @@ def quantize(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+# Money as people type it: ASCII digits, an optional sign, commas only between groups of three
+# (1,234,567.89), a decimal point. Not 1,50 (a decimal comma, or a slip?), not 1e5, not full-width digits.
+_MONEY = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_EXAMPLE = "e.g. 1716000.00 or 1,716,000.00"
+
+
+def read_amount(value: str, field: str) -> Decimal:
+    """An amount typed as text, read strictly (see _MONEY); the error says what is wrong with it."""
+    text = value.strip()
+    if not _MONEY.fullmatch(text):
+        from .limits import non_ascii_digit
+
+        if non_ascii_digit(text):
+            raise ContractsError(field, value, f"holds digits other than 0-9 ({non_ascii_digit(text)!r}); type the amount with 0-9")
+        if re.fullmatch(r"[+-]?[0-9,]*,[0-9]{1,2}", text):
+            raise ContractsError(field, value, "uses a comma where a decimal point belongs: write 1.50 for one yuan fifty "
+                                 "(commas only between groups of three digits, 1,234.56)")
+        if "," in text:
+            raise ContractsError(field, value, f"has commas out of place: they go between groups of three digits ({_EXAMPLE})")
+        raise ContractsError(field, value, f"is not an amount of money ({_EXAMPLE})")
+    return Decimal(text.replace(",", ""))
+
+
 def parse_money(value: object, field: str, *, positive: bool = True, allow_zero: bool = False) -> Decimal:
     """Read an amount of yuan exactly, refusing anything that is not to the fen.
 
     A ``float`` is refused outright: by the time it reaches us it may already
-    have lost the fen (3379113.6 is not exactly representable).
+    have lost the fen (3379113.6 is not exactly representable). Text is read
+    strictly (``read_amount``); ``-0`` is 0.00.
     """
     if isinstance(value, bool) or isinstance(value, float):
         raise ContractsError(field, value, "amounts must be given as text or whole numbers, not floating point")
     if isinstance(value, int):
+        if abs(value) >= LARGEST:
+            raise ContractsError(field, value, "is too large for an amount of money here (at most 99,999,999,999,999.99)")
         amount = Decimal(value)
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)") from None
+        amount = read_amount(value, field)
     else:
-        raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)")
+        raise ContractsError(field, value, f"is not an amount of money ({_EXAMPLE})")
     if not amount.is_finite():
-        raise ContractsError(field, value, "is not an amount of money (e.g. 1716000.00)")
+        raise ContractsError(field, value, f"is not an amount of money ({_EXAMPLE})")
     if abs(amount) >= LARGEST:
         raise ContractsError(field, value, "is too large for an amount of money here (at most 99,999,999,999,999.99)")
     if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
@@ -50,7 +73,8 @@ def parse_money(value: object, field: str, *, positive: bool = True, allow_zero:
     if positive:
         if amount < 0 or (amount == 0 and not allow_zero):
             raise ContractsError(field, value, "must be more than zero" if not allow_zero else "must not be negative")
-    return amount.quantize(FEN)
+    amount = amount.quantize(FEN)
+    return FEN * 0 if amount == 0 else amount  # -0.00 is 0.00
 
 
 def to_fen(amount: Decimal) -> int:
@@ -128,23 +152,49 @@ def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
 
 
 def parse_share(value: object, field: str) -> Fraction:
-    """A share of an amount: "1/45", "5%", "0.05" (or a Decimal/int); between 0 and 1."""
+    """A share of an amount: "1/45", "5%", "0.05" (or a Decimal/int); between 0 and 1.
+
+    Read strictly (ASCII digits, no exponent, no infinity), and no finer than a millionth
+    part (a denominator of at most 1,000,000), so that what it is multiplied with stays exact and small.
+    """
+    from .limits import SHARE_DENOMINATOR_MAX, non_ascii_digit
+
     if isinstance(value, (bool, float)):
         raise ContractsError(field, value, "give a share as text: '1/45', '5%' or '0.05'")
     text = str(value).strip()
+    problem = "is not a share: write '1/45', '5%' or '0.05'"
+    if non_ascii_digit(text):
+        raise ContractsError(field, value, problem + " with the digits 0-9")
     try:
-        if text.endswith("%"):
-            share = Fraction(Decimal(text[:-1].strip())) / 100
+        if isinstance(value, Decimal):
+            if not value.is_finite() or abs(value) > 1 or value.as_tuple().exponent < -12:
+                raise ValueError
+            share = Fraction(value)
+        elif text.endswith("%"):
+            number = text[:-1].strip()
+            if not _SHARE_NUMBER.fullmatch(number):
+                raise ValueError
+            share = Fraction(Decimal(number)) / 100
         elif "/" in text:
-            numerator, denominator = text.split("/", 1)
-            share = Fraction(int(numerator.strip()), int(denominator.strip()))
+            numerator, denominator = (part.strip() for part in text.split("/", 1))
+            if not (_WHOLE.fullmatch(numerator) and _WHOLE.fullmatch(denominator)):
+                raise ValueError
+            share = Fraction(int(numerator), int(denominator))
         else:
+            if not _SHARE_NUMBER.fullmatch(text):
+                raise ValueError
             share = Fraction(Decimal(text))
-    except (ValueError, ZeroDivisionError, InvalidOperation):
-        raise ContractsError(field, value, "is not a share: write '1/45', '5%' or '0.05'") from None
+    except (ValueError, ZeroDivisionError, InvalidOperation, OverflowError):
+        raise ContractsError(field, value, problem) from None
     if not 0 <= share <= 1:
         raise ContractsError(field, value, "must be between 0 and 1 (0% to 100%)")
+    if share.denominator > SHARE_DENOMINATOR_MAX:
+        raise ContractsError(field, value, "is finer than a millionth part; give at most six decimals (or a fraction such as 1/45)")
     return share
+
+
+_SHARE_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
 
 
 def format_share(share: Fraction) -> str:
@@ -161,14 +211,9 @@ def fen_times_share(fen: int, share: Fraction) -> int:
     return round_half_up_div(fen * share.numerator, share.denominator)
 
 
-def parse_decimal(value: object, field: str) -> Decimal:
-    """A measured value (an online rate, a score, hours): exact, never float."""
-    if isinstance(value, (bool, float)):
-        raise ContractsError(field, value, "give the number as text (e.g. 93.4), not floating point")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ContractsError(field, value, "is not a number") from None
-    if not number.is_finite():
-        raise ContractsError(field, value, "is not a number")
-    return number
+def parse_decimal(value: object, field: str, *, minimum: Decimal | None = None, maximum: Decimal | None = None) -> Decimal:
+    """A measured value (an online rate, a score, hours): exact, never float, ASCII digits, within a range
+    (see ``limits.number``)."""
+    from .limits import number
+
+    return number(value, field, minimum=minimum, maximum=maximum)

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
+from . import limits
 from .errors import ContractsError
 from .money import format_money, from_fen, parse_money, to_fen
 from .periods import parse_date
+from .plausible import in_range, opening_settles, recorded_day
 
 OPENING_SEQ = 0  # the opening balance's place among a contract's installments
 
@@ -113,8 +115,11 @@ PAYMENT_FIELDS = ("contract", "paid_on", "amount", "seq", "reference", "note", "
 OPENING_FIELDS = ("contract", "as_of", "settled_through_seq", "settled_through", "owed", "source")
 
 
-def make_payment(raw: Mapping[str, Any], *, code: str, starts_on: dt.date, installments: int, new_id: int) -> Payment:
-    """Check a payment as entered. Whether it exceeds what is owed is checked against the ledger."""
+def make_payment(raw: Mapping[str, Any], *, code: str, starts_on: dt.date, installments: int, new_id: int,
+                 as_of: dt.date | None = None) -> Payment:
+    """Check a payment as entered. Whether it exceeds what is owed is checked against the ledger.
+
+    With ``as_of``, a payment dated after it is refused: a payment is recorded when it is made."""
     unknown = sorted(set(raw) - set(PAYMENT_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not a payment field (known: {', '.join(PAYMENT_FIELDS)})")
@@ -123,25 +128,28 @@ def make_payment(raw: Mapping[str, Any], *, code: str, starts_on: dt.date, insta
     amount = parse_money(raw["amount"], "amount")
     if raw.get("paid_on") is None:
         raise ContractsError("paid_on", None, "is required")
-    paid_on = parse_date(raw["paid_on"], "paid_on")
+    paid_on = recorded_day(parse_date(raw["paid_on"], "paid_on"), "paid_on", as_of, what="a payment is recorded when it is made")
     if paid_on < starts_on:
         raise ContractsError("paid_on", paid_on.isoformat(), f"is before contract {code} begins ({starts_on.isoformat()})")
     seq = raw.get("seq")
     if seq is not None and seq != "":
-        if isinstance(seq, bool) or not str(seq).strip().isdigit() or not 1 <= int(str(seq)) <= installments:
+        number = limits.whole(seq, "seq", minimum=None)
+        if not 1 <= number <= installments:
             raise ContractsError("seq", seq, f"is not in the schedule of {code} (installments 1 to {installments})")
-        seq = int(str(seq))
+        seq = number
     else:
         seq = None
     return Payment(
         id=new_id, contract=code, paid_on=paid_on, amount=amount, seq=seq,
-        reference=str(raw.get("reference") or "").strip(), note=str(raw.get("note") or "").strip(),
+        reference=limits.text(raw.get("reference"), "payment", "reference"), note=limits.text(raw.get("note"), "payment", "note"),
         allow_credit=bool(raw.get("allow_credit", False)),
     )
 
 
 def make_reversal(original: Payment, *, on: dt.date, new_id: int, reference: str = "", note: str = "",
-                  existing: Iterable[Payment] = ()) -> Payment:
+                  existing: Iterable[Payment] = (), as_of: dt.date | None = None) -> Payment:
+    recorded_day(on, "paid_on", as_of, what="a reversal is recorded when it is made")
+    reference, note = limits.text(reference, "payment", "reference"), limits.text(note, "payment", "note")
     if original.reverses is not None:
         raise ContractsError("reverse", original.id, "is itself a reversal; enter the payment again instead")
     if any(payment.reverses == original.id for payment in existing):
@@ -154,28 +162,30 @@ def make_reversal(original: Payment, *, on: dt.date, new_id: int, reference: str
     )
 
 
-def make_opening(raw: Mapping[str, Any], *, code: str, schedule_dues: Sequence[dt.date]) -> Opening:
+def make_opening(raw: Mapping[str, Any], *, code: str, schedule_dues: Sequence[dt.date], today: dt.date | None = None) -> Opening:
     """Settled installments are given by seq (``settled_through_seq``) or by date (``settled_through``:
-    every installment due on or before it)."""
+    every installment due on or before it); only installments due by the opening's own day may be settled.
+    With ``today``, an opening dated after it is refused."""
     unknown = sorted(set(raw) - set(OPENING_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not an opening-balance field (known: {', '.join(OPENING_FIELDS)})")
     if raw.get("as_of") is None:
         raise ContractsError("as_of", None, "is required: the day tracking starts")
-    as_of = parse_date(raw["as_of"], "as_of")
+    as_of = recorded_day(parse_date(raw["as_of"], "as_of"), "as_of", today, what="an opening records the day tracking began")
     by_seq, by_date = raw.get("settled_through_seq"), raw.get("settled_through")
     if by_seq not in (None, "") and by_date not in (None, ""):
         raise ContractsError("settled_through", by_date, "give settled_through_seq or settled_through, not both")
     settled = 0
     if by_seq not in (None, ""):
-        if isinstance(by_seq, bool) or not str(by_seq).strip().isdigit() or int(str(by_seq)) > len(schedule_dues):
+        settled = limits.whole(by_seq, "settled_through_seq", minimum=0)
+        if settled > len(schedule_dues):
             raise ContractsError("settled_through_seq", by_seq, f"is not in the schedule of {code} (0 to {len(schedule_dues)})")
-        settled = int(str(by_seq))
     elif by_date not in (None, ""):
-        day = parse_date(by_date, "settled_through")
+        day = in_range(parse_date(by_date, "settled_through"), "settled_through")
         settled = sum(1 for due in schedule_dues if due <= day)
+    opening_settles(settled, schedule_dues, as_of, code)
     owed = parse_money(raw.get("owed", 0), "owed", allow_zero=True)
-    source = str(raw.get("source") or "").strip()
+    source = limits.text(raw.get("source"), "opening", "source")
     if owed and not source:
         raise ContractsError("source", None, f"is required for an opening amount owed ({format_money(owed)}): say where it comes from")
     return Opening(contract=code, as_of=as_of, settled_through_seq=settled, owed=owed, source=source)

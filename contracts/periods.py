@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from .errors import ContractsError
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits: \d would take full-width ones
+_QUARTER = re.compile(r"^([0-9]{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from .errors import Collector, ContractsError
 from .budget import FeeLine, Programme, make_fee_line, make_programme
 from .deductions import Rule, make_rule
+from .limits import check_depth, check_nesting
 from .lines import ServiceLine, make_line
 from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
@@ -66,10 +67,12 @@ def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | No
     ``progress(n)`` is told of every thousand contracts checked (for a progress bar). Without ``collect``,
     refused entries raise ``ContractsErrors`` at the end; with it, they are in ``Portfolio.errors``.
     """
+    check_nesting(text, source, "toml")  # before the parser, which recurses into nested arrays
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ContractsError("file", source, f"is not valid TOML ({exc})") from None
+    check_depth(data, source)  # dotted keys (a.b.c = 1) nest without brackets
     return parse_portfolio_data(data, source, progress, collect=collect)
 
 
@@ -99,9 +102,9 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
         where = place("contract", index) + (f" ({named})" if named and not locate else "")
         with errors.at(where) as entry:
             terms = make_terms(raw)
-            if terms.code in seen:
-                raise ContractsError("code", terms.code, "appears twice in the file")
-            seen.add(terms.code)
+            if terms.code.casefold() in seen:  # codes are unique without regard to case
+                raise ContractsError("code", terms.code, "appears twice in the file (codes are unique without regard to case)")
+            seen.add(terms.code.casefold())
             portfolio.contracts.append(terms)
         if entry.failed and named:
             portfolio.refused.add(named.strip())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .errors import ContractsError
-from .money import FEN, LARGEST
+from .money import FEN, LARGEST, read_amount
 
 UNITS = {"yuan": Decimal(1), "wan": Decimal(10000)}
 
@@ -40,20 +40,26 @@ def parse_stated(value: object, unit: str, field: str, *, allow_zero: bool = Tru
         raise ContractsError("unit", unit, "must be yuan or wan (万元)")
     if isinstance(value, (bool, float)):
         raise ContractsError(field, value, "give the amount as text (e.g. 543.17), not floating point")
-    text = str(value).strip().replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ContractsError(field, value, "is not an amount") from None
-    if not number.is_finite():
-        raise ContractsError(field, value, "is not an amount")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    else:
+        number = read_amount(str(value), field)  # strict: ASCII digits, commas only between groups of three
+    if not number.is_finite() or abs(number) >= LARGEST:
+        raise ContractsError(field, value, "is not an amount" if not number.is_finite() else "is too large for an amount of money here")
     if number < 0 or (number == 0 and not allow_zero):
         raise ContractsError(field, value, "must not be negative")
+    number = number + 0 if number == 0 else number  # -0 is 0
     yuan = number * UNITS[unit]
     if yuan >= LARGEST:
         raise ContractsError(field, value, "is too large for an amount of money here")
     if yuan != yuan.quantize(FEN):
         raise ContractsError(field, value, f"is finer than the fen once in yuan ({unit})")
+    places = 2 if unit == "yuan" else 6  # what the fen is in the unit: the stated text keeps no more decimals than that
+    if number.as_tuple().exponent < -places:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    text = f"{number:f}"  # the digits as stated, without grouping or leading zeros
     return Stated(yuan.quantize(FEN), text, unit)
 
 

@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from . import limits
 from .errors import ContractsError
 from .periods import parse_optional_date
+from .plausible import recorded_day
 from .procurement_law import NOT_STATED, THRESHOLD_NOTE, Option, options_after_failure
 
 METHODS = {
@@ -65,8 +67,12 @@ def _choice(raw: Mapping[str, Any], key: str, allowed, default: str = "") -> str
     return value
 
 
-def make_tender(raw: Mapping[str, Any], line: str) -> Tender:
-    """Check a tender attempt: known method and outcome, dates in order, an outcome its dates allow."""
+def make_tender(raw: Mapping[str, Any], line: str, *, as_of: dt.date | None = None) -> Tender:
+    """Check a tender attempt: known method and outcome, dates in order, an outcome its dates allow.
+
+    Dates lie within the range of contract dates; with ``as_of``, a tender that has an outcome
+    (awarded, failed, cancelled) has none of its dates after it. A pending tender is a planned one:
+    its announcement or bid deadline may lie ahead."""
     unknown = sorted(set(raw) - set(TENDER_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not a tender field (known: {', '.join(TENDER_FIELDS)})")
@@ -75,7 +81,8 @@ def make_tender(raw: Mapping[str, Any], line: str) -> Tender:
         raise ContractsError("method", None, f"is required: one of {', '.join(METHODS)}")
     outcome = _choice(raw, "outcome", OUTCOMES, "pending")
     ground = _choice(raw, "ground", GROUNDS)
-    dates = {name: parse_optional_date(raw.get(name), name) for name in DATE_FIELDS}
+    dates = {name: recorded_day(parse_optional_date(raw.get(name), name), name, as_of, planned=outcome == "pending",
+                                what=f"a {outcome} tender has happened by then") for name in DATE_FIELDS}
     known = [(name, day) for name, day in dates.items() if day is not None]
     for (first, day_a), (second, day_b) in zip(known, known[1:]):
         if day_b < day_a:
@@ -87,19 +94,19 @@ def make_tender(raw: Mapping[str, Any], line: str) -> Tender:
         raise ContractsError("ground", ground, f"is for failed or cancelled tenders, not {outcome} ones")
     bidders = raw.get("bidders")
     if bidders not in (None, ""):
-        if isinstance(bidders, bool) or not str(bidders).strip().isdigit():
-            raise ContractsError("bidders", bidders, "must be a whole number, 0 or more")
-        bidders = int(str(bidders).strip())
+        bidders = limits.whole(bidders, "bidders", minimum=0, maximum=limits.BIDDERS_MAX, what="a whole number, 0 or more")
         if ground == "too-few-bidders" and bidders >= 3:
             raise ContractsError("bidders", bidders, "contradicts the ground too-few-bidders (fewer than three)")
     else:
         bidders = None
-    contract = str(raw.get("contract") or "").strip()
+    line = limits.text(line, "tender", "line", required=True)
+    contract = limits.text(raw.get("contract"), "tender", "contract")
     if contract and outcome != "awarded":
         raise ContractsError("contract", contract, f"a {outcome} tender leads to no contract")
     return Tender(
         line=line, method=method, outcome=outcome, ground=ground, bidders=bidders, contract=contract,
-        method_approval=str(raw.get("method_approval") or "").strip(), note=str(raw.get("note") or "").strip(),
+        method_approval=limits.text(raw.get("method_approval"), "tender", "method_approval"),
+        note=limits.text(raw.get("note"), "tender", "note"),
         **dates,
     )
 

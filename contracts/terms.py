@@ -9,8 +9,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Mapping
 
+from . import limits
 from .errors import ContractsError
-from .money import parse_money
+from .money import LARGEST, parse_money
 from .periods import add_months, parse_date, parse_optional_date
 
 
@@ -103,38 +104,12 @@ class ContractTerms:
 TERM_FIELDS = tuple(f.name for f in fields(ContractTerms))
 
 
-def _text(raw: Mapping[str, Any], field: str, *, required: bool = False, limit: int = 2000) -> str:
-    value = raw.get(field)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ContractsError(field, value, "must be text")
-    value = value.strip()
-    if required and not value:
-        raise ContractsError(field, value, "is required")
-    if len(value) > limit:
-        raise ContractsError(field, value[:20] + "...", f"is longer than {limit} characters")
-    return value
+def _text(raw: Mapping[str, Any], field: str, *, required: bool = False) -> str:
+    return limits.text(raw.get(field), "contract", field, required=required)
 
 
 def _whole(raw: Mapping[str, Any], field: str, default: int | None = None) -> int:
-    value = raw.get(field)
-    if value is None:
-        if default is None:
-            raise ContractsError(field, None, "is required")
-        return default
-    if isinstance(value, bool):
-        raise ContractsError(field, value, "must be a whole number")
-    if isinstance(value, str):
-        stripped = value.strip()
-        if not re.fullmatch(r"[+-]?\d+", stripped):
-            raise ContractsError(field, value, "must be a whole number")
-        return int(stripped)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    raise ContractsError(field, value, "must be a whole number")
+    return limits.whole(raw.get(field), field, minimum=None, default=default)
 
 
 def _choice(raw: Mapping[str, Any], field: str, enum: type[Enum], default: Enum) -> Any:
@@ -171,10 +146,10 @@ def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
     unknown = sorted(set(raw) - set(TERM_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not a contract term (known: {', '.join(TERM_FIELDS)})")
-    code = _text(raw, "code", required=True, limit=32)
+    code = _text(raw, "code", required=True)
     if not CODE_PATTERN.match(code):
         raise ContractsError("code", code, "must be letters, digits, '-', '_' or '.', at most 32, e.g. TW1")
-    name = _text(raw, "name", required=True, limit=500)
+    name = _text(raw, "name", required=True)
     billing_start = _date_in_range(parse_date(raw.get("billing_start"), "billing_start"), "billing_start")
     billing_months = _whole(raw, "billing_months")
     if not 0 < billing_months <= MAX_MONTHS:
@@ -205,7 +180,7 @@ def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
         if raw.get("annual_fee") is None:
             raise ContractsError("annual_fee", None, "is required")
         annual_fee = parse_money(raw["annual_fee"], "annual_fee")
-    line = _text(raw, "line", limit=32)
+    line = _text(raw, "line")
     if line and not CODE_PATTERN.match(line):
         raise ContractsError("line", line, "must be letters, digits, '-', '_' or '.', at most 32, e.g. SEAL")
     frequency = _choice(raw, "frequency", Frequency, Frequency.quarterly)
@@ -230,25 +205,29 @@ def make_terms(raw: Mapping[str, Any]) -> ContractTerms:
         billing_months=billing_months,
         annual_fee=annual_fee,
         service_months=service_months,
-        vendor=_text(raw, "vendor", limit=500),
-        buyer=_text(raw, "buyer", limit=500),
+        vendor=_text(raw, "vendor"),
+        buyer=_text(raw, "buyer"),
         signed_on=_date_in_range(parse_optional_date(raw.get("signed_on"), "signed_on"), "signed_on"),
         frequency=frequency,
         alignment=alignment,
         timing=timing,
         payment_lag_days=payment_lag_days,
-        stated_end=_text(raw, "stated_end", limit=100),
+        stated_end=_text(raw, "stated_end"),
         completed_on=_date_in_range(parse_optional_date(raw.get("completed_on"), "completed_on"), "completed_on"),
-        notes=_text(raw, "notes", limit=10000),
-        source=_text(raw, "source", limit=2000),
+        notes=_text(raw, "notes"),
+        source=_text(raw, "source"),
         line=line,
         pricing=pricing,
         unit_price=unit_price,
-        unit=_text(raw, "unit", limit=100),
+        unit=_text(raw, "unit"),
         annual_cap=annual_cap,
     )
     if terms.service_end >= LATEST:
         raise ContractsError("service_months", service_months, f"runs past {LATEST.year - 1}")
+    if annual_fee * billing_months / 12 >= LARGEST:
+        # Every amount derived from the terms (an installment, a year, the whole contract) stays within the money cap.
+        raise ContractsError("annual_fee", str(annual_fee), f"over {billing_months} months comes to more than the largest "
+                             "amount kept here (99,999,999,999,999.99); check the fee and the months")
     return terms
 
 

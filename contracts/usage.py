@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
+from . import limits
 from .errors import ContractsError
-from .money import parse_money, quantize
+from .money import LARGEST, format_money, parse_money, quantize
 from .periods import Period, add_months, months_between, quarter_period
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,10 @@ def make_usage(raw: Mapping[str, Any], *, target: str, allowed: Period, settleme
     if raw.get("period") in (None, ""):
         raise ContractsError("period", None, "is required (e.g. 2023Q3 or 2023-07)")
     period = raw["period"] if isinstance(raw["period"], Period) else parse_usage_period(raw["period"])
-    quantity = raw.get("quantity")
-    if isinstance(quantity, bool) or quantity is None or not re.fullmatch(r"-?\d+", str(quantity).strip()):
-        raise ContractsError("quantity", quantity, "must be a whole number of units")
-    quantity = int(str(quantity).strip())
-    if quantity < 0:
-        raise ContractsError("quantity", quantity, "must not be negative")
+    if raw.get("quantity") in (None, ""):
+        raise ContractsError("quantity", None, "is required: the units delivered in the period")
+    quantity = limits.whole(raw.get("quantity"), "quantity", minimum=0, maximum=limits.QUANTITY_MAX,
+                            what="a whole number of units")
     if not (allowed.start <= period.start and period.end <= allowed.end):
         raise ContractsError("period", f"{period.start.isoformat()} to {period.end.isoformat()}",
                              f"is outside {what} ({allowed.start.isoformat()} to {allowed.end.isoformat()})")
@@ -77,7 +76,21 @@ def make_usage(raw: Mapping[str, Any], *, target: str, allowed: Period, settleme
         amount = None
         if not priced:
             raise ContractsError("amount", None, f"is required: {what} has no unit price")
-    return Usage(target, period, quantity, amount, str(raw.get("note") or "").strip())
+    return Usage(target, period, quantity, amount, limits.text(raw.get("note"), "usage", "note"))
+
+
+# What all the usage of a contract (or a transition) may cost together: a twelfth of the money cap, so that
+# every amount derived from it (an installment, a year, a year projected from one month's usage) stays within the cap.
+TOTAL_COST_MAX = LARGEST / 12
+
+
+def check_total_cost(new: Usage, recorded: Iterable[Usage], unit_price: Decimal | None, what: str) -> None:
+    """Refuse a usage record that would take the cost of all usage of ``what`` past TOTAL_COST_MAX."""
+    total = sum((cost(u, unit_price) for u in recorded), cost(new, unit_price))
+    if total >= TOTAL_COST_MAX:
+        field, value = ("amount", format_money(new.amount)) if new.amount is not None else ("quantity", new.quantity)
+        raise ContractsError(field, value, f"would bring the cost of the usage of {what} to {format_money(total)}, past "
+                             f"{format_money(TOTAL_COST_MAX)} (a twelfth of the largest amount kept here); check the figure")
 
 
 def cost(usage: Usage, unit_price: Decimal | None) -> Decimal:

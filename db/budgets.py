@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from contracts.budget import Budget, FeeAmount, FeeLine, Programme, make_budget, make_fee_amount
 from contracts.errors import ContractsError
 from contracts.money import to_fen
+from contracts.plausible import refuse_code_clash
 
 from . import history
 from .reads import load_budgets
@@ -38,6 +39,7 @@ def add_programme(session: Session, programme: Programme, *, update: bool = Fals
         session.flush()
         status = "updated"
     else:
+        refuse_code_clash(programme.code, session.exec(select(ProgrammeRow.code)), noun="programme")
         row = ProgrammeRow(code=programme.code, name=programme.name, department=programme.department, notes=programme.notes)
         session.add(row)
         history.log(session, "add programme", f"programme {programme.code}", after=programme)
@@ -90,6 +92,7 @@ def add_fee_line(session: Session, line: FeeLine, *, update: bool = False) -> st
         history.log(session, "update fee line", f"fee line {line.code}", before={"name": row.name, "notes": row.notes}, after=line)
         row.name, row.notes = line.name, line.notes
         return "updated"
+    refuse_code_clash(line.code, session.exec(select(FeeLineRow.code)), noun="fee line")
     session.add(FeeLineRow(code=line.code, name=line.name, notes=line.notes))
     history.log(session, "add fee line", f"fee line {line.code}", after=line)
     return "added"

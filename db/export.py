@@ -9,6 +9,7 @@ export is identical, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Callable
 
 from sqlalchemy import text
@@ -18,8 +19,8 @@ from contracts.errors import Collector, ContractsError
 from contracts.money import format_money, from_fen
 from contracts.periods import months_between
 
-from .history import plain
-from .migrate import HEAD
+from .history import GENESIS, plain
+from .migrate import HEAD, REVISIONS
 
 FORMAT = "contracts-export"
 
@@ -28,6 +29,8 @@ def _usage_period(start: dt.date, end: dt.date) -> str:
     return f"{start.year}-{start.month:02d}" if months_between(start, end) == 1 else f"{start.year}Q{(start.month - 1) // 3 + 1}"
 
 
+HISTORY_KEYS = ("at", "user", "account", "action", "contract", "record", "before", "after", "hash")
+NOT_SECTIONS = ("format", "schema", "history", "history_head", "assessment", "payment")  # keys of an export read apart
 QUERIES = 9  # the reads below (the contracts with their facts, lines, tenders, transitions, suspensions, line usage,
              # fee lines, the budgets, the history), one step each of a progress bar
 
@@ -106,8 +109,11 @@ def export_all(connection, progress: Callable[[int], None] | None = None) -> dic
                            **({"spent": b.spent.text} if b.spent else {}), "source": b.source} for b in budget.budgets]
     document["fee_amount"] = [{"fee_line": a.fee_line, "year": a.year, a.kind: a.amount.text, "unit": a.amount.unit,
                                "note": a.note, "source": a.source} for a in budget.fee_amounts]
-    document["history"] = [{key: getattr(r, key) for key in ("at", "user", "action", "contract", "record", "before", "after")}
-                           for r in q('SELECT at, "user", action, contract, record, before, after FROM history ORDER BY id')]
+    document["history"] = [{key: getattr(r, key) for key in HISTORY_KEYS}
+                           for r in q('SELECT at, "user", account, action, contract, record, before, after, hash FROM history ORDER BY id')]
+    # The head of the chain: a restore refuses a file whose history does not end there (entries cut off the end).
+    document["history_head"] = {"entries": len(document["history"]),
+                                "hash": document["history"][-1]["hash"] if document["history"] else GENESIS}
     return document
 
 
@@ -121,7 +127,11 @@ def _usage_entry(owner: dict, start: dt.date, end: dt.date, quantity: int, amoun
 
 
 def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
-    """Write an export into an empty store, every entry checked as an import checks it."""
+    """Write an export into an empty store, every entry checked as an import checks it.
+
+    Refused whole: a file of a schema this program does not know, payment ids that are not distinct positive
+    whole numbers (or a reversal of a payment not before it), assessment versions out of order, and a history
+    that does not fit its chain (an entry changed, removed, or cut off the end; see db/history.py)."""
     from contracts.portfolio_file import parse_portfolio_data
 
     from . import facts, history
@@ -130,11 +140,20 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
 
     if document.get("format") != FORMAT:
         raise ContractsError("file", source, f"is not a contracts export (its 'format' is not {FORMAT!r})")
-    if session.exec(text("SELECT COUNT(*) FROM contract")).scalar():
-        raise ContractsError("db", "", "is not empty: an export restores into an empty store (contracts init --db NEW)")
-    sections = {key: value for key, value in document.items() if key not in ("format", "schema", "history", "assessment", "payment")}
+    schema = document.get("schema")
+    if schema not in REVISIONS:
+        raise ContractsError("schema", schema, f"is not a schema this program knows ({REVISIONS[0]} to {HEAD}); "
+                             "restore it with the version of contracts that wrote it, or a newer one", where=source)
+    for table in ("contract", "service_line", "programme", "fee_line", "history"):
+        if session.exec(text(f"SELECT COUNT(*) FROM {table}")).scalar():
+            raise ContractsError("db", "", "is not empty: an export restores into an empty store (contracts init --db NEW)")
+    entries = _checked_history(document, schema, source)
+    _checked_payments(document.get("payment", []), source)
+    _checked_assessments(document.get("assessment", []), source)
+    sections = {key: value for key, value in document.items() if key not in NOT_SECTIONS}
     portfolio = parse_portfolio_data(sections, source, collect=True)
     session.info["restoring"] = True  # the history is restored as it was, not written anew
+    session.info["as_of"] = None  # facts as they were recorded: none is "after today" for a restore
     errors = Collector()
     with errors.at():
         import_portfolio(session, portfolio, ImportResult())
@@ -143,7 +162,7 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
         with errors.at(f"{source}: assessment #{index}"):
             raw = dict(raw)
             code, version = raw.pop("contract"), raw.pop("version", 1)
-            facts.record_assessment(session, code, raw, replace=version > 1, cache=cache)
+            facts.record_assessment(session, code, raw, replace=version > 1, cache=cache, allow_credit=True)
     new_ids: dict[int, int] = {}
     for index, raw in enumerate(document.get("payment", []), start=1):
         with errors.at(f"{source}: payment #{index}"):
@@ -159,5 +178,107 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
                 payment, _, _ = facts.record_payment(session, code, raw, cache=cache)
                 new_ids[number] = payment.id
     errors.raise_any()
-    history.log_many(session, [dict(entry) for entry in document.get("history", [])], force=True)
-    return {"contracts": len(portfolio.contracts), "history": len(document.get("history", []))}
+    history.write(session, entries, chained=True)
+    return {"contracts": len(portfolio.contracts), "history": len(entries)}
+
+
+def _entries(document: dict[str, Any], key: str, source: str) -> list:
+    value = document.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ContractsError("section", key, "must be a list of entries", where=source)
+    return value
+
+
+def _checked_history(document: dict[str, Any], schema: str, source: str) -> list[dict]:
+    """The history of an export, each entry checked; chained as it was (schema 0008 on), or chained now (older exports,
+    which carried no hashes)."""
+    from contracts.limits import check_text
+
+    from . import history
+
+    entries = []
+    allowed = set(HISTORY_KEYS)
+    for index, raw in enumerate(_entries(document, "history", source), start=1):
+        where = f"{source}: history #{index}"
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise ContractsError(unknown[0], None, f"is not a history field (known: {', '.join(HISTORY_KEYS)})", where=where)
+        item = {}
+        for key in ("at", "user", "account", "action", "contract", "record", "hash"):
+            value = raw.get(key, "")
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise ContractsError(key, value, "must be text", where=where)
+            try:
+                check_text(value, "history", key)
+            except ContractsError as exc:
+                raise exc.located(where) from None
+            item[key] = value
+        try:
+            dt.datetime.fromisoformat(item["at"])
+        except ValueError:
+            raise ContractsError("at", item["at"], "is not a moment in ISO form (2024-01-31T08:00:00+00:00)", where=where) from None
+        if not (item["user"] and item["action"]):
+            raise ContractsError("user" if not item["user"] else "action", None, "is required", where=where)
+        for key in ("before", "after"):
+            value = raw.get(key)
+            if value is not None:
+                if not isinstance(value, str) or len(value) > 1_000_000:
+                    raise ContractsError(key, value, "must be the JSON text of the values (or null)", where=where)
+                try:
+                    json.loads(value)
+                except ValueError:
+                    raise ContractsError(key, value, "is not JSON text", where=where) from None
+            item[key] = value
+        entries.append(item)
+    if schema < "0008":
+        history.chain(entries)  # an export of an older version carried no hashes: chain its entries now
+        return entries
+    count, head, broken = history.verify({**item, "id": index} for index, item in enumerate(entries, start=1))
+    if broken is not None:
+        raise ContractsError("history", f"#{broken.id}", f"({broken.at}, {broken.action}) does not fit the chain: it, or an entry "
+                             "before it, was changed or removed after the export was written; nothing was restored", where=source)
+    stated = document.get("history_head")
+    if not isinstance(stated, dict) or stated.get("entries") != count or stated.get("hash") != head:
+        raise ContractsError("history_head", None, f"does not match the history ({count} entries ending in {head[:16] or 'nothing'}): "
+                             "entries were removed from its end, or the file was cut; nothing was restored", where=source)
+    return entries
+
+
+def _checked_payments(payments: Any, source: str) -> list[dict]:
+    """Payment ids: distinct positive whole numbers; a reversal reverses a payment listed before it."""
+    seen: set[int] = set()
+    for index, raw in enumerate(_entries({"payment": payments}, "payment", source), start=1):
+        where = f"{source}: payment #{index}"
+        for key in ("id", "reverses"):
+            value = raw.get(key)
+            if key == "reverses" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ContractsError(key, value, "must be a positive whole number", where=where)
+        if raw["id"] in seen:
+            raise ContractsError("id", raw["id"], "is the id of an earlier payment too: ids are distinct", where=where)
+        if raw.get("reverses") is not None and raw["reverses"] not in seen:
+            raise ContractsError("reverses", raw["reverses"], "is not the id of a payment listed before this one", where=where)
+        for key in ("contract", "paid_on"):
+            if not isinstance(raw.get(key), str):
+                raise ContractsError(key, raw.get(key), "is required (text)", where=where)
+        seen.add(raw["id"])
+    return payments
+
+
+def _checked_assessments(assessments: Any, source: str) -> list[dict]:
+    """Versions of each installment's assessment: whole numbers 1, 2, 3 ... in order."""
+    latest: dict[tuple, int] = {}
+    for index, raw in enumerate(_entries({"assessment": assessments}, "assessment", source), start=1):
+        where = f"{source}: assessment #{index}"
+        version = raw.get("version", 1)
+        if not isinstance(raw.get("contract"), str):
+            raise ContractsError("contract", raw.get("contract"), "is required (text)", where=where)
+        key = (raw.get("contract"), str(raw.get("seq")))
+        if isinstance(version, bool) or not isinstance(version, int) or version != latest.get(key, 0) + 1:
+            raise ContractsError("version", version, f"must be {latest.get(key, 0) + 1}: the versions of an assessment "
+                                 "are numbered 1, 2, 3 ... in order", where=where)
+        latest[key] = version
+    return assessments

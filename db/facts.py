@@ -66,9 +66,21 @@ def held(session: Session, code: str, cache: dict[str, Held] | None) -> Held:
 
 # -- rules ------------------------------------------------------------------------------------------
 
-def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Held] | None = None) -> str:
-    """Add a rule version; the same version again is 'unchanged'; different params need ``update``."""
+def _refuse_repricing(after: Contract, before: Ledger | None, allow_credit: bool, change: str, **options) -> None:
+    """Paid money is never re-priced silently (see contracts.repricing); ``before``: None when nothing was paid."""
+    if before is not None:
+        from contracts.repricing import refuse_repricing
+
+        refuse_repricing(before, after.ledger(), allow_credit=allow_credit, change=change, **options)
+
+
+def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Held] | None = None,
+             allow_credit: bool = False) -> str:
+    """Add a rule version; the same version again is 'unchanged'; different params need ``update``.
+
+    A rule that would lower the net of an installment below what was paid on it needs ``allow_credit``."""
     holding = held(session, rule.contract, cache)
+    before = holding.contract.ledger() if holding.contract.payments else None
     same_version = [r for r in holding.contract.rules if (r.name, r.effective_from) == (rule.name, rule.effective_from)]
     existing = None
     if same_version:
@@ -85,11 +97,13 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
         existing.kind, existing.params = replacement.kind, replacement.params
         holding.contract = dataclasses.replace(
             holding.contract, rules=tuple(rule if r is same_version[0] else r for r in holding.contract.rules))
+        _refuse_repricing(holding.contract, before, allow_credit, f"this version of rule {rule.name!r}")
         history.log(session, "update rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                     contract=rule.contract, before=before, after=rule)
         return "updated"
     session.add(rule_to_row(rule, holding.id))
     holding.add(rules=(rule,))
+    _refuse_repricing(holding.contract, before, allow_credit, f"rule {rule.name!r} from {rule.effective_from.isoformat()}")
     history.log(session, "add rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                 contract=rule.contract, after=rule)
     return "added"
@@ -97,11 +111,22 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
 
 # -- assessments ------------------------------------------------------------------------------------
 
+def check_terms_update(session: Session, terms, *, allow_credit: bool = False) -> None:
+    """New terms for a contract with payments: refused if they would re-price an installment money was paid on
+    (see contracts.repricing: record an amendment instead, or give allow_credit)."""
+    current = hold(session, terms.code).contract
+    if current.payments:
+        _refuse_repricing(dataclasses.replace(current, terms=terms), current.ledger(), allow_credit,
+                          f"import --update of {terms.code} with new terms", keep_paid_amounts=True)
+
+
 def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
-                      same_is_unchanged: bool = False, cache: dict[str, Held] | None = None) -> tuple[Assessment, str]:
+                      same_is_unchanged: bool = False, cache: dict[str, Held] | None = None,
+                      allow_credit: bool = False) -> tuple[Assessment, str]:
     holding = held(session, code, cache)
     contract = holding.contract
-    assessment = make_assessment(raw, code=code, schedule=contract.schedule(), rules=contract.rules)
+    assessment = make_assessment(raw, code=code, schedule=contract.schedule(), rules=contract.rules,
+                                 as_of=session.info.get("as_of"))
     versions = [item for item in contract.assessments if item.seq == assessment.seq]
     if versions:
         latest = max(versions, key=lambda item: item.version)
@@ -114,6 +139,8 @@ def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, re
     session.add(assessment_to_row(assessment, holding.id, version))
     stored = Assessment(**{**assessment.__dict__, "version": version})
     holding.add(assessments=(stored,))
+    _refuse_repricing(holding.contract, contract.ledger() if versions and contract.payments else None, allow_credit,
+                      f"the corrected assessment of seq {stored.seq}")
     history.log(session, "assess" if version == 1 else "correct assessment", f"assessment of {code} seq {stored.seq} "
                 f"(version {version})", contract=code, before=latest if versions else None, after=stored)
     return stored, "added" if version == 1 else f"version {version}"
@@ -131,7 +158,7 @@ def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_
     """Record a payment the facts allow (``contracts.contract.place_payment`` decides); returns it as stored,
     whether it was added, and the ledger with it placed (its allocations still under ``NEW_PAYMENT_ID``)."""
     holding = held(session, code, cache)
-    payment = new_payment(holding.contract, raw)
+    payment = new_payment(holding.contract, raw, as_of=session.info.get("as_of"))
     if same_is_unchanged:
         for stored in holding.contract.payments:
             if (stored.paid_on, stored.amount, stored.seq, stored.reference, stored.note) == (
@@ -153,7 +180,8 @@ def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date
     original = next((p for p in holding.contract.payments if p.id == payment_id), None)
     if original is None:
         raise ContractsError("reverse", payment_id, f"is not a payment of {code} ('contracts payments {code}' lists them)")
-    reversal = make_reversal(original, on=on, new_id=0, reference=reference, note=note, existing=holding.contract.payments)
+    reversal = make_reversal(original, on=on, new_id=0, reference=reference, note=note, existing=holding.contract.payments,
+                             as_of=session.info.get("as_of"))
     row = payment_to_row(reversal, holding.id)
     session.add(row)
     session.flush()
@@ -170,7 +198,8 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
                 cache: dict[str, Held] | None = None) -> tuple[Opening, str]:
     holding = held(session, code, cache)
     contract = holding.contract
-    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in contract.schedule(original=True)])
+    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in contract.schedule(original=True)],
+                           today=session.info.get("as_of"))
     existing = session.exec(select(OpeningRow).where(OpeningRow.contract_id == holding.id)).first()
     if existing is not None:
         if opening_from_row(existing, code) == opening:
@@ -194,7 +223,7 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
 # -- amendments -------------------------------------------------------------------------------------
 
 def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False,
-                     cache: dict[str, Held] | None = None):
+                     cache: dict[str, Held] | None = None, allow_credit: bool = False):
     """An amendment from a date; returns it, whether it was added, and the contract before and after it."""
     from contracts.amendments import make_amendment
 
@@ -212,5 +241,7 @@ def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, sam
     current = holding.contract.current_terms
     row = session.get(ContractRow, holding.id)
     row.billing_end, row.service_end = current.billing_end, current.service_end  # what the expiry index reads
+    _refuse_repricing(holding.contract, before.ledger() if before.payments else None, allow_credit,
+                      f"the amendment from {amendment.effective_from.isoformat()}")
     history.log(session, "amend", f"amendment of {code} from {amendment.effective_from}", contract=code, after=amendment)
     return amendment, "added", before, holding.contract

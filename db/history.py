@@ -1,18 +1,27 @@
-"""Writing the history: one row per change, in the same transaction as the change itself.
+"""Writing the history: one row per change, in the same transaction as the change itself, in a tamper-evident chain.
 
-Who: the ``--user`` given, else the login name (set on the session by the store).
+Who: the ``--user`` given, else the login name (on whose behalf), and beside it the operating-system account
+that ran the command (who typed it), both set on the session by the store.
 When: the moment of writing, in UTC (the database layer may read the clock; the domain never does).
+
+Each row carries the SHA-256 of its content and of the hash of the row before it (``entry_hash``), so that a row
+changed or removed in the database (or in an export) no longer fits the chain: ``contracts check`` names the first
+that does not, and a restore refuses such a file. Every writer of history rows goes through ``write`` (and so
+through ``entry_hash``): ``log`` and ``log_many`` here, the restore, migration 0008 for the rows written before it.
+The chain has no secret key: it shows an edit unless the editor recomputes every later hash too, which is why
+``check`` also prints the hash at the head of the chain, to be noted elsewhere (a monthly report, a paper file).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
-from typing import Any
+from typing import Any, Mapping
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -56,26 +65,114 @@ def _json(value: Any) -> str | None:
 
 
 def entry(session, action: str, record: str, *, contract: str = "", before: Any = None, after: Any = None) -> dict:
-    return {"at": now(session), "user": session.info.get("user", "unknown"), "action": action, "contract": contract,
-            "record": record[:300], "before": _json(before), "after": _json(after)}
+    return {"at": now(session), "user": session.info.get("user", "unknown"), "account": session.info.get("account", ""),
+            "action": action, "contract": contract, "record": record[:300], "before": _json(before), "after": _json(after)}
 
 
 def log(session, action: str, record: str, *, contract: str = "", before: Any = None, after: Any = None) -> None:
     if session.info.get("restoring"):
         return  # a restore brings the history it was exported with
-    from .tables import HistoryRow
-
-    session.add(HistoryRow(**entry(session, action, record, contract=contract, before=before, after=after)))
+    write(session, [entry(session, action, record, contract=contract, before=before, after=after)])
 
 
 def log_many(session, entries: list[dict], *, force: bool = False) -> None:
     """Many entries in one statement (a province-sized import, or a restore with ``force``)."""
     if entries and (force or not session.info.get("restoring")):
-        from sqlalchemy import insert
+        write(session, entries)
 
-        from .tables import HistoryRow
 
-        session.execute(insert(HistoryRow.__table__), entries)
+# -- the chain ------------------------------------------------------------------------------------
+
+GENESIS = ""  # what the first entry is chained to
+HASHED = ("at", "user", "account", "action", "contract", "record", "before", "after")  # the content of an entry, in order
+ADVISORY_LOCK = 0x636F6E74  # PostgreSQL: one writer of the history at a time ("cont")
+
+
+def entry_hash(previous: str, row: Mapping[str, Any]) -> str:
+    """SHA-256 of the previous entry's hash and this entry's content: the one hash function of the history.
+
+    The content is the entry's fields as stored (text, or null for an empty before/after), written as a JSON
+    array: unambiguous, and the same on SQLite and PostgreSQL. The row's id is left out (PostgreSQL's sequences
+    leave gaps; a restore renumbers), the order of the chain is the order of the ids.
+    """
+    content = [previous] + [row.get(key) if key in ("before", "after") else (row.get(key) or "") for key in HASHED]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def chain(entries: list[dict], previous: str = GENESIS) -> str:
+    """Give each entry its hash, in order, after ``previous``; returns the last hash."""
+    for item in entries:
+        item["hash"] = previous = entry_hash(previous, item)
+    return previous
+
+
+def lock(session) -> None:
+    """Serialise the writers of the history on PostgreSQL (SQLite's BEGIN IMMEDIATE does it there), so that two
+    writers never chain to the same entry. Held to the end of the transaction; taking it again is free."""
+    from sqlalchemy import text
+
+    connection = session.connection()  # not session.execute: no autoflush of what the caller has pending
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+
+
+def last_hash(session) -> str:
+    from sqlalchemy import text
+
+    return session.connection().execute(text("SELECT hash FROM history ORDER BY id DESC LIMIT 1")).scalar() or GENESIS
+
+
+def write(session, entries: list[dict], *, chained: bool = False) -> None:
+    """Append entries to the history, each chained to the one before. ``chained``: the entries carry hashes already
+    (a restore, checked against the chain by the caller), written as they are.
+
+    The head of the chain is read once per transaction (after the lock) and then kept on the session, since every
+    history row of the transaction is written here."""
+    from sqlalchemy import insert
+
+    from .tables import HistoryRow
+
+    transaction = session.get_transaction()
+    kept = session.info.get("history_head")
+    if kept is not None and kept[0] is transaction:
+        head = kept[1]
+    else:
+        lock(session)
+        head = last_hash(session)
+    if not chained:
+        head = chain(entries, head)
+    elif entries:
+        head = entries[-1]["hash"]
+    global _INSERT
+    if _INSERT is None:  # one statement object, so that SQLAlchemy works out its cache key once
+        _INSERT = insert(HistoryRow.__table__)
+    session.connection().execute(_INSERT, [{key: item.get(key) for key in (*HASHED, "hash")} | {
+        "account": item.get("account") or "", "contract": item.get("contract") or ""} for item in entries])
+    session.info["history_head"] = (transaction, head)
+
+
+_INSERT = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainBreak:
+    id: int  # the first entry that does not fit
+    at: str
+    action: str
+    record: str
+
+
+def verify(rows) -> tuple[int, str, ChainBreak | None]:
+    """Walk rows (in id order, each with the HASHED fields, ``hash`` and ``id``): (how many, the head's hash,
+    the first entry whose hash is not that of its content after the hash stored before it, or None)."""
+    previous, count, first_break = GENESIS, 0, None
+    for row in rows:
+        values = row._mapping if hasattr(row, "_mapping") else row
+        count += 1
+        if first_break is None and values["hash"] != entry_hash(previous, values):
+            first_break = ChainBreak(values["id"], values["at"], values["action"], values["record"])
+        previous = values["hash"] or ""
+    return count, previous, first_break
 
 
 def now(session) -> str:

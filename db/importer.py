@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from contracts.errors import Collector, ContractsError
+from contracts.plausible import refuse_code_clash
 from contracts.portfolio_file import Portfolio
 
 from . import budgets, facts, history, lines
@@ -26,11 +27,12 @@ Progress = Callable[[int], None]
 
 
 def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: bool = False,
-                     progress: Progress | None = None) -> None:
+                     progress: Progress | None = None, allow_credit: bool = False) -> None:
     """Write the portfolio's entries, checking each against the store; every refused entry is collected
     (with the file's own refusals, ``portfolio.errors``) and, if there is any, ``ContractsErrors`` is raised
     at the end so that the caller's transaction writes nothing. The facts of a contract whose own entry was
-    refused are not checked: their errors would only repeat that one."""
+    refused are not checked: their errors would only repeat that one. ``allow_credit``: changes that would leave
+    paid money as a credit to the vendor are meant (see contracts.repricing)."""
     tick = progress or (lambda n: None)
     errors = Collector()
     for error in portfolio.errors:
@@ -44,7 +46,7 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
         with checking(where):
             result.count("line", lines.add_line(session, line, update=update))
     session.flush()
-    refused |= _contracts(session, portfolio, result, update=update, tick=tick, errors=errors)
+    refused |= _contracts(session, portfolio, result, update=update, tick=tick, errors=errors, allow_credit=allow_credit)
     for terms in portfolio.contracts:
         if terms.line and terms.code not in refused:
             with errors.at(f"contract {terms.code}") as entry:
@@ -54,12 +56,12 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
     cache: dict[str, facts.Held] = {}
     for where, rule in portfolio.rules:
         with checking(where, rule.contract):
-            result.count("rule", facts.add_rule(session, rule, update=update, cache=cache))
+            result.count("rule", facts.add_rule(session, rule, update=update, cache=cache, allow_credit=allow_credit))
     session.flush()
     for entry in portfolio.amendments:
         with checking(entry.where, entry.contract):
             result.count("amendment", facts.record_amendment(session, entry.contract, entry.raw, same_is_unchanged=True,
-                                                             cache=cache)[1])
+                                                             cache=cache, allow_credit=allow_credit)[1])
     for entry in portfolio.openings:
         with checking(entry.where, entry.contract):
             result.count("opening", facts.set_opening(session, entry.contract, entry.raw, update=update, cache=cache)[1])
@@ -96,7 +98,7 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
     for entry in portfolio.assessments:
         with checking(entry.where, entry.contract):
             status = facts.record_assessment(session, entry.contract, entry.raw, replace=update, same_is_unchanged=True,
-                                             cache=cache)[1]
+                                             cache=cache, allow_credit=allow_credit)[1]
             result.count("assessment", status)
     tick(len(portfolio.assessments))
     for entry in sorted(portfolio.payments, key=lambda e: str(e.raw.get("paid_on"))):
@@ -120,10 +122,13 @@ class _Skipped:
 
 
 def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, tick: Progress,
-               errors: Collector) -> set[str]:
-    """New contracts in bulk; identical ones left alone; changed ones only with ``update``. Returns the codes refused."""
+               errors: Collector, allow_credit: bool = False) -> set[str]:
+    """New contracts in bulk; identical ones left alone; changed ones only with ``update`` (and, where money was paid
+    on what they would re-price, ``allow_credit``). Returns the codes refused."""
     wanted = {terms.code for terms in portfolio.contracts}
-    present = set(session.exec(select(ContractRow.code))) & wanted
+    stored = set(session.exec(select(ContractRow.code)))
+    present = stored & wanted
+    folded = {code.casefold(): code for code in stored}  # codes are unique without regard to case
     rows = {}
     for chunk in _chunks(sorted(present)):
         rows.update({row.code: row for row in session.exec(select(ContractRow).where(ContractRow.code.in_(chunk)))})
@@ -133,12 +138,22 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
     for terms in portfolio.contracts:
         row = rows.get(terms.code)
         if row is None:
+            with errors.at() as entry:
+                refuse_code_clash(terms.code, [folded.get(terms.code.casefold(), terms.code)])
+            if entry.failed:
+                refused.add(terms.code)
+                continue
             pending.append(terms_values(terms))
             result.added.append(terms.code)
             logged.append(history.entry(session, "add contract", f"contract {terms.code}", contract=terms.code, after=terms))
         elif terms_from_row(row) == terms:
             result.unchanged.append(terms.code)
         elif update:
+            with errors.at() as entry:
+                facts.check_terms_update(session, terms, allow_credit=allow_credit)
+            if entry.failed:
+                refused.add(terms.code)
+                continue
             logged.append(history.entry(session, "update contract", f"contract {terms.code}", contract=terms.code,
                                         before=terms_from_row(row), after=terms))
             write_terms(row, terms)

@@ -15,8 +15,9 @@ from contracts.lines import ServiceLine, Suspension, Transition, make_suspension
 from contracts.periods import Period
 from contracts.procurement import LineFacts
 from contracts.schedule import billing_periods
-from contracts.tenders import Tender
-from contracts.usage import Usage, make_usage
+from contracts.plausible import refuse_code_clash, refuse_while_covered
+from contracts.tenders import Tender, make_tender
+from contracts.usage import Usage, check_total_cost, make_usage
 
 from . import history
 from .reads import rows
@@ -91,6 +92,7 @@ def add_line(session: Session, line: ServiceLine, *, update: bool = False) -> st
         return "updated"
     if session.exec(select(ContractRow.code).where(ContractRow.code == line.code, ContractRow.line == "")).first():
         raise ContractsError("code", line.code, "is the code of a contract that forms its own line; choose another")
+    refuse_code_clash(line.code, line_codes(session), noun="line")
     session.add(LineRow(code=line.code, name=line.name, buyer=line.buyer, notes=line.notes))
     history.log(session, "add line", f"line {line.code}", after=line)
     return "added"
@@ -98,6 +100,9 @@ def add_line(session: Session, line: ServiceLine, *, update: bool = False) -> st
 
 def add_tender(session: Session, tender: Tender, *, same_is_unchanged: bool = False) -> tuple[Tender, str]:
     check_line(session, tender.line)
+    as_of = session.info.get("as_of")
+    if as_of is not None:  # the parser saw no as-of day when the tender came from a file: check its dates now
+        make_tender({**{k: v for k, v in tender.__dict__.items() if k not in ("line", "id")}}, tender.line, as_of=as_of)
     if tender.contract:
         contract = session.exec(select(ContractRow).where(ContractRow.code == tender.contract)).first()
         if contract is None:
@@ -118,21 +123,33 @@ def add_tender(session: Session, tender: Tender, *, same_is_unchanged: bool = Fa
 
 
 def add_transition(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Transition, str]:
-    return _add_span(session, line, make_transition(raw, line), TransitionRow, transition_from_row, transition_to_row,
-                     "transition", "add transition", same_is_unchanged)
+    return _add_span(session, line, make_transition(raw, line, as_of=session.info.get("as_of")), TransitionRow, transition_from_row,
+                     transition_to_row, "transition", "add transition", same_is_unchanged, _while_covered(raw))
 
 
 def add_suspension(session: Session, line: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False) -> tuple[Suspension, str]:
-    return _add_span(session, line, make_suspension(raw, line), SuspensionRow, suspension_from_row, suspension_to_row,
-                     "suspension", "suspend", same_is_unchanged)
+    return _add_span(session, line, make_suspension(raw, line, as_of=session.info.get("as_of")), SuspensionRow, suspension_from_row,
+                     suspension_to_row, "suspension", "suspend", same_is_unchanged, _while_covered(raw))
 
 
-def _add_span(session: Session, line: str, span, table, from_row, to_row, noun: str, action: str, same_is_unchanged: bool):
-    """A transition or a suspension of a line: it may not overlap another of its kind."""
+def _while_covered(raw: Mapping[str, Any]) -> bool:
+    return raw.get("while_covered") in (True, "true", "yes", "1")
+
+
+def _add_span(session: Session, line: str, span, table, from_row, to_row, noun: str, action: str, same_is_unchanged: bool,
+              while_covered: bool = False):
+    """A transition or a suspension of a line: it may not overlap another of its kind, nor (unless said) a contract.
+
+    What it overlaps is kept in session.info["overlaps"] for the command to say."""
     check_line(session, line)
     existing = [from_row(r) for r in session.exec(select(table).where(table.line == line))]
     if same_is_unchanged and span in existing:
         return span, "unchanged"
+    contracts = [(row.code, row.billing_start, row.service_end) for row in
+                 session.exec(select(ContractRow).where((ContractRow.line == line) | ((ContractRow.code == line) & (ContractRow.line == ""))))]
+    overlaps = refuse_while_covered(noun, line, span.start, span.end, contracts,
+                                    while_covered=while_covered or bool(session.info.get("restoring")))
+    session.info["overlaps"] = overlaps
     for other in existing:
         if _overlaps(span.start, span.end, other.start, other.end):
             raise ContractsError("start", span.start.isoformat(), f"overlaps the {noun} of {line} from {other.start.isoformat()}")
@@ -165,6 +182,8 @@ def record_usage(session: Session, code: str, raw: Mapping[str, Any], *, same_is
         usage = make_usage(raw, target=terms.code, allowed=Period(terms.billing_start, terms.billing_end),
                            settlement=billing_periods(terms), what=f"contract {terms.code}", priced=True)
         line, contract_id, where = terms.line_code, contract.id, f"contract {terms.code}"
+        recorded = [usage_from_row(r, terms.code) for r in session.exec(select(UsageRow).where(UsageRow.contract_id == contract.id))]
+        check_total_cost(usage, recorded, terms.unit_price, where)
     else:
         transitions = [transition_from_row(r) for r in session.exec(select(TransitionRow).where(TransitionRow.line == code))]
         transition = next((t for t in transitions if t.start <= period.start and (t.end is None or period.start < t.end)), None)
@@ -175,6 +194,10 @@ def record_usage(session: Session, code: str, raw: Mapping[str, Any], *, same_is
         usage = make_usage(raw, target=f"transition:{code}", allowed=Period(transition.start, end), settlement=(),
                            what=f"the transition of {code} from {transition.start.isoformat()}", priced=transition.unit_price is not None)
         line, contract_id, where = code, None, f"transition of {code} from {transition.start.isoformat()}"
+        recorded = [usage_from_row(r, usage.target) for r in session.exec(select(UsageRow).where(
+            UsageRow.line == code, UsageRow.contract_id.is_(None), UsageRow.period_start >= transition.start,
+            UsageRow.period_start < end))]
+        check_total_cost(usage, recorded, transition.unit_price, where)
     overlapping = session.exec(select(UsageRow).where(UsageRow.line == line, UsageRow.period_start < usage.period.end,
                                                       UsageRow.period_end > usage.period.start)).all()
     for row in overlapping:

@@ -75,6 +75,15 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     engine = make_engine(resolved)
     try:
         state = migrate.inspect_schema(engine, shown)
+        if state.is_new and not create:
+            # An empty file (or database) is not a store, and a command that only reads must not make it one.
+            raise ContractsError("db", str(path) if path is not None else shown,
+                                 "holds no contracts store (it is empty); run 'contracts init' or 'contracts import FILE' first")
+        if state.needs_upgrade and not state.is_new:
+            from .integrity import refuse_if_damaged
+
+            with engine.connect() as connection:
+                refuse_if_damaged(connection, shown)  # never upgrade (write into) a damaged store
         opened = OpenedStore(Store(engine, shown), created=state.is_new)
         if state.needs_upgrade and not state.is_new and confirm_upgrade is not None and not confirm_upgrade(state.current, state.head):
             raise ContractsError("db", shown, f"uses schema {state.current} and this program needs {state.head}: run again with "
@@ -131,7 +140,11 @@ class Store:
 
     def __init__(self, engine: Engine, shown_url: str, user: str = "") -> None:
         self.engine = engine
-        self.user = user or _login()
+        self.account = _login()  # who runs the program: recorded beside ``user`` (on whose behalf) in the history
+        self.user = user or self.account
+        self.as_of: dt.date | None = None  # the day facts are recorded as of: later ones are refused (None: no such check)
+        self.overlaps: list[str] = []  # what the last transition or suspension was said to overlap (--while-covered)
+        self._sound = False  # the quick check passed once (SQLite)
         # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
         self.write_engine = engine.execution_options(sqlite_immediate=True)
         self.url = shown_url
@@ -146,11 +159,34 @@ class Store:
 
         try:
             with Session(self.write_engine if write else self.engine, expire_on_commit=False) as session:
-                session.info["user"] = self.user
+                session.info.update(user=self.user, account=self.account, as_of=self.as_of)
                 with session.begin():
+                    if write:
+                        self._before_writing(session)
                     yield session
         except SQLAlchemyError as exc:
             raise database_error(exc, self.url) from None
+
+    def _before_writing(self, session) -> None:
+        """Refuse to write into a damaged SQLite store (once per command); on PostgreSQL, queue behind any other
+        writer of the history (see db/history.lock), taken first so that writers never wait on each other in a circle."""
+        from . import history
+        from .integrity import refuse_if_damaged
+
+        if not self._sound:
+            from contracts.limits import check_text
+
+            check_text(self.user, "history", "user")  # whoever set it (the CLI's --user, the web's sign-in): one line
+            refuse_if_damaged(session.connection(), self.url)
+            self._sound = True
+        history.lock(session)
+
+    def integrity_findings(self) -> list:
+        """The store's own soundness as findings of ``check`` (see db/integrity.py)."""
+        from .integrity import store_findings
+
+        with self.reading() as connection:
+            return store_findings(connection)
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -208,7 +244,7 @@ class Store:
         """The history, oldest first; with a contract code, only the changes to it."""
         from sqlalchemy import text
 
-        sql = 'SELECT id, at, "user", action, contract, record, before, after FROM history'  # "user" is a keyword in PostgreSQL
+        sql = 'SELECT id, at, "user", account, action, contract, record, before, after, hash FROM history'  # "user": a keyword in PostgreSQL
         with self.reading() as connection:
             rows = connection.execute(text(sql + (" WHERE contract = :code" if contract else "") + " ORDER BY id"),
                                       {"code": contract} if contract else {})
@@ -236,6 +272,12 @@ class Store:
         with self.session(write=True) as session:
             if _find(session, terms.code) is not None:
                 raise ContractsError("code", terms.code, "exists already; use 'contracts import --update' to change its terms")
+            from sqlalchemy import func
+            from sqlmodel import select
+
+            from contracts.plausible import refuse_code_clash
+
+            refuse_code_clash(terms.code, session.exec(select(ContractRow.code).where(func.lower(ContractRow.code) == terms.code.lower())))
             if terms.line:
                 _lines().check_line(session, terms.line)
             session.add(write_terms(ContractRow(), terms))
@@ -249,15 +291,17 @@ class Store:
         with self.session(write=True) as session:
             return restore(session, document, source)
 
-    def add_rule(self, rule: Rule, *, update: bool = False) -> str:
+    def add_rule(self, rule: Rule, *, update: bool = False, allow_credit: bool = False) -> str:
         with self.session(write=True) as session:
-            return _facts().add_rule(session, rule, update=update)
+            return _facts().add_rule(session, rule, update=update, allow_credit=allow_credit)
 
-    def assess(self, code: str, raw: Mapping[str, Any], *, replace: bool = False) -> tuple[Assessment, str, Contract]:
+    def assess(self, code: str, raw: Mapping[str, Any], *, replace: bool = False,
+               allow_credit: bool = False) -> tuple[Assessment, str, Contract]:
         """Record an assessment; returns it, whether it was added or a new version, and the contract with it."""
         with self.session(write=True) as session:
             cache: dict = {}
-            assessment, status = _facts().record_assessment(session, code, raw, replace=replace, cache=cache)
+            assessment, status = _facts().record_assessment(session, code, raw, replace=replace, cache=cache,
+                                                            allow_credit=allow_credit)
             return assessment, status, cache[code].contract
 
     def pay(self, code: str, raw: Mapping[str, Any]) -> tuple[Payment, Ledger]:
@@ -271,10 +315,10 @@ class Store:
         with self.session(write=True) as session:
             return _facts().reverse_payment(session, code, payment_id, on=on, reference=reference, note=note)
 
-    def amend(self, code: str, raw: Mapping[str, Any]) -> tuple[Amendment, Contract, Contract]:
+    def amend(self, code: str, raw: Mapping[str, Any], *, allow_credit: bool = False) -> tuple[Amendment, Contract, Contract]:
         """Record an amendment; returns it with the contract before and after it."""
         with self.session(write=True) as session:
-            amendment, _, before, after = _facts().record_amendment(session, code, raw)
+            amendment, _, before, after = _facts().record_amendment(session, code, raw, allow_credit=allow_credit)
             return amendment, before, after
 
     def set_opening(self, code: str, raw: Mapping[str, Any], *, update: bool = False) -> tuple[Opening, str]:
@@ -291,11 +335,15 @@ class Store:
 
     def add_transition(self, line: str, raw: Mapping[str, Any]) -> Transition:
         with self.session(write=True) as session:
-            return _lines().add_transition(session, line, raw)[0]
+            transition = _lines().add_transition(session, line, raw)[0]
+            self.overlaps = session.info.get("overlaps", [])  # the contracts it was said to overlap (--while-covered)
+            return transition
 
     def add_suspension(self, line: str, raw: Mapping[str, Any]) -> Suspension:
         with self.session(write=True) as session:
-            return _lines().add_suspension(session, line, raw)[0]
+            suspension = _lines().add_suspension(session, line, raw)[0]
+            self.overlaps = session.info.get("overlaps", [])
+            return suspension
 
     def record_usage(self, code: str, raw: Mapping[str, Any]) -> tuple[Usage, str]:
         """Record usage; returns it and where it went (a contract, or a line's transition), in words."""
@@ -320,7 +368,7 @@ class Store:
             return _budgets().add_fee_amount(session, fee_line, raw)[0]
 
     def import_portfolio(self, portfolio: Portfolio, *, update: bool = False,
-                         progress: Callable[[int], None] | None = None) -> ImportResult:
+                         progress: Callable[[int], None] | None = None, allow_credit: bool = False) -> ImportResult:
         """Add what is new, leave what is identical, change what differs only with ``update``.
 
         All or nothing: one refused entry and none is written (see ``db.importer``).
@@ -329,7 +377,7 @@ class Store:
 
         result = ImportResult()
         with self.session(write=True) as session:
-            import_portfolio(session, portfolio, result, update=update, progress=progress)
+            import_portfolio(session, portfolio, result, update=update, progress=progress, allow_credit=allow_credit)
         return result
 
 

@@ -248,6 +248,10 @@ class HistoryRow(SQLModel, table=True):
     record: str = Field(sa_column=Column(String(300), nullable=False))
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # 0008: the operating-system account that ran the command (``user`` is on whose behalf), and the hash that
+    # chains the entry to the one before it (db/history.py)
+    account: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    hash: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
 
 
 class AmendmentRow(SQLModel, table=True):

@@ -182,3 +182,153 @@ def test_fuzzed_workbooks(store, tmp_path, sheet, rows):
     if result.exit_code != 0:
         assert_one_clear_line(result)
         assert export(runner, store, tmp_path) == before
+
+
+# -- #18: every numeric option, and nested files ---------------------------------------------------
+
+from .conftest import ROOT  # noqa: E402
+
+# Each command with one numeric option left as {} (every other argument valid), and the field the refusal names.
+ASSESS = ("assess", "DEMO-OM", "--seq", "5", "--on", "2026-04-15", "--score", "90")
+RULE = ("rule", "add", "TW2", "--name", "fz", "--effective-from", "2024-01-01")
+NUMERIC_OPTIONS = [
+    (("add", "--code", "FZ", "--name", "f", "--billing-start", "2024-01-01", "--billing-months", "{}", "--annual-fee", "1"), "billing_months"),
+    (("add", "--code", "FZ", "--name", "f", "--billing-start", "2024-01-01", "--billing-months", "12", "--annual-fee", "{}"), "annual_fee"),
+    (("add", "--code", "FZ", "--name", "f", "--billing-start", "2024-01-01", "--billing-months", "12", "--annual-fee", "1",
+      "--service-months", "{}"), "service_months"),
+    (("add", "--code", "FZ", "--name", "f", "--billing-start", "2024-01-01", "--billing-months", "12", "--annual-fee", "1",
+      "--payment-lag-days", "{}"), "payment_lag_days"),
+    (("pay", "ENTRY", "--amount", "{}", "--on", "2023-06-20"), "amount"),
+    (("pay", "ENTRY", "--amount", "5", "--on", "2023-06-20", "--seq", "{}"), "seq"),
+    (("pay", "ENTRY", "--reverse", "{}", "--on", "2023-06-20"), "reverse"),
+    ((*ASSESS[:-2], "--metric", "online_rate={}", "--metric", "fault_hours=1", "--score", "90"), "metric online_rate"),
+    ((*ASSESS[:-2], "--metric", "online_rate=99", "--metric", "fault_hours={}", "--score", "90"), "metric fault_hours"),
+    ((*ASSESS[:-2], "--metric", "online_rate=99", "--metric", "fault_hours=1", "--score", "{}"), "score"),
+    ((*ASSESS, "--metric", "online_rate=99", "--metric", "fault_hours=1", "--item", "late={}"), "item late"),
+    (("assess", "DEMO-OM", "--seq", "{}", "--on", "2026-04-15"), "seq"),
+    ((*RULE, "--kind", "itemized", "--position", "{}"), "position"),
+    ((*RULE, "--kind", "threshold", "--metric", "m", "--threshold", "{}", "--step", "1", "--per-step-share", "1/45"), "threshold"),
+    ((*RULE, "--kind", "threshold", "--metric", "m", "--threshold", "5", "--step", "{}", "--per-step-share", "1/45"), "step"),
+    ((*RULE, "--kind", "threshold", "--metric", "m", "--threshold", "5", "--step", "1", "--per-step-share", "{}"), "per_step_share"),
+    ((*RULE, "--kind", "threshold", "--metric", "m", "--threshold", "5", "--step", "1", "--per-step-amount", "{}"), "per_step_amount"),
+    ((*RULE, "--kind", "per_unit", "--metric", "m", "--rate", "1", "--allowance", "{}"), "allowance"),
+    ((*RULE, "--kind", "per_unit", "--metric", "m", "--rate", "{}"), "rate"),
+    ((*RULE, "--kind", "per_unit", "--metric", "m", "--rate", "1", "--metric-min", "{}"), "metric_min"),
+    ((*RULE, "--kind", "per_unit", "--metric", "m", "--rate", "1", "--metric-max", "{}"), "metric_max"),
+    ((*RULE, "--kind", "scorecard", "--bands", "90:5%", "--pass-mark", "{}"), "pass_mark"),
+    ((*RULE, "--kind", "scorecard", "--bands", "{}:5%"), "bands.below"),
+    ((*RULE, "--kind", "scorecard", "--bands", "90:{}"), "bands.share"),
+    ((*RULE, "--kind", "itemized", "--cap-amount", "{}"), "cap_amount"),
+    ((*RULE, "--kind", "itemized", "--cap-share", "{}"), "cap_share"),
+    ((*RULE, "--kind", "cap", "--per-installment-amount", "{}"), "per_installment_amount"),
+    ((*RULE, "--kind", "cap", "--per-installment-share", "{}"), "per_installment_share"),
+    ((*RULE, "--kind", "cap", "--per-year-amount", "{}"), "per_year_amount"),
+    ((*RULE, "--kind", "cap", "--per-year-share", "{}"), "per_year_share"),
+    (("opening", "ENTRY", "--as-of", "2023-03-17", "--settled-through-seq", "{}"), "settled_through_seq"),
+    (("opening", "ENTRY", "--as-of", "2023-03-17", "--owed", "{}", "--source", "s"), "owed"),
+    (("tender", "add", "SEAL", "--method", "public", "--outcome", "failed", "--bidders", "{}"), "bidders"),
+    (("transition", "add", "SEAL", "--start", "2024-05-01", "--approved-by", "x", "--unit-price", "{}"), "unit_price"),
+    (("usage", "SEAL-2021", "--period", "2023-01", "--quantity", "{}"), "quantity"),
+    (("usage", "SEAL", "--period", "2023-08", "--quantity", "1", "--amount", "{}"), "amount"),
+    (("usage", "SEAL-2021", "--year", "{}"), "year"),
+    (("budget", "add", "POLICE-IT", "--year", "{}", "--original", "1"), "year"),
+    (("budget", "add", "POLICE-IT", "--year", "2024", "--original", "{}"), "original"),
+    (("budget", "add", "POLICE-IT", "--year", "2024", "--original", "1", "--adjusted", "{}"), "adjusted"),
+    (("budget", "add", "POLICE-IT", "--year", "2024", "--original", "1", "--spent", "{}"), "spent"),
+    (("fee-line", "amount", "TW-POWER", "--year", "{}", "--paid", "1"), "year"),
+    (("fee-line", "amount", "TW-POWER", "--year", "2024", "--paid", "{}"), "paid"),
+    (("fee-line", "amount", "TW-POWER", "--year", "2024", "--budgeted", "{}"), "budgeted"),
+    (("amend", "TW2", "--from", "2024-02-24", "--annual-fee", "{}"), "annual_fee"),
+    (("amend", "TW2", "--from", "2024-02-24", "--billing-months", "{}"), "billing_months"),
+    (("amend", "TW2", "--from", "2024-02-24", "--service-months", "{}"), "service_months"),
+    (("expiring", "--within", "{}"), "within"),
+    (("rebid", "--horizon", "{}"), "horizon"),
+    (("rebid", "--prep-days", "{}"), "prep_days"),
+    (("rebid", "--award-days", "{}"), "award_days"),
+    (("rebid", "--signing-days", "{}"), "signing_days"),
+    (("tenders", "--failed", "--transition-limit", "{}"), "transition_limit"),
+    (("forecast", "--from", "{}"), "from"),
+    (("forecast", "--years", "{}"), "years"),
+    (("forecast", "--deduction-rate", "{}"), "deduction_rate"),
+    (("report", "fy", "{}"), "year"),
+    (("check", "--grace-days", "{}"), "grace_days"),
+    (("payable", "ENTRY", "--seq", "{}"), "seq"),
+    (("voucher", "ENTRY", "{}"), "seq"),
+    (("calendar", "-o", "{tmp}/c.ics", "--horizon", "{}"), "horizon"),
+    (("report", "html", "-o", "{tmp}/r.html", "--within", "{}"), "within"),
+    (("report", "html", "-o", "{tmp}/r.html", "--horizon", "{}"), "horizon"),
+]
+NOT_NUMBERS = ("inf", "-inf", "Infinity", "NaN", "nan", "1e999", "99999999999999999999", "-99999999999999999999", "１２")
+
+
+@pytest.fixture(scope="module")
+def rich_store(tmp_path_factory):
+    """The Emeishan portfolio and the synthetic DEMO-OM, whose rules take metrics, a score and itemized findings."""
+    path = tmp_path_factory.mktemp("numeric") / "store.db"
+    for example in (EXAMPLE, ROOT / "examples" / "demo-om.toml"):
+        assert CliRunner().invoke(app, ["--db", str(path), "import", str(example)]).exit_code == 0
+    return path
+
+
+def _digest(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("template, field", NUMERIC_OPTIONS, ids=[f"{t[0]}-{f}-{i}" for i, (t, f) in enumerate(NUMERIC_OPTIONS)])
+def test_every_numeric_option_refuses_infinity_nan_and_huge_values(rich_store, tmp_path, template, field):
+    """One clear line naming the option's field, exit 1, nothing written, whatever non-number is typed."""
+    before = _digest(rich_store)
+    for value in NOT_NUMBERS:
+        args = [part.replace("{tmp}", str(tmp_path)).replace("{}", value) for part in template]
+        result = CliRunner().invoke(app, ["--db", str(rich_store), *args])
+        assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{args}: {result.exception!r}"
+        assert_one_clear_line(result)
+        if result.exit_code == 2 and value.startswith("-") and "{}" in template[2:3]:
+            continue  # a negative in an argument's place reads as an option: a usage error, one line too
+        assert result.exit_code == 1, f"{args}: {result.output}"
+        assert result.stderr.startswith(f"error: {field}"), f"{args}: {result.stderr}"
+    assert _digest(rich_store) == before
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=st.sampled_from(NUMERIC_OPTIONS),
+       value=st.one_of(junk, st.sampled_from(NOT_NUMBERS), st.integers(-10**30, 10**30).map(str),
+                       st.decimals(allow_nan=True, allow_infinity=True).map(str),
+                       st.floats(allow_nan=True, allow_infinity=True).map(repr)))
+def test_fuzzed_numeric_options(rich_store, tmp_path, case, value):
+    """Any value in any numeric option: accepted, or refused in one line with nothing written; never a traceback."""
+    template, _ = case
+    args = [part.replace("{tmp}", str(tmp_path)).replace("{}", value) for part in template]
+    before = _digest(rich_store)
+    result = CliRunner().invoke(app, ["--db", str(rich_store), *args])
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{args}: {result.exception!r}"
+    if result.exit_code != 0:
+        assert_one_clear_line(result)
+        assert _digest(rich_store) == before, f"{args} was refused but changed the store"
+
+
+NESTED = st.integers(min_value=33, max_value=20000).flatmap(lambda depth: st.sampled_from([
+    ("toml", "x = " + "[" * depth + "]" * depth),
+    ("toml", "x = " + "{a = " * depth + "1" + "}" * depth),
+    ("toml", "[[contract]]\nnotes" + ".a" * depth + " = 1"),
+    ("toml", "[" + ".".join(["a"] * depth) + "]\nx = 1"),
+    ("json", '{"format": "contracts-export", "line": ' + "[" * depth + "]" * depth + "}"),
+    ("json", '{"format": "contracts-export", "x": ' + '{"a": ' * depth + "1" + "}" * depth + "}"),
+    ("json", "[" * depth),
+]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=NESTED)
+def test_fuzzed_nested_files(store, tmp_path, case):
+    """Files nested deeper than any portfolio: one line, no RecursionError, nothing written."""
+    suffix, content = case
+    before = _digest(store)
+    path = tmp_path / f"nested.{suffix}"
+    path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", str(store), "import", str(path)])
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), f"{content[:80]!r}: {result.exception!r}"
+    assert_one_clear_line(result)
+    assert _digest(store) == before
