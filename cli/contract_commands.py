@@ -152,9 +152,13 @@ def export(
     from .progress import progress_bar
     from .render import json_text
 
+    from . import files
+
     kind = format.strip().lower()
     if kind not in ("json", "ocds"):
         raise ContractsError("format", format, "must be json or ocds")
+    files.protect_store(db_url(ctx, db))
+    files.check_target(file, "file")  # refused before the store is read: a folder, the store itself, a file there
     with progress_bar(f"exporting to {file.name}", QUERIES + 1 if kind == "json" else 3) as advance:
         with store_for(ctx, db) as store:
             if kind == "ocds":
@@ -167,11 +171,8 @@ def export(
                 advance(1)
             else:
                 document = store.export(progress=advance)
-        try:
-            file.write_text((json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
-                            encoding="utf-8")
-        except OSError as exc:
-            raise ContractsError("file", str(file), f"cannot be written ({exc.strerror})") from None
+        files.write(file, (json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
+                    "file")
         advance(1)
     counts = ", ".join(f"{len(value)} {key}" for key, value in document.items() if isinstance(value, list) and value)
     print(f"exported to {file}: {counts}")

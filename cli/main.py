@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover
 
 
 ANYWHERE = ("--lang", "--unit")  # global options people also type after the command: `report html --lang zh`
+FLAGS_ANYWHERE = ("--force",)  # global flags people also type after the command: `export all.json --force`
 
 
 def _global_first(args: list[str]) -> list[str]:
@@ -33,6 +34,10 @@ def _global_first(args: list[str]) -> list[str]:
         if word == "--":  # everything after is an argument, never an option
             rest += args[index:]
             break
+        if word in FLAGS_ANYWHERE:
+            front.append(word)
+            index += 1
+            continue
         if word in ANYWHERE and index + 1 < len(args):
             front += args[index:index + 2]
             index += 2
@@ -50,10 +55,18 @@ class _OneLineErrors(TyperGroup):
     non-zero exit, never a traceback or a box of usage text."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from . import files, spreadsheet
+
         args = _global_first(list(sys.argv[1:] if args is None else args))
+        files.reset()
+        spreadsheet.discard()
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            written = spreadsheet.finish()  # a workbook is written once, after the command succeeded
+            if written:
+                print(written, file=sys.stderr)
         except ContractsError as exc:
+            spreadsheet.discard()
             print(f"error: {exc.line()}", file=sys.stderr)
             sys.exit(1)
         except click_exceptions.UsageError as exc:
@@ -103,11 +116,15 @@ def main(
     user: Annotated[Optional[str], typer.Option("--user", help="Who makes the change (for the history; default: your login).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="en or zh: headings and labels (default: CONTRACTS_LANG, else the locale).")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="yuan or wan (万元, rounded to 0.01 and said so) for tables, xlsx and the HTML report.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an output file that exists (before or after the command).")] = False,
 ) -> None:
+    from . import files
     from .i18n import configure
 
     configure(lang, unit)
-    ctx.obj = {"db": db, "yes": yes, "user": user}
+    files.reset(force=force)
+    files.protect_store(db)  # no output replaces the store's own file
+    ctx.obj = {"db": db, "yes": yes, "user": user, "force": force}
 
 
 from . import budget_commands, contract_commands, payable_commands, procurement_commands  # noqa: E402

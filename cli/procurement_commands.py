@@ -371,9 +371,14 @@ def calendar(
     from contracts.tenders import METHODS
     from contracts.workdays import WorkCalendar
 
+    from . import files
+    from .options import db_url
+
     day = as_of_date(as_of)
     if method not in METHODS:
         raise ContractsError("method", method, f"must be one of: {', '.join(METHODS)}")
+    files.protect_store(db_url(ctx, db))
+    files.check_target(output)
     from .progress import progress_bar
 
     with progress_bar(f"writing {output.name}", 2) as advance, store_for(ctx, db) as store:
@@ -402,8 +407,5 @@ def calendar(
         alarm.add("trigger", dt.timedelta(days=-item.remind_days))
         event.add_component(alarm)
         ics.add_component(event)
-    try:
-        output.write_bytes(ics.to_ical())
-    except OSError as exc:
-        raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
+    files.write(output, ics.to_ical())
     print(f"wrote {len(found)} events to {output}")

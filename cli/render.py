@@ -90,16 +90,26 @@ def flat(value: Any) -> Any:
     return plain(value)
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as one CSV cell: stored text (and text made of it) neutralised where a spreadsheet would run it."""
+    from .cells import csv_text
+
+    cell = flat(value)
+    return csv_text(cell) if isinstance(value, (str, list, tuple)) and isinstance(cell, str) else cell
+
+
 def human(value: Any, key: str = "") -> str:
     """A value as a person reads it in a table: amounts in the chosen unit, states in the chosen language."""
+    from .prose import shown
+
     if value is None:
         return ""
     if type(value) is str:
-        return i18n.value(value)
+        return shown(value, key)
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return i18n.value("yes") if value else ""
     if isinstance(value, (list, tuple)):
-        return str(flat(value))
+        return str(flat(shown(value, key)))
     if isinstance(value, Decimal):
         return f"{value:,}" if key in NOT_MONEY else i18n.shown_amount(value)
     return str(plain(value))
@@ -148,7 +158,7 @@ def emit(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(keys)
         for row in rows:
-            writer.writerow([flat(row.get(k)) for k in keys])
+            writer.writerow([csv_cell(row.get(k)) for k in keys])
         sys.stdout.write(buffer.getvalue())
         return
     if len(rows) > PLAIN_ABOVE:

@@ -36,8 +36,11 @@ def report_html(
     for name in methods:
         if name not in METHODS:
             raise ContractsError("method", name, f"must be one of: {', '.join(METHODS)}")
-    if output.is_dir():
-        raise ContractsError("output", str(output), "is a folder; give a file name such as report.html")
+    from . import files
+    from .options import db_url
+
+    files.protect_store(db_url(ctx, db))
+    files.check_target(output)
     with progress_bar("reading the store", 3) as advance:
         with store_for(ctx, db) as store:
             facts_list = store.all_facts()
@@ -49,8 +52,5 @@ def report_html(
                        rebid_horizon=rebid_days, methods=methods)
         page = render(report, contract_count=len(facts_list), rebid_methods=methods)
         advance(1)
-    try:
-        output.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
+    files.write(output, page)
     say(f"wrote the report as of {day.isoformat()} to {output} ({len(facts_list)} contracts, {len(report.findings)} findings)")

@@ -15,7 +15,7 @@ from contracts.errors import ContractsError
 from contracts.portfolio_file import Portfolio, parse_portfolio_data
 from contracts.tabular import KINDS, Sheet, SheetKind, kind_from_header, kind_named, read_rows, with_column
 
-from . import i18n
+from . import files, i18n
 
 INSTRUCTIONS = ("instructions", "说明")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -120,19 +120,14 @@ def write_template(path: Path, kind: str | None = None) -> list[str]:
         raise ContractsError("output", str(path), "must end in .xlsx or .csv")
     if kind:
         raise ContractsError("kind", kind, "is for a CSV template; a workbook holds every kind")
+    files.check_target(path)
     book = _template_workbook()
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ContractsError("output", str(path), f"cannot be written ({exc.strerror})") from None
+    files.write(path, lambda stream: book.save(stream))
     return list(KINDS)
 
 
 def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ContractsError("output", str(path), f"cannot be written ({exc.strerror})") from None
+    files.write(path, data)
 
 
 def _template_workbook():

@@ -47,7 +47,7 @@ def store(tmp_path_factory):
 
 def export(runner, path, folder):
     target = folder / "export.json"
-    assert runner.invoke(app, ["--db", str(path), "export", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["--db", str(path), "export", str(target), "--force"]).exit_code == 0  # the same file each time
     return json.loads(target.read_text(encoding="utf-8"))
 
 
