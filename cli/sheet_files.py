@@ -128,7 +128,9 @@ def write_template(path: Path, kind: str | None = None) -> list[str]:
         raise ContractsError("kind", kind, "is for a CSV template; a workbook holds every kind")
     files.check_target(path)
     book = _template_workbook()
-    files.write(path, lambda stream: book.save(stream))
+    from .spreadsheet import workbook_bytes
+
+    files.write(path, workbook_bytes(book, path))
     return list(KINDS)
 
 

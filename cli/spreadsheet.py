@@ -81,9 +81,35 @@ def finish() -> str | None:
     discard()
     if not workbook.worksheets:
         return None
-    files.write(path, lambda stream: workbook.save(stream))
+    files.write(path, workbook_bytes(workbook, path))
     names = ", ".join(sheet.title for sheet in workbook.worksheets)
     return i18n.t("wrote {path}: {count} sheet(s) ({names})", path=str(path), count=len(titles), names=names)
+
+
+def workbook_bytes(workbook, path: object = "workbook") -> bytes:
+    """The workbook as the bytes of an .xlsx file, made in memory: the file is then written in one go (a zip writer
+    failing half-way into a file would leave both the file and a noisy half-closed archive behind)."""
+    import io
+
+    from contracts.errors import ContractsError
+
+    buffer, failure = io.BytesIO(), None
+    try:
+        workbook.save(buffer)  # openpyxl writes each sheet through a temporary file first
+    except OSError as exc:
+        failure = exc.strerror or str(exc)
+    if failure is not None:
+        import gc
+        import sys
+
+        # openpyxl's half-run writers complain as they are collected; the one line below says all there is to say
+        hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise ContractsError("output", str(path), f"cannot be written ({failure})")
+    return buffer.getvalue()
 
 
 def _cell_value(value: Any, key: str) -> Any:
