@@ -265,9 +265,7 @@ def _in_prose(value):
 def t(text: str, **values) -> str:
     """A title or sentence in the chosen language, with its values filled in."""
     template = TEXT_ZH.get(text, text) if _settings["lang"] == "zh" else text
-    if not values:
-        return template
-    made = template.format(**{key: _in_prose(value) for key, value in values.items()})
+    made = template.format(**{key: _in_prose(value) for key, value in values.items()}) if values else template
     if text in SHEET_NAMES:
         _made[made] = (text, values)
     return made
