@@ -48,7 +48,10 @@ HEADERS_ZH = {
     "slack_days": "余量天数", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
     "expected_net": "预计净额", "basis": "依据", "ends_in_window": "期内到期", "Q1": "一季度", "Q2": "二季度",
     "Q3": "三季度", "Q4": "四季度", "budget": "预算", "adjusted_budget": "调整后预算", "fee": "年服务费", "unit_price": "单价", "unit": "单位",
-    "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数",
+    "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数", "spent": "实际支出",
+    "assessment": "考核", "payments": "付款", "amendments": "变更", "in_force": "有效", "position": "顺序",
+    "description": "说明", "effective_from": "生效日期", "change": "变化", "fee_lines": "费用项", "stated_in": "所述单位",
+    "start": "开始", "end": "结束", "days": "天数", "refs": "相关", "target": "对象",
 }
 
 # Values people see in tables: states, severities, outcomes.
@@ -202,6 +205,7 @@ TEXT_ZH = {
     "yuan": "元", "万元": "万元", "years": "年度",
     "{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}":
         "{line}：共{attempts}次采购，流标{failed}次，连续{consecutive}次；最近原因：{ground}",
+    "flag": "提示", "may": "可以", "Assumptions:": "假设：", "no failed tenders": "没有流标",
     # workbooks
     "wrote {path}: {count} sheet(s) ({names})": "已写入 {path}：{count}个工作表（{names}）",
     "Page &P of &N": "第 &P 页，共 &N 页",

@@ -11,6 +11,7 @@ import typer
 from contracts.errors import ContractsError
 
 from .i18n import t
+from .prose import sentence
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -109,7 +110,7 @@ def line_show(
             emit(_tender_rows(facts.tenders), "table", keys=TENDER_KEYS,
                  table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"), title=t("Tenders"))
         for flag in status.flags:
-            print(f"flag: {flag}")
+            print(f"{t('flag')}: {sentence(flag)}")
 
 
 def _tender_rows(tenders) -> list[dict]:
@@ -180,7 +181,7 @@ def tenders(
         emit(rows, fmt, keys=FAILED_KEYS)
         return
     if not rows:
-        print("no failed tenders")
+        print(t("no failed tenders"))
     for summary in summaries:
         emit(_tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
              table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"),
@@ -188,9 +189,9 @@ def tenders(
                      line=summary.line, failed=summary.failed, attempts=len(summary.attempts),
                      consecutive=summary.consecutive_failures, ground=summary.last_ground or "-"))
         for option in summary.options:
-            print(f"  may: {option.action}  [{option.basis}]")
+            print(f"  {t('may')}: {sentence(option.action)}  [{sentence(option.basis)}]")
         for flag in summary.flags:
-            print(f"  flag: {flag}")
+            print(f"  {t('flag')}: {sentence(flag)}")
 
 
 def rebid(
@@ -232,9 +233,9 @@ def rebid(
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)
     if fmt == "table":
-        print("Assumptions:")
+        print(t("Assumptions:"))
         for note in notes:
-            print(f"  - {note}")
+            print(f"  - {sentence(note)}")
     else:
         for note in notes:
             print(f"assumption: {note}", file=sys.stderr)

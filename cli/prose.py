@@ -186,6 +186,8 @@ def shown(value: Any, key: str = "") -> Any:
     if isinstance(value, str):
         if key in PROSE_KEYS:
             return sentence(value)
+        if key == "field":  # a finding names a field by its key: show it as the column is headed
+            return i18n.header(value) if i18n.language() == "zh" else value
         return i18n.value(value)
     if isinstance(value, dict):
         return {k: shown(v, k if k in PROSE_KEYS else key) for k, v in value.items()}

@@ -325,11 +325,15 @@ def _reconcile(sheet, rows, keys, total_rows) -> None:
             cell = sheet.cell(row=here, column=keys.index("owed") + 1, value=formula)
             cell.number_format = MONEY
             cell.font = Font(italic=True)
-        _note(sheet, here + 2, i18n.t("The summary by contract keeps installments not yet assessed apart, at gross, and leaves "
-                            "them out of its total; here they count as owed."))
+        _note(sheet, here + 2, i18n.t(NOTE_DETAIL))
     if "not_yet_assessed" in keys and "total" in keys and any(row.get("not_yet_assessed") for row in rows):
-        _note(sheet, sheet.max_row + 2, i18n.t("Total leaves out the installments not yet assessed (their own column, at gross); "
-                            "total + not yet assessed = what the detail sheet counts as owed."))
+        _note(sheet, sheet.max_row + 2, i18n.t(NOTE_SUMMARY))
+
+
+NOTE_DETAIL = ("The summary by contract keeps installments not yet assessed apart, at gross, and leaves them out of its "
+               "total; here they count as owed.")
+NOTE_SUMMARY = ("Total leaves out the installments not yet assessed (their own column, at gross); total + not yet "
+                "assessed = what the detail sheet counts as owed.")
 
 
 def _note(sheet, row: int, text: str) -> None:
