@@ -8,7 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .i18n import amount_with_unit, t
+from .i18n import amount_with_unit, counted, t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -21,6 +21,8 @@ report_app = typer.Typer(help="Reports.", no_args_is_help=True)
 FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
            "execution_rate", "coverage")
 TABLE_LIMIT = 100  # rows a person can read; machine formats are never cut
+FY_SENTENCE = ("{programme}: {obligations} fell due; the budget in force allowed {adjusted}; {paid} was paid (execution {rate}, "
+               "coverage {cover}); {unpaid} of the year's obligations and {earlier} of earlier ones unpaid at year end")
 FINDING_KEYS = ("severity", "check", "record", "field", "stated", "computed", "explanation")
 
 
@@ -252,10 +254,9 @@ def report_fy(
                 rate = f"{row.execution_rate:.2%}" if row.execution_rate is not None else "-"
                 cover = f"{row.coverage:.2%}" if row.coverage is not None else "-"
                 money = amount_with_unit
-                print(f"{row.programme}: {money(row.obligations)} fell due; the budget in force allowed {money(row.adjusted)}; "
-                      f"{money(row.paid)} was paid (execution {rate}, coverage {cover}); "
-                      f"{money(row.unpaid_of_year)} of the year's obligations and {money(row.earlier_arrears)} of earlier ones "
-                      "unpaid at year end")
+                print(t(FY_SENTENCE, programme=row.programme, obligations=money(row.obligations), adjusted=money(row.adjusted),
+                        paid=money(row.paid), rate=rate, cover=cover, unpaid=money(row.unpaid_of_year),
+                        earlier=money(row.earlier_arrears)))
 
 
 def check(
@@ -283,6 +284,6 @@ def check(
     errors = sum(1 for f in findings if f.severity == "error")
     if fmt == "table" and findings:
         counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+        print(", ".join(counted(n, s) for s, n in counts.items()))
     if strict and errors:
         raise typer.Exit(1)

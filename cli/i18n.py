@@ -205,6 +205,10 @@ TEXT_ZH = {
     "yuan": "元", "万元": "万元", "years": "年度",
     "{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}":
         "{line}：共{attempts}次采购，流标{failed}次，连续{consecutive}次；最近原因：{ground}",
+    "{programme}: {obligations} fell due; the budget in force allowed {adjusted}; {paid} was paid (execution {rate}, "
+    "coverage {cover}); {unpaid} of the year's obligations and {earlier} of earlier ones unpaid at year end":
+        "{programme}：当年应付{obligations}；在用预算{adjusted}；已付{paid}（执行率{rate}，预算覆盖率{cover}）；"
+        "年末当年应付未付{unpaid}，以前年度欠付{earlier}",
     "flag": "提示", "may": "可以", "Assumptions:": "假设：", "no failed tenders": "没有流标",
     # workbooks
     "wrote {path}: {count} sheet(s) ({names})": "已写入 {path}：{count}个工作表（{names}）",
@@ -275,6 +279,16 @@ def t(text: str, **values) -> str:
     return made
 
 
+COUNTED_ZH = {"error": "错误{n}项", "warning": "警告{n}项", "info": "提示{n}项"}
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 error", "3 warnings"; in Chinese "错误1项"."""
+    if _settings["lang"] == "zh" and noun in COUNTED_ZH:
+        return COUNTED_ZH[noun].format(n=n)
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def sheet_name(title: str) -> str:
     """A sheet's name for a title: the same every day (the date stays in the title row), at most 31 characters."""
     import re
@@ -331,7 +345,9 @@ def exact_amounts():
 
 def amount_with_unit(amount: Decimal) -> str:
     """An amount in a sentence: the chosen unit, named when it is not yuan."""
-    return shown_amount(amount) + ("" if _settings["unit"] == "yuan" else f" {unit_name()}")
+    if _settings["unit"] == "yuan":
+        return shown_amount(amount) + ("元" if _settings["lang"] == "zh" else "")
+    return shown_amount(amount) + f" {unit_name()}"
 
 
 def rounding_note() -> str | None:
