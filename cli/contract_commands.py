@@ -167,7 +167,9 @@ def export(
                 everything = store.all_facts()
                 advance(1)
                 document = release_package(store.lines(), {f.terms.code: f.payments for f in everything},
-                                           {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker")
+                                           {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker",
+                                           totals={f.terms.code: sum((p.gross for p in f.ledger().payables if p.seq), Decimal("0.00"))
+                                                   for f in everything if f.amendments})
                 advance(1)
             else:
                 document = store.export(progress=advance)
