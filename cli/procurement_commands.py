@@ -332,25 +332,7 @@ def usage(
         print(message if fmt == "table" else f"budget: {message}", file=sys.stdout if fmt == "table" else sys.stderr)
 
 
-EVENT_WORDS = {  # kind -> (summary, description), in English; i18n has them in Chinese
-    "due": ("{code} installment {seq} due: {amount}", "{name}; period {start} to {end}; {state}"),
-    "expiry": ("{code} expires", "{name}: the service period ends (billing ended {billing_end})"),
-    "rebid": ("{line}: start the {method} procurement by today", "coverage ends {coverage_ends}; sign by {sign_by}; state {state}"),
-}
-
-
-def event_words(item) -> tuple[str, str]:
-    """A calendar event's title and text in the chosen language; amounts in the chosen unit."""
-    from . import i18n
-
-    facts = dict(item.facts)
-    if "amount" in facts:
-        facts["amount"] = i18n.shown_amount(facts["amount"]) + ("" if i18n.unit() == "yuan" else f" {i18n.unit_name()}")
-    for key in ("state", "method"):
-        if key in facts:
-            facts[key] = i18n.value(facts[key])
-    summary, description = EVENT_WORDS[item.kind]
-    return i18n.t(summary, **facts), i18n.t(description, **facts)
+from .ics import EVENT_WORDS, event_words  # noqa: E402,F401  (where the calendar's wording lives now)
 
 
 def calendar(
@@ -358,13 +340,12 @@ def calendar(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .ics file to write.")],
     method: Annotated[str, typer.Option(help="The procurement method whose start dates to include.")] = "public",
     horizon: Annotated[str, typer.Option(help="Days ahead for rebid start dates.")] = "730",
+    overdue: Annotated[bool, typer.Option("--overdue", help="Also the installments due before the as-of day and still unpaid.")] = False,
     as_of: AsOfOption = None,
     db: DbOption = None,
 ) -> None:
     """Due dates, expiries and rebid start dates as an iCalendar file (Outlook, WPS), with reminders."""
     import datetime as dt
-
-    from icalendar import Alarm, Calendar, Event
 
     from contracts.calendar_events import events
     from contracts.procurement import line_status, rebid as compute_rebid
@@ -373,6 +354,7 @@ def calendar(
     from contracts.workdays import WorkCalendar
 
     from . import files
+    from .ics import calendar_bytes
     from .options import db_url
 
     day = as_of_date(as_of)
@@ -385,28 +367,12 @@ def calendar(
     with progress_bar(f"writing {output.name}", 2) as advance, store_for(ctx, db) as store:
         ledgers = [facts.ledger(day) for facts in store.all_facts()]
         advance(1)
-        statuses = [line_status(facts, day) for facts in store.lines()]
+        lines = store.lines()
+        statuses = [line_status(facts, day) for facts in lines]
+        history = store.history()
         advance(1)
     rebids = compute_rebid(statuses, day, whole_number(horizon, "horizon"), LeadTimes(), WorkCalendar(), (method,))
-    found = events(ledgers, rebids, day)
-    ics = Calendar()
-    ics.add("prodid", "-//contracts-tracker//service contracts//EN")
-    ics.add("version", "2.0")
-    stamp = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)  # as of the day asked: the same export, the same file
-    for item in found:
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + dt.timedelta(days=1))
-        summary, description = event_words(item)
-        event.add("summary", summary)
-        event.add("description", description)
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", dt.timedelta(days=-item.remind_days))
-        event.add_component(alarm)
-        ics.add_component(event)
-    files.write(output, ics.to_ical())
-    print(f"wrote {len(found)} events to {output}")
+    found = events(ledgers, rebids, day, overdue=overdue,
+                   line_contracts={facts.line.code: tuple(t.code for t in facts.contracts) for facts in lines})
+    files.write(output, calendar_bytes(found, history, dt.datetime.now(dt.timezone.utc)))
+    print(t("wrote {count} events to {path}", count=len(found), path=str(output)))
