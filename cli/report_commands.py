@@ -50,7 +50,10 @@ def report_html(
             advance(1)
         report = build(facts_list=facts_list, lines=lines, budget=budget, as_of=day, expiring_days=expiring_days,
                        rebid_horizon=rebid_days, methods=methods)
-        page = render(report, contract_count=len(facts_list), rebid_methods=methods)
+        import datetime as dt
+
+        page = render(report, contract_count=len(facts_list), rebid_methods=methods,
+                      generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         advance(1)
     files.write(output, page)
     say(f"wrote the report as of {day.isoformat()} to {output} ({len(facts_list)} contracts, {len(report.findings)} findings)")
