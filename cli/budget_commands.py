@@ -16,7 +16,7 @@ from .session import store_for
 programme_app = typer.Typer(help="Programmes (项目) and the contracts and fee lines they fund.", no_args_is_help=True)
 budget_app = typer.Typer(help="A programme's budget for a fiscal year.", no_args_is_help=True)
 fee_app = typer.Typer(help="Other fee lines: recurring costs with no contract schedule here.", no_args_is_help=True)
-report_app = typer.Typer(help="Reports.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports: the fiscal year (fy) and the whole portfolio on one page (html).", no_args_is_help=True)
 
 FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
            "execution_rate", "coverage")
@@ -47,12 +47,12 @@ def register(app: typer.Typer) -> None:
 def programme_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="A short code, e.g. POLICE-IT.")],
-    name: Annotated[str, typer.Option()],
-    department: Annotated[Optional[str], typer.Option()] = None,
+    name: Annotated[str, typer.Option(help="What the programme is (项目名称).")],
+    department: Annotated[Optional[str], typer.Option(help="The department whose budget holds it.")] = None,
     contract: Annotated[Optional[list[str]], typer.Option(help="A contract it funds (repeatable).")] = None,
     fee_line: Annotated[Optional[list[str]], typer.Option(help="A fee line it funds (repeatable).")] = None,
-    notes: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace a programme that exists.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a programme and the contracts and fee lines it funds."""
@@ -90,8 +90,8 @@ def budget_add(
     adjusted: Annotated[Optional[str], typer.Option(help="The adjusted budget (调整后预算).")] = None,
     spent: Annotated[Optional[str], typer.Option(help="What the source states was spent in the year.")] = None,
     unit: Annotated[str, typer.Option(help="yuan (default) or wan (万元), as the source states the amounts.")] = "yuan",
-    source: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    source: Annotated[Optional[str], typer.Option(help="Where the figures come from.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace the budget of that year.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record a programme's budget for a fiscal year, as stated."""
@@ -106,10 +106,10 @@ def budget_add(
 
 def fee_line_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
-    name: Annotated[str, typer.Option()],
-    notes: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    code: Annotated[str, typer.Argument(help="A short code, e.g. TW-POWER.")],
+    name: Annotated[str, typer.Option(help="What the fee is for.")],
+    notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace a fee line that exists.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a fee line (electricity, network lines): amounts budgeted and paid per year, no schedule."""
@@ -124,12 +124,12 @@ def fee_line_add(
 def fee_line_amount(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="The fee line's code.")],
-    year: Annotated[str, typer.Option()],
+    year: Annotated[str, typer.Option(help="Fiscal (calendar) year.")],
     budgeted: Annotated[Optional[str], typer.Option(help="Amount budgeted for the year.")] = None,
     paid: Annotated[Optional[str], typer.Option(help="Amount paid in the year.")] = None,
     unit: Annotated[str, typer.Option(help="yuan or wan.")] = "yuan",
-    note: Annotated[Optional[str], typer.Option()] = None,
-    source: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where the figure comes from.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record an amount budgeted for or paid on a fee line in a year."""

@@ -38,6 +38,10 @@ def _global_first(args: list[str]) -> list[str]:
             front.append(word)
             index += 1
             continue
+        if word == "--unit" and "add" in rest and index + 1 < len(args) and args[index + 1].strip().lower() not in ("yuan", "wan"):
+            rest += args[index:index + 2]  # `add --unit set`: the contract's unit, not the display unit
+            index += 2
+            continue
         if word in ANYWHERE and index + 1 < len(args):
             front += args[index:index + 2]
             index += 2
@@ -70,8 +74,10 @@ class _OneLineErrors(TyperGroup):
             print(f"error: {exc.line()}", file=sys.stderr)
             sys.exit(1)
         except click_exceptions.UsageError as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command: show its help, as asked
-                print(exc.ctx.get_help() if exc.ctx else "")
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command: its help, once
+                message = exc.format_message()  # Rich printed it already while making the error; plain Click did not
+                if message.strip():
+                    print(message)
                 sys.exit(0)
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             print(f"error: {exc.format_message()}{where}", file=sys.stderr)
@@ -128,11 +134,14 @@ def main(
 
 
 from . import budget_commands, contract_commands, payable_commands, procurement_commands  # noqa: E402
+from .help import group_by_job, readable_types  # noqa: E402
 
 contract_commands.register(app)  # each module registers its commands on the app
 budget_commands.register(app)
 payable_commands.register(app)
 procurement_commands.register(app)
+group_by_job(app)  # the help lists the commands by the job they serve
+readable_types()  # --as-of DATE rather than --as-of <str>; flags without <bool>
 
 
 def run() -> None:

@@ -124,9 +124,11 @@ def _console():
     """A console as wide as the terminal; piped into a file, as wide as the table needs."""
     from rich.console import Console
 
+    from .fit import console_width_piped
+
     console = Console(soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(soft_wrap=False, width=1000)
+    if not console.is_terminal:  # piped: COLUMNS when it is set, else as wide as the table needs
+        console = Console(soft_wrap=False, width=console_width_piped() or 1000)
     return console
 
 
@@ -170,30 +172,39 @@ def emit(
     if not rows:
         console.print(f"[dim]{empty}[/dim]" if not title else f"{title}: [dim]{empty}[/dim]")
         return
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from .fit import fit, style_for
+
     columns = list(table_keys or keys)
     headers = headers or {}
-    table = Table(title=title, show_footer=footer is not None, title_justify="left")
-    from rich.cells import cell_len
-
+    cells = {key: [human(row.get(key), key) for row in rows] for key in columns}
+    widest = {}
     for key in columns:
-        widest = max((cell_len(human(row.get(key), key)) for row in rows), default=0)
+        widest[key] = max((cell_len(text) for text in cells[key]), default=0)
         if footer:
-            widest = max(widest, cell_len(human(footer.get(key), key)))
-        header = heading(key, headers)
-        widest = max([widest] + [cell_len(word) for word in header.split()])
+            widest[key] = max(widest[key], cell_len(human(footer.get(key), key)))
+        widest[key] = max([widest[key]] + [cell_len(word) for word in heading(key, headers).split()])
+    shown, dropped = fit(columns, widest, WRAPPING, console.width)
+    table = Table(title=title, show_footer=footer is not None, title_justify="left")
+    for key in shown:
         numeric = any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
         table.add_column(
-            header,
+            heading(key, headers),
             justify="right" if numeric else "left",
             footer=human(footer.get(key), key) if footer else "",
             overflow="fold",
             ratio=1 if key in WRAPPING else None,
-            min_width=None if key in WRAPPING else widest,
+            min_width=None if key in WRAPPING else widest[key],
         )
-    for row in rows:
-        table.add_row(*(human(row.get(key), key) for key in columns))
+    for index, row in enumerate(rows):
+        table.add_row(*(Text(cells[key][index], style=style_for(key, row.get(key)) or "") for key in shown))
     console.print(table)
-    _rounding_note(console.print, rows, columns)
+    if dropped:
+        console.print(i18n.t("(left out to fit {width} columns: {names}; --format csv or a wider window shows them)",
+                             width=console.width, names=", ".join(heading(key, headers) for key in dropped)), style="dim")
+    _rounding_note(console.print, rows, shown)
 
 
 def _rounding_note(say_line, rows, columns) -> None:
