@@ -18,8 +18,6 @@ budget_app = typer.Typer(help="A programme's budget for a fiscal year.", no_args
 fee_app = typer.Typer(help="Other fee lines: recurring costs with no contract schedule here.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports: the fiscal year (fy) and the whole portfolio on one page (html).", no_args_is_help=True)
 
-FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
-           "execution_rate", "coverage")
 TABLE_LIMIT = 100  # rows a person can read; machine formats are never cut
 FY_SENTENCE = ("{programme}: {obligations} fell due; the budget in force allowed {adjusted}; {paid} was paid (execution {rate}, "
                "coverage {cover}); {unpaid} of the year's obligations and {earlier} of earlier ones unpaid at year end")
@@ -68,18 +66,12 @@ def programme_add(
 def programmes(ctx: typer.Context, format: FormatOption = "table",
     output: OutputOption = None, db: DbOption = None) -> None:
     """Programmes with what they fund and their budgets."""
+    from contracts.budget import PROGRAMME_KEYS, programme_rows
+
     fmt = check_format(format, output)
     with store_for(ctx, db) as store:
-        facts = store.budget_facts()
-    rows = []
-    for p in facts.programmes:
-        for b in [b for b in facts.budgets if b.programme == p.code] or [None]:
-            rows.append({"programme": p.code, "name": p.name, "contracts": ", ".join(p.contracts),
-                         "fee_lines": ", ".join(p.fee_lines), "year": b.year if b else None,
-                         "original": b.original.yuan if b else None, "adjusted": b.adjusted.yuan if b and b.adjusted else None,
-                         "spent": b.spent.yuan if b and b.spent else None, "stated_in": b.original.unit if b else None})
-    emit(rows, fmt, keys=("programme", "name", "contracts", "fee_lines", "year", "original", "adjusted", "spent", "stated_in"),
-         title=t("Programmes and budgets"), empty="no programmes yet")
+        rows = programme_rows(store.budgets())
+    emit(rows, fmt, keys=PROGRAMME_KEYS, title=t("Programmes and budgets"), empty="no programmes yet")
 
 
 def budget_add(
@@ -155,7 +147,7 @@ def forecast(
     """Obligations by fiscal year and quarter: what next years' budgets must hold."""
     import datetime as dt
 
-    from contracts.forecast import forecast as compute
+    from contracts.forecast import forecast_portfolio
     from contracts.money import parse_share
 
     fmt, day = check_format(format, output), as_of_date(as_of)
@@ -167,10 +159,10 @@ def forecast(
         raise ContractsError("by", by, "must be one of: contract, line, programme")
     rate = None if deduction_rate is None else parse_share(deduction_rate, "deduction_rate")
     with store_for(ctx, db) as store:
-        portfolio = store.portfolio(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
-        budget = store.budget_facts()
-    sources = [(terms, facts.ledger(day) if facts else None, facts.usage if facts else ()) for terms, facts in portfolio]
-    result = compute(sources, budget.programme_of(), first, count, accrual=accrual, deduction_rate=rate)
+        contracts = store.load(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
+        budgets = store.budgets()
+    result = forecast_portfolio(contracts, budgets.programme_of(), first, count, as_of=day, accrual=accrual,
+                                deduction_rate=rate)
     title = t("Obligations {first}-{last} by accrual" if accrual else "Obligations {first}-{last} by due date",
               first=first, last=first + count - 1)
     keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
@@ -178,12 +170,7 @@ def forecast(
         emit([row.record() for row in result.rows()], fmt, keys=keys, title=title, empty="nothing falls due in that window")
         return
     summary = result.totals(by)
-    year_totals: dict[int, dict] = {}
-    for row in summary:  # the years' totals add up the rows (exactly: Decimal to the fen)
-        total = year_totals.setdefault(row["year"], {by: "TOTAL", "year": row["year"]})
-        for key in ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net"):
-            total[key] = total.get(key, 0) + row[key]
-    year_totals = [year_totals[year] for year in sorted(year_totals)]
+    year_totals = result.year_totals(by)
     shown = summary
     if len(summary) > TABLE_LIMIT:
         # A table is for people: the largest obligations, then the totals; machine formats give every row.
@@ -192,7 +179,7 @@ def forecast(
         title += f" (the {TABLE_LIMIT} largest of {len(summary)} rows; --format csv or json gives all)"
     emit(shown + year_totals, "table", keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net"), title=title,
          empty="nothing falls due in that window")
-    ends = {terms.code: terms.service_end for terms, _ in portfolio}
+    ends = {contract.code: contract.current_terms.service_end for contract in contracts}
     ending = sorted(result.ending(), key=lambda c: (ends[c], c))
     for code in ending[:TABLE_LIMIT]:
         print(f"ends in the window: {code} on {ends[code].isoformat()}: budget for a successor from then")
@@ -210,27 +197,17 @@ def report_fy(
     """Budget, obligations, payments, unpaid and earlier arrears, per programme and contract, for one fiscal year."""
     import datetime as dt
 
-    from contracts.budget import contract_year_figures, fy_report, schedule_year_figures
-    from contracts.payments import paid_by_year
+    from contracts.budget import FY_KEYS, fiscal_year_figures
 
     fmt = check_format(format, output)
     fiscal_year = whole_number(year, "year")
     if not 1990 <= fiscal_year <= 2100:
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
-    year_end = dt.date(fiscal_year, 12, 31)
     with store_for(ctx, db) as store:
-        portfolio = store.portfolio(active_before=dt.date(fiscal_year + 1, 1, 1))
-        budget = store.budget_facts()
-    figures, paid = {}, {}
-    for terms, facts in portfolio:
-        if facts is None:
-            figures[terms.code] = schedule_year_figures(terms, fiscal_year)
-            continue
-        figures[terms.code] = contract_year_figures(facts.ledger(year_end), fiscal_year)
-        amount = paid_by_year(facts.payments).get(fiscal_year)
-        if amount is not None:
-            paid[terms.code] = amount
-    rows = fy_report(fiscal_year, budget.programmes, budget.budgets, figures, paid, budget.fee_amounts)
+        contracts = store.load(active_before=dt.date(fiscal_year + 1, 1, 1))
+        budgets = store.budgets()
+    rows = fiscal_year_figures(contracts, budgets, fiscal_year)
+
     def ratio(value):
         if value is None:
             return None
@@ -275,10 +252,10 @@ def check(
     fmt, day = check_format(format, output), as_of_date(as_of)
     settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
     with store_for(ctx, db) as store:
-        everything = store.all_facts()
-        budget = store.budget_facts()
-        all_lines = store.lines()
-    findings = portfolio_findings(everything, [line_status(facts, day) for facts in all_lines], budget, day, settings)
+        contracts = store.load()
+        budgets = store.budgets()
+        lines = store.lines(contracts=contracts)
+    findings = portfolio_findings(contracts, [line_status(facts, day) for facts in lines], budgets, day, settings)
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=t("Checks as of {day}", day=day.isoformat()),
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")

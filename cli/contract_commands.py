@@ -8,12 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from contracts.errors import ContractsError
+from contracts.errors import ContractsError, ContractsErrors
 
 from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, db_url, optional_date, whole_number
 from .render import check_format, emit, emit_record
-from .session import store_for
+from .session import store_exists, store_for
 
 LIST_COLUMNS = ("code", "name", "billing_start", "annual_fee", "frequency", "billing_end", "service_end", "status", "days_left")
 
@@ -51,16 +51,6 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
         opened.store.close()
 
 
-def _installments(facts):
-    """The installments as they stand: amended contracts priced per period as the ledger prices them."""
-    from contracts.schedule import Installment, build_schedule
-
-    if not facts.amendments:
-        return build_schedule(facts.terms, facts.usage)
-    return [Installment(p.contract, p.seq, p.period_start, p.period_end, p.due, p.gross)
-            for p in facts.ledger().payables if p.seq]
-
-
 def read_text(path: Path, field: str = "file") -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -83,6 +73,8 @@ def import_file(
     db: DbOption = None,
 ) -> None:
     """Load a portfolio file (TOML) or a template filled in (XLSX, CSV), or restore an export (JSON): all or nothing."""
+    import tempfile
+
     from contracts.portfolio_file import parse_portfolio
     from contracts.tabular import with_column
 
@@ -103,11 +95,18 @@ def import_file(
             return
         estimate = text.count("[[contract]]")
         with progress_bar(f"checking {file.name}", estimate) as advance:
-            portfolio = parse_portfolio(text, str(file), progress=advance)
-    with store_for(ctx, db, create=True) as store:
+            portfolio = parse_portfolio(text, str(file), progress=advance, collect=True)
+    # With refusals in the file already, its other entries are still checked against the store, so that every error
+    # is reported at once; a store that does not exist yet is not made for an import that cannot succeed (its
+    # entries are checked against an empty throw-away store instead).
+    checking_only = bool(portfolio.errors) and not store_exists(ctx, db)
+    with tempfile.TemporaryDirectory(prefix="contracts-check-") as scratch, \
+            store_for(ctx, f"sqlite:///{Path(scratch) / 'check.db'}" if checking_only else db, create=True) as store:
         with progress_bar("writing", len(portfolio.contracts) + len(portfolio.assessments) + len(portfolio.payments)) as advance:
             try:
                 result = store.import_portfolio(portfolio, update=update, progress=advance)
+            except ContractsErrors as many:
+                raise ContractsErrors([with_column(error, sheets) for error in many.errors]) from None
             except ContractsError as exc:
                 raise with_column(exc, sheets) from None
     parts = [f"{len(result.added)} added"]
@@ -147,8 +146,6 @@ def export(
     """Write every stored fact to one file (json), or tenders, awards, contracts and payments as OCDS (ocds)."""
     import json
 
-    from db.export import QUERIES
-
     from .progress import progress_bar
     from .render import json_text
 
@@ -159,20 +156,20 @@ def export(
         raise ContractsError("format", format, "must be json or ocds")
     files.protect_store(db_url(ctx, db))
     files.check_target(file, "file")  # refused before the store is read: a folder, the store itself, a file there
-    with progress_bar(f"exporting to {file.name}", QUERIES + 1 if kind == "json" else 3) as advance:
-        with store_for(ctx, db) as store:
-            if kind == "ocds":
-                from contracts.ocds import release_package
+    with store_for(ctx, db) as store, \
+            progress_bar(f"exporting to {file.name}", store.export_steps + 1 if kind == "json" else 3) as advance:
+        if kind == "ocds":
+            from contracts.ocds import release_package
 
-                everything = store.all_facts()
-                advance(1)
-                document = release_package(store.lines(), {f.terms.code: f.payments for f in everything},
-                                           {f.terms.code: f.amendments for f in everything}, as_of_date(as_of), "contracts-tracker",
-                                           totals={f.terms.code: sum((p.gross for p in f.ledger().payables if p.seq), Decimal("0.00"))
-                                                   for f in everything if f.amendments})
-                advance(1)
-            else:
-                document = store.export(progress=advance)
+            everything = store.load()
+            advance(1)
+            document = release_package(store.lines(contracts=everything), {c.code: c.payments for c in everything},
+                                       {c.code: c.amendments for c in everything}, as_of_date(as_of), "contracts-tracker",
+                                       totals={c.code: sum((i.amount for i in c.schedule()), Decimal("0.00"))
+                                               for c in everything if c.amendments})
+            advance(1)
+        else:
+            document = store.export(progress=advance)
         files.write(file, (json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
                     "file")
         advance(1)
@@ -219,12 +216,11 @@ def add(
 def list_contracts(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table",
     output: OutputOption = None, db: DbOption = None) -> None:
     """Every contract with its dates and status."""
-    from contracts.overview import CONTRACT_KEYS, contract_record
+    from contracts.overview import CONTRACT_KEYS, contract_overview
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        amended = {code: _installments(store.facts(code)) for code in store.amended_codes()}
-        rows = [contract_record(terms, day, amended.get(terms.code)) for terms in store.all_terms()]
+        rows = [contract_overview(contract, day) for contract in store.load()]
     emit(rows, fmt, keys=CONTRACT_KEYS, table_keys=LIST_COLUMNS, title=t("Contracts as of {day}", day=day.isoformat()),
          empty="no contracts yet: 'contracts import FILE' or 'contracts add'")
 
@@ -238,40 +234,16 @@ def show(
     db: DbOption = None,
 ) -> None:
     """One contract: its terms, dates, status, and what its schedule adds up to."""
-    from contracts.money import format_money_grouped
-    from contracts.overview import CONTRACT_KEYS, contract_record, stated_end_agrees
-    from contracts.schedule import build_schedule
+    from contracts.overview import CONTRACT_KEYS, contract_overview, contract_remarks, schedule_summary
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        terms, facts = store.contract(code)  # facts only when amendments change the schedule
-    installments = _installments(facts) if facts else build_schedule(terms)
-    terms = facts.current_terms if facts else terms
-    record = contract_record(terms, day, installments)
-    remarks = []
-    if stated_end_agrees(terms.stated_end, terms.service_end) is False:
-        remarks.append(
-            f"the source states the end as {terms.stated_end!r}; the terms give {terms.service_end.isoformat()}"
-        )
-    if terms.service_months > terms.billing_months:
-        remarks.append(
-            f"billed for {terms.billing_months} months but serves {terms.service_months}: "
-            f"no fee falls due from {terms.billing_end.isoformat()} to {terms.service_end.isoformat()}"
-        )
-    for amendment in facts.amendments if facts else ():
-        changes = ", ".join(f"{key.replace('_', ' ')} {value}" for key in ("annual_fee", "billing_months", "service_months")
-                            if (value := getattr(amendment, key)) is not None)
-        remarks.append(f"amended from {amendment.effective_from.isoformat()}: {changes}"
-                       + (f" ({amendment.reference})" if amendment.reference else ""))
+        contract = store.contract(code)
+    remarks = contract_remarks(contract)
     if fmt == "table":
-        amounts = sorted({item.amount for item in installments})
-        each = " or ".join(format_money_grouped(amount) for amount in amounts[:3]) + (" ..." if len(amounts) > 3 else "")
-        remarks.insert(
-            0,
-            f"{len(installments)} {terms.frequency.value} installments of {each}, "
-            f"total {format_money_grouped(record['total'])}",
-        )
-    emit_record(record, fmt, keys=CONTRACT_KEYS, title=t("{code} as of {day}", code=terms.code, day=day.isoformat()), remarks=remarks)
+        remarks.insert(0, schedule_summary(contract))
+    emit_record(contract_overview(contract, day), fmt, keys=CONTRACT_KEYS,
+                title=t("{code} as of {day}", code=contract.code, day=day.isoformat()), remarks=remarks)
 
 
 def schedule(
@@ -285,19 +257,18 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """The contract's installments: period, due date and amount."""
-    from contracts.overview import SCHEDULE_KEYS, schedule_record
-    from contracts.schedule import build_schedule, installments_due_between
+    from contracts.overview import SCHEDULE_KEYS, listed_schedule, schedule_record
+    from contracts.schedule import installments_due_between
 
     fmt = check_format(format, output)
     first, last = optional_date(from_, "from"), optional_date(to, "to")
     if first and last and first > last:
         raise ContractsError("to", last.isoformat(), f"is before --from {first.isoformat()}")
     with store_for(ctx, db) as store:
-        terms, facts = store.contract(code)
-    installments = _installments(facts) if facts and not original else build_schedule(terms)
-    rows = [schedule_record(item) for item in installments_due_between(installments, first, last)]
+        contract = store.contract(code)
+    rows = [schedule_record(item) for item in installments_due_between(listed_schedule(contract, original=original), first, last)]
     footer = {"due": "total", "amount": sum((row["amount"] for row in rows), start=Decimal("0.00"))}
-    emit(rows, fmt, keys=SCHEDULE_KEYS, title=t("Schedule of {code}", code=terms.code), footer=footer,
+    emit(rows, fmt, keys=SCHEDULE_KEYS, title=t("Schedule of {code}", code=contract.code), footer=footer,
          empty="no installment falls due in that window")
 
 
@@ -330,8 +301,9 @@ def demo(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "t
     """Load the bundled examples into a fresh temporary store and show where everything stands."""
     import tempfile
 
+    from contracts.ledgers import ledgers_as_of, portfolio_arrears
     from contracts.overview import OVERVIEW_KEYS, overview_records
-    from contracts.payables import ARREARS_SUMMARY_KEYS, PAYABLE_KEYS, arrears, arrears_summary, payable_record
+    from contracts.payables import ARREARS_SUMMARY_KEYS, PAYABLE_KEYS, payable_record
     from contracts.portfolio_file import parse_portfolio
     from db.store import open_store
 
@@ -344,13 +316,13 @@ def demo(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "t
         try:
             for portfolio in portfolios:
                 opened.store.import_portfolio(portfolio)
-            everything = opened.store.all_facts()
+            everything = opened.store.load()
         finally:
             opened.store.close()
-    ledgers = [facts.ledger(day) for facts in everything]
-    overview = overview_records([facts.terms for facts in everything], day)
+    ledgers = ledgers_as_of(everything, day)
+    overview = overview_records([contract.terms for contract in everything], day)
     withheld = [payable_record(item) for ledger in ledgers for item in ledger.payables if item.total_deduction]
-    owed = arrears_summary(arrears(ledgers, day), {ledger.terms.code: ledger.credit for ledger in ledgers})
+    owed = portfolio_arrears(everything, day, ledgers).summary
     if fmt != "table":
         # One machine-readable list: the overview rows (the demo's main answer).
         emit(overview, fmt, keys=OVERVIEW_KEYS)
@@ -381,45 +353,33 @@ def amend(
     db: DbOption = None,
 ) -> None:
     """Record an amendment (补充协议) and show the schedule before and after it."""
-    from contracts.amendments import over_ten_percent
+    from contracts.amendments import DIFF_KEYS, amendment_diff, supplement_sentence
 
     fmt = check_format(format, output)
     raw = {"effective_from": from_, "annual_fee": annual_fee, "billing_months": billing_months,
            "service_months": service_months, "reference": ref, "note": note}
     with store_for(ctx, db) as store:
         amendment, before, after = store.amend(code, raw)
-        facts = store.facts(code)
-    old = {item.seq: item for item in before}
-    rows = [{"contract": code, "seq": item.seq, "period_start": item.period_start, "period_end": item.period_end,
-             "due": item.due, "before": old[item.seq].gross if item.seq in old else None, "after": item.gross,
-             "change": item.gross - (old[item.seq].gross if item.seq in old else 0)} for item in after]
-    changed = [row for row in rows if row["change"] or row["before"] is None]
-    emit(changed, fmt, keys=("contract", "seq", "period_start", "period_end", "due", "before", "after", "change"),
+    emit(amendment_diff(before, after), fmt, keys=DIFF_KEYS,
          title=f"{code}: installments changed by the amendment from {amendment.effective_from.isoformat()}",
          empty="no installment changes")
     if fmt == "table":
-        original, amended, flag = over_ten_percent(facts.terms, _installments(facts))
-        print(f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
-              + (" - MORE THAN 10% ADDED, the limit for a supplementary contract (GPL art. 49)" if flag else ""))
+        print(supplement_sentence(after))
 
 
 def amendments(ctx: typer.Context, code: Annotated[str, typer.Argument(help="The contract's code.")],
                format: FormatOption = "table",
     output: OutputOption = None, db: DbOption = None) -> None:
     """A contract's amendments, and what they add to its total."""
-    from contracts.amendments import over_ten_percent
+    from contracts.amendments import AMENDMENT_KEYS, amendment_records, supplement_sentence
 
     fmt = check_format(format, output)
     with store_for(ctx, db) as store:
-        facts = store.facts(code)
-    original, amended, flag = over_ten_percent(facts.terms, _installments(facts))
-    rows = [{"contract": code, "effective_from": a.effective_from, "annual_fee": a.annual_fee, "billing_months": a.billing_months,
-             "service_months": a.service_months, "reference": a.reference, "note": a.note} for a in facts.amendments]
-    emit(rows, fmt, keys=("contract", "effective_from", "annual_fee", "billing_months", "service_months", "reference", "note"),
-         title=t("Amendments of {code}", code=code), empty="no amendments")
+        contract = store.contract(code)
+    rows = amendment_records(contract)
+    emit(rows, fmt, keys=AMENDMENT_KEYS, title=t("Amendments of {code}", code=code), empty="no amendments")
     if fmt == "table" and rows:
-        print(f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
-              + (" - MORE THAN 10% ADDED (GPL art. 49)" if flag else ""))
+        print(supplement_sentence(contract))
 
 
 def template(

@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from contracts import __version__
-from contracts.errors import ContractsError
+from contracts.errors import ContractsError, ContractsErrors
 
 
 try:  # Typer vendors Click from 0.2x on; before that it uses Click itself
@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions
 
 
+ERRORS_SHOWN = 50  # lines of a many-error refusal printed; the count says how many there were
 ANYWHERE = ("--lang", "--unit")  # global options people also type after the command: `report html --lang zh`
 FLAGS_ANYWHERE = ("--force",)  # global flags people also type after the command: `export all.json --force`
 
@@ -69,6 +70,13 @@ class _OneLineErrors(TyperGroup):
             written = spreadsheet.finish()  # a workbook is written once, after the command succeeded
             if written:
                 print(written, file=sys.stderr)
+        except ContractsErrors as many:  # an import: every refused entry, one line each, up to a limit
+            for error in many.errors[:ERRORS_SHOWN]:
+                print(f"error: {error.line()}", file=sys.stderr)
+            if len(many.errors) > 1:
+                shown = f" (the first {ERRORS_SHOWN} shown)" if len(many.errors) > ERRORS_SHOWN else ""
+                print(f"{len(many.errors)} errors{shown}; nothing was written", file=sys.stderr)
+            sys.exit(1)
         except ContractsError as exc:
             spreadsheet.discard()
             print(f"error: {exc.line()}", file=sys.stderr)

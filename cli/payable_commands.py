@@ -16,8 +16,6 @@ from .session import store_for
 rule_app = typer.Typer(help="Deduction rules: add a rule or a new version of one (an amendment).", no_args_is_help=True)
 
 PAYABLE_TABLE = ("contract", "seq", "due", "gross", "total_deduction", "net", "paid", "owed", "state")
-PAYMENT_KEYS = ("id", "contract", "paid_on", "amount", "seq", "reference", "note", "reverses", "reversed_by",
-                "allocated", "credit")
 
 
 def register(app: typer.Typer) -> None:
@@ -44,16 +42,12 @@ def rules(
     db: DbOption = None,
 ) -> None:
     """The deduction rules of a contract in force on a day, in words and in the order they apply."""
-    from contracts.deductions import describe, rules_in_force
+    from contracts.deductions import RULE_KEYS, rule_rows
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        facts = store.facts(code)
-    in_force = rules_in_force(facts.rules, day)
-    shown = sorted(facts.rules, key=lambda r: (r.position, r.name, r.effective_from)) if all_versions else in_force
-    rows = [{"contract": code, "name": r.name, "kind": r.kind, "effective_from": r.effective_from, "position": r.position,
-             "in_force": r in in_force, "description": describe(r)} for r in shown]
-    emit(rows, fmt, keys=("contract", "name", "kind", "effective_from", "position", "in_force", "description"),
+        contract = store.contract(code)
+    emit(rule_rows(contract.rules, code, day, all_versions=all_versions), fmt, keys=RULE_KEYS,
          table_keys=("name", "kind", "effective_from", "in_force", "description"),
          title=t("Deduction rules of {code} (all versions)", code=code) if all_versions else t("Deduction rules of {code} in force on {day}", code=code, day=day.isoformat()),
          empty="no deduction rules: installments are payable at gross")
@@ -122,9 +116,8 @@ def assess(
            "metrics": parse_pairs(metric or [], "metric"), "score": score,
            "items": parse_pairs(item or [], "item"), "assessed_by": by, "document": doc}
     with store_for(ctx, db) as store:
-        assessment, status = store.assess(code, raw, replace=replace)
-        ledger = store.facts(code).ledger()
-    row = payable_record(ledger.payable(assessment.seq))
+        assessment, status, contract = store.assess(code, raw, replace=replace)
+    row = payable_record(contract.ledger().payable(assessment.seq))
     if fmt == "table":
         print(f"assessed {code} seq {assessment.seq} ({status}): {assessment.describe()}")
     _show_payables([row], fmt, PAYABLE_KEYS, detail=True)
@@ -152,7 +145,8 @@ def payable(
     db: DbOption = None,
 ) -> None:
     """Gross, each deduction with its rule and reason, net, paid and still owed, per installment."""
-    from contracts.payables import PAYABLE_KEYS, payable_record
+    from contracts.ledgers import payable_rows
+    from contracts.payables import PAYABLE_KEYS
     from contracts.periods import quarter_period
 
     fmt, day = check_format(format, output), as_of_date(as_of)
@@ -163,15 +157,8 @@ def payable(
     window = quarter_period(quarter) if quarter else None
     number = whole_number(seq, "seq", minimum=1) if seq is not None else None
     with store_for(ctx, db) as store:
-        ledgers = [store.facts(code).ledger(day)] if code else [facts.ledger(day) for facts in store.all_facts()]
-    items = [item for ledger in ledgers for item in ledger.payables]
-    if number is not None:
-        items = [item for item in items if item.seq == number]
-        if not items:
-            raise ContractsError("seq", number, f"is not in the schedule of {code}")
-    if window is not None:
-        items = [item for item in items if window.contains(item.due)]
-    rows = [payable_record(item) for item in items]
+        contracts = store.load([code] if code else None)
+    rows = payable_rows(contracts, day, seq=number, window=window)
     title = (t("Payable as of {day}, due in {quarter}", day=day.isoformat(), quarter=quarter.upper()) if quarter
              else t("Payable as of {day}", day=day.isoformat()))
     _show_payables(rows, fmt, PAYABLE_KEYS, detail=number is not None or len(rows) <= 4, title=title)
@@ -190,6 +177,7 @@ def pay(
     db: DbOption = None,
 ) -> None:
     """Record a payment (immutable), or reverse one; shows where the money went."""
+    from contracts.ledgers import payment_placement
     from contracts.money import format_money_grouped
 
     day = as_of_date(on)
@@ -205,9 +193,7 @@ def pay(
     raw = {"amount": amount, "paid_on": day, "seq": seq, "reference": ref, "note": note, "allow_credit": allow_credit}
     with store_for(ctx, db) as store:
         payment, ledger = store.pay(code, raw)
-    from db.facts import PROVISIONAL_ID
-
-    placed = [(a.seq, a.amount) for a in ledger.allocation.allocations if a.payment == PROVISIONAL_ID]
+    placed, credit = payment_placement(ledger, payment.id)
     print(f"recorded payment {payment.id}: {format_money_grouped(payment.amount)} to {code} on {day.isoformat()}"
           + (f" ({payment.reference})" if payment.reference else ""))
     if on is None:  # the day was assumed, not given: say so, it decides which installments are due
@@ -215,11 +201,8 @@ def pay(
     for seq_number, share in placed:
         label = "opening balance" if seq_number == 0 else f"seq {seq_number}"
         print(f"  {label}: {format_money_grouped(share)}")
-    credit = ledger.allocation.unplaced_fen.get(PROVISIONAL_ID, 0)
     if credit:
-        from contracts.money import from_fen
-
-        print(f"  credit to the vendor: {format_money_grouped(from_fen(credit))}")
+        print(f"  credit to the vendor: {format_money_grouped(credit)}")
 
 
 def payments(
@@ -231,23 +214,13 @@ def payments(
     db: DbOption = None,
 ) -> None:
     """Every payment of a contract, reversals included, with the installments it settled."""
-    from contracts.money import format_money, from_fen
+    from contracts.ledgers import PAYMENT_KEYS, payment_rows
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        facts = store.facts(code)
-    ledger = facts.ledger(day)
-    reversed_by = {p.reverses: p.id for p in facts.payments if p.reverses is not None}
-    rows = []
-    for p in sorted(facts.payments, key=lambda p: (p.paid_on, p.id)):
-        if p.paid_on > day:
-            continue
-        placed = [a for a in ledger.allocation.allocations if a.payment == p.id]
-        rows.append({"id": p.id, "contract": code, "paid_on": p.paid_on, "amount": p.amount, "seq": p.seq,
-                     "reference": p.reference, "note": p.note, "reverses": p.reverses, "reversed_by": reversed_by.get(p.id),
-                     "allocated": "; ".join(f"{'opening' if a.seq == 0 else a.seq}: {format_money(a.amount)}" for a in placed),
-                     "credit": from_fen(ledger.allocation.unplaced_fen.get(p.id, 0))})
-    emit(rows, fmt, keys=PAYMENT_KEYS, title=t("Payments of {code} to {day}", code=code, day=day.isoformat()), empty="no payments recorded")
+        contract = store.contract(code)
+    emit(payment_rows(contract, day), fmt, keys=PAYMENT_KEYS, title=t("Payments of {code} to {day}", code=code, day=day.isoformat()),
+         empty="no payments recorded")
 
 
 def opening(
@@ -281,13 +254,13 @@ def arrears(
     db: DbOption = None,
 ) -> None:
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
-    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears as compute, arrears_record, arrears_summary
+    from contracts.ledgers import portfolio_arrears
+    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears_record
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        ledgers = [facts.ledger(day) for facts in store.all_facts()]
-    rows = compute(ledgers, day)
-    totals = arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers})
+        found = portfolio_arrears(store.load(), day)
+    rows, totals = found.rows, found.summary
     if summary:
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
              empty="nothing is in arrears")
@@ -316,10 +289,6 @@ def history(
          title=t("History of {code}", code=code) if code else t("History"), empty="no changes recorded")
 
 
-VOUCHER_KEYS = ("contract", "name", "vendor", "buyer", "seq", "period_start", "period_end", "due", "gross",
-                "total_deduction", "net", "net_in_words", "paid", "owed", "owed_in_words", "state")
-
-
 def voucher(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="The contract's code.")],
@@ -330,30 +299,19 @@ def voucher(
     db: DbOption = None,
 ) -> None:
     """A payment request sheet for one installment: the net in figures and in capital numerals (大写)."""
-    from contracts.numerals import capital
+    from contracts.ledgers import REQUEST_KEYS, payment_request
 
     from .render import emit_record
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     number = whole_number(seq, "seq", minimum=1)
     with store_for(ctx, db) as store:
-        facts = store.facts(code)
-    ledger = facts.ledger(day)
-    item = next((p for p in ledger.payables if p.seq == number), None)
-    if item is None:
-        raise ContractsError("seq", number, f"is not in the schedule of {code}")
-    if item.net is None:
-        raise ContractsError("seq", number, f"of {code} is {item.state}: no amount can be requested yet")
-    terms = facts.current_terms
-    record = {"contract": code, "name": terms.name, "vendor": terms.vendor, "buyer": terms.buyer, "seq": number,
-              "period_start": item.period_start, "period_end": item.period_end, "due": item.due, "gross": item.gross,
-              "total_deduction": item.total_deduction, "net": item.net, "net_in_words": capital(item.net), "paid": item.paid,
-              "owed": item.owed, "owed_in_words": capital(item.owed), "state": item.state}
-    remarks = [f"deduction {d.rule}: {d.amount:,.2f} ({d.reason})" for d in item.deductions if d.amount]
+        contract = store.contract(code)
+    record, remarks = payment_request(contract, number, day)
     from .i18n import exact_amounts
 
     with exact_amounts() as overridden:  # a payment request asks for an exact sum: yuan to the fen, whatever --unit says
         if overridden:
             remarks.append("amounts in yuan to the fen: a payment request is exact (--unit applies to reports)")
-        emit_record(record, fmt, keys=VOUCHER_KEYS, title=t("Payment request: {code} installment {seq}", code=code, seq=number),
+        emit_record(record, fmt, keys=REQUEST_KEYS, title=t("Payment request: {code} installment {seq}", code=code, seq=number),
                     remarks=remarks)

@@ -20,15 +20,6 @@ line_app = typer.Typer(help="Service lines: a continuing need served by successi
 tender_app = typer.Typer(help="Tender attempts of a service line.", no_args_is_help=True)
 transition_app = typer.Typer(help="Approved interim arrangements (过渡期) after a contract ends.", no_args_is_help=True)
 
-LINE_KEYS = ("line", "name", "contracts", "current", "state", "coverage_ends", "successor", "in_transition_since",
-             "transition_months", "transition_spending", "suspended_from", "flags")
-TENDER_KEYS = ("line", "attempt", "id", "method", "method_name", "approved", "announced", "bid_deadline", "opened", "awarded",
-               "signed", "outcome", "ground", "bidders", "method_approval", "contract", "note")
-FAILED_KEYS = ("line", "attempts", "failed", "consecutive_failures", "last_ground", "options", "flags")
-REBID_KEYS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state")
-USAGE_KEYS = ("target", "period_start", "period_end", "quantity", "amount", "note")
-
-
 def register(app: typer.Typer) -> None:
     app.command("lines")(lines)
     app.add_typer(line_app, name="line")
@@ -45,25 +36,16 @@ def register(app: typer.Typer) -> None:
     app.command("calendar")(calendar)
 
 
-def _status_record(status) -> dict:
-    return {
-        "line": status.line, "name": status.name, "contracts": ", ".join(status.contracts), "current": status.current,
-        "state": status.state, "coverage_ends": status.coverage_ends, "successor": status.successor,
-        "in_transition_since": status.in_transition_since, "transition_months": status.transition_months,
-        "transition_spending": status.transition_spending if status.in_transition_since else None,
-        "suspended_from": status.suspended_from, "flags": "; ".join(status.flags),
-    }
-
-
 def lines(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table",
     output: OutputOption = None, db: DbOption = None) -> None:
     """Each service line, its current contract and its state: covered, in transition, suspended or uncovered."""
     from contracts.procurement import line_status
+    from contracts.procurement_rows import LINE_KEYS, status_record
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         everything = store.lines()
-    rows = [_status_record(line_status(facts, day)) for facts in everything]
+    rows = [status_record(line_status(facts, day)) for facts in everything]
     emit(rows, fmt, keys=LINE_KEYS, table_keys=("line", "name", "contracts", "current", "state", "coverage_ends", "flags"),
          title=t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet")
 
@@ -96,31 +78,20 @@ def line_show(
 ) -> None:
     """One line's timeline: contracts, transitions, suspensions and gaps, then its tenders."""
     from contracts.procurement import line_status
+    from contracts.procurement_rows import SEGMENT_KEYS, TENDER_KEYS, segment_rows, tender_rows
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         [facts] = store.lines(code)
     status = line_status(facts, day)
-    rows = [{"line": code, "kind": s.kind, "start": s.start, "end": None if s.open_ended else s.end,
-             "days": None if s.open_ended else (s.end - s.start).days, "refs": ", ".join(s.refs)} for s in status.segments]
-    emit(rows, fmt, keys=("line", "kind", "start", "end", "days", "refs"),
+    emit(segment_rows(status), fmt, keys=SEGMENT_KEYS,
          title=f"{code}: {status.name} ({status.state} on {day.isoformat()})")
     if fmt == "table":
         if facts.tenders:
-            emit(_tender_rows(facts.tenders), "table", keys=TENDER_KEYS,
+            emit(tender_rows(facts.tenders), "table", keys=TENDER_KEYS,
                  table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"), title=t("Tenders"))
         for flag in status.flags:
             print(f"{t('flag')}: {sentence(flag)}")
-
-
-def _tender_rows(tenders) -> list[dict]:
-    from contracts.tenders import METHODS, ordered
-
-    return [{"line": t.line, "attempt": n, "id": t.id, "method": t.method, "method_name": METHODS[t.method],
-             "approved": t.approved, "announced": t.announced, "bid_deadline": t.bid_deadline, "opened": t.opened,
-             "awarded": t.awarded, "signed": t.signed, "outcome": t.outcome, "ground": t.ground, "bidders": t.bidders,
-             "method_approval": t.method_approval, "contract": t.contract, "note": t.note}
-            for n, t in enumerate(ordered(tenders), start=1)]
 
 
 def tender_add(
@@ -163,27 +134,26 @@ def tenders(
 ) -> None:
     """Tender attempts by line; with --failed, failures in a row, the last ground, options and flags."""
     from contracts.procurement import failures
+    from contracts.procurement_rows import FAILED_KEYS, TENDER_KEYS, failure_record, tender_rows
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     limit = whole_number(transition_limit, "transition_limit", minimum=1)
     with store_for(ctx, db) as store:
         everything = store.lines(line)
     if not failed:
-        rows = [row for facts in everything for row in _tender_rows(facts.tenders)]
+        rows = [row for facts in everything for row in tender_rows(facts.tenders)]
         emit(rows, fmt, keys=TENDER_KEYS, table_keys=("line", "attempt", "method_name", "announced", "outcome", "ground",
                                                       "bidders", "contract"), title=t("Tenders"), empty="no tenders recorded")
         return
     summaries = failures(everything, day, transition_limit_months=limit)
-    rows = [{"line": s.line, "attempts": len(s.attempts), "failed": s.failed, "consecutive_failures": s.consecutive_failures,
-             "last_ground": s.last_ground, "options": [{"action": o.action, "basis": o.basis} for o in s.options],
-             "flags": list(s.flags)} for s in summaries]
+    rows = [failure_record(summary) for summary in summaries]
     if fmt != "table":
         emit(rows, fmt, keys=FAILED_KEYS)
         return
     if not rows:
         print(t("no failed tenders"))
     for summary in summaries:
-        emit(_tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
+        emit(tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
              table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"),
              title=t("{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}",
                      line=summary.line, failed=summary.failed, attempts=len(summary.attempts),
@@ -209,6 +179,7 @@ def rebid(
 ) -> None:
     """Which services need a new procurement, and the latest day to start it by each method."""
     from contracts.procurement import line_status, rebid as compute
+    from contracts.procurement_rows import REBID_KEYS, rebid_record
     from contracts.rebid import LeadTimes, assumptions
     from contracts.tenders import METHODS
     from contracts.workdays import WorkCalendar
@@ -228,7 +199,7 @@ def rebid(
     with store_for(ctx, db) as store:
         everything = store.lines()
     statuses = [line_status(facts, day) for facts in everything]
-    rows = [{key: getattr(row, key) for key in REBID_KEYS} for row in compute(statuses, day, days, lead, calendar, methods)]
+    rows = [rebid_record(row) for row in compute(statuses, day, days, lead, calendar, methods)]
     emit(rows, fmt, keys=REBID_KEYS, title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)
@@ -289,8 +260,7 @@ def usage(
 ) -> None:
     """Record usage of a unit-priced service (with --period and --quantity), or list it with the budget projection."""
     from contracts.money import format_money_grouped
-    from contracts.periods import Period
-    from contracts.usage import cost, project_cap
+    from contracts.procurement_rows import USAGE_KEYS, usage_listing
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     if period is not None or quantity is not None:
@@ -301,32 +271,14 @@ def usage(
         print(f"recorded {recorded.quantity} units for {recorded.period.start.isoformat()} to "
               f"{recorded.period.end.isoformat()} under the {where}")
         return
+    fiscal_year = whole_number(year, "year") if year else day.year
     with store_for(ctx, db) as store:
         everything = store.lines()
-    contract = next((t for facts in everything for t in facts.contracts if t.code == code), None)
-    line = next((facts for facts in everything if facts.line.code == code), None)
-    if contract is None and line is None:
-        raise ContractsError("code", code, "is not a contract or service line in this store")
-    facts = line or next(f for f in everything if contract in f.contracts)
-    items = []
-    for terms in facts.contracts:
-        if contract is None or terms.code == contract.code:
-            items += [(u, terms.unit_price) for u in facts.usage.get(terms.code, [])]
-    if contract is None:
-        for u in facts.transition_usage:
-            transition = next((t for t in facts.transitions if t.start <= u.period.start and (t.end is None or u.period.start < t.end)), None)
-            items.append((u, transition.unit_price if transition else None))
-    rows = [{"target": u.target, "period_start": u.period.start, "period_end": u.period.end, "quantity": u.quantity,
-             "amount": cost(u, price), "note": u.note} for u, price in sorted(items, key=lambda pair: pair[0].period.start)]
+    rows, projections = usage_listing(everything, code, fiscal_year, day)
     emit(rows, fmt, keys=USAGE_KEYS, title=t("Usage of {code}", code=code), empty="no usage recorded")
-    fiscal_year = whole_number(year, "year") if year else day.year
-    for terms in facts.contracts:
-        if terms.annual_cap is None or (contract is not None and terms.code != contract.code):
-            continue
-        projection = project_cap(facts.usage.get(terms.code, []), terms.unit_price, terms.annual_cap, fiscal_year,
-                                 Period(terms.billing_start, terms.billing_end), day)
+    for contract_code, projection in projections:
         verdict = "PROJECTS PAST THE CAP" if projection.exceeds else "within the cap"
-        message = (f"{terms.code} {fiscal_year}: spent {format_money_grouped(projection.spent)} in {projection.months_recorded} "
+        message = (f"{contract_code} {fiscal_year}: spent {format_money_grouped(projection.spent)} in {projection.months_recorded} "
                    f"recorded months; projected {format_money_grouped(projection.projected)} against a cap of "
                    f"{format_money_grouped(projection.cap)}: {verdict}")
         print(message if fmt == "table" else f"budget: {message}", file=sys.stdout if fmt == "table" else sys.stderr)
@@ -348,6 +300,7 @@ def calendar(
     import datetime as dt
 
     from contracts.calendar_events import events
+    from contracts.ledgers import ledgers_as_of
     from contracts.procurement import line_status, rebid as compute_rebid
     from contracts.rebid import LeadTimes
     from contracts.tenders import METHODS
@@ -365,9 +318,10 @@ def calendar(
     from .progress import progress_bar
 
     with progress_bar(f"writing {output.name}", 2) as advance, store_for(ctx, db) as store:
-        ledgers = [facts.ledger(day) for facts in store.all_facts()]
+        contracts = store.load()
+        ledgers = ledgers_as_of(contracts, day)
         advance(1)
-        lines = store.lines()
+        lines = store.lines(contracts=contracts)
         statuses = [line_status(facts, day) for facts in lines]
         history = store.history()
         advance(1)

@@ -43,17 +43,17 @@ def report_html(
     files.check_target(output)
     with progress_bar("reading the store", 3) as advance:
         with store_for(ctx, db) as store:
-            facts_list = store.all_facts()
+            contracts = store.load()
             advance(1)
-            lines = store.lines()
-            budget = store.budget_facts()
+            lines = store.lines(contracts=contracts)
+            budgets = store.budgets()
             advance(1)
-        report = build(facts_list=facts_list, lines=lines, budget=budget, as_of=day, expiring_days=expiring_days,
+        report = build(contracts=contracts, lines=lines, budgets=budgets, as_of=day, expiring_days=expiring_days,
                        rebid_horizon=rebid_days, methods=methods)
         import datetime as dt
 
-        page = render(report, contract_count=len(facts_list), rebid_methods=methods,
+        page = render(report, contract_count=len(contracts), rebid_methods=methods,
                       generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         advance(1)
     files.write(output, page)
-    say(f"wrote the report as of {day.isoformat()} to {output} ({len(facts_list)} contracts, {len(report.findings)} findings)")
+    say(f"wrote the report as of {day.isoformat()} to {output} ({len(contracts)} contracts, {len(report.findings)} findings)")

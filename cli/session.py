@@ -32,6 +32,13 @@ def store_for(ctx: typer.Context, given: str | None, *, create: bool = False) ->
         opened.store.close()
 
 
+def store_exists(ctx: typer.Context, given: str | None) -> bool:
+    """Whether the store named exists already (a missing SQLite file does not; any other database is taken to)."""
+    from db.store import store_exists as exists
+
+    return exists(db_url(ctx, given))
+
+
 def upgrade_confirmation(ctx: typer.Context):
     """Upgrade an older store with --yes, or when the person at the terminal says so; never silently."""
     import sys

@@ -95,7 +95,8 @@ def _csv_sheet(path: Path, kind_name: str | None) -> Sheet:
 
 
 def read_sheets(path: Path, kind: str | None = None) -> tuple[Portfolio, list[Sheet]]:
-    """A workbook or CSV file as a checked portfolio (its sheets kept, to name columns in later errors)."""
+    """A workbook or CSV file as a checked portfolio (its sheets kept, to name columns in later errors); the rows
+    refused are in ``Portfolio.errors``, each naming its sheet, row and column."""
     if kind and path.suffix.lower() != ".csv":
         raise ContractsError("kind", kind, "is for CSV files: a workbook's sheets are named after their kinds")
     sheets = [_csv_sheet(path, kind)] if path.suffix.lower() == ".csv" else _workbook_sheets(path)
@@ -106,10 +107,9 @@ def read_sheets(path: Path, kind: str | None = None) -> tuple[Portfolio, list[Sh
         for where, entry in zip(sheet.where, sheet.entries):
             entries.append(entry)
             places[(sheet.kind.section, len(entries))] = where
-    try:
-        portfolio = parse_portfolio_data(data, str(path), locate=lambda section, n: places[(section, n)])
-    except ContractsError as exc:
-        raise with_column(exc, sheets) from None
+    portfolio = parse_portfolio_data(data, str(path), locate=lambda section, n: places[(section, n)], collect=True)
+    portfolio.errors = [error for sheet in sheets for error in sheet.errors] + [with_column(e, sheets) for e in portfolio.errors]
+    portfolio.refused |= {code for sheet in sheets for code in sheet.refused}
     return portfolio, sheets
 
 

@@ -59,12 +59,13 @@ def remember_names(store) -> None:
     sheet does not know what TW2 is)."""
     labels: dict[str, str] = {}
     try:
-        for terms in store.all_terms():
-            labels[terms.code] = terms.name
-        budget = store.budget_facts()
-        for programme in budget.programmes:
+        # every contract's code and name, by the store's light query (no contract is loaded for this)
+        for code, name, *_ in store.expiring(dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+            labels[code] = name
+        budgets = store.budgets()
+        for programme in budgets.programmes:
             labels.setdefault(programme.code, programme.name)
-        for line in getattr(budget, "fee_lines", ()):
+        for line in budgets.fee_lines:
             labels.setdefault(line.code, line.name)
     except Exception:  # names are a courtesy: a store that cannot give them still gets its workbook
         return

@@ -17,13 +17,17 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from .errors import ContractsError
 from .money import parse_money
 from .periods import parse_date
 from .schedule import Installment, build_schedule, contract_total
 from .terms import ContractTerms, make_terms, terms_as_dict
+
+if TYPE_CHECKING:
+    from .contract import Contract
+    from .usage import Usage
 
 AMENDMENT_FIELDS = ("contract", "effective_from", "annual_fee", "billing_months", "service_months", "reference", "note")
 SUPPLEMENT_LIMIT = Decimal("0.10")
@@ -97,14 +101,15 @@ def make_amendment(raw: Mapping[str, Any], terms: ContractTerms, existing: Seque
 
 
 def amended_schedule(terms: ContractTerms, amendments: Sequence[Amendment],
-                     paid_before: Mapping[int, Decimal] | None = None) -> list[Installment]:
+                     paid_before: Mapping[int, Decimal] | None = None, usage: Sequence["Usage"] = ()) -> list[Installment]:
     """Every installment, each priced by the terms in force when its period starts.
 
-    ``paid_before``: installments fully paid under the earlier schedule, with the amount they keep.
+    ``paid_before``: installments fully paid under the earlier schedule, with the amount they keep;
+    ``usage``: what a unit-priced contract's periods delivered (their price).
     """
     ordered = sorted(amendments, key=lambda a: a.effective_from)
     versions = [(dt.date.min, terms)] + [(a.effective_from, apply(terms, ordered, a.effective_from)) for a in ordered]
-    schedules = [build_schedule(version) for _, version in versions]
+    schedules = [build_schedule(version, usage) for _, version in versions]
     paid_before = paid_before or {}
     result = []
     for item in schedules[-1]:
@@ -126,3 +131,41 @@ def over_ten_percent(terms: ContractTerms, schedule: Sequence[Installment]) -> t
     original = contract_total(terms)
     amended = sum((item.amount for item in schedule), Decimal("0.00"))
     return original, amended, adds_over_ten_percent(original, amended - original)
+
+
+# -- what an amendment changed, as ``amend`` and ``amendments`` present it ---------------------------------
+
+DIFF_KEYS = ("contract", "seq", "period_start", "period_end", "due", "before", "after", "change")
+AMENDMENT_KEYS = ("contract", "effective_from", "annual_fee", "billing_months", "service_months", "reference", "note")
+
+
+def amendment_diff(before: "Contract", after: "Contract") -> list[dict]:
+    """The installments an amendment changed (or added): their amounts before and after."""
+    old = {item.seq: item.amount for item in before.schedule()}
+    rows = []
+    for item in after.schedule():
+        was = old.get(item.seq)
+        change = item.amount - (was if was is not None else 0)
+        if change or was is None:
+            rows.append({"contract": after.code, "seq": item.seq, "period_start": item.period_start,
+                         "period_end": item.period_end, "due": item.due, "before": was, "after": item.amount,
+                         "change": change})
+    return rows
+
+
+def amendment_records(contract: "Contract") -> list[dict]:
+    return [{"contract": contract.code, "effective_from": a.effective_from, "annual_fee": a.annual_fee,
+             "billing_months": a.billing_months, "service_months": a.service_months, "reference": a.reference,
+             "note": a.note} for a in contract.amendments]
+
+
+def supplement_check(contract: "Contract") -> tuple[Decimal, Decimal, bool]:
+    """(original total, amended total, whether the amendments add more than 10% to the original)."""
+    return over_ten_percent(contract.terms, contract.schedule())
+
+
+def supplement_sentence(contract: "Contract") -> str:
+    """The totals before and after the amendments, and the 10% limit (GPL art. 49) if they pass it."""
+    original, amended, over = supplement_check(contract)
+    return (f"contract total: {original:,.2f} originally, {amended:,.2f} as amended"
+            + (" - MORE THAN 10% ADDED, the limit for a supplementary contract (GPL art. 49)" if over else ""))

@@ -13,14 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .errors import ContractsError
 from .money import from_fen
-from .payables import Ledger
+from .payables import SETTLED_BEFORE, Ledger
+from .payments import paid_by_year
 from .schedule import installments_fen
 from .stated import Stated, parse_stated
 from .terms import CODE_PATTERN, ContractTerms
+
+if TYPE_CHECKING:
+    from .contract import Contract
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 ZERO = Decimal("0.00")
@@ -67,6 +71,20 @@ class FeeAmount:
     amount: Stated
     note: str = ""
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """Every programme with what it funds, their budgets per year, the fee lines and their amounts."""
+
+    programmes: tuple[Programme, ...] = ()
+    budgets: tuple[Budget, ...] = ()
+    fee_lines: tuple[FeeLine, ...] = ()
+    fee_amounts: tuple[FeeAmount, ...] = ()
+
+    def programme_of(self) -> dict[str, str]:
+        """Contract code -> the programme that funds it."""
+        return {code: p.code for p in self.programmes for code in p.contracts}
 
 
 def _code(raw: Mapping[str, Any], key: str = "code") -> str:
@@ -179,7 +197,7 @@ def contract_year_figures(ledger: Ledger, year: int) -> tuple[Decimal, Decimal, 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     obligations = unpaid = earlier = ZERO
     for item in ledger.payables:
-        if item.settled_by == "opening balance" and item.seq:
+        if item.settled_by == SETTLED_BEFORE and item.seq:
             continue
         amount = item.net if item.net is not None else item.gross
         owed = item.owed if item.owed is not None else item.gross
@@ -245,3 +263,46 @@ def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budg
                           _ratio(totals[1], adjusted), _ratio(adjusted, totals[0]) if adjusted is not None else None))
     return rows
 
+
+
+FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
+           "execution_rate", "coverage")
+
+
+def fiscal_year_figures(contracts: Sequence["Contract"], budgets: Budgets, year: int,
+                        as_of: dt.date | None = None) -> list[FyRow]:
+    """The fiscal-year report: per programme, its contracts and fee lines, then the programme's row.
+
+    What is known on ``as_of`` (None: every recorded fact) and by the year's end, whichever is earlier:
+    ledgers are built as of that day, and only payments made by then count. So ``report fy`` for a year
+    gone by counts every payment of the year, and the HTML report as of a day in the year counts the
+    payments made so far; a payment recorded after the as-of day never counts. A contract with nothing
+    recorded but its terms comes straight from the schedule engine.
+    """
+    seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
+    figures: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
+    paid: dict[str, Decimal] = {}
+    for contract in contracts:
+        if contract.terms_only:
+            figures[contract.code] = schedule_year_figures(contract.terms, year)
+            continue
+        figures[contract.code] = contract_year_figures(contract.ledger(seen), year)
+        amount = paid_by_year(p for p in contract.payments if p.paid_on <= seen).get(year)
+        if amount is not None:
+            paid[contract.code] = amount
+    return fy_report(year, budgets.programmes, budgets.budgets, figures, paid, budgets.fee_amounts)
+
+
+PROGRAMME_KEYS = ("programme", "name", "contracts", "fee_lines", "year", "original", "adjusted", "spent", "stated_in")
+
+
+def programme_rows(budgets: Budgets) -> list[dict]:
+    """Each programme with what it funds and, a row a year, its budget as stated."""
+    rows = []
+    for p in budgets.programmes:
+        for b in [b for b in budgets.budgets if b.programme == p.code] or [None]:
+            rows.append({"programme": p.code, "name": p.name, "contracts": ", ".join(p.contracts),
+                         "fee_lines": ", ".join(p.fee_lines), "year": b.year if b else None,
+                         "original": b.original.yuan if b else None, "adjusted": b.adjusted.yuan if b and b.adjusted else None,
+                         "spent": b.spent.yuan if b and b.spent else None, "stated_in": b.original.unit if b else None})
+    return rows

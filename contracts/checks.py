@@ -9,25 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
-from .budget import Budget, FeeAmount, Programme
+from .amendments import adds_over_ten_percent, supplement_check
+from .budget import Budget, Budgets, FeeAmount, Programme
+from .contract import Contract
 from .lines import UNCOVERED
 from .money import format_money
 from .overview import stated_end_agrees
 from .payables import AWAITING, Ledger
+from .payments import paid_by_year
 from .procurement import LineStatus
+from .schedule import contract_total
 from .stated import Stated, compare_total
 from .terms import ContractTerms
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+class Severity(StrEnum):
+    """How much a finding matters, most first (the values are what every output prints)."""
+
+    ERROR = "error"  # the figures contradict each other beyond what rounding explains
+    WARNING = "warning"  # worth acting on
+    INFO = "info"  # worth knowing
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITIES = tuple(Severity)
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str
+    severity: Severity
     check: str
     record: str
     field: str
@@ -135,9 +148,6 @@ def amendment_totals(amended: Iterable[tuple[ContractTerms, Decimal]]) -> list[F
     """Amendments that add more than 10% to the original amount (the limit for a supplementary contract).
 
     ``amended``: each amended contract's original terms with its amended total."""
-    from .amendments import adds_over_ten_percent
-    from .schedule import contract_total
-
     findings = []
     for original_terms, amended_total in amended:
         original = contract_total(original_terms)
@@ -167,19 +177,17 @@ def run_checks(*, terms: Sequence[ContractTerms], ledgers: Sequence[Ledger], sta
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.check, f.record))
 
 
-def portfolio_findings(facts_list: Sequence, statuses: Sequence[LineStatus], budget, as_of: dt.date,
+def portfolio_findings(contracts: Sequence[Contract], statuses: Sequence[LineStatus], budgets: Budgets, as_of: dt.date,
                        settings: CheckSettings = CheckSettings(), ledgers: Sequence[Ledger] | None = None) -> list[Finding]:
-    """Every check over a whole portfolio: ``facts_list`` holds each contract's facts (terms, payments,
-    amendments, ``ledger(as_of)``), ``budget`` its programmes, budgets and fee amounts; ``ledgers``, if the caller
-    has them already, the ledgers as of ``as_of`` in the same order. What ``contracts check`` and the HTML report show."""
-    from .payments import paid_by_year
+    """Every check over a whole portfolio, as of ``as_of``: what ``contracts check`` and the HTML report show.
 
-    payments_by_year = {(facts.terms.code, year): amount for facts in facts_list
-                        for year, amount in paid_by_year(facts.payments).items()}
-    amended = [(f.terms, sum(p.gross for p in f.ledger().payables if p.seq)) for f in facts_list if f.amendments]
+    ``ledgers``: the contracts' ledgers as of ``as_of`` in the same order, if the caller has them already."""
+    payments_by_year = {(contract.code, year): amount for contract in contracts
+                        for year, amount in paid_by_year(contract.payments).items()}
+    amended = [(c.terms, supplement_check(c)[1]) for c in contracts if c.amendments]
     if ledgers is None:
-        ledgers = [f.ledger(as_of) for f in facts_list]
-    return run_checks(terms=[f.terms for f in facts_list], ledgers=ledgers,
-                      statuses=statuses, budgets=budget.budgets, programmes=budget.programmes,
-                      payments_by_year=payments_by_year, fee_amounts=budget.fee_amounts, as_of=as_of,
+        ledgers = [c.ledger(as_of) for c in contracts]
+    return run_checks(terms=[c.terms for c in contracts], ledgers=ledgers,
+                      statuses=statuses, budgets=budgets.budgets, programmes=budgets.programmes,
+                      payments_by_year=payments_by_year, fee_amounts=budgets.fee_amounts, as_of=as_of,
                       settings=settings, amended=amended)

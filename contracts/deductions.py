@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 
 from .errors import ContractsError
 from .money import (
@@ -46,7 +46,6 @@ from .money import (
 )
 from .periods import parse_date
 
-KINDS = ("threshold", "scorecard", "per_unit", "itemized", "cap")
 COUNTS = ("started", "whole", "proportional")
 DIRECTIONS = ("below", "above")
 SCORE = "score"
@@ -59,55 +58,15 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One version of one deduction rule of one contract."""
+class AssessmentInputs:
+    """What an assessment gives the rules: metric values, a score, itemized findings (fen)."""
 
-    contract: str
-    name: str
-    kind: str
-    effective_from: dt.date
-    position: int = 0
-    retired: bool = False
-    # threshold / per_unit
-    metric: str = ""
-    threshold: Decimal | None = None
-    step: Decimal | None = None
-    direction: str = "below"
-    count: str = "started"
-    per_step_share: Fraction | None = None
-    per_step_fen: int | None = None
-    allowance: Decimal = Decimal(0)
-    rate_fen: int | None = None
-    # scorecard
-    pass_mark: Decimal | None = None
-    bands: tuple[Band, ...] = ()
-    # this rule's own cap
-    cap_fen: int | None = None
-    cap_share: Fraction | None = None
-    # kind "cap": limits on the total
-    per_installment_fen: int | None = None
-    per_installment_share: Fraction | None = None
-    per_year_fen: int | None = None
-    per_year_share: Fraction | None = None  # of the contract year's fee
-    note: str = ""
-
-    @property
-    def needs_assessment(self) -> bool:
-        return self.kind != "cap" and not self.retired
-
-    @property
-    def metrics(self) -> set[str]:
-        return {self.metric} if self.kind in ("threshold", "per_unit") and not self.retired else set()
+    metrics: Mapping[str, Decimal] = field(default_factory=dict)
+    score: Decimal | None = None
+    items: tuple[tuple[str, int], ...] = ()
 
 
-# -- reading rules ------------------------------------------------------------------------------
-
-RULE_FIELDS = (
-    "contract", "name", "kind", "effective_from", "position", "retired", "metric", "threshold", "step", "direction",
-    "count", "per_step_share", "per_step_amount", "allowance", "rate", "pass_mark", "bands", "cap_amount",
-    "cap_share", "per_installment_amount", "per_installment_share", "per_year_amount", "per_year_share", "note",
-)
-
+# -- reading raw values -------------------------------------------------------------------------
 
 def _opt(raw: Mapping[str, Any], key: str) -> Any:
     value = raw.get(key)
@@ -127,6 +86,10 @@ def _share(raw: Mapping[str, Any], key: str) -> Fraction | None:
 def _number(raw: Mapping[str, Any], key: str) -> Decimal | None:
     value = _opt(raw, key)
     return None if value is None else parse_decimal(value, key)
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    return str(_opt(raw, key) or "").strip()
 
 
 def _choice(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -169,15 +132,298 @@ def _bands(value: Any) -> tuple[Band, ...]:
     return tuple(bands)
 
 
+def _as_share(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def _as_money(fen: int | None) -> str | None:
+    return None if fen is None else format_money(from_fen(fen))
+
+
+def _amount_or_share(fen: int | None, share: Fraction | None, of: str) -> str:
+    parts = []
+    if share is not None:
+        parts.append(f"{format_share(share)} of {of}")
+    if fen is not None:
+        parts.append(format_money(from_fen(fen)))
+    return " or ".join(parts) + (" (whichever is less)" if len(parts) == 2 else "")
+
+
+def _limit(fen: int | None, share: Fraction | None, base_fen: int) -> int | None:
+    limits = [value for value in (fen, None if share is None else fen_times_share(base_fen, share)) if value is not None]
+    return min(limits) if limits else None
+
+
+# -- the rules: one class per kind ------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """One version of one deduction rule of one contract. Each kind is a subclass with its own parameters,
+    its own check (``check``), its own words (``own_words``) and what it withholds (``withholds``)."""
+
+    kind: ClassVar[str] = ""
+    contract: str
+    name: str
+    effective_from: dt.date
+    position: int = 0
+    retired: bool = False  # this version ends the rule from its date
+    cap_fen: int | None = None  # this rule withholds at most this amount ...
+    cap_share: Fraction | None = None  # ... or this share of the installment
+    note: str = ""
+
+    @property
+    def needs_assessment(self) -> bool:
+        return not self.retired
+
+    @property
+    def metrics(self) -> set[str]:
+        return set()
+
+    @classmethod
+    def own_params(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """This kind's parameters read from raw values (the common ones are read by ``make_rule``)."""
+        return {}
+
+    def check(self) -> None:
+        """Refuse a rule that lacks what its kind needs (a retired version needs nothing)."""
+
+    def need(self, ok: bool, field_name: str, problem: str) -> None:
+        if not ok:
+            raise ContractsError(field_name, None, f"{problem} (rule {self.name!r}, kind {self.kind})")
+
+    def own_words(self) -> str:
+        return ""
+
+    def withholds(self, gross_fen: int, inputs: AssessmentInputs) -> tuple[int, str, str]:
+        """What this rule withholds from an installment before any cap: (fen, its inputs in words, the reason)."""
+        return 0, "", ""
+
+    def raw_params(self) -> dict[str, Any]:
+        """This kind's parameters as the plain values ``make_rule`` reads."""
+        return {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThresholdRule(Rule):
+    """A metric below (or above) a threshold; each step past it withholds a share or a fixed amount."""
+
+    kind: ClassVar[str] = "threshold"
+    metric: str = ""
+    threshold: Decimal | None = None
+    step: Decimal | None = None
+    direction: str = "below"
+    count: str = "started"  # 不足一档按一档计 by default
+    per_step_share: Fraction | None = None
+    per_step_fen: int | None = None
+
+    @property
+    def metrics(self) -> set[str]:
+        return set() if self.retired else {self.metric}
+
+    @classmethod
+    def own_params(cls, raw):
+        return dict(metric=_text(raw, "metric"), threshold=_number(raw, "threshold"), step=_number(raw, "step"),
+                    direction=_choice(raw, "direction", DIRECTIONS, "below"), count=_choice(raw, "count", COUNTS, "started"),
+                    per_step_share=_share(raw, "per_step_share"), per_step_fen=_money_fen(raw, "per_step_amount"))
+
+    def check(self):
+        self.need(bool(self.metric), "metric", "is required")
+        self.need(self.metric != SCORE, "metric", "'score' is given with --score; use a scorecard rule")
+        self.need(self.threshold is not None, "threshold", "is required")
+        self.need(self.step is not None and self.step > 0, "step", "is required and must be more than zero")
+        self.need((self.per_step_share is None) != (self.per_step_fen is None), "per_step_share",
+                  "give exactly one of per_step_share and per_step_amount")
+
+    def steps(self, value: Decimal) -> Fraction:
+        gap = (self.threshold - value) if self.direction == "below" else (value - self.threshold)
+        if gap <= 0:
+            return Fraction(0)
+        steps = Fraction(gap) / Fraction(self.step)
+        if self.count == "started":
+            return Fraction(math.ceil(steps))
+        if self.count == "whole":
+            return Fraction(math.floor(steps))
+        return steps
+
+    def own_words(self):
+        each = (f"{format_share(self.per_step_share)} of the installment" if self.per_step_share is not None
+                else format_money(from_fen(self.per_step_fen or 0)))
+        counting = {"started": "each started step", "whole": "each whole step", "proportional": "in proportion, per step"}[self.count]
+        return f"{self.metric} {self.direction} {self.threshold}: {counting} of {self.step} withholds {each}"
+
+    def withholds(self, gross_fen, inputs):
+        value = inputs.metrics[self.metric]
+        steps = self.steps(value)
+        if self.per_step_share is not None:
+            share = steps * self.per_step_share
+            amount = round_half_up_div(gross_fen * share.numerator, share.denominator)
+        else:
+            product = steps * (self.per_step_fen or 0)
+            amount = round_half_up_div(product.numerator, product.denominator)
+        steps_text = f"{steps}" if steps.denominator == 1 else f"{float(steps):.4g}"
+        return amount, f"{self.metric}={value}", f"{steps_text} step(s) {self.direction} {self.threshold}"
+
+    def raw_params(self):
+        return {"metric": self.metric, "threshold": None if self.threshold is None else str(self.threshold),
+                "step": None if self.step is None else str(self.step), "direction": self.direction, "count": self.count,
+                "per_step_share": _as_share(self.per_step_share), "per_step_amount": _as_money(self.per_step_fen)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScorecardRule(Rule):
+    """A score out of 100 against bands: the band below which it falls gives the share withheld; a pass mark."""
+
+    kind: ClassVar[str] = "scorecard"
+    pass_mark: Decimal | None = None
+    bands: tuple[Band, ...] = ()
+
+    @classmethod
+    def own_params(cls, raw):
+        return dict(pass_mark=_number(raw, "pass_mark"), bands=_bands(_opt(raw, "bands")))
+
+    def check(self):
+        self.need(bool(self.bands), "bands", "are required")
+        self.need(self.pass_mark is None or 0 <= self.pass_mark <= 100, "pass_mark", "must be between 0 and 100")
+
+    def own_words(self):
+        bands = "; ".join(f"below {band.below}: {format_share(band.share)}" for band in self.bands)
+        passing = f"; pass mark {self.pass_mark}" if self.pass_mark is not None else ""
+        return f"score out of 100 withholds a share of the installment: {bands}{passing}"
+
+    def withholds(self, gross_fen, inputs):
+        score = inputs.score
+        band = next((band for band in self.bands if score < band.below), None)
+        if band is None:
+            return 0, f"score={score}", f"score at or above {self.bands[-1].below}"
+        return fen_times_share(gross_fen, band.share), f"score={score}", f"below {band.below}: {format_share(band.share)}"
+
+    def fails(self, inputs: AssessmentInputs) -> bool:
+        return self.pass_mark is not None and inputs.score is not None and inputs.score < self.pass_mark
+
+    def raw_params(self):
+        return {"pass_mark": None if self.pass_mark is None else str(self.pass_mark),
+                "bands": [{"below": str(band.below), "share": _as_share(band.share)} for band in self.bands] or None}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerUnitRule(Rule):
+    """A count (fault hours, camera-days offline) beyond an allowance, times a rate."""
+
+    kind: ClassVar[str] = "per_unit"
+    metric: str = ""
+    allowance: Decimal = Decimal(0)
+    rate_fen: int | None = None
+
+    @property
+    def metrics(self) -> set[str]:
+        return set() if self.retired else {self.metric}
+
+    @classmethod
+    def own_params(cls, raw):
+        return dict(metric=_text(raw, "metric"), allowance=_number(raw, "allowance") or Decimal(0),
+                    rate_fen=_money_fen(raw, "rate"))
+
+    def check(self):
+        self.need(bool(self.metric), "metric", "is required")
+        self.need(self.rate_fen is not None, "rate", "is required")
+        self.need(self.allowance >= 0, "allowance", "must not be negative")
+
+    def own_words(self):
+        allowance = f" beyond an allowance of {self.allowance}" if self.allowance else ""
+        return f"each unit of {self.metric}{allowance} withholds {format_money(from_fen(self.rate_fen or 0))}"
+
+    def withholds(self, gross_fen, inputs):
+        value = inputs.metrics[self.metric]
+        units = max(Fraction(value) - Fraction(self.allowance), Fraction(0))
+        product = units * (self.rate_fen or 0)
+        amount = round_half_up_div(product.numerator, product.denominator)
+        return amount, f"{self.metric}={value}", f"{units if units.denominator == 1 else float(units)} unit(s) beyond {self.allowance}"
+
+    def raw_params(self):
+        return {"metric": self.metric, "allowance": str(self.allowance), "rate": _as_money(self.rate_fen)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemizedRule(Rule):
+    """The amounts the assessor lists, each with its reason."""
+
+    kind: ClassVar[str] = "itemized"
+
+    def own_words(self):
+        return "the amounts the assessor lists, each with its reason"
+
+    def withholds(self, gross_fen, inputs):
+        amount = sum(fen for _, fen in inputs.items)
+        listed = "; ".join(f"{reason}: {format_money(from_fen(fen))}" for reason, fen in inputs.items)
+        return amount, f"{len(inputs.items)} item(s)", listed or "nothing listed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CapRule(Rule):
+    """Limits on the total withheld: per installment and per contract year (a share of the year's fee)."""
+
+    kind: ClassVar[str] = "cap"
+    per_installment_fen: int | None = None
+    per_installment_share: Fraction | None = None
+    per_year_fen: int | None = None
+    per_year_share: Fraction | None = None  # of the contract year's fee
+
+    @property
+    def needs_assessment(self) -> bool:
+        return False
+
+    @classmethod
+    def own_params(cls, raw):
+        return dict(per_installment_fen=_money_fen(raw, "per_installment_amount"),
+                    per_installment_share=_share(raw, "per_installment_share"),
+                    per_year_fen=_money_fen(raw, "per_year_amount"), per_year_share=_share(raw, "per_year_share"))
+
+    def check(self):
+        self.need(any(v is not None for v in (self.per_installment_fen, self.per_installment_share, self.per_year_fen,
+                                              self.per_year_share)), "per_installment_share",
+                  "a cap rule needs per_installment_amount/share or per_year_amount/share")
+
+    def installment_limit(self, gross_fen: int) -> int | None:
+        return _limit(self.per_installment_fen, self.per_installment_share, gross_fen)
+
+    def year_limit(self, year_fee_fen: int) -> int | None:
+        return _limit(self.per_year_fen, self.per_year_share, year_fee_fen)
+
+    def own_words(self):
+        limits = []
+        if self.per_installment_fen is not None or self.per_installment_share is not None:
+            limits.append("per installment at most " + _amount_or_share(self.per_installment_fen, self.per_installment_share, "the installment"))
+        if self.per_year_fen is not None or self.per_year_share is not None:
+            limits.append("per contract year at most " + _amount_or_share(self.per_year_fen, self.per_year_share, "the year's fee"))
+        return "; ".join(limits)
+
+    def raw_params(self):
+        return {"per_installment_amount": _as_money(self.per_installment_fen),
+                "per_installment_share": _as_share(self.per_installment_share),
+                "per_year_amount": _as_money(self.per_year_fen), "per_year_share": _as_share(self.per_year_share)}
+
+
+KIND_CLASSES: dict[str, type[Rule]] = {cls.kind: cls for cls in (ThresholdRule, ScorecardRule, PerUnitRule, ItemizedRule, CapRule)}
+KINDS = tuple(KIND_CLASSES)
+COMMON_FIELDS = ("contract", "name", "kind", "effective_from", "position", "retired", "cap_amount", "cap_share", "note")
+RULE_FIELDS = (
+    "contract", "name", "kind", "effective_from", "position", "retired", "metric", "threshold", "step", "direction",
+    "count", "per_step_share", "per_step_amount", "allowance", "rate", "pass_mark", "bands", "cap_amount",
+    "cap_share", "per_installment_amount", "per_installment_share", "per_year_amount", "per_year_share", "note",
+)
+
+
+# -- reading rules ------------------------------------------------------------------------------
+
 def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
-    """Check a rule's raw values (from a file or the command line) and build it."""
+    """Check a rule's raw values (from a file, the command line or the store) and build it as its kind's class."""
     unknown = sorted(set(raw) - set(RULE_FIELDS))
     if unknown:
         raise ContractsError(unknown[0], None, f"is not a rule field (known: {', '.join(RULE_FIELDS)})")
     code = contract or str(raw.get("contract") or "").strip()
     if not code:
         raise ContractsError("contract", None, "is required")
-    name = str(_opt(raw, "name") or "").strip()
+    name = _text(raw, "name")
     if not name:
         raise ContractsError("name", None, "is required (rules are named so that amendments can replace them)")
     kind = _choice(raw, "kind", KINDS, "")
@@ -192,48 +438,13 @@ def make_rule(raw: Mapping[str, Any], contract: str | None = None) -> Rule:
     retired = raw.get("retired", False)
     if isinstance(retired, str):
         retired = retired.strip().lower() in ("true", "yes", "1")
-    rule = Rule(
-        contract=code, name=name, kind=kind, effective_from=effective_from, position=int(position), retired=bool(retired),
-        metric=str(_opt(raw, "metric") or "").strip(),
-        threshold=_number(raw, "threshold"), step=_number(raw, "step"),
-        direction=_choice(raw, "direction", DIRECTIONS, "below"), count=_choice(raw, "count", COUNTS, "started"),
-        per_step_share=_share(raw, "per_step_share"), per_step_fen=_money_fen(raw, "per_step_amount"),
-        allowance=_number(raw, "allowance") or Decimal(0), rate_fen=_money_fen(raw, "rate"),
-        pass_mark=_number(raw, "pass_mark"), bands=_bands(_opt(raw, "bands")),
-        cap_fen=_money_fen(raw, "cap_amount"), cap_share=_share(raw, "cap_share"),
-        per_installment_fen=_money_fen(raw, "per_installment_amount"),
-        per_installment_share=_share(raw, "per_installment_share"),
-        per_year_fen=_money_fen(raw, "per_year_amount"), per_year_share=_share(raw, "per_year_share"),
-        note=str(_opt(raw, "note") or "").strip(),
-    )
+    cls = KIND_CLASSES[kind]
+    rule = cls(contract=code, name=name, effective_from=effective_from, position=int(position), retired=bool(retired),
+               cap_fen=_money_fen(raw, "cap_amount"), cap_share=_share(raw, "cap_share"), note=_text(raw, "note"),
+               **cls.own_params(raw))
     if not rule.retired:
-        _check_shape(rule)
+        rule.check()
     return rule
-
-
-def _check_shape(rule: Rule) -> None:
-    def need(ok: bool, field_name: str, problem: str) -> None:
-        if not ok:
-            raise ContractsError(field_name, None, f"{problem} (rule {rule.name!r}, kind {rule.kind})")
-
-    if rule.kind == "threshold":
-        need(bool(rule.metric), "metric", "is required")
-        need(rule.metric != SCORE, "metric", "'score' is given with --score; use a scorecard rule")
-        need(rule.threshold is not None, "threshold", "is required")
-        need(rule.step is not None and rule.step > 0, "step", "is required and must be more than zero")
-        need((rule.per_step_share is None) != (rule.per_step_fen is None), "per_step_share",
-             "give exactly one of per_step_share and per_step_amount")
-    elif rule.kind == "per_unit":
-        need(bool(rule.metric), "metric", "is required")
-        need(rule.rate_fen is not None, "rate", "is required")
-        need(rule.allowance >= 0, "allowance", "must not be negative")
-    elif rule.kind == "scorecard":
-        need(bool(rule.bands), "bands", "are required")
-        need(rule.pass_mark is None or 0 <= rule.pass_mark <= 100, "pass_mark", "must be between 0 and 100")
-    elif rule.kind == "cap":
-        need(any(v is not None for v in (rule.per_installment_fen, rule.per_installment_share, rule.per_year_fen,
-                                         rule.per_year_share)), "per_installment_share",
-             "a cap rule needs per_installment_amount/share or per_year_amount/share")
 
 
 def rules_in_force(rules: Iterable[Rule], day: dt.date) -> list[Rule]:
@@ -247,55 +458,29 @@ def rules_in_force(rules: Iterable[Rule], day: dt.date) -> list[Rule]:
 
 # -- describing rules ---------------------------------------------------------------------------
 
-def _amount_or_share(fen: int | None, share: Fraction | None, of: str) -> str:
-    parts = []
-    if share is not None:
-        parts.append(f"{format_share(share)} of {of}")
-    if fen is not None:
-        parts.append(format_money(from_fen(fen)))
-    return " or ".join(parts) + (" (whichever is less)" if len(parts) == 2 else "")
-
-
 def describe(rule: Rule) -> str:
     """The rule in words, as a clerk would read it out."""
     if rule.retired:
         return f"retired from {rule.effective_from.isoformat()}"
-    if rule.kind == "threshold":
-        each = (f"{format_share(rule.per_step_share)} of the installment" if rule.per_step_share is not None
-                else format_money(from_fen(rule.per_step_fen or 0)))
-        counting = {"started": "each started step", "whole": "each whole step", "proportional": "in proportion, per step"}[rule.count]
-        text = f"{rule.metric} {rule.direction} {rule.threshold}: {counting} of {rule.step} withholds {each}"
-    elif rule.kind == "scorecard":
-        bands = "; ".join(f"below {band.below}: {format_share(band.share)}" for band in rule.bands)
-        passing = f"; pass mark {rule.pass_mark}" if rule.pass_mark is not None else ""
-        text = f"score out of 100 withholds a share of the installment: {bands}{passing}"
-    elif rule.kind == "per_unit":
-        allowance = f" beyond an allowance of {rule.allowance}" if rule.allowance else ""
-        text = f"each unit of {rule.metric}{allowance} withholds {format_money(from_fen(rule.rate_fen or 0))}"
-    elif rule.kind == "itemized":
-        text = "the amounts the assessor lists, each with its reason"
-    else:
-        limits = []
-        if rule.per_installment_fen is not None or rule.per_installment_share is not None:
-            limits.append("per installment at most " + _amount_or_share(rule.per_installment_fen, rule.per_installment_share, "the installment"))
-        if rule.per_year_fen is not None or rule.per_year_share is not None:
-            limits.append("per contract year at most " + _amount_or_share(rule.per_year_fen, rule.per_year_share, "the year's fee"))
-        text = "; ".join(limits)
+    text = rule.own_words()
     if rule.cap_fen is not None or rule.cap_share is not None:
         text += "; this rule at most " + _amount_or_share(rule.cap_fen, rule.cap_share, "the installment")
     return text
 
 
+RULE_KEYS = ("contract", "name", "kind", "effective_from", "position", "in_force", "description")
+
+
+def rule_rows(rules: Iterable[Rule], code: str, as_of: dt.date, *, all_versions: bool = False) -> list[dict]:
+    """The rules in force on ``as_of`` in the order they apply (or every version ever recorded), in words."""
+    rules = list(rules)
+    in_force = rules_in_force(rules, as_of)
+    shown = sorted(rules, key=lambda r: (r.position, r.name, r.effective_from)) if all_versions else in_force
+    return [{"contract": code, "name": r.name, "kind": r.kind, "effective_from": r.effective_from, "position": r.position,
+             "in_force": r in in_force, "description": describe(r)} for r in shown]
+
+
 # -- applying rules -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AssessmentInputs:
-    """What an assessment gives the rules: metric values, a score, itemized findings (fen)."""
-
-    metrics: Mapping[str, Decimal] = field(default_factory=dict)
-    score: Decimal | None = None
-    items: tuple[tuple[str, int], ...] = ()
-
 
 @dataclass(frozen=True)
 class Deduction:
@@ -315,57 +500,6 @@ class DeductionResult:
     failed_pass_mark: bool = False
 
 
-def _steps(rule: Rule, value: Decimal) -> Fraction:
-    assert rule.threshold is not None and rule.step is not None
-    gap = (rule.threshold - value) if rule.direction == "below" else (value - rule.threshold)
-    if gap <= 0:
-        return Fraction(0)
-    steps = Fraction(gap) / Fraction(rule.step)
-    if rule.count == "started":
-        return Fraction(math.ceil(steps))
-    if rule.count == "whole":
-        return Fraction(math.floor(steps))
-    return steps
-
-
-def _raw_fen(rule: Rule, gross_fen: int, inputs: AssessmentInputs) -> tuple[int, str, str]:
-    """What one rule withholds before any cap, with its inputs and reason in words."""
-    if rule.kind == "threshold":
-        value = inputs.metrics[rule.metric]
-        steps = _steps(rule, value)
-        if rule.per_step_share is not None:
-            share = steps * rule.per_step_share
-            amount = round_half_up_div(gross_fen * share.numerator, share.denominator)
-        else:
-            product = steps * (rule.per_step_fen or 0)
-            amount = round_half_up_div(product.numerator, product.denominator)
-        steps_text = f"{steps}" if steps.denominator == 1 else f"{float(steps):.4g}"
-        return amount, f"{rule.metric}={value}", f"{steps_text} step(s) {rule.direction} {rule.threshold}"
-    if rule.kind == "per_unit":
-        value = inputs.metrics[rule.metric]
-        units = max(Fraction(value) - Fraction(rule.allowance), Fraction(0))
-        product = units * (rule.rate_fen or 0)
-        amount = round_half_up_div(product.numerator, product.denominator)
-        return amount, f"{rule.metric}={value}", f"{units if units.denominator == 1 else float(units)} unit(s) beyond {rule.allowance}"
-    if rule.kind == "scorecard":
-        score = inputs.score
-        assert score is not None
-        band = next((band for band in rule.bands if score < band.below), None)
-        if band is None:
-            return 0, f"score={score}", f"score at or above {rule.bands[-1].below}"
-        return fen_times_share(gross_fen, band.share), f"score={score}", f"below {band.below}: {format_share(band.share)}"
-    if rule.kind == "itemized":
-        amount = sum(fen for _, fen in inputs.items)
-        listed = "; ".join(f"{reason}: {format_money(from_fen(fen))}" for reason, fen in inputs.items)
-        return amount, f"{len(inputs.items)} item(s)", listed or "nothing listed"
-    return 0, "", ""
-
-
-def _limit(fen: int | None, share: Fraction | None, base_fen: int) -> int | None:
-    limits = [value for value in (fen, None if share is None else fen_times_share(base_fen, share)) if value is not None]
-    return min(limits) if limits else None
-
-
 def apply_rules(
     rules: Iterable[Rule], gross_fen: int, inputs: AssessmentInputs, *, year_fee_fen: int, year_withheld_fen: int
 ) -> DeductionResult:
@@ -375,24 +509,18 @@ def apply_rules(
     already had withheld, so that a yearly cap holds across them.
     """
     in_order = list(rules)
-    caps = [rule for rule in in_order if rule.kind == "cap"]
-    installment_room = min(
-        (limit for rule in caps if (limit := _limit(rule.per_installment_fen, rule.per_installment_share, gross_fen)) is not None),
-        default=None,
-    )
-    year_room = min(
-        (limit for rule in caps if (limit := _limit(rule.per_year_fen, rule.per_year_share, year_fee_fen)) is not None),
-        default=None,
-    )
+    caps = [rule for rule in in_order if isinstance(rule, CapRule)]
+    installment_room = min((limit for rule in caps if (limit := rule.installment_limit(gross_fen)) is not None), default=None)
+    year_room = min((limit for rule in caps if (limit := rule.year_limit(year_fee_fen)) is not None), default=None)
     if year_room is not None:
         year_room = max(year_room - year_withheld_fen, 0)
     total = 0
     deductions = []
     failed = False
     for rule in in_order:
-        if rule.kind == "cap":
+        if isinstance(rule, CapRule):
             continue
-        computed, given, reason = _raw_fen(rule, gross_fen, inputs)
+        computed, given, reason = rule.withholds(gross_fen, inputs)
         amount, cut = computed, ""
         own = _limit(rule.cap_fen, rule.cap_share, gross_fen)
         for room, label in ((own, "rule cap"), (installment_room, "installment cap"), (year_room, "yearly cap"),
@@ -404,7 +532,7 @@ def apply_rules(
         if year_room is not None:
             year_room -= amount
         total += amount
-        if rule.kind == "scorecard" and rule.pass_mark is not None and inputs.score is not None and inputs.score < rule.pass_mark:
+        if isinstance(rule, ScorecardRule) and rule.fails(inputs):
             failed = True
             reason += f"; below the pass mark {rule.pass_mark}"
         deductions.append(Deduction(rule.name, rule.kind, given, from_fen(computed), from_fen(amount), cut, reason))
@@ -413,24 +541,9 @@ def apply_rules(
 
 def rule_as_raw(rule: Rule) -> dict[str, Any]:
     """A rule as the plain values ``make_rule`` reads: how it is stored and exported."""
-
-    def share(value: Fraction | None) -> str | None:
-        return None if value is None else f"{value.numerator}/{value.denominator}"
-
-    def money(fen: int | None) -> str | None:
-        return None if fen is None else format_money(from_fen(fen))
-
     raw: dict[str, Any] = {
         "name": rule.name, "kind": rule.kind, "effective_from": rule.effective_from.isoformat(),
-        "position": rule.position, "retired": rule.retired, "metric": rule.metric,
-        "threshold": None if rule.threshold is None else str(rule.threshold),
-        "step": None if rule.step is None else str(rule.step), "direction": rule.direction, "count": rule.count,
-        "per_step_share": share(rule.per_step_share), "per_step_amount": money(rule.per_step_fen),
-        "allowance": str(rule.allowance), "rate": money(rule.rate_fen),
-        "pass_mark": None if rule.pass_mark is None else str(rule.pass_mark),
-        "bands": [{"below": str(band.below), "share": share(band.share)} for band in rule.bands] or None,
-        "cap_amount": money(rule.cap_fen), "cap_share": share(rule.cap_share),
-        "per_installment_amount": money(rule.per_installment_fen), "per_installment_share": share(rule.per_installment_share),
-        "per_year_amount": money(rule.per_year_fen), "per_year_share": share(rule.per_year_share), "note": rule.note,
+        "position": rule.position, "retired": rule.retired, **rule.raw_params(),
+        "cap_amount": _as_money(rule.cap_fen), "cap_share": _as_share(rule.cap_share), "note": rule.note,
     }
     return {key: value for key, value in raw.items() if value not in (None, "")}

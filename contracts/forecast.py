@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
 from .money import fen_times_share, from_fen, split_fen, to_fen
 from .payables import AWAITING, AWAITING_USAGE, Ledger, build_ledger
@@ -21,6 +21,9 @@ from .periods import Period, calendar_period_containing, months_between
 from .schedule import installments_fen
 from .terms import ContractTerms
 from .usage import Usage, cost
+
+if TYPE_CHECKING:
+    from .contract import Contract
 
 ZERO = Decimal("0.00")
 
@@ -139,6 +142,23 @@ class Forecast:
     def ending(self) -> list[str]:
         """Contracts whose service ends inside the window: a successor must be budgeted."""
         return sorted(code for code, (_, _, ends) in self.meta.items() if ends)
+
+    def year_totals(self, by: str) -> list[dict]:
+        """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows)."""
+        totals: dict[int, dict] = {}
+        for row in self.totals(by):
+            total = totals.setdefault(row["year"], {by: "TOTAL", "year": row["year"]})
+            for key in ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net"):
+                total[key] = total.get(key, ZERO) + row[key]
+        return [totals[year] for year in sorted(totals)]
+
+
+def forecast_portfolio(contracts: Iterable["Contract"], programme_of: Mapping[str, str], first_year: int, years: int, *,
+                       as_of: dt.date, accrual: bool = False, deduction_rate: Fraction | None = None) -> Forecast:
+    """The forecast of whole contracts: each by its terms in force, its ledger as of ``as_of`` where it has
+    facts beyond its terms (assessed nets, usage), straight from the schedule engine where it has none."""
+    sources = ((c.current_terms, None if c.terms_only else c.ledger(as_of), c.usage) for c in contracts)
+    return forecast(sources, programme_of, first_year, years, accrual=accrual, deduction_rate=deduction_rate)
 
 
 def forecast(sources: Iterable[Source], programme_of: Mapping[str, str], first_year: int, years: int, *,

@@ -80,6 +80,22 @@ def round_half_up_div(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
+def equal_split(total: int, count: int) -> tuple[int, int]:
+    """``total`` fen in ``count`` equal parts: (each part but the last, the last part).
+
+    Every part but the last is rounded half up and the last takes the remainder, so the parts add up to
+    the total exactly; where that would leave the last part negative (a total of a few fen over many
+    parts), the parts round down instead. The one copy of this rule: ``split_fen`` and the schedule
+    engine's fast path both use it.
+    """
+    part = round_half_up_div(total, count)
+    last = total - part * (count - 1)
+    if last < 0:
+        part = total // count
+        last = total - part * (count - 1)
+    return part, last
+
+
 def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
     """Split ``total`` fen by weights given as fractions (numerator, denominator).
 
@@ -92,6 +108,9 @@ def split_fen(total: int, weights: list[tuple[int, int]]) -> list[int]:
         return []
     if len(weights) == 1:
         return [total]
+    if len(set(weights)) == 1:  # equal weights: equal parts, the remainder to the last
+        part, last = equal_split(total, len(weights))
+        return [part] * (len(weights) - 1) + [last]
     if all(den == 1 for _, den in weights):
         nums = [num for num, _ in weights]
     else:  # put all weights over one common denominator so the shares are integers

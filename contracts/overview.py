@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .lifecycle import expiring_within, lifecycle, status_on
+from .money import format_money_grouped
 from .schedule import Installment, build_schedule, contract_total, next_installment
 from .terms import ContractTerms, terms_as_dict
+
+if TYPE_CHECKING:
+    from .contract import Contract
 
 CONTRACT_KEYS = (
     "code", "name", "vendor", "buyer", "signed_on", "billing_start", "billing_months", "service_months",
@@ -93,3 +97,46 @@ def overview_records(terms_list: Iterable[ContractTerms], as_of: dt.date) -> lis
             }
         )
     return rows
+
+
+# -- one contract, as ``list``, ``show`` and ``schedule`` present it -----------------------------------
+
+def listed_schedule(contract: "Contract", *, original: bool = False) -> list[Installment]:
+    """The installments the contract's terms give: as amended (fully paid ones keeping their amounts),
+    or with ``original`` as signed. What units delivered cost is the ledger's business, not the listing's."""
+    if contract.amendments and not original:
+        return contract.schedule()
+    return build_schedule(contract.terms)
+
+
+def contract_overview(contract: "Contract", as_of: dt.date) -> dict[str, Any]:
+    """The contract's terms in force with where it stands on ``as_of`` and what its schedule adds up to."""
+    return contract_record(contract.current_terms, as_of, listed_schedule(contract) if contract.amendments else None)
+
+
+def contract_remarks(contract: "Contract") -> list[str]:
+    """What a reader of the terms should not miss: a stated end the terms do not give, service that
+    outlasts billing, and each amendment."""
+    terms = contract.current_terms
+    remarks = []
+    if stated_end_agrees(terms.stated_end, terms.service_end) is False:
+        remarks.append(f"the source states the end as {terms.stated_end!r}; the terms give {terms.service_end.isoformat()}")
+    if terms.service_months > terms.billing_months:
+        remarks.append(f"billed for {terms.billing_months} months but serves {terms.service_months}: "
+                       f"no fee falls due from {terms.billing_end.isoformat()} to {terms.service_end.isoformat()}")
+    for amendment in contract.amendments:
+        changes = ", ".join(f"{key.replace('_', ' ')} {value}" for key in ("annual_fee", "billing_months", "service_months")
+                            if (value := getattr(amendment, key)) is not None)
+        remarks.append(f"amended from {amendment.effective_from.isoformat()}: {changes}"
+                       + (f" ({amendment.reference})" if amendment.reference else ""))
+    return remarks
+
+
+def schedule_summary(contract: "Contract") -> str:
+    """"12 quarterly installments of 1,232,438.34, total 14,789,260.08": the schedule in one line."""
+    installments = listed_schedule(contract)
+    amounts = sorted({item.amount for item in installments})
+    each = " or ".join(format_money_grouped(amount) for amount in amounts[:3]) + (" ..." if len(amounts) > 3 else "")
+    total = sum((item.amount for item in installments), Decimal("0.00"))
+    return (f"{len(installments)} {contract.current_terms.frequency.value} installments of {each}, "
+            f"total {format_money_grouped(total)}")

@@ -12,27 +12,40 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .assessments import Assessment
 from .deductions import AssessmentInputs, Deduction, Rule, apply_rules, rules_in_force
 from .money import from_fen, to_fen
 from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment, allocate
-from .schedule import build_schedule, contract_years
+from .schedule import Installment, contract_years
 from .terms import ContractTerms
 from .usage import Usage, usage_in
 
 if TYPE_CHECKING:
     from .amendments import Amendment
 
-AWAITING = "awaiting assessment"
-AWAITING_USAGE = "awaiting usage"  # a unit-priced period whose quantity is not recorded yet
-PAYABLE = "payable"
-PARTLY_PAID = "partly paid"
-PAID = "paid"
+
+class PayableState(StrEnum):
+    """Where an installment stands. The values are the words every output prints."""
+
+    AWAITING = "awaiting assessment"
+    AWAITING_USAGE = "awaiting usage"  # a unit-priced period whose quantity is not recorded yet
+    PAYABLE = "payable"
+    PARTLY_PAID = "partly paid"
+    PAID = "paid"
 
 
-@dataclass(frozen=True)
+AWAITING = PayableState.AWAITING
+AWAITING_USAGE = PayableState.AWAITING_USAGE
+PAYABLE = PayableState.PAYABLE
+PARTLY_PAID = PayableState.PARTLY_PAID
+PAID = PayableState.PAID
+SETTLED_BEFORE = "opening balance"  # ``settled_by`` of what an opening balance settled
+
+
+@dataclass(frozen=True, kw_only=True)
 class Payable:
     contract: str
     seq: int  # 0 is the opening balance
@@ -40,13 +53,13 @@ class Payable:
     period_end: dt.date | None
     due: dt.date
     gross: Decimal
-    deductions: tuple[Deduction, ...]
+    deductions: tuple[Deduction, ...] = ()
     total_deduction: Decimal | None
     net: Decimal | None  # None while awaiting assessment
     paid: Decimal
     owed: Decimal | None
-    state: str
-    settled_by: str = ""  # "opening balance" for installments settled before tracking
+    state: PayableState
+    settled_by: str = ""  # SETTLED_BEFORE for installments settled before tracking
     assessment: Assessment | None = None
     failed_pass_mark: bool = False
 
@@ -76,7 +89,7 @@ def current_assessments(assessments: Iterable[Assessment], as_of: dt.date | None
     return latest
 
 
-def _state(net_fen: int, paid_fen: int) -> str:
+def _state(net_fen: int, paid_fen: int) -> PayableState:
     if paid_fen >= net_fen:
         return PAID
     return PARTLY_PAID if paid_fen else PAYABLE
@@ -92,17 +105,29 @@ def build_ledger(
     usage: Sequence[Usage] = (),
     amendments: Sequence["Amendment"] = (),
 ) -> Ledger:
-    """Every installment's payable, from the facts known on ``as_of`` (None: all recorded facts)."""
-    if amendments:
-        from .amendments import amended_schedule, apply
+    """The ledger of a contract given by its parts: ``Contract(...).ledger(as_of)``, for callers that hold the parts."""
+    from .contract import Contract
 
-        # Installments fully paid under the schedule before the amendments keep the amount they were paid at.
-        before = build_ledger(terms, rules, assessments, payments, opening, as_of, usage)
-        paid_before = {item.seq: item.gross for item in before.payables if item.seq and item.state == PAID}
-        schedule = amended_schedule(terms, amendments, paid_before)
-        terms = apply(terms, amendments)
-    else:
-        schedule = build_schedule(terms, usage)
+    return Contract(terms, tuple(rules), tuple(assessments), tuple(payments), opening, tuple(usage),
+                    tuple(amendments)).ledger(as_of)
+
+
+def ledger_over(
+    terms: ContractTerms,
+    schedule: Sequence[Installment],
+    *,
+    rules: Sequence[Rule] = (),
+    assessments: Iterable[Assessment] = (),
+    payments: Iterable[Payment] = (),
+    opening: Opening | None = None,
+    usage: Sequence[Usage] = (),
+    as_of: dt.date | None = None,
+) -> Ledger:
+    """Every installment's payable over ``schedule``, from the facts known on ``as_of`` (None: all recorded).
+
+    ``terms`` are the terms in force (after amendments): their contract years bound the yearly caps.
+    ``Contract.ledger`` is the way in; it works out the schedule first.
+    """
     unrecorded = {item.seq for item in schedule if terms.is_unit_priced and not usage_in(usage, item.period)}
     assessed = current_assessments(assessments, as_of)
     counted = [p for p in payments if as_of is None or p.paid_on <= as_of]
@@ -140,28 +165,32 @@ def build_ledger(
         open_items.append(OpenItem(OPENING_SEQ, opening.as_of, to_fen(opening.owed)))
     allocation = allocate(open_items, counted)
 
+    code, zero = terms.code, Decimal("0.00")
     payables = []
     if opening and opening.owed:
         paid = allocation.paid_fen.get(OPENING_SEQ, 0)
         owed = to_fen(opening.owed)
-        payables.append(Payable(terms.code, OPENING_SEQ, None, None, opening.as_of, opening.owed, (), Decimal("0.00"),
-                                opening.owed, from_fen(paid), from_fen(owed - paid), _state(owed, paid), "opening balance"))
+        payables.append(Payable(contract=code, seq=OPENING_SEQ, period_start=None, period_end=None, due=opening.as_of,
+                                gross=opening.owed, total_deduction=zero, net=opening.owed, paid=from_fen(paid),
+                                owed=from_fen(owed - paid), state=_state(owed, paid), settled_by=SETTLED_BEFORE))
     for item, net, deductions, failed, assessment in rows:
         withheld = None if net is None else from_fen(to_fen(item.amount) - net)
+        common = dict(contract=code, seq=item.seq, period_start=item.period_start, period_end=item.period_end,
+                      due=item.due, gross=item.amount)
         if item.seq <= settled_through:
             net_value = item.amount if net is None else from_fen(net)
-            payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
-                                    deductions, withheld, net_value, net_value, Decimal("0.00"), PAID, "opening balance",
-                                    assessment, failed))
+            payables.append(Payable(**common, deductions=deductions, total_deduction=withheld, net=net_value,
+                                    paid=net_value, owed=zero, state=PAID, settled_by=SETTLED_BEFORE,
+                                    assessment=assessment, failed_pass_mark=failed))
         elif net is None:
-            waiting = AWAITING_USAGE if item.seq in unrecorded else AWAITING
-            payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
-                                    (), None, None, Decimal("0.00"), None, waiting, "", None, False))
+            payables.append(Payable(**common, total_deduction=None, net=None, paid=zero, owed=None,
+                                    state=AWAITING_USAGE if item.seq in unrecorded else AWAITING))
         else:
             paid = allocation.paid_fen.get(item.seq, 0)
-            payables.append(Payable(terms.code, item.seq, item.period_start, item.period_end, item.due, item.amount,
-                                    deductions, withheld, from_fen(net), from_fen(paid), from_fen(net - paid),
-                                    _state(net, paid), "payments" if paid else "", assessment, failed))
+            payables.append(Payable(**common, deductions=deductions, total_deduction=withheld, net=from_fen(net),
+                                    paid=from_fen(paid), owed=from_fen(net - paid), state=_state(net, paid),
+                                    settled_by="payments" if paid else "", assessment=assessment,
+                                    failed_pass_mark=failed))
     return Ledger(terms, tuple(payables), allocation)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from .errors import ContractsError
+from .errors import Collector, ContractsError
 from .budget import FeeLine, Programme, make_fee_line, make_programme
 from .deductions import Rule, make_rule
 from .lines import ServiceLine, make_line
@@ -55,22 +55,26 @@ class Portfolio:
     programmes: list[tuple[str, Programme]] = field(default_factory=list)
     budgets: list[Entry] = field(default_factory=list)  # Entry.contract holds the programme code
     fee_amounts: list[Entry] = field(default_factory=list)  # Entry.contract holds the fee line code
+    errors: list[ContractsError] = field(default_factory=list)  # every entry refused, each with its place
+    refused: set[str] = field(default_factory=set)  # codes of contracts refused: their other facts go unchecked
 
 
-def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | None = None) -> Portfolio:
-    """Check every entry of the file; the first problem raises, naming the file and entry.
+def parse_portfolio(text: str, source: str, progress: Callable[[int], None] | None = None, *,
+                    collect: bool = False) -> Portfolio:
+    """Check every entry of the file; every problem is reported, each naming the file and entry.
 
-    ``progress(n)`` is told of every thousand contracts checked (for a progress bar).
+    ``progress(n)`` is told of every thousand contracts checked (for a progress bar). Without ``collect``,
+    refused entries raise ``ContractsErrors`` at the end; with it, they are in ``Portfolio.errors``.
     """
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ContractsError("file", source, f"is not valid TOML ({exc})") from None
-    return parse_portfolio_data(data, source, progress)
+    return parse_portfolio_data(data, source, progress, collect=collect)
 
 
 def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[int], None] | None = None,
-                         locate: Callable[[str, int], str] | None = None) -> Portfolio:
+                         locate: Callable[[str, int], str] | None = None, *, collect: bool = False) -> Portfolio:
     """The same, from data already read (a TOML file, the sections of a JSON export, or the rows of a sheet).
 
     ``locate(section, n)`` says where the n-th entry of a section came from (a sheet's row) for errors;
@@ -85,48 +89,39 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
             "section", unknown[0], f"is not known (known: {', '.join(KNOWN_SECTIONS)})", where=source
         )
     portfolio = Portfolio()
+    errors = Collector()
     for index, raw in enumerate(_entries(data, "line", source), start=1):
-        where = place("line", index)
-        try:
-            portfolio.lines.append((where, make_line(raw)))
-        except ContractsError as exc:
-            raise exc.located(where) from None
+        with errors.at(place("line", index)):
+            portfolio.lines.append((place("line", index), make_line(raw)))
     seen: set[str] = set()
     for index, raw in enumerate(_entries(data, "contract", source), start=1):
-        where = place("contract", index) + (f" ({raw['code']})" if isinstance(raw.get("code"), str) and not locate else "")
-        try:
+        named = raw.get("code") if isinstance(raw.get("code"), str) else None
+        where = place("contract", index) + (f" ({named})" if named and not locate else "")
+        with errors.at(where) as entry:
             terms = make_terms(raw)
-        except ContractsError as exc:
-            raise exc.located(where) from None
-        if terms.code in seen:
-            raise ContractsError("code", terms.code, "appears twice in the file", where=where)
-        seen.add(terms.code)
-        portfolio.contracts.append(terms)
+            if terms.code in seen:
+                raise ContractsError("code", terms.code, "appears twice in the file")
+            seen.add(terms.code)
+            portfolio.contracts.append(terms)
+        if entry.failed and named:
+            portfolio.refused.add(named.strip())
         if progress and index % 1000 == 0:
             progress(1000)
     for index, raw in enumerate(_entries(data, "rule", source), start=1):
-        where = place("rule", index)
-        try:
-            portfolio.rules.append((where, make_rule(raw)))
-        except ContractsError as exc:
-            raise exc.located(where) from None
+        with errors.at(place("rule", index)):
+            portfolio.rules.append((place("rule", index), make_rule(raw)))
     for index, raw in enumerate(_entries(data, "tender", source), start=1):
         where = place("tender", index)
-        line = raw.get("line")
-        if not isinstance(line, str) or not line.strip():
-            raise ContractsError("line", line, "is required: the service line the tender is for", where=where)
-        try:
+        with errors.at(where):
+            line = raw.get("line")
+            if not isinstance(line, str) or not line.strip():
+                raise ContractsError("line", line, "is required: the service line the tender is for")
             portfolio.tenders.append((where, make_tender({k: v for k, v in raw.items() if k != "line"}, line.strip())))
-        except ContractsError as exc:
-            raise exc.located(where) from None
     for section, maker, target in (("fee_line", make_fee_line, portfolio.fee_lines),
                                    ("programme", make_programme, portfolio.programmes)):
         for index, raw in enumerate(_entries(data, section, source), start=1):
-            where = place(section, index)
-            try:
-                target.append((where, maker(raw)))
-            except ContractsError as exc:
-                raise exc.located(where) from None
+            with errors.at(place(section, index)):
+                target.append((place(section, index), maker(raw)))
     sections = (("budget", "programme", portfolio.budgets), ("fee_amount", "fee_line", portfolio.fee_amounts),
                 ("opening", "contract", portfolio.openings), ("amendment", "contract", portfolio.amendments), ("transition", "line", portfolio.transitions),
                 ("suspension", "line", portfolio.suspensions), ("usage", None, portfolio.usage),
@@ -134,12 +129,16 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
     for section, key, target in sections:
         for index, raw in enumerate(_entries(data, section, source), start=1):
             where = place(section, index)
-            owner_key = key or ("contract" if "contract" in raw else "line")
-            code = raw.get(owner_key)
-            if not isinstance(code, str) or not code.strip():
-                raise ContractsError(owner_key, code, f"is required: the code of the {owner_key} it belongs to", where=where)
-            fields = {k: v for k, v in raw.items() if k != owner_key}
-            target.append(Entry(where, code.strip(), fields))
+            with errors.at(where):
+                owner_key = key or ("contract" if "contract" in raw else "line")
+                code = raw.get(owner_key)
+                if not isinstance(code, str) or not code.strip():
+                    raise ContractsError(owner_key, code, f"is required: the code of the {owner_key} it belongs to")
+                fields = {k: v for k, v in raw.items() if k != owner_key}
+                target.append(Entry(where, code.strip(), fields))
+    portfolio.errors = errors.errors
+    if not collect:
+        errors.raise_any()
     return portfolio
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from decimal import Decimal
 from typing import Sequence
 
-from .budget import contract_year_figures, fy_report, schedule_year_figures
+from .budget import Budgets, fiscal_year_figures
 from .checks import CheckSettings, Finding, portfolio_findings
+from .contract import Contract
+from .ledgers import ledgers_as_of, portfolio_arrears
 from .overview import expiring_records
-from .payables import arrears, arrears_summary, payable_record
-from .payments import paid_by_year
+from .payables import payable_record
 from .periods import add_months, calendar_period_containing
 from .procurement import LineFacts, LineStatus, failures, line_status, rebid
 from .rebid import LeadTimes, RebidRow
@@ -27,11 +29,21 @@ TIMELINE_ROWS = 60  # lines drawn at most; a province's timeline is a table, not
 YEARS_BACK, YEARS_AHEAD = 4, 2  # the fiscal years of the cash-flow chart, around the as-of year
 
 
+class BarKind(StrEnum):
+    """What a stretch of a line's timeline is (the values are the CSS classes and legend keys the page uses)."""
+
+    BILLING = "billing"  # a contract, billing
+    SERVICE = "service"  # a contract serving on after billing stopped
+    TRANSITION = "transition"
+    SUSPENDED = "suspended"
+    GAP = "gap"
+
+
 @dataclass(frozen=True)
 class Bar:
     """A stretch of a line's timeline: a contract's billing or unbilled service, a transition, a suspension or a gap."""
 
-    kind: str  # "billing", "service", "transition", "suspended", "gap"
+    kind: BarKind
     start: dt.date
     end: dt.date  # exclusive
     label: str
@@ -94,12 +106,12 @@ def tender_day(tender: Tender) -> dt.date | None:
 def timeline_row(facts: LineFacts, status: LineStatus) -> TimelineRow:
     bars: list[Bar] = []
     for terms in sorted(facts.contracts, key=lambda t: (t.billing_start, t.code)):
-        bars.append(Bar("billing", terms.billing_start, terms.billing_end, terms.code))
+        bars.append(Bar(BarKind.BILLING, terms.billing_start, terms.billing_end, terms.code))
         if terms.service_end > terms.billing_end:  # served on after billing stopped (e.g. a free extra year)
-            bars.append(Bar("service", terms.billing_end, terms.service_end, terms.code))
+            bars.append(Bar(BarKind.SERVICE, terms.billing_end, terms.service_end, terms.code))
     for segment in status.segments:
-        if segment.kind in ("transition", "suspended", "gap"):
-            bars.append(Bar(segment.kind, segment.start, segment.end, ", ".join(segment.refs), segment.open_ended))
+        if segment.kind in (BarKind.TRANSITION, BarKind.SUSPENDED, BarKind.GAP):
+            bars.append(Bar(BarKind(segment.kind), segment.start, segment.end, ", ".join(segment.refs), segment.open_ended))
     marks = tuple(Mark(t.outcome, tender_day(t), f"{t.method} {t.outcome}" + (f": {t.ground}" if t.ground else ""))
                   for t in ordered(facts.tenders))
     return TimelineRow(facts.line.code, facts.line.name, status.state, tuple(bars), marks)
@@ -132,31 +144,24 @@ def timeline(lines: Sequence[LineFacts], statuses: Sequence[LineStatus], as_of: 
     return shown, len(rows) - len(shown), (dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
 
 
-def cash_flows(facts_list: Sequence, budget, as_of: dt.date, years: Sequence[int]) -> list[YearFlow]:
-    """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day."""
-    paid_until = {facts.terms.code: paid_by_year([p for p in facts.payments if p.paid_on <= as_of]) for facts in facts_list}
+def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, years: Sequence[int]) -> list[YearFlow]:
+    """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day:
+    the programme rows of ``budget.fiscal_year_figures`` as known on the as-of day."""
     flows = []
     for year in years:
-        seen = min(dt.date(year, 12, 31), as_of)
-        # As `report fy` counts: a contract with nothing recorded but its terms straight from the schedule engine,
-        # the others from their ledgers as known at the year's end (or the as-of day, if earlier).
-        figures = {facts.terms.code: schedule_year_figures(facts.terms, year) if getattr(facts, "terms_only", False)
-                   else contract_year_figures(facts.ledger(seen), year) for facts in facts_list}
-        paid = {code: by_year[year] for code, by_year in paid_until.items() if year in by_year}
-        rows = [row for row in fy_report(year, budget.programmes, budget.budgets, figures, paid, budget.fee_amounts)
-                if row.kind == "programme"]
-        budgets = [row.adjusted for row in rows if row.adjusted is not None]
-        flows.append(YearFlow(year, sum((row.obligations for row in rows), ZERO), sum(budgets, ZERO) if budgets else None,
+        rows = [row for row in fiscal_year_figures(contracts, budgets, year, as_of) if row.kind == "programme"]
+        in_force = [row.adjusted for row in rows if row.adjusted is not None]
+        flows.append(YearFlow(year, sum((row.obligations for row in rows), ZERO), sum(in_force, ZERO) if in_force else None,
                               sum((row.paid for row in rows), ZERO)))
     while len(flows) > 1 and not flows[0].obligations and not flows[0].paid and flows[0].budget is None:
         flows.pop(0)  # years before tracking began (settled by an opening balance) would only show empty bars
     return flows
 
 
-def flow_years(facts_list: Sequence, budget, as_of: dt.date) -> list[int]:
+def flow_years(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date) -> list[int]:
     """The fiscal years worth a bar: around the as-of year, within what the data covers."""
-    known = [facts.terms.billing_start.year for facts in facts_list] + [b.year for b in budget.budgets]
-    ends = [facts.terms.billing_end.year for facts in facts_list] + [b.year for b in budget.budgets]
+    known = [c.terms.billing_start.year for c in contracts] + [b.year for b in budgets.budgets]
+    ends = [c.terms.billing_end.year for c in contracts] + [b.year for b in budgets.budgets]
     if not known:
         return [as_of.year]
     first = max(min(known), as_of.year - YEARS_BACK)
@@ -164,29 +169,29 @@ def flow_years(facts_list: Sequence, budget, as_of: dt.date) -> list[int]:
     return list(range(first, max(first, last) + 1))
 
 
-def build(*, facts_list: Sequence, lines: Sequence[LineFacts], budget, as_of: dt.date, expiring_days: int = 180,
-          rebid_horizon: int = 365, methods: tuple[str, ...] = ("public",), lead: LeadTimes = LeadTimes(),
-          calendar: WorkCalendar | None = None, settings: CheckSettings = CheckSettings()) -> Report:
+def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets: Budgets, as_of: dt.date,
+          expiring_days: int = 180, rebid_horizon: int = 365, methods: tuple[str, ...] = ("public",),
+          lead: LeadTimes = LeadTimes(), calendar: WorkCalendar | None = None,
+          settings: CheckSettings = CheckSettings()) -> Report:
     calendar = calendar or WorkCalendar()
     statuses = [line_status(facts, as_of) for facts in lines]
-    ledgers = [facts.ledger(as_of) for facts in facts_list]
+    ledgers = ledgers_as_of(contracts, as_of)
     rows, omitted, window = timeline(lines, statuses, as_of)
-    terms = [facts.current_terms for facts in facts_list]
+    terms = [contract.current_terms for contract in contracts]
     expiring = expiring_records(((t.code, t.name, t.billing_start, t.billing_end, t.service_end) for t in terms),
                                 as_of, expiring_days)
     period = calendar_period_containing(as_of, 3)
     quarter = f"{as_of.year}Q{(period.start.month - 1) // 3 + 1}"
     payables = [payable_record(item) for ledger in ledgers for item in ledger.payables if period.contains(item.due)]
-    owed = arrears(ledgers, as_of)
-    summary = arrears_summary(owed, {ledger.terms.code: ledger.credit for ledger in ledgers})
-    flows = cash_flows(facts_list, budget, as_of, flow_years(facts_list, budget, as_of))
+    summary = portfolio_arrears(contracts, as_of, ledgers).summary
+    flows = cash_flows(contracts, budgets, as_of, flow_years(contracts, budgets, as_of))
     report = Report(
         as_of=as_of, timeline=rows, timeline_omitted=omitted, window=window, flows=flows,
         expiring=expiring, expiring_days=expiring_days,
         rebids=rebid(statuses, as_of, rebid_horizon, lead, calendar, methods), rebid_horizon=rebid_horizon,
         payable_quarter=quarter, payables=payables, arrears=summary,
         failed_tenders=failures(lines, as_of),
-        findings=portfolio_findings(facts_list, statuses, budget, as_of, settings, ledgers=ledgers),
+        findings=portfolio_findings(contracts, statuses, budgets, as_of, settings, ledgers=ledgers),
     )
     total = summary[-1]
     report.totals = {

@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
-from .money import from_fen, round_half_up_div, split_fen, to_fen
-from .periods import Period, add_months, calendar_period_containing
+from .money import equal_split, from_fen, round_half_up_div, split_fen, to_fen
+from .periods import Period, add_months, calendar_period_containing, days_in_month
 from .terms import Alignment, ContractTerms, Timing
 
 if TYPE_CHECKING:
@@ -46,15 +46,33 @@ class Installment:
         return Period(self.period_start, self.period_end)
 
 
+class InstallmentFen(NamedTuple):
+    """One installment as the fast engine gives it: integers and dates, no Decimal (millions are made)."""
+
+    seq: int
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    fen: int
+
+
+_make = tuple.__new__  # builds an InstallmentFen without the generated __new__'s keyword handling: the hot loop
+
+
+def year_fee_fen(annual_fee_fen: int, months: int) -> int:
+    """What a contract year of ``months`` months costs: the annual fee, or for a partial last year
+    the annual fee x months / 12, rounded half up to the fen. The one copy of the proration rule."""
+    return annual_fee_fen if months == 12 else round_half_up_div(annual_fee_fen * months, 12)
+
+
 def contract_years(terms: ContractTerms) -> list[tuple[Period, int]]:
     """Each contract year of the billing period with its fee in fen."""
     fee = to_fen(terms.annual_fee)
     years = []
     for first in range(0, terms.billing_months, 12):
         last = min(first + 12, terms.billing_months)
-        months = last - first
-        year_fee = fee if months == 12 else round_half_up_div(fee * months, 12)
-        years.append((Period(add_months(terms.billing_start, first), add_months(terms.billing_start, last)), year_fee))
+        years.append((Period(add_months(terms.billing_start, first), add_months(terms.billing_start, last)),
+                      year_fee_fen(fee, last - first)))
     return years
 
 
@@ -70,26 +88,7 @@ def contract_total(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> Decim
 
 def billing_periods(terms: ContractTerms) -> list[Period]:
     """The installment periods, in order, covering the billing period without gaps."""
-    step = terms.frequency.months
-    start, months = terms.billing_start, terms.billing_months
-    if terms.alignment is Alignment.anniversary:
-        return [
-            Period(add_months(start, first), add_months(start, min(first + step, months)))
-            for first in range(0, months, step)
-        ]
-    end = terms.billing_end
-    periods = []
-    cursor = start
-    while cursor < end:
-        boundary = calendar_period_containing(cursor, step).end
-        periods.append(Period(cursor, min(boundary, end)))
-        cursor = periods[-1].end
-    return periods
-
-
-def _due(terms: ContractTerms, period: Period) -> dt.date:
-    anchor = period.end if terms.timing is Timing.arrears else period.start
-    return anchor + dt.timedelta(days=terms.payment_lag_days)
+    return [Period(item.start, item.end) for item in installments_fen(terms)]
 
 
 def _calendar_fen(terms: ContractTerms) -> list[tuple[dt.date, dt.date, int]]:
@@ -106,30 +105,27 @@ def _calendar_fen(terms: ContractTerms) -> list[tuple[dt.date, dt.date, int]]:
     end = terms.billing_end
     fee = to_fen(terms.annual_fee)
     period_fee = round_half_up_div(fee, 12 // step)
-    date = dt.date
-    periods = []  # (start, end, start of its calendar period, end of its calendar period)
+    periods = []  # (start, end, its calendar period)
     cursor = start
     while cursor < end:
-        month0 = (cursor.month - 1) // step * step
-        year, next0 = divmod(cursor.year * 12 + month0 + step, 12)
-        calendar_end = date(year, next0 + 1, 1)
-        periods.append((cursor, calendar_end if calendar_end < end else end, date(cursor.year, month0 + 1, 1), calendar_end))
+        calendar = calendar_period_containing(cursor, step)
+        periods.append((cursor, calendar.end if calendar.end < end else end, calendar))
         cursor = periods[-1][1]
     amounts = [0] * len(periods)
     index, count = 0, len(periods)
     for first in range(0, months, 12):
         span = min(12, months - first)
         year_start, year_end = add_months(start, first), add_months(start, first + span)
-        year_fee = fee if span == 12 else (2 * fee * span + 12) // 24
+        year_fee = year_fee_fen(fee, span)
         slots = []  # (period index, days in this year, whole calendar period?, days of its calendar period)
         while index < count:
-            piece_start, piece_end, calendar_start, calendar_end = periods[index]
+            piece_start, piece_end, calendar = periods[index]
             if piece_start >= year_end:
                 break
             a = piece_start if piece_start > year_start else year_start
             b = piece_end if piece_end < year_end else year_end
             if a < b:
-                slots.append((index, (b - a).days, a == calendar_start and b == calendar_end, (calendar_end - calendar_start).days))
+                slots.append((index, (b - a).days, a == calendar.start and b == calendar.end, calendar.days))
             if piece_end <= year_end:
                 index += 1
             else:
@@ -147,15 +143,14 @@ def _calendar_fen(terms: ContractTerms) -> list[tuple[dt.date, dt.date, int]]:
     return [(period[0], period[1], amount) for period, amount in zip(periods, amounts)]
 
 
-_DAYS_IN_MONTH = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
-
-
-def installments_fen(terms: ContractTerms, due_from: dt.date | None = None) -> Iterator[tuple[int, dt.date, dt.date, dt.date, int]]:
-    """(seq, period start, period end, due, amount in fen) for every installment: the fast engine.
+def installments_fen(terms: ContractTerms, due_from: dt.date | None = None) -> Iterator[InstallmentFen]:
+    """Every installment as an ``InstallmentFen`` (seq, start, end, due, fen): the fast engine.
 
     Streams, so that a province-sized portfolio is projected in constant memory. Anniversary
     schedules (the common case) are computed in integers directly, calendar ones by
-    ``_calendar_fen``. The tests hold both to the plain reference implementation in ``bench/``.
+    ``_calendar_fen``; either way the year fee, the equal split and month-end clipping come from
+    ``year_fee_fen``, ``money.equal_split`` and ``periods.days_in_month``. The tests hold both to the
+    plain reference implementation in ``bench/`` and to ``relativedelta`` from 1900 to 2100.
     With ``due_from``, contract years that fall wholly due before it may be skipped (a report
     on one window need not walk a contract's whole past); later installments are all given.
     """
@@ -163,7 +158,7 @@ def installments_fen(terms: ContractTerms, due_from: dt.date | None = None) -> I
     arrears = terms.timing is Timing.arrears
     if terms.alignment is not Alignment.anniversary:
         for seq, (start, end, amount) in enumerate(_calendar_fen(terms), start=1):
-            yield seq, start, end, (end if arrears else start) + lag, amount
+            yield _make(InstallmentFen, (seq, start, end, (end if arrears else start) + lag, amount))
         return
     start, months, step = terms.billing_start, terms.billing_months, terms.frequency.months
     base, day = start.year * 12 + start.month - 1, start.day
@@ -181,23 +176,14 @@ def installments_fen(terms: ContractTerms, due_from: dt.date | None = None) -> I
                 previous = year_end
                 continue
             skip_before = None  # from here on, every installment is given
-        year_fee = fee if span == 12 else (2 * fee * span + 12) // 24  # prorated by months, half up
-        part = (2 * year_fee + count) // (2 * count)  # equal parts, half up ...
-        last = year_fee - part * (count - 1)  # ... and the remainder to the year's last installment
-        if last < 0:
-            part = year_fee // count
-            last = year_fee - part * (count - 1)
+        part, last = equal_split(year_fee_fen(fee, span), count)
         for j in range(count):
-            offset = min(first + (j + 1) * step, months)
-            year, month0 = divmod(base + offset, 12)
-            if day <= 28:
-                end = date(year, month0 + 1, day)
-            else:
-                leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-                end = date(year, month0 + 1, min(day, _DAYS_IN_MONTH[leap][month0]))
+            year, month0 = divmod(base + min(first + (j + 1) * step, months), 12)
+            # add_months inlined (this loop makes millions of dates): only the 29th-31st can fall off a month's end
+            end = date(year, month0 + 1, day if day <= 28 else min(day, days_in_month(year, month0 + 1)))
             seq += 1
             due = end if arrears else previous
-            yield seq, previous, end, due + lag if lag else due, last if j == count - 1 else part
+            yield _make(InstallmentFen, (seq, previous, end, due + lag if lag else due, last if j == count - 1 else part))
             previous = end
 
 
@@ -207,15 +193,14 @@ def build_schedule(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> list[
     A unit-priced contract's installments cost the usage recorded in their period
     times the unit price (0.00 where none is recorded yet).
     """
+    code = terms.code
     if terms.is_unit_priced:
         from .usage import cost, usage_in
 
-        return [
-            Installment(terms.code, seq, period.start, period.end, _due(terms, period),
-                        sum((cost(u, terms.unit_price) for u in usage_in(usage, period)), Decimal("0.00")))
-            for seq, period in enumerate(billing_periods(terms), start=1)
-        ]
-    code = terms.code
+        return [Installment(code, item.seq, item.start, item.end, item.due,
+                            sum((cost(u, terms.unit_price) for u in usage_in(usage, Period(item.start, item.end))),
+                                Decimal("0.00")))
+                for item in installments_fen(terms)]
     return [Installment(code, seq, start, end, due, from_fen(amount)) for seq, start, end, due, amount in installments_fen(terms)]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -228,6 +228,8 @@ class Sheet:
     where: list[str]  # per entry: "file: sheet 'contracts', row 3"
     entries: list[dict[str, Any]]
     letters: dict[str, str]  # column name -> its letter in the sheet
+    errors: list[ContractsError] = field(default_factory=list)  # cells refused, each with its row and column
+    refused: set[str] = field(default_factory=set)  # codes of contract rows refused
 
 
 def read_rows(kind: SheetKind, rows: Iterable[Sequence[Any]], place: str, aliases: Mapping[str, str] = {}) -> Sheet:
@@ -260,19 +262,25 @@ def read_rows(kind: SheetKind, rows: Iterable[Sequence[Any]], place: str, aliase
             continue  # an empty row: people leave them between blocks
         where = f"{place}, row {number}"
         entry: dict[str, Any] = {}
+        refused = len(sheet.errors)
         for index, value in enumerate(row):
             name = names[index] if index < len(names) else None
             if name is None:
                 if value not in (None, "") and not (isinstance(value, str) and not value.strip()):
-                    raise ContractsError("column", column_letter(index), "holds a value but has no heading",
-                                         where=where)
+                    sheet.errors.append(ContractsError("column", column_letter(index), "holds a value but has no heading",
+                                                       where=where))
                 continue
             try:
                 cell = _cell(value, kind.column(name))
             except ContractsError as exc:
-                raise exc.located(f"{where}, column {letters[name]}") from None
+                sheet.errors.append(exc.located(f"{where}, column {letters[name]}"))
+                continue
             if cell is not None:
                 entry[name] = cell
+        if len(sheet.errors) > refused:  # every bad cell of every row is reported; the row itself goes no further
+            if kind is CONTRACTS and isinstance(entry.get("code"), str):
+                sheet.refused.add(entry["code"])
+            continue
         sheet.where.append(where)
         sheet.entries.append(entry)
     return sheet

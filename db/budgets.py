@@ -2,57 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from sqlmodel import Session, select
 
 from contracts.budget import Budget, FeeAmount, FeeLine, Programme, make_budget, make_fee_amount
 from contracts.errors import ContractsError
-from contracts.money import from_fen, to_fen
-from contracts.stated import Stated
+from contracts.money import to_fen
 
 from . import history
+from .reads import load_budgets
 from .tables import BudgetRow, ContractRow, FeeAmountRow, FeeLineRow, FundingRow, ProgrammeRow
-
-
-@dataclass
-class BudgetFacts:
-    programmes: list[Programme] = field(default_factory=list)
-    budgets: list[Budget] = field(default_factory=list)
-    fee_lines: list[FeeLine] = field(default_factory=list)
-    fee_amounts: list[FeeAmount] = field(default_factory=list)
-
-    def programme_of(self) -> dict[str, str]:
-        return {code: p.code for p in self.programmes for code in p.contracts}
-
-
-def _stated(fen: int | None, text: str | None, unit: str) -> Stated | None:
-    return None if fen is None else Stated(from_fen(fen), text or "", unit)
-
-
-def load_budget_facts(session: Session) -> BudgetFacts:
-    facts = BudgetFacts()
-    programme_rows = session.exec(select(ProgrammeRow).order_by(ProgrammeRow.code)).all()
-    codes = {row.id: row.code for row in programme_rows}
-    members: dict[int, dict[str, list[str]]] = {}
-    for row in session.exec(select(FundingRow).order_by(FundingRow.code)):
-        members.setdefault(row.programme_id, {"contract": [], "fee_line": []})[row.kind].append(row.code)
-    for row in programme_rows:
-        funded = members.get(row.id, {"contract": [], "fee_line": []})
-        facts.programmes.append(Programme(row.code, row.name, row.department, row.notes, tuple(funded["contract"]),
-                                          tuple(funded["fee_line"])))
-    for row in session.exec(select(BudgetRow).order_by(BudgetRow.year)):
-        facts.budgets.append(Budget(codes[row.programme_id], row.year, _stated(row.original_fen, row.original_text, row.unit),
-                                    _stated(row.adjusted_fen, row.adjusted_text, row.unit),
-                                    _stated(row.spent_fen, row.spent_text, row.unit), row.source))
-    line_rows = session.exec(select(FeeLineRow).order_by(FeeLineRow.code)).all()
-    line_codes = {row.id: row.code for row in line_rows}
-    facts.fee_lines = [FeeLine(row.code, row.name, row.notes) for row in line_rows]
-    for row in session.exec(select(FeeAmountRow).order_by(FeeAmountRow.year, FeeAmountRow.id)):
-        facts.fee_amounts.append(FeeAmount(line_codes[row.fee_line_id], row.year, row.kind,
-                                           Stated(from_fen(row.amount_fen), row.text, row.unit), row.note, row.source))
-    return facts
 
 
 def _programme_row(session: Session, code: str) -> ProgrammeRow:
@@ -66,7 +26,7 @@ def add_programme(session: Session, programme: Programme, *, update: bool = Fals
     row = session.exec(select(ProgrammeRow).where(ProgrammeRow.code == programme.code)).first()
     status = "added"
     if row is not None:
-        current = next(p for p in load_budget_facts(session).programmes if p.code == programme.code)
+        current = next(p for p in load_budgets(session.connection()).programmes if p.code == programme.code)
         if current == programme:
             return "unchanged"
         if not update:

@@ -9,21 +9,22 @@ contract at once are served one after the other.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sqlmodel import Session, select
 
 from contracts.assessments import Assessment, make_assessment
+from contracts.contract import Contract, new_payment, place_payment
 from contracts.deductions import Rule
 from contracts.errors import ContractsError
-from contracts.money import format_money, from_fen
-from contracts.payables import AWAITING, Ledger
-from contracts.payments import Opening, Payment, make_opening, make_payment, make_reversal
-from contracts.schedule import build_schedule
+from contracts.payables import Ledger
+from contracts.payments import Opening, Payment, make_opening, make_reversal
 
 from . import history
-from .factset import Facts
+from .loader import load_one
 from .mapping import (
     amendment_to_row,
     assessment_to_row,
@@ -35,38 +36,43 @@ from .mapping import (
 )
 from .tables import ContractRow, OpeningRow, RuleRow
 
-PROVISIONAL_ID = 10**15  # sorts a payment not yet written after every stored one of the same day
+
+@dataclass
+class Held:
+    """A contract a writer holds (its row locked): the row's id and the contract as it stands in this transaction."""
+
+    id: int
+    contract: Contract
+
+    def add(self, **facts: Any) -> None:
+        self.contract = self.contract.adding(**facts)
 
 
-def find_contract(session: Session, code: str, *, lock: bool = False) -> ContractRow:
-    query = select(ContractRow).where(ContractRow.code == code)
-    if lock:
-        query = query.with_for_update()
-    row = session.exec(query).first()
-    if row is None:
-        raise ContractsError("code", code, "is not a contract in this store ('contracts list' shows them)")
-    return row
+def hold(session: Session, code: str) -> Held:
+    """One contract, its row locked first, read inside the session's transaction (with what it wrote so far)."""
+    session.flush()
+    loaded = load_one(session.connection(), code, lock=True)
+    return Held(loaded.id, loaded.contract)
 
 
-def load_facts(session: Session, code: str, *, lock: bool = False) -> Facts:
-    """One contract's facts inside the session's transaction; with ``lock``, its row is locked first
-    (PostgreSQL: SELECT ... FOR UPDATE), so that what is read next cannot change under the writer."""
-    from .reads import facts
-
-    find_contract(session, code, lock=lock)
-    session.flush()  # what this transaction wrote so far must be read back too
-    return facts(session.connection(), code)
+def held(session: Session, code: str, cache: dict[str, Held] | None) -> Held:
+    """A contract, locked; with a cache (one import), loaded once and kept up to date in memory."""
+    if cache is None:
+        return hold(session, code)
+    if code not in cache:
+        cache[code] = hold(session, code)
+    return cache[code]
 
 
 # -- rules ------------------------------------------------------------------------------------------
 
-def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Facts] | None = None) -> str:
+def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[str, Held] | None = None) -> str:
     """Add a rule version; the same version again is 'unchanged'; different params need ``update``."""
-    facts = cached_facts(session, rule.contract, cache)
-    same_version = [r for r in facts.rules if (r.name, r.effective_from) == (rule.name, rule.effective_from)]
+    holding = held(session, rule.contract, cache)
+    same_version = [r for r in holding.contract.rules if (r.name, r.effective_from) == (rule.name, rule.effective_from)]
     existing = None
     if same_version:
-        existing = session.exec(select(RuleRow).where(RuleRow.contract_id == facts.contract_id, RuleRow.name == rule.name,
+        existing = session.exec(select(RuleRow).where(RuleRow.contract_id == holding.id, RuleRow.name == rule.name,
                                                       RuleRow.effective_from == rule.effective_from)).first()
     if existing is not None:
         if rule_from_row(existing, rule.contract) == rule:
@@ -75,14 +81,15 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
             raise ContractsError("name", rule.name, f"has a version from {rule.effective_from.isoformat()} already with other "
                                  "parameters; add a version with a later effective_from (an amendment), or use --update")
         before = rule_from_row(existing, rule.contract)
-        replacement = rule_to_row(rule, facts.contract_id)
+        replacement = rule_to_row(rule, holding.id)
         existing.kind, existing.params = replacement.kind, replacement.params
-        facts.rules = [rule if r is same_version[0] else r for r in facts.rules]
+        holding.contract = dataclasses.replace(
+            holding.contract, rules=tuple(rule if r is same_version[0] else r for r in holding.contract.rules))
         history.log(session, "update rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                     contract=rule.contract, before=before, after=rule)
         return "updated"
-    session.add(rule_to_row(rule, facts.contract_id))
-    facts.rules.append(rule)
+    session.add(rule_to_row(rule, holding.id))
+    holding.add(rules=(rule,))
     history.log(session, "add rule", f"rule {rule.name!r} of {rule.contract} from {rule.effective_from}",
                 contract=rule.contract, after=rule)
     return "added"
@@ -90,20 +97,12 @@ def add_rule(session: Session, rule: Rule, *, update: bool = False, cache: dict[
 
 # -- assessments ------------------------------------------------------------------------------------
 
-def cached_facts(session: Session, code: str, cache: dict[str, Facts] | None) -> Facts:
-    """A contract's facts, locked; with a cache (one import), loaded once and kept up to date in memory."""
-    if cache is None:
-        return load_facts(session, code, lock=True)
-    if code not in cache:
-        cache[code] = load_facts(session, code, lock=True)
-    return cache[code]
-
-
 def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, replace: bool = False,
-                      same_is_unchanged: bool = False, cache: dict[str, Facts] | None = None) -> tuple[Assessment, str]:
-    facts = cached_facts(session, code, cache)
-    assessment = make_assessment(raw, code=code, schedule=facts.schedule(), rules=facts.rules)
-    versions = [item for item in facts.assessments if item.seq == assessment.seq]
+                      same_is_unchanged: bool = False, cache: dict[str, Held] | None = None) -> tuple[Assessment, str]:
+    holding = held(session, code, cache)
+    contract = holding.contract
+    assessment = make_assessment(raw, code=code, schedule=contract.schedule(), rules=contract.rules)
+    versions = [item for item in contract.assessments if item.seq == assessment.seq]
     if versions:
         latest = max(versions, key=lambda item: item.version)
         if same_is_unchanged and _same_assessment(latest, assessment):
@@ -112,9 +111,9 @@ def record_assessment(session: Session, code: str, raw: Mapping[str, Any], *, re
             raise ContractsError("seq", assessment.seq, f"of {code} is assessed already (on {latest.assessed_on.isoformat()}); "
                                  "use --replace to record a corrected version (the earlier one is kept)")
     version = 1 + max((item.version for item in versions), default=0)
-    session.add(assessment_to_row(assessment, facts.contract_id, version))
+    session.add(assessment_to_row(assessment, holding.id, version))
     stored = Assessment(**{**assessment.__dict__, "version": version})
-    facts.assessments.append(stored)
+    holding.add(assessments=(stored,))
     history.log(session, "assess" if version == 1 else "correct assessment", f"assessment of {code} seq {stored.seq} "
                 f"(version {version})", contract=code, before=latest if versions else None, after=stored)
     return stored, "added" if version == 1 else f"version {version}"
@@ -127,70 +126,39 @@ def _same_assessment(a: Assessment, b: Assessment) -> bool:
 
 # -- payments ---------------------------------------------------------------------------------------
 
-def _check_and_place(facts: Facts, payment: Payment) -> Ledger:
-    """The ledger with the new payment placed; refuses a payment that pays more than is owed."""
-    code = facts.terms.code
-    after = facts.ledger(extra_payments=[payment])
-    if payment.seq is not None and payment.reverses is None:
-        target = after.payable(payment.seq)  # its state does not depend on the payments
-        if target.state == AWAITING:
-            raise ContractsError("seq", payment.seq, f"of {code} awaits assessment; record it with 'contracts assess' first")
-        if target.settled_by == "opening balance":
-            raise ContractsError("seq", payment.seq, f"of {code} was settled before tracking began (opening balance)")
-    unplaced = after.allocation.unplaced_fen.get(PROVISIONAL_ID, 0)
-    if unplaced and not payment.allow_credit and payment.reverses is None:
-        placed = payment.amount - from_fen(unplaced)
-        where = f"seq {payment.seq}" if payment.seq is not None else f"installments due by {payment.paid_on.isoformat()}"
-        raise ContractsError(
-            "amount", format_money(payment.amount),
-            f"is more than is owed on {code} ({where}: {format_money(placed)} owed); "
-            "use --allow-credit to record the excess as a credit to the vendor",
-        )
-    others = {pid: fen for pid, fen in after.allocation.unplaced_fen.items() if pid != PROVISIONAL_ID}
-    before = facts.ledger() if others else None  # needed only when some earlier payment now places less
-    for payment_id, fen in others.items():
-        if fen <= before.allocation.unplaced_fen.get(payment_id, 0):
-            continue
-        earlier = next(p for p in facts.payments if p.id == payment_id)
-        if not earlier.allow_credit:
-            raise ContractsError(
-                "paid_on", payment.paid_on.isoformat(),
-                f"comes before payment {payment_id} of {earlier.paid_on.isoformat()}, which would then pay more than is owed",
-            )
-    return after
-
-
 def record_payment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False,
-                   cache: dict[str, Facts] | None = None) -> tuple[Payment, str, Ledger]:
-    facts = cached_facts(session, code, cache)
-    terms = facts.terms
-    starts_on = min(day for day in (terms.signed_on, terms.billing_start) if day is not None)
-    payment = make_payment(raw, code=code, starts_on=starts_on, installments=len(build_schedule(terms)), new_id=PROVISIONAL_ID)
+                   cache: dict[str, Held] | None = None) -> tuple[Payment, str, Ledger]:
+    """Record a payment the facts allow (``contracts.contract.place_payment`` decides); returns it as stored,
+    whether it was added, and the ledger with it placed (its allocations still under ``NEW_PAYMENT_ID``)."""
+    holding = held(session, code, cache)
+    payment = new_payment(holding.contract, raw)
     if same_is_unchanged:
-        for stored in facts.payments:
+        for stored in holding.contract.payments:
             if (stored.paid_on, stored.amount, stored.seq, stored.reference, stored.note) == (
                     payment.paid_on, payment.amount, payment.seq, payment.reference, payment.note):
-                return stored, "unchanged", facts.ledger()
-    ledger = _check_and_place(facts, payment)
-    row = payment_to_row(payment, facts.contract_id)
+                return stored, "unchanged", holding.contract.ledger()
+    ledger = place_payment(holding.contract, payment)
+    row = payment_to_row(payment, holding.id)
     session.add(row)
     session.flush()
     stored = Payment(**{**payment.__dict__, "id": row.id})
-    facts.payments.append(stored)
+    holding.add(payments=(stored,))
     history.log(session, "pay", f"payment {row.id} to {code}", contract=code, after=stored)
     return stored, "added", ledger
 
 
-def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date, reference: str = "", note: str = "") -> Payment:
-    facts = load_facts(session, code, lock=True)
-    original = next((p for p in facts.payments if p.id == payment_id), None)
+def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date, reference: str = "", note: str = "",
+                    cache: dict[str, Held] | None = None) -> Payment:
+    holding = held(session, code, cache)
+    original = next((p for p in holding.contract.payments if p.id == payment_id), None)
     if original is None:
         raise ContractsError("reverse", payment_id, f"is not a payment of {code} ('contracts payments {code}' lists them)")
-    reversal = make_reversal(original, on=on, new_id=PROVISIONAL_ID, reference=reference, note=note, existing=facts.payments)
-    row = payment_to_row(reversal, facts.contract_id)
+    reversal = make_reversal(original, on=on, new_id=0, reference=reference, note=note, existing=holding.contract.payments)
+    row = payment_to_row(reversal, holding.id)
     session.add(row)
     session.flush()
     stored = Payment(**{**reversal.__dict__, "id": row.id})
+    holding.add(payments=(stored,))
     history.log(session, "reverse payment", f"payment {row.id} reverses payment {original.id} of {code}", contract=code,
                 before=original, after=stored)
     return stored
@@ -199,52 +167,50 @@ def reverse_payment(session: Session, code: str, payment_id: int, *, on: dt.date
 # -- opening balances -------------------------------------------------------------------------------
 
 def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: bool = False,
-                cache: dict[str, Facts] | None = None) -> tuple[Opening, str]:
-    facts = cached_facts(session, code, cache)
-    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in build_schedule(facts.terms)])
-    existing = session.exec(select(OpeningRow).where(OpeningRow.contract_id == facts.contract_id)).first()
+                cache: dict[str, Held] | None = None) -> tuple[Opening, str]:
+    holding = held(session, code, cache)
+    contract = holding.contract
+    opening = make_opening(raw, code=code, schedule_dues=[item.due for item in contract.schedule(original=True)])
+    existing = session.exec(select(OpeningRow).where(OpeningRow.contract_id == holding.id)).first()
     if existing is not None:
         if opening_from_row(existing, code) == opening:
             return opening, "unchanged"
         if not update:
             raise ContractsError("contract", code, "has an opening balance already (one per contract); use --update to correct it")
-        if facts.payments:
+        if contract.payments:
             raise ContractsError("contract", code, "has payments recorded; its opening balance can no longer change")
-        replacement = opening_to_row(opening, facts.contract_id)
+        replacement = opening_to_row(opening, holding.id)
         existing.as_of, existing.settled_through_seq = replacement.as_of, replacement.settled_through_seq
         existing.owed_fen, existing.source = replacement.owed_fen, replacement.source
-        history.log(session, "update opening", f"opening balance of {code}", contract=code, before=facts.opening, after=opening)
-        facts.opening = opening
+        history.log(session, "update opening", f"opening balance of {code}", contract=code, before=contract.opening, after=opening)
+        holding.add(opening=opening)
         return opening, "updated"
-    session.add(opening_to_row(opening, facts.contract_id))
+    session.add(opening_to_row(opening, holding.id))
     history.log(session, "opening", f"opening balance of {code}", contract=code, after=opening)
-    facts.opening = opening
+    holding.add(opening=opening)
     return opening, "added"
-
 
 
 # -- amendments -------------------------------------------------------------------------------------
 
 def record_amendment(session: Session, code: str, raw: Mapping[str, Any], *, same_is_unchanged: bool = False,
-                     cache: dict[str, Facts] | None = None):
-    """An amendment from a date; returns it with the schedules before and after it."""
-    from contracts.amendments import apply, make_amendment
+                     cache: dict[str, Held] | None = None):
+    """An amendment from a date; returns it, whether it was added, and the contract before and after it."""
+    from contracts.amendments import make_amendment
 
-    facts = cached_facts(session, code, cache)
+    holding = held(session, code, cache)
+    before = holding.contract
     if same_is_unchanged:  # an import run again: the very same amendment is no change
-        for stored in facts.amendments:
+        for stored in before.amendments:
             if stored.effective_from.isoformat() == str(raw.get("effective_from")):
-                others = [a for a in facts.amendments if a is not stored]
-                if make_amendment(raw, facts.terms, others) == stored:
-                    return stored, "unchanged", None, None
-    amendment = make_amendment(raw, facts.terms, facts.amendments)
-    before = [item for item in facts.ledger().payables if item.seq]
-    session.add(amendment_to_row(amendment, facts.contract_id))
-    facts.amendments = sorted(facts.amendments + [amendment], key=lambda a: a.effective_from)
-    facts._schedule = None
-    current = apply(facts.terms, facts.amendments)
-    row = session.get(ContractRow, facts.contract_id)
+                others = [a for a in before.amendments if a is not stored]
+                if make_amendment(raw, before.terms, others) == stored:
+                    return stored, "unchanged", before, before
+    amendment = make_amendment(raw, before.terms, before.amendments)
+    session.add(amendment_to_row(amendment, holding.id))
+    holding.add(amendments=(amendment,))
+    current = holding.contract.current_terms
+    row = session.get(ContractRow, holding.id)
     row.billing_end, row.service_end = current.billing_end, current.service_end  # what the expiry index reads
     history.log(session, "amend", f"amendment of {code} from {amendment.effective_from}", contract=code, after=amendment)
-    after = [item for item in facts.ledger().payables if item.seq]
-    return amendment, "added", before, after
+    return amendment, "added", before, holding.contract

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from contracts.errors import ContractsError
+from contracts.errors import Collector, ContractsError
 from contracts.portfolio_file import Portfolio
 
 from . import budgets, facts, history, lines
@@ -25,83 +25,103 @@ CHUNK = 2000
 Progress = Callable[[int], None]
 
 
-@contextmanager
-def located(where: str) -> Iterator[None]:
-    try:
-        yield
-    except ContractsError as exc:
-        raise exc.located(where) from None
-
-
 def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: bool = False,
                      progress: Progress | None = None) -> None:
+    """Write the portfolio's entries, checking each against the store; every refused entry is collected
+    (with the file's own refusals, ``portfolio.errors``) and, if there is any, ``ContractsErrors`` is raised
+    at the end so that the caller's transaction writes nothing. The facts of a contract whose own entry was
+    refused are not checked: their errors would only repeat that one."""
     tick = progress or (lambda n: None)
+    errors = Collector()
+    for error in portfolio.errors:
+        errors.add(error)
+    refused = set(portfolio.refused)
+
+    def checking(where: str, code: str | None = None):
+        return _Skipped() if code is not None and code in refused else errors.at(where)
+
     for where, line in portfolio.lines:
-        with located(where):
+        with checking(where):
             result.count("line", lines.add_line(session, line, update=update))
     session.flush()
-    _contracts(session, portfolio, result, update=update, tick=tick)
+    refused |= _contracts(session, portfolio, result, update=update, tick=tick, errors=errors)
     for terms in portfolio.contracts:
-        if terms.line:
-            with located(f"contract {terms.code}"):
+        if terms.line and terms.code not in refused:
+            with errors.at(f"contract {terms.code}") as entry:
                 lines.check_line(session, terms.line)
-    cache: dict[str, facts.Facts] = {}
+            if entry.failed:
+                refused.add(terms.code)
+    cache: dict[str, facts.Held] = {}
     for where, rule in portfolio.rules:
-        with located(where):
+        with checking(where, rule.contract):
             result.count("rule", facts.add_rule(session, rule, update=update, cache=cache))
     session.flush()
     for entry in portfolio.amendments:
-        with located(entry.where):
+        with checking(entry.where, entry.contract):
             result.count("amendment", facts.record_amendment(session, entry.contract, entry.raw, same_is_unchanged=True,
                                                              cache=cache)[1])
     for entry in portfolio.openings:
-        with located(entry.where):
+        with checking(entry.where, entry.contract):
             result.count("opening", facts.set_opening(session, entry.contract, entry.raw, update=update, cache=cache)[1])
     for where, tender in portfolio.tenders:
-        with located(where):
+        with checking(where):
             result.count("tender", lines.add_tender(session, tender, same_is_unchanged=True)[1])
     for entry in portfolio.transitions:
-        with located(entry.where):
+        with checking(entry.where):
             result.count("transition", lines.add_transition(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
     for entry in portfolio.suspensions:
-        with located(entry.where):
+        with checking(entry.where):
             result.count("suspension", lines.add_suspension(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
     session.flush()
     for entry in portfolio.usage:
-        with located(entry.where):
+        with checking(entry.where, entry.contract):
             result.count("usage", lines.record_usage(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
             session.flush()
     if portfolio.usage:
         cache.clear()  # usage changes what unit-priced installments cost: load those contracts afresh
     for where, fee_line in portfolio.fee_lines:
-        with located(where):
+        with checking(where):
             result.count("fee line", budgets.add_fee_line(session, fee_line, update=update))
     session.flush()
     for where, programme in portfolio.programmes:
-        with located(where):
+        with checking(where):
             result.count("programme", budgets.add_programme(session, programme, update=update))
     session.flush()
     for entry in portfolio.budgets:
-        with located(entry.where):
+        with checking(entry.where):
             result.count("budget", budgets.add_budget(session, entry.contract, entry.raw, update=update)[1])
     for entry in portfolio.fee_amounts:
-        with located(entry.where):
+        with checking(entry.where):
             result.count("fee amount", budgets.add_fee_amount(session, entry.contract, entry.raw, same_is_unchanged=True)[1])
     for entry in portfolio.assessments:
-        with located(entry.where):
+        with checking(entry.where, entry.contract):
             status = facts.record_assessment(session, entry.contract, entry.raw, replace=update, same_is_unchanged=True,
                                              cache=cache)[1]
             result.count("assessment", status)
     tick(len(portfolio.assessments))
     for entry in sorted(portfolio.payments, key=lambda e: str(e.raw.get("paid_on"))):
-        with located(entry.where):
+        with checking(entry.where, entry.contract):
             result.count("payment", facts.record_payment(session, entry.contract, entry.raw, same_is_unchanged=True,
                                                          cache=cache)[1])
     tick(len(portfolio.payments))
+    errors.raise_any()
 
 
-def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, tick: Progress) -> None:
-    """New contracts in bulk; identical ones left alone; changed ones only with ``update``."""
+class _Skipped:
+    """An entry not checked (its contract was refused): whatever it raises is not reported again."""
+
+    failed = False
+
+    def __enter__(self) -> "_Skipped":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        return isinstance(error, ContractsError)
+
+
+def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, tick: Progress,
+               errors: Collector) -> set[str]:
+    """New contracts in bulk; identical ones left alone; changed ones only with ``update``. Returns the codes refused."""
     wanted = {terms.code for terms in portfolio.contracts}
     present = set(session.exec(select(ContractRow.code))) & wanted
     rows = {}
@@ -109,6 +129,7 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
         rows.update({row.code: row for row in session.exec(select(ContractRow).where(ContractRow.code.in_(chunk)))})
     pending: list[dict] = []
     logged: list[dict] = []
+    refused: set[str] = set()
     for terms in portfolio.contracts:
         row = rows.get(terms.code)
         if row is None:
@@ -123,7 +144,8 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
             write_terms(row, terms)
             result.updated.append(terms.code)
         else:
-            raise ContractsError("code", terms.code, "exists already with other terms; use --update to replace them")
+            errors.add(ContractsError("code", terms.code, "exists already with other terms; use --update to replace them"))
+            refused.add(terms.code)
         if len(pending) >= CHUNK:
             session.execute(insert(ContractRow.__table__), pending)
             tick(len(pending))
@@ -134,6 +156,7 @@ def _contracts(session: Session, portfolio: Portfolio, result, *, update: bool, 
     history.log_many(session, logged)
     tick(len(result.unchanged) + len(result.updated))
     session.flush()
+    return refused
 
 
 def _chunks(items: list, size: int = 500) -> Iterator[list]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from sqlmodel import Session, select
 
+from sqlalchemy.engine import Connection
+
+from contracts.contract import Contract
 from contracts.errors import ContractsError
 from contracts.lines import ServiceLine, Suspension, Transition, make_suspension, make_transition
 from contracts.periods import Period
@@ -16,6 +19,7 @@ from contracts.tenders import Tender
 from contracts.usage import Usage, make_usage
 
 from . import history
+from .reads import rows
 from .mapping import (
     line_from_row,
     suspension_from_row,
@@ -43,41 +47,35 @@ def check_line(session: Session, code: str, field: str = "line") -> None:
         raise ContractsError(field, code, "is not a service line ('contracts lines' lists them; add one with 'contracts line add')")
 
 
-def load_lines(session: Session, only: str | None = None) -> list[LineFacts]:
-    """Every line with its facts, in code order (one query per table)."""
+def load_lines(connection: Connection, contracts: Sequence[Contract], only: str | None = None) -> list[LineFacts]:
+    """Every line (or ``only`` that one) with its contracts' terms in force, tenders, transitions, suspensions
+    and usage, in code order; Core queries, one per table."""
     lines: dict[str, LineFacts] = {}
-    for row in session.exec(select(LineRow).order_by(LineRow.code)):
+    for row in rows(connection, "SELECT * FROM service_line ORDER BY code"):
         lines[row.code] = LineFacts(line_from_row(row), explicit=True)
-    contract_rows = session.exec(select(ContractRow).order_by(ContractRow.billing_start)).all()
-    codes_by_id = {}
-    for row in contract_rows:
-        terms = terms_from_row(row)
-        codes_by_id[row.id] = terms.code
+    for contract in sorted(contracts, key=lambda c: (c.terms.billing_start, c.code)):
+        terms = contract.current_terms
         key = terms.line_code
         if key not in lines:
             lines[key] = LineFacts(ServiceLine(key, terms.name, terms.buyer), explicit=False)
         lines[key].contracts.append(terms)
+        if contract.usage:
+            lines[key].usage[terms.code] = sorted(contract.usage, key=lambda u: u.period.start)
     if only is not None and only not in lines:
         raise ContractsError("line", only, "is not a service line ('contracts lines' lists them)")
-    for row in session.exec(select(TenderRow).order_by(TenderRow.id)):
+    for row in rows(connection, "SELECT * FROM tender ORDER BY id"):
         if row.line in lines:
             lines[row.line].tenders.append(tender_from_row(row))
-    for row in session.exec(select(TransitionRow).order_by(TransitionRow.start)):
+    for row in rows(connection, "SELECT * FROM transition ORDER BY start, id"):
         if row.line in lines:
             lines[row.line].transitions.append(transition_from_row(row))
-    for row in session.exec(select(SuspensionRow).order_by(SuspensionRow.start)):
+    for row in rows(connection, "SELECT * FROM suspension ORDER BY start, id"):
         if row.line in lines:
             lines[row.line].suspensions.append(suspension_from_row(row))
-    for row in session.exec(select(UsageRow).order_by(UsageRow.period_start, UsageRow.id)):
-        if row.line not in lines:
-            continue
-        if row.contract_id is None:
+    for row in rows(connection, "SELECT * FROM usage WHERE contract_id IS NULL ORDER BY period_start, id"):
+        if row.line in lines:
             lines[row.line].transition_usage.append(usage_from_row(row, f"transition:{row.line}"))
-        else:
-            code = codes_by_id[row.contract_id]
-            lines[row.line].usage.setdefault(code, []).append(usage_from_row(row, code))
-    chosen = [lines[only]] if only is not None else [lines[code] for code in sorted(lines)]
-    return chosen
+    return [lines[only]] if only is not None else [lines[code] for code in sorted(lines)]
 
 
 def add_line(session: Session, line: ServiceLine, *, update: bool = False) -> str:

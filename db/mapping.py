@@ -45,14 +45,18 @@ _COPIED = (
 )
 
 
+_CHOICES = {enum: {member.value: member for member in enum} for enum in (Frequency, Alignment, Timing, Pricing)}
+
+
 def terms_from_row(row: ContractRow) -> ContractTerms:
+    """The one row -> terms mapping, for ORM rows and Core rows alike (both read by attribute)."""
     return ContractTerms(
         **{name: getattr(row, name) for name in _COPIED},
         annual_fee=from_fen(row.annual_fee_fen),
-        frequency=Frequency(row.frequency),
-        alignment=Alignment(row.alignment),
-        timing=Timing(row.timing),
-        pricing=Pricing(row.pricing),
+        frequency=_CHOICES[Frequency][row.frequency],
+        alignment=_CHOICES[Alignment][row.alignment],
+        timing=_CHOICES[Timing][row.timing],
+        pricing=_CHOICES[Pricing][row.pricing],
         unit_price=None if row.unit_price_fen is None else from_fen(row.unit_price_fen),
         annual_cap=None if row.annual_cap_fen is None else from_fen(row.annual_cap_fen),
     )

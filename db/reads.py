@@ -1,92 +1,70 @@
-"""Quick reads with SQLAlchemy Core: what a clerk asks of one contract, without the ORM's start-up cost.
-
-The mapping functions read rows by attribute, so Core rows serve as well as ORM ones.
-"""
+"""Reads with SQLAlchemy Core, without the ORM's start-up cost: raw queries whose dates and flags come
+back typed on every backend (the mapping functions read rows by attribute, so Core rows serve as well as
+ORM ones), the expiry query, and the budgets."""
 
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
+from typing import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, Date, text
 from sqlalchemy.engine import Connection
 
-from contracts.errors import ContractsError
+from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme
+from contracts.money import from_fen
+from contracts.stated import Stated
 
-from .mapping import (
-    amendment_from_row,
-    assessment_from_row,
-    opening_from_row,
-    payment_from_row,
-    rule_from_row,
-    terms_from_row,
-    usage_from_row,
-)
+# The columns whose types a raw query must be told (SQLite hands dates and flags back as text and integers).
+TYPED = {name: Date for name in ("signed_on", "billing_start", "completed_on", "billing_end", "service_end",
+                                 "effective_from", "assessed_on", "paid_on", "as_of", "period_start", "period_end",
+                                 "approved", "announced", "bid_deadline", "opened", "awarded", "signed", "start", "end")}
+TYPED["allow_credit"] = Boolean
 
 
-DATES = {"signed_on", "billing_start", "completed_on", "billing_end", "service_end", "effective_from", "assessed_on",
-         "paid_on", "as_of", "period_start", "period_end"}
-BOOLEANS = {"allow_credit"}
+def typed_query(sql: str, columns: Iterable[str] = TYPED):
+    """A raw query whose date and flag columns come back typed, on every backend."""
+    return text(sql).columns(**{name: TYPED[name] for name in columns if name in TYPED})
 
 
-def _typed(row):
-    """A row with its dates as dates and flags as booleans (SQLite hands raw text queries back untyped)."""
-    if row is None:
-        return None
-    values = dict(row._mapping)
-    for key, value in values.items():
-        if key in DATES and isinstance(value, str):
-            values[key] = dt.date.fromisoformat(value)
-        elif key in BOOLEANS and value is not None:
-            values[key] = bool(value)
-    return SimpleNamespace(**values)
-
-
-def _rows(connection: Connection, sql: str, params: dict):
-    return [_typed(row) for row in connection.execute(text(sql), params)]
-
-
-def contract_row(connection: Connection, code: str):
-    row = _typed(connection.execute(text("SELECT * FROM contract WHERE code = :code"), {"code": code}).first())
-    if row is None:
-        raise ContractsError("code", code, "is not a contract in this store ('contracts list' shows them)")
-    return row
-
-
-def terms(connection: Connection, code: str):
-    return terms_from_row(contract_row(connection, code))
-
-
-def has_amendments(connection: Connection, code: str) -> bool:
-    return connection.execute(text("SELECT 1 FROM amendment JOIN contract ON contract.id = amendment.contract_id "
-                                   "WHERE contract.code = :code LIMIT 1"), {"code": code}).first() is not None
+def rows(connection: Connection, sql: str, params: dict | None = None) -> list:
+    return connection.execute(typed_query(sql), params or {}).all()
 
 
 def expiring(connection: Connection, first: dt.date, last: dt.date) -> list[tuple]:
     """(code, name, billing start, billing end, service end) of the contracts whose service ends in
     ``[first, last]``: an indexed range query reading only what the answer needs."""
-    rows = connection.execute(
-        text("SELECT code, name, billing_start, billing_end, service_end FROM contract "
-             "WHERE service_end >= :first AND service_end <= :last ORDER BY service_end, code"),
-        {"first": first, "last": last},
-    )
-    date = dt.date.fromisoformat
-    return [(code, name, *(date(d) if isinstance(d, str) else d for d in days)) for code, name, *days in rows]
+    query = typed_query("SELECT code, name, billing_start, billing_end, service_end FROM contract "
+                        "WHERE service_end >= :first AND service_end <= :last ORDER BY service_end, code",
+                        ("billing_start", "billing_end", "service_end"))
+    return [tuple(row) for row in connection.execute(query, {"first": first, "last": last})]
 
 
-def facts(connection: Connection, code: str):
-    """One contract's facts (terms, rules, assessments, payments, opening, usage) in six indexed queries."""
-    from .factset import Facts
+def _stated(fen: int | None, shown: str | None, unit: str) -> Stated | None:
+    return None if fen is None else Stated(from_fen(fen), shown or "", unit)
 
-    row = contract_row(connection, code)
-    found = Facts(row.id, terms_from_row(row))
-    by_contract = {"id": row.id}
-    found.rules = [rule_from_row(r, code) for r in _rows(connection, "SELECT * FROM deduction_rule WHERE contract_id = :id ORDER BY id", by_contract)]
-    found.assessments = [assessment_from_row(r, code) for r in _rows(connection, "SELECT * FROM assessment WHERE contract_id = :id ORDER BY id", by_contract)]
-    found.payments = [payment_from_row(r, code) for r in _rows(connection, "SELECT * FROM payment WHERE contract_id = :id ORDER BY id", by_contract)]
-    openings = _rows(connection, "SELECT * FROM opening_balance WHERE contract_id = :id", by_contract)
-    found.opening = opening_from_row(openings[0], code) if openings else None
-    found.usage = [usage_from_row(r, code) for r in _rows(connection, "SELECT * FROM usage WHERE contract_id = :id ORDER BY id", by_contract)]
-    found.amendments = [amendment_from_row(r, code) for r in
-                        _rows(connection, "SELECT * FROM amendment WHERE contract_id = :id ORDER BY effective_from", by_contract)]
-    return found
+
+def load_budgets(connection: Connection) -> Budgets:
+    """Programmes, budgets, fee lines and fee amounts, through Core queries (a reader starts no ORM)."""
+    def query(sql: str) -> list:
+        return connection.execute(text(sql)).all()
+
+    programme_rows = query("SELECT id, code, name, department, notes FROM programme ORDER BY code")
+    codes = {row.id: row.code for row in programme_rows}
+    members: dict[int, dict[str, list[str]]] = {}
+    for row in query("SELECT programme_id, kind, code FROM funding ORDER BY code"):
+        members.setdefault(row.programme_id, {"contract": [], "fee_line": []})[row.kind].append(row.code)
+    programmes = []
+    for row in programme_rows:
+        funded = members.get(row.id, {"contract": [], "fee_line": []})
+        programmes.append(Programme(row.code, row.name, row.department, row.notes, tuple(funded["contract"]),
+                                    tuple(funded["fee_line"])))
+    budgets = tuple(Budget(codes[row.programme_id], row.year, _stated(row.original_fen, row.original_text, row.unit),
+                           _stated(row.adjusted_fen, row.adjusted_text, row.unit), _stated(row.spent_fen, row.spent_text, row.unit),
+                           row.source)
+                    for row in query("SELECT * FROM budget ORDER BY year, id"))
+    line_rows = query("SELECT id, code, name, notes FROM fee_line ORDER BY code")
+    line_codes = {row.id: row.code for row in line_rows}
+    amounts = tuple(FeeAmount(line_codes[row.fee_line_id], row.year, row.kind, Stated(from_fen(row.amount_fen), row.text, row.unit),
+                              row.note, row.source)
+                    for row in query("SELECT * FROM fee_amount ORDER BY year, id"))
+    return Budgets(tuple(programmes), budgets, tuple(FeeLine(row.code, row.name, row.notes) for row in line_rows), amounts)

@@ -6,7 +6,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -14,9 +14,23 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from contracts.errors import ContractsError
 from contracts.terms import ContractTerms
 
+if TYPE_CHECKING:
+    from contracts.amendments import Amendment
+    from contracts.assessments import Assessment
+    from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme
+    from contracts.contract import Contract
+    from contracts.deductions import Rule
+    from contracts.lines import ServiceLine, Suspension, Transition
+    from contracts.payables import Ledger
+    from contracts.payments import Opening, Payment
+    from contracts.portfolio_file import Portfolio
+    from contracts.procurement import LineFacts
+    from contracts.tenders import Tender
+    from contracts.usage import Usage
+
 from . import migrate
 from .engine import make_engine, resolve_url, sqlite_path
-from .mapping import terms_from_row, write_terms
+from .mapping import write_terms
 
 
 def _display(url: str) -> str:
@@ -77,6 +91,13 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     return opened
 
 
+def store_exists(url: str | None) -> bool:
+    """Whether opening ``url`` would find a store rather than make one: false only for a missing SQLite file."""
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved) if "://" in resolved else None
+    return path is None or path.exists()
+
+
 def database_error(exc: BaseException, shown: str) -> ContractsError:
     """One line for a failure of the database itself (unreachable, not a database, locked)."""
     original = getattr(exc, "orig", None) or exc
@@ -131,62 +152,83 @@ class Store:
         except SQLAlchemyError as exc:
             raise database_error(exc, self.url) from None
 
-    # -- contracts ---------------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------------------
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A read-only look through SQLAlchemy Core (no ORM to start up): see ``db.reads``."""
+        """A read-only look through SQLAlchemy Core (no ORM to start up)."""
         try:
             with self.engine.connect() as connection:
                 yield connection
         except SQLAlchemyError as exc:
             raise database_error(exc, self.url) from None
 
-    def all_terms(self) -> list[ContractTerms]:
-        """Every contract's terms as in force after its amendments."""
-        from sqlmodel import select
+    def load(self, codes: Sequence[str] | None = None, *, lock: bool = False, active_from: dt.date | None = None,
+             active_before: dt.date | None = None) -> list[Contract]:
+        """The contracts with these codes (all if None), in code order, each with every fact attached.
 
-        from contracts.amendments import apply
-
-        from .mapping import amendment_from_row
-        from .tables import AmendmentRow, ContractRow
-
-        with self.session() as session:
-            rows = session.exec(select(ContractRow).order_by(ContractRow.code)).all()
-            amendments: dict[int, list] = {}
-            for row in session.exec(select(AmendmentRow).order_by(AmendmentRow.effective_from)):
-                amendments.setdefault(row.contract_id, []).append(row)
-            codes = {row.id: row.code for row in rows}
-            return [apply(terms_from_row(row), [amendment_from_row(a, codes[row.id]) for a in amendments[row.id]])
-                    if row.id in amendments else terms_from_row(row) for row in rows]
-
-    def terms(self, code: str) -> ContractTerms:
-        from . import reads
+        ``active_from``/``active_before``: only contracts with an installment that can fall due in that window.
+        ``lock`` locks their rows while they are read (writers use the same loader inside their transaction).
+        """
+        from . import loader
 
         with self.reading() as connection:
-            return reads.terms(connection, code)
+            return [loaded.contract for loaded in loader.load(connection, codes, lock=lock, active_from=active_from,
+                                                               active_before=active_before)]
 
-    def amended_codes(self) -> set[str]:
-        from sqlalchemy import text
+    def contract(self, code: str) -> Contract:
+        """One contract with every fact attached (an unknown code is an error naming it)."""
+        [contract] = self.load([code])
+        return contract
 
-        with self.reading() as connection:
-            return set(connection.execute(text(
-                "SELECT DISTINCT contract.code FROM amendment JOIN contract ON contract.id = amendment.contract_id")).scalars())
-
-    def contract(self, code: str):
-        """(terms, facts or None): the facts only for an amended contract, whose schedule they change."""
-        from . import reads
-
-        with self.reading() as connection:
-            terms = reads.terms(connection, code)
-            return terms, reads.facts(connection, code) if reads.has_amendments(connection, code) else None
-
-    def expiring(self, first: dt.date, last: dt.date) -> list[tuple]:
+    def expiring(self, first: dt.date, last: dt.date) -> list[tuple[str, str, dt.date, dt.date, dt.date]]:
         """(code, name, billing start, billing end, service end) of contracts whose service ends in ``[first, last]``."""
         from . import reads
 
         with self.reading() as connection:
             return reads.expiring(connection, first, last)
+
+    def lines(self, only: str | None = None, contracts: Sequence[Contract] | None = None) -> list[LineFacts]:
+        """Every service line (or ``only`` that one) with its facts; ``contracts``: the portfolio, if loaded already."""
+        from . import lines, loader
+
+        with self.reading() as connection:
+            if contracts is None:
+                contracts = [loaded.contract for loaded in loader.load(connection)]
+            return lines.load_lines(connection, contracts, only)
+
+    def budgets(self) -> Budgets:
+        """Programmes, budgets, fee lines and their amounts."""
+        from . import reads
+
+        with self.reading() as connection:
+            return reads.load_budgets(connection)
+
+    def history(self, contract: str | None = None) -> list[dict]:
+        """The history, oldest first; with a contract code, only the changes to it."""
+        from sqlalchemy import text
+
+        sql = 'SELECT id, at, "user", action, contract, record, before, after FROM history'  # "user" is a keyword in PostgreSQL
+        with self.reading() as connection:
+            rows = connection.execute(text(sql + (" WHERE contract = :code" if contract else "") + " ORDER BY id"),
+                                      {"code": contract} if contract else {})
+            return [dict(row._mapping) for row in rows]
+
+    @property
+    def export_steps(self) -> int:
+        """How many times ``export`` tells its progress."""
+        from .export import QUERIES
+
+        return QUERIES
+
+    def export(self, progress: Callable[[int], None] | None = None) -> dict:
+        """Every stored fact, as one document (see ``db.export``); ``progress(n)`` follows the tables read."""
+        from .export import export_all
+
+        with self.reading() as connection:
+            return export_all(connection, progress)
+
+    # -- writing ----------------------------------------------------------------------------------
 
     def add(self, terms: ContractTerms) -> None:
         from .tables import ContractRow
@@ -201,125 +243,84 @@ class Store:
 
             history.log(session, "add contract", f"contract {terms.code}", contract=terms.code, after=terms)
 
-    # -- rules, assessments, payments, openings ----------------------------------------------------
-
-    def facts(self, code: str):
-        from . import reads
-
-        with self.reading() as connection:
-            return reads.facts(connection, code)
-
-    def export(self, progress=None) -> dict:
-        """Every stored fact, as one document (see ``db.export``); ``progress(n)`` follows the tables read."""
-        from .export import export_all
-
-        with self.session() as session:
-            return export_all(session, progress)
-
-    def restore(self, document: dict, source: str) -> dict:
+    def restore(self, document: dict, source: str) -> dict[str, int]:
         from .export import restore
 
         with self.session(write=True) as session:
             return restore(session, document, source)
 
-    def history(self, contract: str | None = None) -> list[dict]:
-        """The history, oldest first; with a contract code, only the changes to it."""
-        from sqlalchemy import text
-
-        sql = 'SELECT id, at, "user", action, contract, record, before, after FROM history'  # "user" is a keyword in PostgreSQL
-        with self.reading() as connection:
-            rows = connection.execute(text(sql + (" WHERE contract = :code" if contract else "") + " ORDER BY id"),
-                                      {"code": contract} if contract else {})
-            return [dict(row._mapping) for row in rows]
-
-    def portfolio(self, *, active_from=None, active_before=None):
-        """(terms, facts or None) for every contract, for reports over the whole portfolio (see ``db.bulk``)."""
-        from . import bulk
-
-        with self.reading() as connection:
-            return bulk.load_portfolio(connection, active_from=active_from, active_before=active_before)
-
-    def all_facts(self):
-        """Every contract's facts, for commands over the whole portfolio (see ``db.bulk``)."""
-        from . import bulk
-
-        with self.reading() as connection:
-            return bulk.load_all_facts(connection)
-
-    def add_rule(self, rule, *, update: bool = False) -> str:
+    def add_rule(self, rule: Rule, *, update: bool = False) -> str:
         with self.session(write=True) as session:
             return _facts().add_rule(session, rule, update=update)
 
-    def assess(self, code: str, raw, *, replace: bool = False):
+    def assess(self, code: str, raw: Mapping[str, Any], *, replace: bool = False) -> tuple[Assessment, str, Contract]:
+        """Record an assessment; returns it, whether it was added or a new version, and the contract with it."""
         with self.session(write=True) as session:
-            return _facts().record_assessment(session, code, raw, replace=replace)
+            cache: dict = {}
+            assessment, status = _facts().record_assessment(session, code, raw, replace=replace, cache=cache)
+            return assessment, status, cache[code].contract
 
-    def pay(self, code: str, raw):
+    def pay(self, code: str, raw: Mapping[str, Any]) -> tuple[Payment, Ledger]:
         """Record a payment; returns it (with its id) and the ledger it leaves."""
         with self.session(write=True) as session:
-            payment, _, ledger = _facts().record_payment(session, code, raw)
-            return payment, ledger
+            cache: dict = {}
+            payment, _, _ = _facts().record_payment(session, code, raw, cache=cache)
+            return payment, cache[code].contract.ledger()
 
-    def reverse(self, code: str, payment_id: int, *, on, reference: str = "", note: str = ""):
+    def reverse(self, code: str, payment_id: int, *, on: dt.date, reference: str = "", note: str = "") -> Payment:
         with self.session(write=True) as session:
             return _facts().reverse_payment(session, code, payment_id, on=on, reference=reference, note=note)
 
-    def amend(self, code: str, raw):
-        """Record an amendment; returns it with the payables before and after."""
+    def amend(self, code: str, raw: Mapping[str, Any]) -> tuple[Amendment, Contract, Contract]:
+        """Record an amendment; returns it with the contract before and after it."""
         with self.session(write=True) as session:
             amendment, _, before, after = _facts().record_amendment(session, code, raw)
             return amendment, before, after
 
-    def set_opening(self, code: str, raw, *, update: bool = False):
+    def set_opening(self, code: str, raw: Mapping[str, Any], *, update: bool = False) -> tuple[Opening, str]:
         with self.session(write=True) as session:
             return _facts().set_opening(session, code, raw, update=update)
 
-    def lines(self, only: str | None = None):
-        with self.session() as session:
-            return _lines().load_lines(session, only)
-
-    def add_line(self, line, *, update: bool = False) -> str:
+    def add_line(self, line: ServiceLine, *, update: bool = False) -> str:
         with self.session(write=True) as session:
             return _lines().add_line(session, line, update=update)
 
-    def add_tender(self, tender):
+    def add_tender(self, tender: Tender) -> Tender:
         with self.session(write=True) as session:
             return _lines().add_tender(session, tender)[0]
 
-    def add_transition(self, line: str, raw):
+    def add_transition(self, line: str, raw: Mapping[str, Any]) -> Transition:
         with self.session(write=True) as session:
             return _lines().add_transition(session, line, raw)[0]
 
-    def add_suspension(self, line: str, raw):
+    def add_suspension(self, line: str, raw: Mapping[str, Any]) -> Suspension:
         with self.session(write=True) as session:
             return _lines().add_suspension(session, line, raw)[0]
 
-    def record_usage(self, code: str, raw):
+    def record_usage(self, code: str, raw: Mapping[str, Any]) -> tuple[Usage, str]:
+        """Record usage; returns it and where it went (a contract, or a line's transition), in words."""
         with self.session(write=True) as session:
             usage, _, where = _lines().record_usage(session, code, raw)
             return usage, where
 
-    def budget_facts(self):
-        with self.session() as session:
-            return _budgets().load_budget_facts(session)
-
-    def add_programme(self, programme, *, update: bool = False) -> str:
+    def add_programme(self, programme: Programme, *, update: bool = False) -> str:
         with self.session(write=True) as session:
             return _budgets().add_programme(session, programme, update=update)
 
-    def add_budget(self, programme: str, raw, *, update: bool = False):
+    def add_budget(self, programme: str, raw: Mapping[str, Any], *, update: bool = False) -> tuple[Budget, str]:
         with self.session(write=True) as session:
             return _budgets().add_budget(session, programme, raw, update=update)
 
-    def add_fee_line(self, fee_line, *, update: bool = False) -> str:
+    def add_fee_line(self, fee_line: FeeLine, *, update: bool = False) -> str:
         with self.session(write=True) as session:
             return _budgets().add_fee_line(session, fee_line, update=update)
 
-    def add_fee_amount(self, fee_line: str, raw):
+    def add_fee_amount(self, fee_line: str, raw: Mapping[str, Any]) -> FeeAmount:
         with self.session(write=True) as session:
             return _budgets().add_fee_amount(session, fee_line, raw)[0]
 
-    def import_portfolio(self, portfolio: "Portfolio", *, update: bool = False, progress=None) -> ImportResult:  # noqa: F821
+    def import_portfolio(self, portfolio: Portfolio, *, update: bool = False,
+                         progress: Callable[[int], None] | None = None) -> ImportResult:
         """Add what is new, leave what is identical, change what differs only with ``update``.
 
         All or nothing: one refused entry and none is written (see ``db.importer``).
@@ -330,6 +331,7 @@ class Store:
         with self.session(write=True) as session:
             import_portfolio(session, portfolio, result, update=update, progress=progress)
         return result
+
 
 def _login() -> str:
     import getpass

@@ -11,7 +11,11 @@ import sys
 import time
 from decimal import Decimal
 
+import pytest
+
 from .conftest import EXAMPLE, ROOT
+
+pytestmark = pytest.mark.slow
 
 HELPER = ROOT / "tests" / "concurrent_cli.py"
 

@@ -6,9 +6,13 @@ import select
 import subprocess
 import sys
 
+import pytest
+
 from db.export import QUERIES
 from db.store import open_store
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_export_bar_reaches_its_end(loaded):

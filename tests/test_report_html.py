@@ -84,6 +84,7 @@ def test_bad_options_write_nothing(loaded, tmp_path):
     assert not path.exists()
 
 
+@pytest.mark.slow
 def test_chromium_renders_the_page_without_errors(page, tmp_path):
     dom, console = browser.render(page)
     assert console == [], console
@@ -98,6 +99,7 @@ def test_chromium_renders_the_page_without_errors(page, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a real picture, not a blank page
 
 
+@pytest.mark.slow
 def test_the_report_prints(page, tmp_path):
     pdf = browser.print_to_pdf(page, tmp_path / "report.pdf")
     assert pdf.startswith(b"%PDF-")
@@ -105,6 +107,7 @@ def test_the_report_prints(page, tmp_path):
     assert 2 <= pages <= 12  # the whole report, on a handful of sheets of paper
 
 
+@pytest.mark.slow
 def test_the_browser_check_catches_a_script_error(tmp_path):
     """The console check above can fail: a page with a broken script is caught."""
     bad = tmp_path / "bad.html"

@@ -197,3 +197,46 @@ def test_usage_from_a_sheet_prices_a_unit_priced_installment(loaded, tmp_path):
     assert "1 usage records: 1 added" in loaded("import", str(filled)).stdout
     first = loaded.json("payable", "SEAL-2021", "--seq", "1")[0]
     assert first["gross"] == "106000.00"  # 212 sets at 500.00
+
+
+def test_a_big_workbook_with_five_mistakes_reports_all_five_in_one_run(cli, tmp_path):
+    """2,000 payment rows with five mistakes: one run names every one (sheet, row, column), and writes nothing."""
+    cli("import", str(DEMO))
+    before = cli("payments", "DEMO-OM", "-f", "json").stdout
+    # DEMO-OM's seq 2 was assessed (net 184,811.11) and paid in full: the good rows pay one fen towards seq 4
+    # (assessed, net 195,188.89, unpaid), so 1,995 good rows of 0.01 fit in it. The mistakes, by hand:
+    rows = [["DEMO-OM", dt.date(2026, 3, 1), 0.01, 4] for _ in range(2000)]
+    rows[9][2] = 1.001  # row 11, column C: three decimals
+    rows[499][1] = "2026-02-30"  # row 501, column B: no such day
+    rows[999][0] = "NOPE"  # row 1001: no such contract
+    rows[1499][3] = 99  # row 1501: not in DEMO-OM's schedule
+    rows[1998][2] = "x"  # row 2000, column C: not an amount
+    result = cli("import", str(_fill(_template(cli, tmp_path), {"payments": rows})), ok=False)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == "5 errors; nothing was written", result.stderr
+    errors = "\n".join(lines[:-1])
+    for place in ("row 11, column C: amount", "row 501, column B: paid_on '2026-02-30'", "row 1001",
+                  "row 1501, column D: seq 99", "row 2000, column C: amount 'x'"):
+        assert place in errors, (place, errors)
+    assert "NOPE" in errors
+    assert cli("payments", "DEMO-OM", "-f", "json").stdout == before
+
+
+def test_a_file_with_several_bad_contracts_reports_each_and_makes_no_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    path = tmp_path / "bad.toml"
+    path.write_text('[[contract]]\ncode = "A"\nname = "a"\nbilling_start = "2024-02-30"\nbilling_months = 12\nannual_fee = "1"\n'
+                    '[[contract]]\ncode = "B"\nname = "b"\nbilling_start = 2024-01-01\nbilling_months = 12\nannual_fee = "1.001"\n'
+                    '[[contract]]\ncode = "C"\nname = "c"\nbilling_start = 2024-01-01\nbilling_months = 12\nannual_fee = "100"\n'
+                    '[[payment]]\ncontract = "B"\npaid_on = 2024-06-01\namount = "1"\n'  # B was refused: not checked again
+                    '[[payment]]\ncontract = "C"\npaid_on = 2024-06-01\namount = "-1"\n', encoding="utf-8")
+    store = tmp_path / "new.db"
+    result = CliRunner().invoke(app, ["--db", str(store), "import", str(path)])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 1 and lines[-1] == "3 errors; nothing was written", result.stderr
+    assert "contract #1 (A): billing_start" in lines[0] and "contract #2 (B): annual_fee '1.001'" in lines[1]
+    assert "payment #2: amount '-1': must be more than zero" in lines[2]
+    assert not store.exists()  # a store that did not exist is not made for an import that cannot succeed

@@ -1,0 +1,114 @@
+"""The one loader: stored rows in, ``contracts.contract.Contract`` values out.
+
+SQLAlchemy Core only (no ORM to start up), batched: one query for the contracts asked for, and the
+other facts only for the contracts that have any (most of a province's have none), 500 at a time.
+Readers call it through ``Store.load``; writers call it inside their own transaction with ``lock``,
+which locks the contracts' rows first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writers hold
+the database's write lock from the start of the transaction), so that what they read next cannot
+change under them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import NamedTuple, Sequence
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from contracts.contract import Contract
+from contracts.errors import ContractsError
+
+from .reads import typed_query
+from .mapping import (
+    amendment_from_row,
+    assessment_from_row,
+    opening_from_row,
+    payment_from_row,
+    rule_from_row,
+    terms_from_row,
+    usage_from_row,
+)
+
+FACT_TABLES = ("deduction_rule", "assessment", "payment", "opening_balance", "usage", "amendment")
+BATCH = 500
+
+
+class Loaded(NamedTuple):
+    """A contract as loaded, with the id of its row (what writers attach new facts to)."""
+
+    id: int
+    contract: Contract
+
+
+def load(connection: Connection, codes: Sequence[str] | None = None, *, lock: bool = False,
+         active_from: dt.date | None = None, active_before: dt.date | None = None) -> list[Loaded]:
+    """The contracts with these codes (all if None), in code order, each with every fact attached.
+
+    A code that is not stored is an error naming it. ``active_from``/``active_before`` keep only
+    contracts with an installment that can fall due in ``[active_from, active_before)`` (allowing for
+    payment lags), for reports over a window. ``lock``: lock the rows first (writers only).
+    """
+    where, params = [], {}
+    if codes is not None:
+        where.append("code IN :codes")
+        params["codes"] = tuple(codes)
+    if active_from is not None:
+        longest_lag = connection.execute(text("SELECT MAX(payment_lag_days) FROM contract")).scalar() or 0
+        where.append("billing_end >= :first")
+        params["first"] = active_from - dt.timedelta(days=longest_lag)
+    if active_before is not None:
+        where.append("billing_start < :last")
+        params["last"] = active_before
+    sql = "SELECT * FROM contract" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code"
+    if lock and connection.dialect.name != "sqlite":
+        sql += " FOR UPDATE"
+    query = typed_query(sql)
+    if codes is not None:
+        query = query.bindparams(bindparam("codes", expanding=True))
+    rows = connection.execute(query, params).all()
+    if codes is not None and len(rows) < len(set(codes)):
+        missing = sorted(set(codes) - {row.code for row in rows})[0]
+        raise ContractsError("code", missing, "is not a contract in this store ('contracts list' shows them)")
+    terms = {row.id: terms_from_row(row) for row in rows}
+    with_facts = _with_facts(connection, list(terms) if codes is not None else None)
+    facts: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    wanted = [contract_id for contract_id in terms if contract_id in with_facts]
+    for start in range(0, len(wanted), BATCH):
+        marks = ", ".join(str(int(contract_id)) for contract_id in wanted[start:start + BATCH])  # our own integers
+        for table in FACT_TABLES:
+            for row in connection.execute(typed_query(f"SELECT * FROM {table} WHERE contract_id IN ({marks}) ORDER BY id")):
+                facts[row.contract_id][table].append(row)
+    return [Loaded(contract_id, _contract(terms[contract_id], facts.get(contract_id))) for contract_id in terms]
+
+
+def _with_facts(connection: Connection, ids: list[int] | None) -> set[int]:
+    """The contracts (of ``ids``, or all) that have any fact beyond their terms."""
+    if ids is not None:
+        return set(ids)  # a handful: look them up directly
+    found: set[int] = set()
+    for table in FACT_TABLES:
+        found.update(connection.execute(text(f"SELECT DISTINCT contract_id FROM {table} WHERE contract_id IS NOT NULL")).scalars())
+    return found
+
+
+def _contract(terms, rows: dict[str, list] | None) -> Contract:
+    if not rows:
+        return Contract(terms)
+    code = terms.code
+    openings = rows["opening_balance"]
+    return Contract(
+        terms,
+        rules=tuple(rule_from_row(r, code) for r in rows["deduction_rule"]),
+        assessments=tuple(assessment_from_row(r, code) for r in rows["assessment"]),
+        payments=tuple(payment_from_row(r, code) for r in rows["payment"]),
+        opening=opening_from_row(openings[0], code) if openings else None,
+        usage=tuple(usage_from_row(r, code) for r in rows["usage"]),
+        amendments=tuple(amendment_from_row(r, code) for r in rows["amendment"]),
+    )
+
+
+def load_one(connection: Connection, code: str, *, lock: bool = False) -> Loaded:
+    [loaded] = load(connection, [code], lock=lock)
+    return loaded
