@@ -65,6 +65,16 @@ SENTENCES: dict[str, str] = {
     "GPL art. 36-37; MOF Order 87 art. 43(1)": "《政府采购法》第三十六、三十七条；财政部令第87号第四十三条第一款",
     "GPL art. 37; MOF Order 87 art. 43(2)": "《政府采购法》第三十七条；财政部令第87号第四十三条第二款",
     "GPL art. 36(3)": "《政府采购法》第三十六条第三款",
+    # contracts/overview.py: what `show` says under a contract's terms
+    "{count} {frequency} installments of {each}, total {total}": "共{count}期（{frequency}），每期{each}元，合计{total}元",
+    "the source states the end as {stated}; the terms give {end}": "来源所述到期为{stated}；按合同条款为{end}",
+    "billed for {billing} months but serves {service}: no fee falls due from {start} to {end}":
+        "计费{billing}个月但服务{service}个月：自{start}至{end}不产生费用",
+    "amended from {day}: {changes} ({reference})": "自{day}起变更：{changes}（{reference}）",
+    "amended from {day}: {changes}": "自{day}起变更：{changes}",
+    "{field} {value}": "{field}{value}",
+    # contracts/ledgers.py: a payment request's deductions
+    "deduction {rule}: {amount} ({reason})": "扣款 {rule}：{amount}元（{reason}）",
     # contracts/lines.py: segments
     "transition from {day}": "自{day}起过渡",
     "suspended from {day}": "自{day}起暂停",
@@ -100,13 +110,16 @@ SENTENCES: dict[str, str] = {
 }
 
 # Words that appear inside sentences as values (besides the vocabulary of i18n.VALUES_ZH).
-WORDS_ZH = {"never began": "从未开始", "gap": "间断", "overlap": "重叠"}
+WORDS_ZH = {"never began": "从未开始", "gap": "间断", "overlap": "重叠", "annual fee": "年服务费", "billing months": "计费月数",
+            "service months": "服务月数"}
 
 # What a value may look like, by its name: a sentence matches only a template whose values fit.
 NUMERIC = r"-?\d[\d,]*(?:\.\d+)?"
 SHAPES = {"days": NUMERIC, "months": NUMERIC, "count": NUMERIC, "seq": NUMERIC, "limit": NUMERIC, "attempt": NUMERIC,
           "id": NUMERIC, "year": NUMERIC, "amount": NUMERIC, "total": NUMERIC, "difference": NUMERIC, "spending": NUMERIC,
-          "tolerance": NUMERIC, "years": r"\d{4}(?:, \d{4})*", "kind": "gap|overlap",
+          "tolerance": NUMERIC, "billing": NUMERIC, "service": NUMERIC, "frequency": "monthly|quarterly|semiannual|annual",
+          "field": "annual fee|billing months|service months", "each": r"[\d,.]+(?: or [\d,.]+)*(?: \.\.\.)?",
+          "years": r"\d{4}(?:, \d{4})*", "kind": "gap|overlap",
           "method": "public|invited|negotiation|consultation|quotation|single-source"}
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -264,8 +264,12 @@ def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], tit
         table.add_row(i18n.header(key), human(value, key))
     console = _console()
     console.print(table)
+    from rich.markup import escape
+
+    from .prose import sentence
+
     for remark in remarks:
-        console.print(f"[yellow]note:[/yellow] {remark}")
+        console.print(f"[yellow]{i18n.t('note')}:[/yellow] {escape(sentence(remark))}")
 
 
 def say(message: str) -> None:

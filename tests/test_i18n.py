@@ -114,8 +114,9 @@ def test_fiscal_year_sentences_follow_the_unit(loaded):
     assert "POLICE-IT: 1,238.04 万元 fell due; the budget in force allowed 543.17 万元" in out
 
 
-SENTENCE_MODULES = ("checks.py", "procurement.py", "tenders.py", "lines.py", "rebid.py", "workdays.py")
-NOT_PROSE = {"{}Q{}", "{}/{}", "{}-payment-{}"}  # identifiers the domain builds, not sentences people read
+SENTENCE_MODULES = ("checks.py", "procurement.py", "tenders.py", "lines.py", "rebid.py", "workdays.py", "overview.py",
+                    "ledgers.py")
+NOT_PROSE = {"{}Q{}", "{}/{}", "{}-payment-{}", " ({})"}  # identifiers the domain builds, not sentences people read
 
 
 def _domain_sentences() -> dict[str, str]:
