@@ -361,7 +361,7 @@ def amend(
     with store_for(ctx, db) as store:
         amendment, before, after = store.amend(code, raw)
     emit(amendment_diff(before, after), fmt, keys=DIFF_KEYS,
-         title=f"{code}: installments changed by the amendment from {amendment.effective_from.isoformat()}",
+         title=t("{code}: installments changed by the amendment from {day}", code=code, day=amendment.effective_from.isoformat()),
          empty="no installment changes")
     if fmt == "table":
         print(supplement_sentence(after))

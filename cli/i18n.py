@@ -212,7 +212,9 @@ TEXT_ZH = {
     "coverage {cover}); {unpaid} of the year's obligations and {earlier} of earlier ones unpaid at year end":
         "{programme}：当年应付{obligations}；在用预算{adjusted}；已付{paid}（执行率{rate}，预算覆盖率{cover}）；"
         "年末当年应付未付{unpaid}，以前年度欠付{earlier}",
-    "flag": "提示", "may": "可以", "note": "注", "Assumptions:": "假设：", "no failed tenders": "没有流标",
+    "flag": "提示", "may": "可以", "note": "注",
+    "{code}: installments changed by the amendment from {day}": "{code}：自{day}起的变更所改变的各期",
+    "{code}: {name} ({state} on {day})": "{code}：{name}（{day}{state}）", "Assumptions:": "假设：", "no failed tenders": "没有流标",
     "awaiting assessment (at gross)": "待考核（按总额）",
     "(of which {amount} awaiting assessment)": "（其中待考核{amount}）",
     "By fiscal year": "按财年",

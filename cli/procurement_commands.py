@@ -10,7 +10,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .i18n import t
+from .i18n import t, value as i18n_value
 from .prose import sentence
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
@@ -85,7 +85,8 @@ def line_show(
         [facts] = store.lines(code)
     status = line_status(facts, day)
     emit(segment_rows(status), fmt, keys=SEGMENT_KEYS,
-         title=f"{code}: {status.name} ({status.state} on {day.isoformat()})")
+         title=t("{code}: {name} ({state} on {day})", code=code, name=status.name, state=i18n_value(status.state),
+                 day=day.isoformat()))
     if fmt == "table":
         if facts.tenders:
             emit(tender_rows(facts.tenders), "table", keys=TENDER_KEYS,

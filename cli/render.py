@@ -104,8 +104,8 @@ def human(value: Any, key: str = "") -> str:
 
     if value is None:
         return ""
-    if type(value) is str:
-        return shown(value, key)
+    if isinstance(value, str):  # a StrEnum (a severity, a bar kind) too: as the plain word it is
+        return shown(value.value if isinstance(value, Enum) else value, key)
     if isinstance(value, bool):
         return i18n.value("yes") if value else ""
     if isinstance(value, (list, tuple)):
