@@ -186,3 +186,42 @@ def test_a_full_disk_leaves_nothing_behind(db_url, tmp_path):
                           preexec_fn=_limited(2000), timeout=120)
     assert done.returncode == 1
     assert kept.read_text(encoding="utf-8") == "the previous export" and list(folder.iterdir()) == [kept]
+
+
+def _at_a_terminal(args, answer: bytes) -> tuple[int, str]:
+    """The real program with its stdin and stderr on a pseudo-terminal, answering its question."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", "from cli.main import run; run()", *args], stdin=slave,
+                               stdout=subprocess.DEVNULL, stderr=slave, cwd=ROOT, env={**os.environ, "CONTRACTS_LANG": "en"})
+    os.close(slave)
+    seen, answered = b"", False
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"Replace it?" in seen:
+            os.write(master, answer)
+            answered = True
+    os.close(master)
+    return process.wait(timeout=60), seen.decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_at_a_terminal_the_person_is_asked(loaded, tmp_path):
+    target = tmp_path / "out" / "all.json"
+    target.parent.mkdir()
+    target.write_text("keep me", encoding="utf-8")
+    code, shown = _at_a_terminal(["--db", loaded.url, "export", str(target)], b"n\n")
+    assert code == 1 and "all.json exists. Replace it?" in shown and target.read_text(encoding="utf-8") == "keep me"
+    code, shown = _at_a_terminal(["--db", loaded.url, "export", str(target)], b"y\n")
+    assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["contract"]
