@@ -8,7 +8,7 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .i18n import amount_with_unit, t
+from .i18n import amount_with_unit, counted, t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -16,9 +16,11 @@ from .session import store_for
 programme_app = typer.Typer(help="Programmes (项目) and the contracts and fee lines they fund.", no_args_is_help=True)
 budget_app = typer.Typer(help="A programme's budget for a fiscal year.", no_args_is_help=True)
 fee_app = typer.Typer(help="Other fee lines: recurring costs with no contract schedule here.", no_args_is_help=True)
-report_app = typer.Typer(help="Reports.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports: the fiscal year (fy) and the whole portfolio on one page (html).", no_args_is_help=True)
 
 TABLE_LIMIT = 100  # rows a person can read; machine formats are never cut
+FY_SENTENCE = ("{programme}: {obligations} fell due; the budget in force allowed {adjusted}; {paid} was paid (execution {rate}, "
+               "coverage {cover}); {unpaid} of the year's obligations and {earlier} of earlier ones unpaid at year end")
 FINDING_KEYS = ("severity", "check", "record", "field", "stated", "computed", "explanation")
 
 
@@ -43,12 +45,12 @@ def register(app: typer.Typer) -> None:
 def programme_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="A short code, e.g. POLICE-IT.")],
-    name: Annotated[str, typer.Option()],
-    department: Annotated[Optional[str], typer.Option()] = None,
+    name: Annotated[str, typer.Option(help="What the programme is (项目名称).")],
+    department: Annotated[Optional[str], typer.Option(help="The department whose budget holds it.")] = None,
     contract: Annotated[Optional[list[str]], typer.Option(help="A contract it funds (repeatable).")] = None,
     fee_line: Annotated[Optional[list[str]], typer.Option(help="A fee line it funds (repeatable).")] = None,
-    notes: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace a programme that exists.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a programme and the contracts and fee lines it funds."""
@@ -80,8 +82,8 @@ def budget_add(
     adjusted: Annotated[Optional[str], typer.Option(help="The adjusted budget (调整后预算).")] = None,
     spent: Annotated[Optional[str], typer.Option(help="What the source states was spent in the year.")] = None,
     unit: Annotated[str, typer.Option(help="yuan (default) or wan (万元), as the source states the amounts.")] = "yuan",
-    source: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    source: Annotated[Optional[str], typer.Option(help="Where the figures come from.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace the budget of that year.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record a programme's budget for a fiscal year, as stated."""
@@ -96,10 +98,10 @@ def budget_add(
 
 def fee_line_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument()],
-    name: Annotated[str, typer.Option()],
-    notes: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    code: Annotated[str, typer.Argument(help="A short code, e.g. TW-POWER.")],
+    name: Annotated[str, typer.Option(help="What the fee is for.")],
+    notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace a fee line that exists.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a fee line (electricity, network lines): amounts budgeted and paid per year, no schedule."""
@@ -114,12 +116,12 @@ def fee_line_add(
 def fee_line_amount(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="The fee line's code.")],
-    year: Annotated[str, typer.Option()],
+    year: Annotated[str, typer.Option(help="Fiscal (calendar) year.")],
     budgeted: Annotated[Optional[str], typer.Option(help="Amount budgeted for the year.")] = None,
     paid: Annotated[Optional[str], typer.Option(help="Amount paid in the year.")] = None,
     unit: Annotated[str, typer.Option(help="yuan or wan.")] = "yuan",
-    note: Annotated[Optional[str], typer.Option()] = None,
-    source: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where the figure comes from.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record an amount budgeted for or paid on a fee line in a year."""
@@ -229,10 +231,9 @@ def report_fy(
                 rate = f"{row.execution_rate:.2%}" if row.execution_rate is not None else "-"
                 cover = f"{row.coverage:.2%}" if row.coverage is not None else "-"
                 money = amount_with_unit
-                print(f"{row.programme}: {money(row.obligations)} fell due; the budget in force allowed {money(row.adjusted)}; "
-                      f"{money(row.paid)} was paid (execution {rate}, coverage {cover}); "
-                      f"{money(row.unpaid_of_year)} of the year's obligations and {money(row.earlier_arrears)} of earlier ones "
-                      "unpaid at year end")
+                print(t(FY_SENTENCE, programme=row.programme, obligations=money(row.obligations), adjusted=money(row.adjusted),
+                        paid=money(row.paid), rate=rate, cover=cover, unpaid=money(row.unpaid_of_year),
+                        earlier=money(row.earlier_arrears)))
 
 
 def check(
@@ -264,6 +265,6 @@ def check(
     errors = sum(1 for f in findings if f.severity == "error")
     if fmt == "table" and findings:
         counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+        print(", ".join(counted(n, s) for s, n in counts.items()))
     if strict and errors:
         raise typer.Exit(1)

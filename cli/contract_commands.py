@@ -163,9 +163,13 @@ def export(
     from .progress import progress_bar
     from .render import json_text
 
+    from . import files
+
     kind = format.strip().lower()
     if kind not in ("json", "ocds"):
         raise ContractsError("format", format, "must be json or ocds")
+    files.protect_store(db_url(ctx, db))
+    files.check_target(file, "file")  # refused before the store is read: a folder, the store itself, a file there
     with store_for(ctx, db) as store, \
             progress_bar(f"exporting to {file.name}", store.export_steps + 1 if kind == "json" else 3) as advance:
         if kind == "ocds":
@@ -174,15 +178,14 @@ def export(
             everything = store.load()
             advance(1)
             document = release_package(store.lines(contracts=everything), {c.code: c.payments for c in everything},
-                                       {c.code: c.amendments for c in everything}, as_of_date(as_of), "contracts-tracker")
+                                       {c.code: c.amendments for c in everything}, as_of_date(as_of), "contracts-tracker",
+                                       totals={c.code: sum((i.amount for i in c.schedule()), Decimal("0.00"))
+                                               for c in everything if c.amendments})
             advance(1)
         else:
             document = store.export(progress=advance)
-        try:
-            file.write_text((json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
-                            encoding="utf-8")
-        except OSError as exc:
-            raise ContractsError("file", str(file), f"cannot be written ({exc.strerror})") from None
+        files.write(file, (json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
+                    "file")
         advance(1)
     counts = ", ".join(f"{len(value)} {key}" for key, value in document.items() if isinstance(value, list) and value)
     print(f"exported to {file}: {counts}")
@@ -194,10 +197,10 @@ def add(
     name: Annotated[str, typer.Option(help="What the contract is for.")],
     billing_start: Annotated[str, typer.Option(help="First day fees accrue (验收计费), YYYY-MM-DD.")],
     billing_months: Annotated[str, typer.Option(help="Months billed (计费周期).")],
-    annual_fee: Annotated[str, typer.Option(help="Yuan per contract year, to the fen.")],
+    annual_fee: Annotated[Optional[str], typer.Option(help="Yuan per contract year, to the fen (fixed-fee contracts).")] = None,
     service_months: Annotated[Optional[str], typer.Option(help="Months served (服务周期); default the billing months.")] = None,
-    vendor: Annotated[Optional[str], typer.Option()] = None,
-    buyer: Annotated[Optional[str], typer.Option()] = None,
+    vendor: Annotated[Optional[str], typer.Option(help="The service provider (服务商).")] = None,
+    buyer: Annotated[Optional[str], typer.Option(help="The buying unit (采购人).")] = None,
     signed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD.")] = None,
     frequency: Annotated[Optional[str], typer.Option(help="monthly, quarterly (default), semiannual or annual.")] = None,
     alignment: Annotated[Optional[str], typer.Option(help="anniversary (default) or calendar.")] = None,
@@ -205,7 +208,12 @@ def add(
     payment_lag_days: Annotated[Optional[str], typer.Option(help="Days after the period's end (or start) a payment is due.")] = None,
     stated_end: Annotated[Optional[str], typer.Option(help="The end the source states, kept as written (e.g. 2024-12).")] = None,
     completed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD the works were completed.")] = None,
-    notes: Annotated[Optional[str], typer.Option()] = None,
+    line: Annotated[Optional[str], typer.Option(help="The service line it serves (a code; default: a line of its own).")] = None,
+    pricing: Annotated[Optional[str], typer.Option(help="fixed (default: an annual fee) or unit (a price per unit, settled by usage).")] = None,
+    unit_price: Annotated[Optional[str], typer.Option(help="Yuan per unit, to the fen (unit-priced contracts).")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="The unit counted, e.g. set (unit-priced contracts).")] = None,
+    annual_cap: Annotated[Optional[str], typer.Option(help="The budget for a fiscal year (unit-priced contracts).")] = None,
+    notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where the terms come from.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -353,7 +361,7 @@ def amend(
     billing_months: Annotated[Optional[str], typer.Option(help="The longer billing period, in months from the billing start.")] = None,
     service_months: Annotated[Optional[str], typer.Option(help="The longer service period, in months from the billing start.")] = None,
     ref: Annotated[Optional[str], typer.Option(help="The supplementary agreement (补充协议) reference.")] = None,
-    note: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Anything worth keeping about the amendment.")] = None,
     allow_credit: Annotated[bool, typer.Option("--allow-credit", help="Let the amendment lower a partly paid installment below "
                                                "what was paid on it (the excess kept as a credit to the vendor).")] = False,
     format: FormatOption = "table",
@@ -369,7 +377,7 @@ def amend(
     with store_for(ctx, db) as store:
         amendment, before, after = store.amend(code, raw, allow_credit=allow_credit)
     emit(amendment_diff(before, after), fmt, keys=DIFF_KEYS,
-         title=f"{code}: installments changed by the amendment from {amendment.effective_from.isoformat()}",
+         title=t("{code}: installments changed by the amendment from {day}", code=code, day=amendment.effective_from.isoformat()),
          empty="no installment changes")
     if fmt == "table":
         print(supplement_sentence(after))

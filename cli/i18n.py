@@ -48,7 +48,10 @@ HEADERS_ZH = {
     "slack_days": "余量天数", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
     "expected_net": "预计净额", "basis": "依据", "ends_in_window": "期内到期", "Q1": "一季度", "Q2": "二季度",
     "Q3": "三季度", "Q4": "四季度", "budget": "预算", "adjusted_budget": "调整后预算", "fee": "年服务费", "unit_price": "单价", "unit": "单位",
-    "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数",
+    "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数", "spent": "实际支出",
+    "assessment": "考核", "payments": "付款", "amendments": "变更", "in_force": "有效", "position": "顺序",
+    "description": "说明", "effective_from": "生效日期", "change": "变化", "fee_lines": "费用项", "stated_in": "所述单位",
+    "start": "开始", "end": "结束", "days": "天数", "refs": "相关", "target": "对象",
 }
 
 # Values people see in tables: states, severities, outcomes.
@@ -65,7 +68,62 @@ VALUES_ZH = {
     "amended over 10%": "变更超过10%", "completion gap": "完工至计费间隔", "no contract": "无合同",
     "not assessed": "未考核", "paid above due": "超额支付", "stated end": "所述到期", "stated total": "所述合计",
     "contract gap": "合同间断", "contract overlap": "合同重叠",
+    # terms: frequency, alignment, timing, pricing
+    "monthly": "按月", "quarterly": "按季度", "semiannual": "按半年", "annual": "按年",
+    "anniversary": "按合同年度", "calendar": "按自然期间", "arrears": "期末支付", "advance": "期初支付",
+    "fixed": "固定费用", "unit": "按量计价", "yes": "是", "no": "否",
+    # deduction rule kinds, timeline segments, tender grounds, forecast bases
+    "threshold": "阈值", "scorecard": "评分", "per_unit": "按量", "itemized": "逐项", "cap": "上限",
+    "transition": "过渡期", "gap": "无合同", "too-few-bidders": "合格供应商不足三家", "over-budget": "报价超预算",
+    "irregularities": "违规影响公正", "cancelled-by-buyer": "采购人取消", "other": "其他", "schedule": "按计划",
+    "assessed": "已考核", "expected rate": "按预计扣款率", "usage": "按用量", "usage projection": "按用量预测",
+    "no usage to project from": "无用量可预测", "schedule (not yet assessed)": "按计划（未考核）",
+    "(none)": "（无）", "contracts funded by no programme": "未列入预算项目的合同", "below": "低于", "above": "高于",
+    # history actions
+    "add contract": "新增合同", "update contract": "修改合同", "add rule": "新增扣款规则", "update rule": "修改扣款规则",
+    "assess": "考核", "correct assessment": "更正考核", "pay": "付款", "reverse payment": "冲销付款", "opening": "期初余额",
+    "update opening": "修改期初余额", "amend": "变更", "add line": "新增服务线", "update line": "修改服务线",
+    "add tender": "新增采购", "usage": "用量", "add programme": "新增预算项目", "update programme": "修改预算项目",
+    "add budget": "新增预算", "update budget": "修改预算", "add fee line": "新增费用项", "update fee line": "修改费用项",
+    "fee amount": "费用金额",
 }
+
+HEADERS_EN = {  # where the key with spaces reads badly
+    "seq": "installment", "unpaid_of_year": "unpaid of the year", "not_yet_assessed": "not yet assessed (at gross)",
+    "total_deduction": "deductions", "payment_lag_days": "payment lag (days)", "days_left": "days left",
+    "net_in_words": "net in words", "owed_in_words": "owed in words", "Q1": "Q1", "billing_months": "billing months",
+}
+
+# Sheet names that stay the same from day to day: the title's template -> (English, Chinese) name; the date goes
+# in the sheet's title row.
+SHEET_NAMES = {
+    "Contracts as of {day}": ("Contracts", "合同"),
+    "Schedule of {code}": ("Schedule {code}", "{code}付款计划"),
+    "Expiring within {days} days of {day}": ("Expiring in {days} days", "{days}天内到期"),
+    "Payable as of {day}": ("Payable", "应付款"),
+    "Payable as of {day}, due in {quarter}": ("Payable {quarter}", "{quarter}应付款"),
+    "Arrears as of {day}": ("Arrears", "欠付明细"),
+    "Arrears by contract as of {day}": ("Arrears by contract", "各合同欠付"),
+    "By contract (not yet assessed: at gross, apart)": ("Arrears by contract", "各合同欠付"),
+    "Checks as of {day}": ("Checks", "数据检查"),
+    "Fiscal year {year}": ("Fiscal year {year}", "{year}财年"),
+    "Rebid deadlines as of {day} (horizon {days} days)": ("Rebid deadlines", "重新采购期限"),
+    "Service lines as of {day}": ("Service lines", "服务线"),
+    "Obligations {first}-{last} by due date": ("Obligations {first}-{last}", "{first}-{last}应付义务"),
+    "Obligations {first}-{last} by accrual": ("Obligations {first}-{last} accrual", "{first}-{last}应付义务权责"),
+    "{code} as of {day}": ("{code}", "{code}"),
+    "Installments with deductions after assessment": ("Deductions", "考核扣款"),
+    "Due and unpaid on {day}, by days overdue": ("Due and unpaid", "到期未付"),
+    "Deduction rules of {code} (all versions)": ("Rules {code} all", "{code}全部扣款规则"),
+    "Deduction rules of {code} in force on {day}": ("Rules {code}", "{code}扣款规则"),
+    "Deductions from {code} seq {seq}": ("Deductions {code} {seq}", "{code}第{seq}期扣款"),
+    "Payments of {code} to {day}": ("Payments {code}", "{code}付款记录"),
+    "History of {code}": ("History {code}", "{code}修改记录"),
+    "Payment request: {code} installment {seq}": ("Payment request {code} {seq}", "{code}第{seq}期付款申请"),
+    "Usage of {code}": ("Usage {code}", "{code}用量"),
+    "Amendments of {code}": ("Amendments {code}", "{code}变更"),
+}
+_made: dict[str, tuple[str, dict]] = {}  # a title t() wrote -> its template and values (for the sheet's name)
 
 # Titles and sentences: the English template (as written in the code) -> the Chinese one.
 TEXT_ZH = {
@@ -137,8 +195,11 @@ TEXT_ZH = {
     "{name}; period {start} to {end}; {state}": "{name}；期间 {start} 至 {end}；{state}",
     "{code} expires": "{code} 服务到期",
     "{name}: the service period ends (billing ended {billing_end})": "{name}：服务期结束（计费已于 {billing_end} 结束）",
-    "{line}: start the {method} procurement by today": "{line}：今天是启动{method}的最迟日期",
-    "coverage ends {coverage_ends}; sign by {sign_by}; state {state}": "覆盖至 {coverage_ends}；最迟签约 {sign_by}；状态：{state}",
+    "{line}: latest day to start the {method} procurement ({day})": "{line}：启动{method}的最迟日期（{day}）",
+    "coverage ends {coverage_ends}; sign by {sign_by}": "覆盖至{coverage_ends}；最迟于{sign_by}签约",
+    "Overdue since {due}: {code} installment {seq}: {amount}": "自{due}起逾期：{code} 第{seq}期：{amount}",
+    "Service contracts: due dates, expiries and rebids": "服务合同：应付日期、到期与重新采购",
+    "wrote {count} events to {path}": "已写入{count}个日历事件到 {path}",
     "Working days assumed for a year not yet published: {days}": "尚未公布年份所假定的节假日与调休：{days}",
     "The first {shown} of {count} rows; {command} lists them all.": "仅列出{count}行中的前{shown}行；完整清单请用 {command}。",
     "in arrears": "欠付合计", "due this quarter (net where assessed)": "本季度应付（已考核的按净额）", "contracts": "合同数",
@@ -148,6 +209,29 @@ TEXT_ZH = {
     "yuan": "元", "万元": "万元", "years": "年度",
     "{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}":
         "{line}：共{attempts}次采购，流标{failed}次，连续{consecutive}次；最近原因：{ground}",
+    "{programme}: {obligations} fell due; the budget in force allowed {adjusted}; {paid} was paid (execution {rate}, "
+    "coverage {cover}); {unpaid} of the year's obligations and {earlier} of earlier ones unpaid at year end":
+        "{programme}：当年应付{obligations}；在用预算{adjusted}；已付{paid}（执行率{rate}，预算覆盖率{cover}）；"
+        "年末当年应付未付{unpaid}，以前年度欠付{earlier}",
+    "flag": "提示", "may": "可以", "note": "注",
+    "{code}: installments changed by the amendment from {day}": "{code}：自{day}起的变更所改变的各期",
+    "{code}: {name} ({state} on {day})": "{code}：{name}（{day}{state}）", "Assumptions:": "假设：", "no failed tenders": "没有流标",
+    "awaiting assessment (at gross)": "待考核（按总额）",
+    "(of which {amount} awaiting assessment)": "（其中待考核{amount}）",
+    "By fiscal year": "按财年",
+    "Generated by contracts {version} on {moment}.": "由 contracts {version} 于 {moment} 生成。",
+    "(left out to fit {width} columns: {names}; --format csv or a wider window shows them)":
+        "（为适应{width}列宽度未显示：{names}；用 --format csv 或更宽的窗口可全部显示）",
+    "(no --on given: paid today, {day})": "（未给出 --on：按今天付款，{day}）",
+    # workbooks
+    "wrote {path}: {count} sheet(s) ({names})": "已写入 {path}：{count}个工作表（{names}）",
+    "Page &P of &N": "第 &P 页，共 &N 页",
+    "of which not yet assessed (at gross)": "其中待考核（按总额）",
+    "assessed and owed (the summary's total)": "已考核欠付（即汇总表合计）",
+    "The summary by contract keeps installments not yet assessed apart, at gross, and leaves them out of its total; "
+    "here they count as owed.": "按合同汇总表将待考核的分期按总额另列，不计入其合计；本表将其计入欠付。",
+    "Total leaves out the installments not yet assessed (their own column, at gross); total + not yet assessed = what "
+    "the detail sheet counts as owed.": "合计不含待考核的分期（另列一栏，按总额）；合计加待考核即明细表的欠付合计。",
 }
 
 
@@ -180,16 +264,64 @@ def unit() -> str:
     return _settings["unit"]
 
 
+def _in_prose(value):
+    """A value inside a sentence: numbers with separators; in Chinese, dates as 2024年3月30日."""
+    import datetime as dt
+    import re
+
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) >= 10000:
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if _settings["lang"] == "zh" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        year, month, day = value.split("-")
+        return f"{int(year)}年{int(month)}月{int(day)}日"
+    return value
+
+
 def t(text: str, **values) -> str:
     """A title or sentence in the chosen language, with its values filled in."""
     template = TEXT_ZH.get(text, text) if _settings["lang"] == "zh" else text
-    return template.format(**values) if values else template
+    made = template.format(**{key: _in_prose(value) for key, value in values.items()}) if values else template
+    if text in SHEET_NAMES:
+        _made[made] = (text, values)
+    return made
+
+
+COUNTED_ZH = {"error": "错误{n}项", "warning": "警告{n}项", "info": "提示{n}项"}
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 error", "3 warnings"; in Chinese "错误1项"."""
+    if _settings["lang"] == "zh" and noun in COUNTED_ZH:
+        return COUNTED_ZH[noun].format(n=n)
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def sheet_name(title: str) -> str:
+    """A sheet's name for a title: the same every day (the date stays in the title row), at most 31 characters."""
+    import re
+
+    if title in _made or title in SHEET_NAMES:
+        template, values = _made.get(title, (title, {}))
+        english, chinese = SHEET_NAMES[template]
+        return (chinese if _settings["lang"] == "zh" else english).format(**values)[:31]
+    name = re.sub(r"\s*\b(as of|on|to|of)\s+\d{4}-\d{2}-\d{2}\b", "", title)
+    name = re.sub(r"截至\d{4}年\d{1,2}月\d{1,2}日的?|\d{4}年\d{1,2}月\d{1,2}日起?", "", name).strip(" ,:;")
+    if len(name) > 31:  # cut at a word, not in the middle of one
+        cut = name[:31]
+        name = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return name.strip(" ,:;(") or "Sheet"
 
 
 def header(key: str) -> str:
     if _settings["lang"] == "zh":
         return HEADERS_ZH.get(key, key.replace("_", " "))
-    return key.replace("_", " ")
+    return HEADERS_EN.get(key, key.replace("_", " "))
 
 
 def value(text: str) -> str:
@@ -226,7 +358,9 @@ def exact_amounts():
 
 def amount_with_unit(amount: Decimal) -> str:
     """An amount in a sentence: the chosen unit, named when it is not yuan."""
-    return shown_amount(amount) + ("" if _settings["unit"] == "yuan" else f" {unit_name()}")
+    if _settings["unit"] == "yuan":
+        return shown_amount(amount) + ("元" if _settings["lang"] == "zh" else "")
+    return shown_amount(amount) + f" {unit_name()}"
 
 
 def rounding_note() -> str | None:

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover
 
 ERRORS_SHOWN = 50  # lines of a many-error refusal printed; the count says how many there were
 ANYWHERE = ("--lang", "--unit")  # global options people also type after the command: `report html --lang zh`
+FLAGS_ANYWHERE = ("--force",)  # global flags people also type after the command: `export all.json --force`
 
 
 def _global_first(args: list[str]) -> list[str]:
@@ -34,6 +35,14 @@ def _global_first(args: list[str]) -> list[str]:
         if word == "--":  # everything after is an argument, never an option
             rest += args[index:]
             break
+        if word in FLAGS_ANYWHERE:
+            front.append(word)
+            index += 1
+            continue
+        if word == "--unit" and "add" in rest and index + 1 < len(args) and args[index + 1].strip().lower() not in ("yuan", "wan"):
+            rest += args[index:index + 2]  # `add --unit set`: the contract's unit, not the display unit
+            index += 2
+            continue
         if word in ANYWHERE and index + 1 < len(args):
             front += args[index:index + 2]
             index += 2
@@ -51,9 +60,16 @@ class _OneLineErrors(TyperGroup):
     non-zero exit, never a traceback or a box of usage text."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from . import files, spreadsheet
+
         args = _global_first(list(sys.argv[1:] if args is None else args))
+        files.reset()
+        spreadsheet.discard()
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            written = spreadsheet.finish()  # a workbook is written once, after the command succeeded
+            if written:
+                print(written, file=sys.stderr)
         except ContractsErrors as many:  # an import: every refused entry, one line each, up to a limit
             for error in many.errors[:ERRORS_SHOWN]:
                 print(f"error: {error.line()}", file=sys.stderr)
@@ -62,11 +78,14 @@ class _OneLineErrors(TyperGroup):
                 print(f"{len(many.errors)} errors{shown}; nothing was written", file=sys.stderr)
             sys.exit(1)
         except ContractsError as exc:
+            spreadsheet.discard()
             print(f"error: {exc.line()}", file=sys.stderr)
             sys.exit(1)
         except click_exceptions.UsageError as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command: show its help, as asked
-                print(exc.ctx.get_help() if exc.ctx else "")
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command: its help, once
+                message = exc.format_message()  # Rich printed it already while making the error; plain Click did not
+                if message.strip():
+                    print(message)
                 sys.exit(0)
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             print(f"error: {exc.format_message()}{where}", file=sys.stderr)
@@ -111,19 +130,26 @@ def main(
     user: Annotated[Optional[str], typer.Option("--user", help="Who makes the change (for the history; default: your login).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="en or zh: headings and labels (default: CONTRACTS_LANG, else the locale).")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="yuan or wan (万元, rounded to 0.01 and said so) for tables, xlsx and the HTML report.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an output file that exists (before or after the command).")] = False,
 ) -> None:
+    from . import files
     from .i18n import configure
 
     configure(lang, unit)
-    ctx.obj = {"db": db, "yes": yes, "user": user}
+    files.reset(force=force)
+    files.protect_store(db)  # no output replaces the store's own file
+    ctx.obj = {"db": db, "yes": yes, "user": user, "force": force}
 
 
 from . import budget_commands, contract_commands, payable_commands, procurement_commands  # noqa: E402
+from .help import group_by_job, readable_types  # noqa: E402
 
 contract_commands.register(app)  # each module registers its commands on the app
 budget_commands.register(app)
 payable_commands.register(app)
 procurement_commands.register(app)
+group_by_job(app)  # the help lists the commands by the job they serve
+readable_types()  # --as-of DATE rather than --as-of <str>; flags without <bool>
 
 
 def run() -> None:

@@ -12,7 +12,7 @@ from contracts.periods import parse_date
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL or SQLite file (overrides the global --db).")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv, or xlsx (with -o FILE).")]
-OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="The file to write (for --format xlsx).")]
+OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="The file to write (for --format xlsx); an existing one only with --force.")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (YYYY-MM-DD; default today).")]
 
 

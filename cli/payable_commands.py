@@ -177,10 +177,10 @@ def pay(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="The contract's code.")],
     amount: Annotated[Optional[str], typer.Option(help="Yuan paid, to the fen.")] = None,
-    on: Annotated[Optional[str], typer.Option(help="Day paid (default today).")] = None,
+    on: Annotated[Optional[str], typer.Option(help="Day paid (default today, and the answer says so).")] = None,
     seq: Annotated[Optional[str], typer.Option(help="The installment paid; without it, the oldest open ones first.")] = None,
     ref: Annotated[Optional[str], typer.Option(help="Voucher or bank reference.")] = None,
-    note: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Anything worth keeping about the payment.")] = None,
     allow_credit: Annotated[bool, typer.Option("--allow-credit", help="Record any excess as a credit to the vendor.")] = False,
     reverse: Annotated[Optional[str], typer.Option(help="Reverse the payment with this id (a mistake), instead of paying.")] = None,
     db: DbOption = None,
@@ -205,6 +205,8 @@ def pay(
     placed, credit = payment_placement(ledger, payment.id)
     print(f"recorded payment {payment.id}: {format_money_grouped(payment.amount)} to {code} on {day.isoformat()}"
           + (f" ({payment.reference})" if payment.reference else ""))
+    if on is None:  # the day was assumed, not given: say so, it decides which installments are due
+        print(t("(no --on given: paid today, {day})", day=day.isoformat()))
     for seq_number, share in placed:
         label = "opening balance" if seq_number == 0 else f"seq {seq_number}"
         print(f"  {label}: {format_money_grouped(share)}")

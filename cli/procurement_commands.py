@@ -10,7 +10,8 @@ import typer
 
 from contracts.errors import ContractsError
 
-from .i18n import t
+from .i18n import t, value as i18n_value
+from .prose import sentence
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
 from .render import check_format, emit
 from .session import store_for
@@ -53,9 +54,9 @@ def line_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="A short code, e.g. SEAL.")],
     name: Annotated[str, typer.Option(help="What the service is.")],
-    buyer: Annotated[Optional[str], typer.Option()] = None,
-    notes: Annotated[Optional[str], typer.Option()] = None,
-    update: Annotated[bool, typer.Option("--update")] = False,
+    buyer: Annotated[Optional[str], typer.Option(help="The buying unit (采购人).")] = None,
+    notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Replace the name, buyer and notes of a line that exists.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a service line; contracts join it with their 'line' term."""
@@ -84,13 +85,14 @@ def line_show(
         [facts] = store.lines(code)
     status = line_status(facts, day)
     emit(segment_rows(status), fmt, keys=SEGMENT_KEYS,
-         title=f"{code}: {status.name} ({status.state} on {day.isoformat()})")
+         title=t("{code}: {name} ({state} on {day})", code=code, name=status.name, state=i18n_value(status.state),
+                 day=day.isoformat()))
     if fmt == "table":
         if facts.tenders:
             emit(tender_rows(facts.tenders), "table", keys=TENDER_KEYS,
                  table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"), title=t("Tenders"))
         for flag in status.flags:
-            print(f"flag: {flag}")
+            print(f"{t('flag')}: {sentence(flag)}")
 
 
 def tender_add(
@@ -98,17 +100,17 @@ def tender_add(
     line: Annotated[str, typer.Argument(help="The service line (or a contract code that forms its own line).")],
     method: Annotated[str, typer.Option(help="public, invited, negotiation, consultation, quotation or single-source.")],
     outcome: Annotated[str, typer.Option(help="pending, awarded, failed or cancelled.")] = "pending",
-    approved: Annotated[Optional[str], typer.Option()] = None,
-    announced: Annotated[Optional[str], typer.Option()] = None,
-    bid_deadline: Annotated[Optional[str], typer.Option()] = None,
-    opened: Annotated[Optional[str], typer.Option()] = None,
-    awarded: Annotated[Optional[str], typer.Option()] = None,
-    signed: Annotated[Optional[str], typer.Option()] = None,
+    approved: Annotated[Optional[str], typer.Option(help="Day the procurement was approved (any date may be unknown).")] = None,
+    announced: Annotated[Optional[str], typer.Option(help="Day it was announced.")] = None,
+    bid_deadline: Annotated[Optional[str], typer.Option(help="Deadline for bids.")] = None,
+    opened: Annotated[Optional[str], typer.Option(help="Day the bids were opened.")] = None,
+    awarded: Annotated[Optional[str], typer.Option(help="Day of the award notice (awarded tenders only).")] = None,
+    signed: Annotated[Optional[str], typer.Option(help="Day the contract was signed (awarded tenders only).")] = None,
     ground: Annotated[Optional[str], typer.Option(help="too-few-bidders, over-budget, irregularities, cancelled-by-buyer, other.")] = None,
     bidders: Annotated[Optional[str], typer.Option(help="Number of bidders.")] = None,
     method_approval: Annotated[Optional[str], typer.Option(help="Approval reference for a change of method.")] = None,
     contract: Annotated[Optional[str], typer.Option(help="The contract an awarded tender led to.")] = None,
-    note: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Anything worth keeping (what the source says).")] = None,
     db: DbOption = None,
 ) -> None:
     """Record a tender attempt: its method, dates (any may be unknown) and outcome."""
@@ -150,7 +152,7 @@ def tenders(
         emit(rows, fmt, keys=FAILED_KEYS)
         return
     if not rows:
-        print("no failed tenders")
+        print(t("no failed tenders"))
     for summary in summaries:
         emit(tender_rows(summary.attempts), "table", keys=TENDER_KEYS,
              table_keys=("attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract"),
@@ -158,14 +160,14 @@ def tenders(
                      line=summary.line, failed=summary.failed, attempts=len(summary.attempts),
                      consecutive=summary.consecutive_failures, ground=summary.last_ground or "-"))
         for option in summary.options:
-            print(f"  may: {option.action}  [{option.basis}]")
+            print(f"  {t('may')}: {sentence(option.action)}  [{sentence(option.basis)}]")
             for label, text in (("when", option.condition), ("needs", option.approval)):
                 if text:
-                    print(f"       {label}: {text}")
+                    print(f"       {t(label)}: {sentence(text)}")
         for flag in summary.flags:
-            print(f"  flag: {flag}")
+            print(f"  {t('flag')}: {sentence(flag)}")
         for note in summary.notes:
-            print(f"  note: {note}")
+            print(f"  {t('note')}: {sentence(note)}")
 
 
 def rebid(
@@ -208,9 +210,9 @@ def rebid(
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)
     if fmt == "table":
-        print("Assumptions:")
+        print(t("Assumptions:"))
         for note in notes:
-            print(f"  - {note}")
+            print(f"  - {sentence(note)}")
     else:
         for note in notes:
             print(f"assumption: {note}", file=sys.stderr)
@@ -223,7 +225,7 @@ def transition_add(
     approved_by: Annotated[str, typer.Option(help="Who approved it (e.g. the city government).")],
     end: Annotated[Optional[str], typer.Option(help="The day it ends (open if not given).")] = None,
     basis: Annotated[Optional[str], typer.Option(help="On what basis, e.g. 'paid at actual cost'.")] = None,
-    reference: Annotated[Optional[str], typer.Option()] = None,
+    reference: Annotated[Optional[str], typer.Option(help="The approval's document reference.")] = None,
     unit_price: Annotated[Optional[str], typer.Option(help="Price per unit during the transition.")] = None,
     while_covered: Annotated[bool, typer.Option("--while-covered", help="It overlaps a contract of the line, and that is so.")] = False,
     planned: Annotated[bool, typer.Option("--planned", help="It starts after today: a planned transition.")] = False,
@@ -243,8 +245,8 @@ def suspend(
     line: Annotated[str, typer.Argument(help="The service line.")],
     from_: Annotated[str, typer.Option("--from", help="First day the service is suspended.")],
     to: Annotated[Optional[str], typer.Option("--to", help="The day it resumes (open if not given).")] = None,
-    reason: Annotated[Optional[str], typer.Option()] = None,
-    reference: Annotated[Optional[str], typer.Option()] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why the service is suspended.")] = None,
+    reference: Annotated[Optional[str], typer.Option(help="The decision's document reference.")] = None,
     while_covered: Annotated[bool, typer.Option("--while-covered", help="It overlaps a contract of the line, and that is so.")] = False,
     planned: Annotated[bool, typer.Option("--planned", help="It starts after today: a planned suspension.")] = False,
     db: DbOption = None,
@@ -263,7 +265,7 @@ def usage(
     period: Annotated[Optional[str], typer.Option(help="2023Q3 or 2023-07.")] = None,
     quantity: Annotated[Optional[str], typer.Option(help="Units delivered in the period.")] = None,
     amount: Annotated[Optional[str], typer.Option(help="Cost, where the transition has no unit price.")] = None,
-    note: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Anything worth keeping about the usage.")] = None,
     year: Annotated[Optional[str], typer.Option(help="Fiscal year for the budget-cap projection (default: as-of year).")] = None,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
@@ -296,28 +298,7 @@ def usage(
         print(message if fmt == "table" else f"budget: {message}", file=sys.stdout if fmt == "table" else sys.stderr)
 
 
-EVENT_WORDS = {  # kind -> (summary, description), in English; i18n has them in Chinese
-    "due": ("{code} installment {seq} due: {amount}", "{name}; period {start} to {end}; {state}"),
-    "expiry": ("{code} expires", "{name}: the service period ends (billing ended {billing_end})"),
-    "rebid": ("{line}: start the {method} procurement by today", "coverage ends {coverage_ends}; sign by {sign_by}; state {state}"),
-}
-
-
-def event_words(item) -> tuple[str, str]:
-    """A calendar event's title and text in the chosen language; amounts in the chosen unit."""
-    from . import i18n
-
-    facts = dict(item.facts)
-    if "amount" in facts:
-        facts["amount"] = i18n.shown_amount(facts["amount"]) + ("" if i18n.unit() == "yuan" else f" {i18n.unit_name()}")
-    for key in ("state", "method"):
-        if key in facts:
-            facts[key] = i18n.value(facts[key])
-    summary, description = EVENT_WORDS[item.kind]
-    description = i18n.t(description, **facts)
-    if facts.get("assumed"):  # a rebid date counted over holidays not yet published says which it assumed
-        description += "\n" + i18n.t("Working days assumed for a year not yet published: {days}", days=facts["assumed"])
-    return i18n.t(summary, **facts), description
+from .ics import EVENT_WORDS, event_words  # noqa: E402,F401  (where the calendar's wording lives now)
 
 
 def calendar(
@@ -325,13 +306,12 @@ def calendar(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .ics file to write.")],
     method: Annotated[str, typer.Option(help="The procurement method whose start dates to include.")] = "public",
     horizon: Annotated[str, typer.Option(help="Days ahead for rebid start dates.")] = "730",
+    overdue: Annotated[bool, typer.Option("--overdue", help="Also the installments due before the as-of day and still unpaid.")] = False,
     as_of: AsOfOption = None,
     db: DbOption = None,
 ) -> None:
     """Due dates, expiries and rebid start dates as an iCalendar file (Outlook, WPS), with reminders."""
     import datetime as dt
-
-    from icalendar import Alarm, Calendar, Event
 
     from contracts.calendar_events import events
     from contracts.ledgers import ledgers_as_of
@@ -340,40 +320,27 @@ def calendar(
     from contracts.tenders import METHODS
     from contracts.workdays import WorkCalendar
 
+    from . import files
+    from .ics import calendar_bytes
+    from .options import db_url
+
     day = as_of_date(as_of)
     if method not in METHODS:
         raise ContractsError("method", method, f"must be one of: {', '.join(METHODS)}")
+    files.protect_store(db_url(ctx, db))
+    files.check_target(output)
     from .progress import progress_bar
 
     with progress_bar(f"writing {output.name}", 2) as advance, store_for(ctx, db) as store:
         contracts = store.load()
         ledgers = ledgers_as_of(contracts, day)
         advance(1)
-        statuses = [line_status(facts, day) for facts in store.lines(contracts=contracts)]
+        lines = store.lines(contracts=contracts)
+        statuses = [line_status(facts, day) for facts in lines]
+        history = store.history()
         advance(1)
     rebids = compute_rebid(statuses, day, whole_number(horizon, "horizon"), LeadTimes(), WorkCalendar(), (method,))
-    found = events(ledgers, rebids, day)
-    ics = Calendar()
-    ics.add("prodid", "-//contracts-tracker//service contracts//EN")
-    ics.add("version", "2.0")
-    stamp = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)  # as of the day asked: the same export, the same file
-    for item in found:
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + dt.timedelta(days=1))
-        summary, description = event_words(item)
-        event.add("summary", summary)
-        event.add("description", description)
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", dt.timedelta(days=-item.remind_days))
-        event.add_component(alarm)
-        ics.add_component(event)
-    try:
-        output.write_bytes(ics.to_ical())
-    except OSError as exc:
-        raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
-    print(f"wrote {len(found)} events to {output}")
+    found = events(ledgers, rebids, day, overdue=overdue,
+                   line_contracts={facts.line.code: tuple(t.code for t in facts.contracts) for facts in lines})
+    files.write(output, calendar_bytes(found, history, dt.datetime.now(dt.timezone.utc)))
+    print(t("wrote {count} events to {path}", count=len(found), path=str(output)))

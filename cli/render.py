@@ -90,16 +90,26 @@ def flat(value: Any) -> Any:
     return plain(value)
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as one CSV cell: stored text (and text made of it) neutralised where a spreadsheet would run it."""
+    from .cells import csv_text
+
+    cell = flat(value)
+    return csv_text(cell) if isinstance(value, (str, list, tuple)) and isinstance(cell, str) else cell
+
+
 def human(value: Any, key: str = "") -> str:
     """A value as a person reads it in a table: amounts in the chosen unit, states in the chosen language."""
+    from .prose import shown
+
     if value is None:
         return ""
-    if type(value) is str:
-        return i18n.value(value)
+    if isinstance(value, str):  # a StrEnum (a severity, a bar kind) too: as the plain word it is
+        return shown(value.value if isinstance(value, Enum) else value, key)
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return i18n.value("yes") if value else ""
     if isinstance(value, (list, tuple)):
-        return str(flat(value))
+        return str(flat(shown(value, key)))
     if isinstance(value, Decimal):
         return f"{value:,}" if key in NOT_MONEY else i18n.shown_amount(value)
     return str(plain(value))
@@ -114,9 +124,11 @@ def _console():
     """A console as wide as the terminal; piped into a file, as wide as the table needs."""
     from rich.console import Console
 
+    from .fit import console_width_piped
+
     console = Console(soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(soft_wrap=False, width=1000)
+    if not console.is_terminal:  # piped: COLUMNS when it is set, else as wide as the table needs
+        console = Console(soft_wrap=False, width=console_width_piped() or 1000)
     return console
 
 
@@ -148,7 +160,7 @@ def emit(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(keys)
         for row in rows:
-            writer.writerow([flat(row.get(k)) for k in keys])
+            writer.writerow([csv_cell(row.get(k)) for k in keys])
         sys.stdout.write(buffer.getvalue())
         return
     if len(rows) > PLAIN_ABOVE:
@@ -160,30 +172,39 @@ def emit(
     if not rows:
         console.print(f"[dim]{empty}[/dim]" if not title else f"{title}: [dim]{empty}[/dim]")
         return
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from .fit import fit, style_for
+
     columns = list(table_keys or keys)
     headers = headers or {}
-    table = Table(title=title, show_footer=footer is not None, title_justify="left")
-    from rich.cells import cell_len
-
+    cells = {key: [human(row.get(key), key) for row in rows] for key in columns}
+    widest = {}
     for key in columns:
-        widest = max((cell_len(human(row.get(key), key)) for row in rows), default=0)
+        widest[key] = max((cell_len(text) for text in cells[key]), default=0)
         if footer:
-            widest = max(widest, cell_len(human(footer.get(key), key)))
-        header = heading(key, headers)
-        widest = max([widest] + [cell_len(word) for word in header.split()])
+            widest[key] = max(widest[key], cell_len(human(footer.get(key), key)))
+        widest[key] = max([widest[key]] + [cell_len(word) for word in heading(key, headers).split()])
+    shown, dropped = fit(columns, widest, WRAPPING, console.width)
+    table = Table(title=title, show_footer=footer is not None, title_justify="left")
+    for key in shown:
         numeric = any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
         table.add_column(
-            header,
+            heading(key, headers),
             justify="right" if numeric else "left",
             footer=human(footer.get(key), key) if footer else "",
             overflow="fold",
             ratio=1 if key in WRAPPING else None,
-            min_width=None if key in WRAPPING else widest,
+            min_width=None if key in WRAPPING else widest[key],
         )
-    for row in rows:
-        table.add_row(*(human(row.get(key), key) for key in columns))
+    for index, row in enumerate(rows):
+        table.add_row(*(Text(cells[key][index], style=style_for(key, row.get(key)) or "") for key in shown))
     console.print(table)
-    _rounding_note(console.print, rows, columns)
+    if dropped:
+        console.print(i18n.t("(left out to fit {width} columns: {names}; --format csv or a wider window shows them)",
+                             width=console.width, names=", ".join(heading(key, headers) for key in dropped)), style="dim")
+    _rounding_note(console.print, rows, shown)
 
 
 def _rounding_note(say_line, rows, columns) -> None:
@@ -243,8 +264,12 @@ def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], tit
         table.add_row(i18n.header(key), human(value, key))
     console = _console()
     console.print(table)
+    from rich.markup import escape
+
+    from .prose import sentence
+
     for remark in remarks:
-        console.print(f"[yellow]note:[/yellow] {remark}")
+        console.print(f"[yellow]{i18n.t('note')}:[/yellow] {escape(sentence(remark))}")
 
 
 def say(message: str) -> None:

@@ -36,8 +36,11 @@ def report_html(
     for name in methods:
         if name not in METHODS:
             raise ContractsError("method", name, f"must be one of: {', '.join(METHODS)}")
-    if output.is_dir():
-        raise ContractsError("output", str(output), "is a folder; give a file name such as report.html")
+    from . import files
+    from .options import db_url
+
+    files.protect_store(db_url(ctx, db))
+    files.check_target(output)
     with progress_bar("reading the store", 3) as advance:
         with store_for(ctx, db) as store:
             contracts = store.load()
@@ -47,10 +50,10 @@ def report_html(
             advance(1)
         report = build(contracts=contracts, lines=lines, budgets=budgets, as_of=day, expiring_days=expiring_days,
                        rebid_horizon=rebid_days, methods=methods)
-        page = render(report, contract_count=len(contracts), rebid_methods=methods)
+        import datetime as dt
+
+        page = render(report, contract_count=len(contracts), rebid_methods=methods,
+                      generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         advance(1)
-    try:
-        output.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise ContractsError("output", str(output), f"cannot be written ({exc.strerror})") from None
+    files.write(output, page)
     say(f"wrote the report as of {day.isoformat()} to {output} ({len(contracts)} contracts, {len(report.findings)} findings)")

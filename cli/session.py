@@ -27,7 +27,12 @@ def store_for(ctx: typer.Context, given: str | None, *, create: bool = False, as
             from contracts.errors import ContractsError
 
             raise ContractsError("user", user, "is empty; give the name of the person the change is made for")
+    from . import files, spreadsheet
+
+    files.protect_store(db_url(ctx, given))  # no output of this command may replace the store's own file
     opened = open_store(db_url(ctx, given), create=create, confirm_upgrade=upgrade_confirmation(ctx))
+    if spreadsheet.pending():
+        spreadsheet.remember_names(opened.store)
     if opened.upgraded_from is not None:
         backup = f"; the earlier file is kept at {opened.backup}" if opened.backup else ""
         say(f"upgraded the store at {opened.store.url} from schema {opened.upgraded_from}{backup}")

@@ -13,9 +13,9 @@ from typing import Any
 
 from contracts.errors import ContractsError
 from contracts.portfolio_file import Portfolio, parse_portfolio_data
-from contracts.tabular import KINDS, Sheet, SheetKind, kind_from_header, kind_named, read_rows, with_column
+from contracts.tabular import KINDS, Formula, Sheet, SheetKind, kind_from_header, kind_named, read_rows, with_column
 
-from . import i18n
+from . import files, i18n
 
 INSTRUCTIONS = ("instructions", "说明")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -30,6 +30,7 @@ def _aliases(kind: SheetKind | None = None) -> dict[str, str]:
     for k in kinds:
         for column in k.columns:
             aliases[column.help_zh.split("（")[0].split("：")[0]] = column.name
+    aliases.update({zh: key for key, zh in TEMPLATE_HEADINGS_ZH.items() if key in names})  # the template's own headings
     return aliases
 
 
@@ -40,7 +41,9 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
 
     refuse_zip_bomb(path)  # before openpyxl unpacks it
     try:
-        book = load_workbook(path, read_only=True, data_only=True)  # data_only: a formula's value, as Excel last saved it
+        # Not data_only: a formula is read as the formula, and refused (its cached value is whatever Excel last
+        # computed, or nothing if another program wrote the file): an import takes what was typed.
+        book = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError:
         raise ContractsError("file", str(path), "does not exist") from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -54,8 +57,9 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
             if kind is None:
                 raise ContractsError("sheet", worksheet.title, f"is not one of: {', '.join(KINDS)} (or {INSTRUCTIONS[0]})",
                                      where=str(path))
-            sheets.append(read_rows(kind, worksheet.iter_rows(values_only=True), f"{path}: sheet {worksheet.title!r}",
-                                    _aliases(kind)))
+            rows = ([Formula(cell.value) if cell.data_type == "f" else cell.value for cell in row]
+                    for row in worksheet.iter_rows())
+            sheets.append(read_rows(kind, rows, f"{path}: sheet {worksheet.title!r}", _aliases(kind)))
     finally:
         book.close()
     return sheets
@@ -80,8 +84,10 @@ def _csv_text(path: Path) -> str:
 
 
 def _csv_sheet(path: Path, kind_name: str | None) -> Sheet:
+    from .cells import un_csv_text
+
     try:
-        rows = list(csv.reader(io.StringIO(_csv_text(path))))
+        rows = [[un_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(_csv_text(path)))]
     except csv.Error as exc:  # a field longer than the csv module reads (128 KB), a stray NUL
         raise ContractsError("file", str(path), f"is not a CSV file this program reads ({exc})") from None
     kind: SheetKind | None
@@ -129,19 +135,28 @@ def write_template(path: Path, kind: str | None = None) -> list[str]:
         raise ContractsError("output", str(path), "must end in .xlsx or .csv")
     if kind:
         raise ContractsError("kind", kind, "is for a CSV template; a workbook holds every kind")
+    files.check_target(path)
     book = _template_workbook()
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ContractsError("output", str(path), f"cannot be written ({exc.strerror})") from None
+    from .spreadsheet import workbook_bytes
+
+    files.write(path, workbook_bytes(book, path))
     return list(KINDS)
 
 
 def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ContractsError("output", str(path), f"cannot be written ({exc.strerror})") from None
+    files.write(path, data)
+
+
+def column_heading(column) -> str:
+    """A template column's heading: its name, or under --lang zh its Chinese heading (both are read back)."""
+    if i18n.language() != "zh":
+        return column.name
+    return TEMPLATE_HEADINGS_ZH.get(column.name) or i18n.HEADERS_ZH.get(column.name) or column.help_zh.split("（")[0].split("：")[0]
+
+
+TEMPLATE_HEADINGS_ZH = {"code": "合同编号", "name": "合同名称", "contract": "合同编号", "allow_credit": "允许多付",
+                        "metrics": "考核数据", "score": "考核得分", "items": "逐项扣款", "assessed_by": "考核人",
+                        "document": "文件编号", "quantity": "数量", "line": "服务线编号", "unit": "计量单位"}
 
 
 def _template_workbook():
@@ -151,6 +166,9 @@ def _template_workbook():
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from contracts.tabular import CHOICES
+
+    from .cells import text_cell
     from .spreadsheet import MONEY
 
     zh = i18n.language() == "zh"
@@ -161,11 +179,12 @@ def _template_workbook():
     for cell in notes[1]:
         cell.font = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFF2CC")
-    choices = {"frequency": "monthly,quarterly,semiannual,annual", "alignment": "anniversary,calendar",
-               "timing": "arrears,advance", "pricing": "fixed,unit", "allow_credit": "yes,no"}
+    choices = {**{name: (list(labels.values()) if zh else list(labels)) for name, labels in CHOICES.items()},
+               "allow_credit": ["是", "否"] if zh else ["yes", "no"]}
     for kind in KINDS.values():
-        sheet = book.create_sheet(kind.name)
-        sheet.append([c.name for c in kind.columns])
+        sheet = book.create_sheet(kind.title_zh if zh else kind.name)
+        headings = [column_heading(c) for c in kind.columns]
+        sheet.append(headings)
         sheet.freeze_panes = "A2"
         for index, column in enumerate(kind.columns, start=1):
             letter = get_column_letter(index)
@@ -174,24 +193,38 @@ def _template_workbook():
             if column.required:
                 head.fill = required_fill
             head.comment = Comment(column.help_zh if zh else column.help, "contracts")
-            sheet.column_dimensions[letter].width = max(12, len(column.name) + 4)
-            number_format = {"date": "yyyy-mm-dd", "money": MONEY}.get(column.kind)
-            if number_format:  # the whole column: typed dates and amounts show as they should
+            sheet.column_dimensions[letter].width = max(12, len(headings[index - 1]) * (1 if headings[index - 1].isascii() else 2) + 4)
+            # The whole column's format, so what people type shows and stays as it should: dates as dates, amounts
+            # as amounts, and text as text (a contract number such as 2023-01 must not become a date).
+            number_format = {"date": "yyyy-mm-dd", "money": MONEY, "text": "@", "pairs": "@", "choice": "@"}.get(column.kind)
+            if number_format:
                 sheet.column_dimensions[letter].number_format = number_format
             if column.name in choices:
-                rule = DataValidation(type="list", formula1=f'"{choices[column.name]}"', allow_blank=True)
+                # A drop-down list; other values may still be typed (English ones in a Chinese template are read too).
+                rule = DataValidation(type="list", formula1='"' + ",".join(choices[column.name]) + '"', allow_blank=True,
+                                      showErrorMessage=False)
                 rule.add(f"{letter}2:{letter}1000")
                 sheet.add_data_validation(rule)
             example = column.example
-            notes.append([kind.title_zh if zh else kind.name, column.name, ("是" if zh else "yes") if column.required else "",
-                          column.help_zh if zh else column.help, example if example is not None else ""])
-            if hasattr(example, "year"):
-                notes.cell(row=notes.max_row, column=5).number_format = "yyyy-mm-dd"
-    footnote = ("金额以元为单位、精确到分；日期填 2024-03-30。导入时整本全部导入或全部不导入，出错时指明工作表、行和列。删除本说明表不影响导入。"
+            if zh and column.name in CHOICES and example in CHOICES[column.name]:
+                example = CHOICES[column.name][example]
+            notes.append([sheet.title, headings[index - 1], ("是" if zh else "yes") if column.required else "",
+                          column.help_zh if zh else column.help, None])
+            if example is not None:
+                cell = notes.cell(row=notes.max_row, column=5)
+                if isinstance(example, str):
+                    text_cell(cell, example)
+                else:
+                    cell.value = example
+                if hasattr(example, "year"):
+                    cell.number_format = "yyyy-mm-dd"
+    footnote = ("金额以元为单位、精确到分；日期填 2024-03-30。选项可用下拉列表中的中文，也可填英文（如 quarterly）。"
+                "导入时整本全部导入或全部不导入，出错时指明工作表、行和列。单元格中的公式不会被导入：请填写数值。删除本说明表不影响导入。"
                 if zh else "Amounts in yuan, to the fen; dates as 2024-03-30. An import takes the whole workbook or nothing; an "
-                "error names the sheet, row and column. This sheet is ignored on import.")
+                "error names the sheet, row and column. A formula in a cell is refused: type the value. This sheet is "
+                "ignored on import.")
     notes.append([])
-    notes.append([footnote])
+    text_cell(notes.cell(row=notes.max_row + 1, column=1), footnote)
     for letter, width in zip("ABCDE", (14, 18, 9, 60, 30)):
         notes.column_dimensions[letter].width = width
     return book

@@ -65,7 +65,8 @@ def timeline_svg(rows: Sequence[TimelineRow], window: tuple[dt.date, dt.date], a
         day = min(max(day, first), last)
         return LABEL_WIDTH + plot * (day - first).days / span
 
-    height = AXIS_HEIGHT + ROW_HEIGHT * max(len(rows), 1) + 60
+    legend, legend_height = _timeline_legend(AXIS_HEIGHT + ROW_HEIGHT * len(rows) + 36)
+    height = AXIS_HEIGHT + ROW_HEIGHT * max(len(rows), 1) + 26 + legend_height
     out = [f'<svg class="chart timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
            f'aria-label="{escape(i18n.t("Portfolio timeline"))}" xmlns="http://www.w3.org/2000/svg" font-size="12">', PATTERNS]
     for year in range(first.year, last.year + 1):  # year ticks and grid
@@ -86,18 +87,19 @@ def timeline_svg(rows: Sequence[TimelineRow], window: tuple[dt.date, dt.date], a
         undated = [mark for mark in row.marks if mark.day is None]
         for n, mark in enumerate(undated):  # dates unknown: listed beside the label, never placed on a guessed day
             cx = LABEL_WIDTH - 12 - 14 * (len(undated) - 1 - n)
-            out.append(f'<g><title>{escape(mark.label)} ({escape(i18n.t("undated tenders"))})</title>'
+            out.append(f'<g><title>{escape(_mark_words(mark))} ({escape(i18n.t("undated tenders"))})</title>'
                        f'{_mark(mark.outcome, cx, top + 24, 5)}</g>')
         for mark in row.marks:
             if mark.day is not None and first <= mark.day <= last:
-                out.append(f'<g><title>{escape(mark.label)} {mark.day.isoformat()}</title>{_mark(mark.outcome, x(mark.day), top + 8)}</g>')
+                out.append(f'<g><title>{escape(_mark_words(mark))} {escape(_day(mark.day))}</title>'
+                           f'{_mark(mark.outcome, x(mark.day), top + 8)}</g>')
     bottom = AXIS_HEIGHT + ROW_HEIGHT * len(rows)
     if first <= as_of <= last:
         out.append(f'<line x1="{x(as_of):.1f}" y1="{AXIS_HEIGHT - 4}" x2="{x(as_of):.1f}" y2="{bottom}" stroke="#e53e3e" '
                    f'stroke-width="2" stroke-dasharray="5 3"/>'
                    f'<text x="{x(as_of) + 4:.1f}" y="{bottom + 14}" fill="#c53030" font-weight="bold">'
                    f'{escape(i18n.t("as of"))} {as_of.isoformat()}</text>')
-    out.append(_timeline_legend(bottom + 36))
+    out.append(legend)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -107,7 +109,7 @@ def _bar(bar: Bar, x, top: int) -> str:
     left, right = x(bar.start), x(bar.end)
     width = max(right - left, 2.0)
     dash = ' stroke-dasharray="4 2"' if bar.kind == "gap" else ""
-    tip = f"{i18n.t(name)}: {bar.label} {bar.start.isoformat()} – {bar.end.isoformat()}" + (" …" if bar.open_ended else "")
+    tip = _bar_words(bar, name)
     parts = [f'<g class="bar {bar.kind}"><title>{escape(tip)}</title>'
              f'<rect x="{left:.1f}" y="{top + 8}" width="{width:.1f}" height="{ROW_HEIGHT - 16}" fill="{fill}" '
              f'stroke="{stroke}" stroke-width="1"{dash}/>']
@@ -119,18 +121,66 @@ def _bar(bar: Bar, x, top: int) -> str:
     return "".join(parts)
 
 
-def _timeline_legend(y: float) -> str:
-    items, cursor = [], 10.0
+def text_width(text: str, size: float = 12) -> float:
+    """About how wide a text is drawn in a sans-serif font: a Chinese character is a full em, Latin ones ~0.6 em."""
+    return sum(size if ord(ch) > 0x2E7F else size * 0.62 for ch in text)
+
+
+def _wrapped(items: list[tuple[float, str]], y: float, left: float = 10.0) -> tuple[str, float]:
+    """Legend items (width, drawing at x=0) laid out left to right, wrapping onto a new line inside the drawing."""
+    out, cursor, line = [], left, 0
+    for width, drawn in items:
+        if cursor + width > WIDTH - 10 and cursor > left:
+            cursor, line = left, line + 1
+        out.append(f'<g transform="translate({cursor:.1f} {y + line * LEGEND_LINE:.1f})">{drawn}</g>')
+        cursor += width + 18
+    return "".join(out), (line + 1) * LEGEND_LINE
+
+
+LEGEND_LINE = 20
+
+
+def _timeline_legend(y: float) -> tuple[str, float]:
+    """The legend, in the chosen language, on as many lines as it needs: every item inside the drawing."""
+    items = []
     for kind, (fill, stroke, name) in BAR_STYLES.items():
         text = i18n.t(name)
-        items.append(f'<rect x="{cursor:.1f}" y="{y - 10}" width="22" height="12" fill="{fill}" stroke="{stroke}"/>'
-                     f'<text x="{cursor + 27:.1f}" y="{y}">{escape(text)}</text>')
-        cursor += 40 + 7 * len(text) * (1 if text.isascii() else 1.8)
+        items.append((27 + text_width(text), f'<rect x="0" y="-10" width="22" height="12" fill="{fill}" stroke="{stroke}"/>'
+                                             f'<text x="27" y="0">{escape(text)}</text>'))
     for outcome, (_, name) in MARKS.items():
         text = i18n.t(name)
-        items.append(_mark(outcome, cursor + 6, y - 4) + f'<text x="{cursor + 16:.1f}" y="{y}">{escape(text)}</text>')
-        cursor += 30 + 7 * len(text) * (1 if text.isascii() else 1.8)
-    return f'<g class="legend">{"".join(items)}</g>'
+        items.append((16 + text_width(text), _mark(outcome, 6, -4) + f'<text x="16" y="0">{escape(text)}</text>'))
+    drawn, height = _wrapped(items, y)
+    return f'<g class="legend">{drawn}</g>', height
+
+
+def _day(day: dt.date) -> str:
+    """A day in a tooltip: ISO in English, 2024年3月30日 in Chinese."""
+    from .prose import chinese_date
+
+    return chinese_date(day.isoformat()) if i18n.language() == "zh" else day.isoformat()
+
+
+def _bar_words(bar: Bar, name: str) -> str:
+    """A bar's tooltip: what it is and its first and last day (the end of a period is exclusive: the last day shown
+    is the day before it), each said once."""
+    from .prose import sentence
+
+    first, last = _day(bar.start), _day(bar.end - dt.timedelta(days=1))
+    until = f" – {last}" if not bar.open_ended else " – …"
+    if bar.kind in ("transition", "suspended") and bar.label:
+        return sentence(bar.label) + until  # "suspended from 2024-04-01": the start is in the words already
+    label = sentence(bar.label) if bar.label else ""
+    return f"{i18n.t(name)}: {label + ', ' if label else ''}{first}{until}"
+
+
+def _mark_words(mark) -> str:
+    """A tender's tooltip: method, outcome and ground, in the chosen language."""
+    words, _, ground = mark.label.partition(": ")
+    method, _, outcome = words.partition(" ")
+    if i18n.language() != "zh":
+        return mark.label
+    return f"{i18n.value(method)}{i18n.value(outcome)}" + (f"：{i18n.value(ground)}" if ground else "")
 
 
 FLOW_SERIES = (("obligations", "#2c5282", "obligations"), ("budget", "#38a169", "adjusted budget"),
@@ -183,11 +233,9 @@ def cashflow_svg(flows: Sequence[YearFlow]) -> str:
                        f'{escape(i18n.unit_name())}</title><rect x="{bx:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
                        f'height="{max(y(Decimal(0)) - y(value), 0):.1f}" fill="{colour}" stroke="#1a202c" stroke-width="0.5"/></g>')
         out.append(f'<text x="{centre:.1f}" y="{height - bottom_pad + 18}" text-anchor="middle" font-weight="bold">{flow.year}</text>')
-    cursor = left
-    for key, colour, name in FLOW_SERIES:
-        text = i18n.t(name)
-        out.append(f'<rect x="{cursor}" y="{height - 18}" width="14" height="12" fill="{colour}"/>'
-                   f'<text x="{cursor + 19}" y="{height - 8}">{escape(text)}</text>')
-        cursor += 40 + int(7 * len(text) * (1 if text.isascii() else 1.8))
+    items = [(19 + text_width(i18n.t(name)), f'<rect x="0" y="-10" width="14" height="12" fill="{colour}"/>'
+                                            f'<text x="19" y="0">{escape(i18n.t(name))}</text>') for _, colour, name in FLOW_SERIES]
+    drawn, _ = _wrapped(items, height - 8, left)
+    out.append(f'<g class="legend">{drawn}</g>')
     out.append("</svg>")
     return "\n".join(out)

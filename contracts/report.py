@@ -117,11 +117,17 @@ def timeline_row(facts: LineFacts, status: LineStatus) -> TimelineRow:
     return TimelineRow(facts.line.code, facts.line.name, status.state, tuple(bars), marks)
 
 
+ATTENTION = {"uncovered": 0, "in transition": 1, "suspended": 2}  # the states a reader must see first
+
+
 def _relevant(row: TimelineRow, as_of: dt.date) -> tuple:
-    """Lines that matter now come first: those with something around the as-of day, then by how recent."""
+    """Lines that need attention come first: uncovered, in transition, suspended, then those whose contract ends
+    within a year; then those with something around the as-of day, then by how recent."""
+    ends_soon = any(bar.kind in ("billing", "service") and as_of <= bar.end <= as_of + dt.timedelta(days=365) for bar in row.bars)
+    rank = ATTENTION.get(row.state, 3 if ends_soon and row.state == "covered" else 4)
     near = any(bar.start <= add_months(as_of, 24) and bar.end >= add_months(as_of, -12) for bar in row.bars)
     last = max((bar.end for bar in row.bars), default=dt.date.min)
-    return (not near, -last.toordinal(), row.line)
+    return (rank, not near, -last.toordinal(), row.line)
 
 
 def timeline(lines: Sequence[LineFacts], statuses: Sequence[LineStatus], as_of: dt.date,

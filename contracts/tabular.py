@@ -20,6 +20,13 @@ from .errors import ContractsError
 
 
 @dataclass(frozen=True)
+class Formula:
+    """A cell that holds a formula, not a value typed in (its text, e.g. "=B2*12")."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     kind: str  # text, date, money, whole, number, pairs, bool, choice
@@ -50,14 +57,14 @@ CONTRACTS = SheetKind("contracts", "contract", (
     Column("billing_months", "whole", True, "计费周期 in months", "计费周期（月）", 72),
     Column("service_months", "whole", False, "服务周期 in months (default: the billing months)", "服务周期（月，默认同计费周期）", 72),
     Column("annual_fee", "money", False, "yuan a year, to the fen (fixed-fee contracts)", "年服务费（元，精确到分）", Decimal("1716000.00")),
-    Column("frequency", "choice", False, "monthly, quarterly (default), semiannual, annual", "付款频率：monthly/quarterly/semiannual/annual", "quarterly"),
-    Column("alignment", "choice", False, "anniversary (default) or calendar", "对齐：anniversary（默认）或 calendar", "anniversary"),
-    Column("timing", "choice", False, "arrears (default: due at the period's end) or advance", "付款时点：arrears（期末，默认）或 advance（期初）", "arrears"),
+    Column("frequency", "choice", False, "monthly, quarterly (default), semiannual, annual", "付款频率：按月/按季度（默认）/按半年/按年（也可填 monthly/quarterly/semiannual/annual）", "quarterly"),
+    Column("alignment", "choice", False, "anniversary (default) or calendar", "对齐方式：按合同年度（默认）或按自然期间（也可填 anniversary/calendar）", "anniversary"),
+    Column("timing", "choice", False, "arrears (default: due at the period's end) or advance", "付款时点：期末支付（默认）或期初支付（也可填 arrears/advance）", "arrears"),
     Column("payment_lag_days", "whole", False, "days after the period's end or start", "付款延后天数", 0),
     Column("stated_end", "text", False, "the end as the source states it, kept as written", "来源所述到期（照录）", "2024-03-30"),
     Column("completed_on", "date", False, "works completed", "完工日期", None),
     Column("line", "text", False, "the service line it serves", "服务线编号", "TW1"),
-    Column("pricing", "choice", False, "fixed (default) or unit", "计价：fixed（固定，默认）或 unit（按量）", "fixed"),
+    Column("pricing", "choice", False, "fixed (default) or unit", "计价：固定费用（默认）或按量计价（也可填 fixed/unit）", "fixed"),
     Column("unit_price", "money", False, "yuan per unit (unit-priced contracts)", "单价（元，按量计价）", None),
     Column("unit", "text", False, "the unit counted, e.g. set", "计量单位，如 套", None),
     Column("annual_cap", "money", False, "budget for a fiscal year (unit-priced contracts)", "年度上限（元，按量计价）", None),
@@ -98,6 +105,32 @@ USAGE = SheetKind("usage", "usage", (
 KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (CONTRACTS, ASSESSMENTS, PAYMENTS, USAGE)}
 _NAMES = {**{kind.name: kind for kind in KINDS.values()}, **{kind.section: kind for kind in KINDS.values()},
           **{kind.title_zh: kind for kind in KINDS.values()}}
+# The words a choice column takes: the value the program stores -> its Chinese label (both are accepted on import,
+# and so are the short forms people type, such as 季度 for quarterly).
+CHOICES: dict[str, dict[str, str]] = {
+    "frequency": {"monthly": "按月", "quarterly": "按季度", "semiannual": "按半年", "annual": "按年"},
+    "alignment": {"anniversary": "按合同年度", "calendar": "按自然期间"},
+    "timing": {"arrears": "期末支付", "advance": "期初支付"},
+    "pricing": {"fixed": "固定费用", "unit": "按量计价"},
+}
+CHOICE_SYNONYMS = {"frequency": {"月": "monthly", "每月": "monthly", "季": "quarterly", "季度": "quarterly",
+                                 "每季度": "quarterly", "半年": "semiannual", "每半年": "semiannual", "年": "annual",
+                                 "年度": "annual", "每年": "annual"},
+                   "alignment": {"合同年度": "anniversary", "周年": "anniversary", "自然期间": "calendar", "自然季度": "calendar"},
+                   "timing": {"期末": "arrears", "后付": "arrears", "期初": "advance", "预付": "advance"},
+                   "pricing": {"固定": "fixed", "按量": "unit", "单价": "unit"}}
+
+
+def choice_value(column: str, text: str) -> str:
+    """A choice typed in English or Chinese, as the program stores it (anything else is left to the usual check)."""
+    labels = CHOICES.get(column, {})
+    cleaned = text.strip()
+    for value, label in labels.items():
+        if cleaned == label:
+            return value
+    return CHOICE_SYNONYMS.get(column, {}).get(cleaned, cleaned)
+
+
 GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,716,000.00 as a CSV from Excel writes it
 DAY_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")  # as Excel and WPS write days in a CSV on a Chinese system
 TRUE, FALSE = {"yes", "y", "true", "1", "是", "x"}, {"no", "n", "false", "0", "否"}
@@ -131,6 +164,9 @@ def _cell(value: Any, column: Column) -> Any:
     """One cell as the portfolio file would hold it; None when empty."""
     if value is None:
         return None
+    if isinstance(value, Formula):
+        raise ContractsError(column.name, value.text, "is a formula; type the value itself (or paste it as values): "
+                             "an import never takes a formula's last computed result")
     if isinstance(value, str):
         value = value.strip()
         if not value:
@@ -152,6 +188,8 @@ def _cell(value: Any, column: Column) -> Any:
         value = _day(value)
     if column.kind == "money" and isinstance(value, str) and GROUPED.match(value):
         value = value.replace(",", "")
+    if column.kind == "choice" and isinstance(value, str):
+        value = choice_value(column.name, value)
     if column.kind == "bool":
         text = str(value).strip().lower()
         if text in TRUE:
@@ -162,6 +200,11 @@ def _cell(value: Any, column: Column) -> Any:
     if column.kind == "pairs":
         parts = [part for part in str(value).replace("；", ";").split(";") if part.strip()]
         return parse_pairs(parts, column.name)
+    if column.kind == "text" and isinstance(value, dt.date) and column.name != "stated_end":
+        # Excel turns 2023-01 typed into a General cell into a date; a code or a reference is never one.
+        raise ContractsError(column.name, value.isoformat(), "is a date, but this column holds text (a code or a "
+                             "reference): the spreadsheet turned what was typed into a date; format the column as text "
+                             "and type it again")
     if column.kind == "text" and not isinstance(value, str):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     return value

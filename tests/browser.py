@@ -54,3 +54,37 @@ def print_to_pdf(page: Path, pdf: Path) -> bytes:
     done = _run(page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
     return pdf.read_bytes()
+
+
+MEASURE = """<script>
+(() => {
+  const out = [];
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const box = svg.getBoundingClientRect();
+    for (const text of svg.querySelectorAll(".legend text")) {
+      const r = text.getBoundingClientRect();
+      out.push({chart: svg.getAttribute("class"), text: text.textContent, left: r.left - box.left, right: r.right - box.left,
+                top: r.top - box.top, bottom: r.bottom - box.top, width: box.width, height: box.height});
+    }
+  }
+  const pre = document.createElement("pre");
+  pre.id = "measured";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"""
+
+
+def legend_boxes(page: Path, width: int = 1200) -> list[dict]:
+    """Where Chromium draws each legend text, relative to its chart: a copy of the page with a measuring script
+    (the page itself has none), rendered at the given window width."""
+    import html
+    import json
+
+    copy = page.with_name(page.stem + "-measured.html")
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    done = _run(copy, "--dump-dom", f"--window-size={width},2000")
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, re.S)
+    assert found, done.stdout[-2000:]
+    return json.loads(html.unescape(found.group(1)))

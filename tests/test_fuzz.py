@@ -61,7 +61,7 @@ def own_store(template, folder):
 
 def export(runner, path, folder):
     target = folder / "export.json"
-    assert runner.invoke(app, ["--db", str(path), "export", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["--db", str(path), "export", str(target), "--force"]).exit_code == 0  # the same file each time
     return json.loads(target.read_text(encoding="utf-8"))
 
 

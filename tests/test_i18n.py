@@ -10,7 +10,7 @@ from cli import i18n
 
 def test_chinese_headings_values_and_title(loaded):
     out = loaded("--lang", "zh", "expiring", "--within", "400", "--as-of", "2024-03-31").stdout
-    assert "2024-03-31起400天内到期的合同" in out
+    assert "2024年3月31日起400天内到期的合同" in out  # a date in Chinese prose
     for word in ("合同", "服务到期", "剩余天数", "履约中"):
         assert word in out
     assert "days left" not in out and "active" not in out
@@ -23,12 +23,12 @@ def test_machine_formats_stay_english_in_chinese(loaded):
 
 def test_language_from_the_environment_and_the_locale(loaded, monkeypatch):
     monkeypatch.setenv("CONTRACTS_LANG", "zh")
-    assert "截至2023-12-31的欠付" in loaded("arrears", "--as-of", "2023-12-31").stdout
+    assert "截至2023年12月31日的欠付" in loaded("arrears", "--as-of", "2023-12-31").stdout
     monkeypatch.delenv("CONTRACTS_LANG")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert "截至2023-12-31的欠付" in loaded("arrears", "--as-of", "2023-12-31").stdout
+    assert "截至2023年12月31日的欠付" in loaded("arrears", "--as-of", "2023-12-31").stdout
     assert "Arrears as of 2023-12-31" in loaded("--lang", "en", "arrears", "--as-of", "2023-12-31").stdout
 
 
@@ -53,9 +53,9 @@ def test_wan_in_a_sheet_is_exact_and_says_its_unit(loaded, tmp_path):
     path = tmp_path / "s.xlsx"
     loaded("--unit", "wan", "--lang", "zh", "schedule", "ROAD", "-f", "xlsx", "-o", str(path))
     sheet = openpyxl.load_workbook(path).worksheets[0]
-    assert sheet.title == "ROAD付款计划"
-    assert [c.value for c in sheet[1]] == ["合同", "期次", "期间开始", "期间结束", "应付日期", "金额 (万元)"]
-    assert sheet[2][5].value == pytest.approx(84.47784)  # 844,778.40 yuan, to the fen: nothing rounded away
+    assert sheet.title == "ROAD付款计划" and sheet["A1"].value == "ROAD付款计划 (万元)"
+    assert [c.value for c in sheet[2]] == ["合同", "名称", "期次", "期间开始", "期间结束", "应付日期", "金额 (万元)"]
+    assert sheet[3][6].value == pytest.approx(84.47784)  # 844,778.40 yuan, to the fen: nothing rounded away
     assert sheet[sheet.max_row][0].value == "合计"
 
 
@@ -97,7 +97,7 @@ def test_every_title_and_label_has_its_chinese():
 
 def test_language_and_unit_may_follow_the_command(loaded):
     out = loaded("arrears", "--summary", "--as-of", "2024-03-31", "--lang", "zh", "--unit=wan").stdout
-    assert "截至2024-03-31各合同欠付" in out and "1,010.85" in out
+    assert "截至2024年3月31日各合同欠付" in out and "1,010.85" in out
     assert "Arrears" in loaded("arrears", "--lang", "en", "--as-of", "2024-03-31").stdout
 
 
@@ -112,3 +112,104 @@ def test_a_payment_request_stays_exact_in_wan(loaded):
 def test_fiscal_year_sentences_follow_the_unit(loaded):
     out = loaded("--unit", "wan", "report", "fy", "2023").stdout
     assert "POLICE-IT: 1,238.04 万元 fell due; the budget in force allowed 543.17 万元" in out
+
+
+SENTENCE_MODULES = ("checks.py", "procurement.py", "tenders.py", "lines.py", "rebid.py", "workdays.py", "overview.py",
+                    "ledgers.py")
+NOT_PROSE = {"{}Q{}", "{}/{}", "{}-payment-{}", " ({})"}  # identifiers the domain builds, not sentences people read
+
+
+def _domain_sentences() -> dict[str, str]:
+    """Every sentence the domain writes for people, as '{}' templates: the f-strings of the modules that explain
+    (findings, flags, options, assumptions, segments), and the plain sentences they hand out. Errors stay English."""
+    import ast
+    from pathlib import Path
+
+    import contracts
+
+    found: dict[str, str] = {}
+    for name in SENTENCE_MODULES:
+        path = Path(contracts.__file__).parent / name
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise):
+                skip |= {id(inner) for inner in ast.walk(node)}
+            if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+                skip |= {id(inner) for inner in ast.walk(node.format_spec)}
+        texts = []
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
+            if isinstance(node, ast.JoinedStr):
+                texts.append((node, "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)))
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("Option", "append"):
+                texts += [(arg, arg.value) for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            elif isinstance(node, ast.FunctionDef) and node.name in ("assumptions", "describe"):
+                texts += [(inner, inner.value) for inner in ast.walk(node) if isinstance(inner, ast.Constant)
+                          and isinstance(inner.value, str) and " " in inner.value and id(inner) not in skip]
+            elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "BIDDING_RULES" for t in node.targets):
+                texts += [(value, value.value) for value in node.value.values if isinstance(value, ast.Constant)]
+        for node, text in texts:
+            if text not in NOT_PROSE:
+                found[text] = f"{name}:{node.lineno}"
+    return found
+
+
+def test_every_sentence_of_the_domain_has_its_chinese():
+    """Findings' explanations, flags, options and assumptions reach a Chinese report in Chinese: each sentence the
+    domain's sources write (as an f-string or a plain sentence) has a template in cli/prose.py."""
+    import re
+
+    from cli import prose
+
+    templates = {re.sub(r"\{\w+\}", "{}", english) for english in prose.SENTENCES}
+    sentences = _domain_sentences()
+
+    def covered(text: str) -> bool:  # a whole template, or a piece the domain appends to another (e.g. "; {}: ...")
+        piece = re.compile(".*".join(re.escape(part) for part in text.split("{}")))
+        return text in templates or any(piece.search(template) for template in templates)
+
+    missing = sorted(f"{where}: {text!r}" for text, where in sentences.items() if not covered(text))
+    assert len(sentences) > 40 and missing == [], "\n".join(missing)
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("60 months from 2019-09-19 end on 2024-09-19, not in 2024-12 as the source states",
+     "自2019年9月19日起60个月应于2024年9月19日到期，而非来源所述的2024-12"),
+    ("the 4 recorded payments add up to 5431682.26; the difference 17.74 is within the rounding of the stated figures "
+     "(up to 50.565 yuan)", "已录入的4笔付款合计5,431,682.26元；差额17.74元在所述数字的舍入误差之内（最多50.565元）"),
+    ("3 failures in a row; in transition 9 months (more than 12)", "连续流标3次；过渡期9个月（超过12个月）"),
+    ("gap of 31 days between SEAL-2020 and SEAL-2021", "SEAL-2020与SEAL-2021之间间断31天"),
+    ("suspended from 2024-04-01", "自2024年4月1日起暂停"),
+])
+def test_sentences_in_chinese_with_chinese_dates_and_separators(english, chinese):
+    from cli import prose
+
+    i18n.configure("zh")
+    try:
+        assert prose.sentence(english) == chinese
+    finally:
+        i18n.configure("en")
+    assert prose.sentence("the 4 recorded payments add up to 5431682.26") == "the 4 recorded payments add up to 5,431,682.26"
+
+
+def test_the_checks_read_in_chinese(loaded, tmp_path):
+    """`check` under --lang zh: severities, check names, records and every explanation in Chinese, in the workbook
+    as in the table."""
+    import re
+
+    rows = loaded.json("check", "--as-of", "2024-12-31")
+    assert len(rows) >= 4  # ROAD's stated end, the police total within rounding, SEAL uncovered, ...
+    path = tmp_path / "checks.xlsx"
+    loaded("--lang", "zh", "check", "--as-of", "2024-12-31", "-f", "xlsx", "-o", str(path))
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet["A1"].value == "截至2024年12月31日的数据检查"
+    cells = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
+    english = [w for text in cells for w in re.findall(r"[A-Za-z]{3,}", text)
+               if not re.fullmatch(r"[A-Z][A-Z0-9-]*", w) and w not in ("chinesecalendar",)]
+    names = {row["record"].split()[-1] for row in rows}  # the contracts' and lines' own names may be English
+    assert english == [] or all(any(w in cell for cell in cells if "Tianwang" in cell or "road" in cell) for w in english), english
+    assert "自2019年9月19日起60个月应于2024年9月19日到期，而非来源所述的2024-12" in cells
+    table = loaded("--lang", "zh", "check", "--as-of", "2024-12-31").stdout
+    assert "来源所述" in table and "as the source states" not in table and names

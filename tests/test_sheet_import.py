@@ -51,9 +51,52 @@ def test_a_chinese_template_explains_in_chinese(cli, tmp_path):
     path = tmp_path / "模板.xlsx"
     cli("--lang", "zh", "template", "-o", str(path))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[0] == "说明"
-    assert book["contracts"]["F1"].comment.text == "验收计费日期（开始计费）"
-    assert any(row[:3] == ("付款", "paid_on", "是") for row in book["说明"].iter_rows(values_only=True))
+    # Chinese sheet names and headings, and the instructions name the sheets and columns that are there
+    assert book.sheetnames == ["说明", "合同", "考核", "付款", "用量"]
+    assert book["合同"]["F1"].value == "计费开始" and book["合同"]["F1"].comment.text == "验收计费日期（开始计费）"
+    assert any(row[:3] == ("付款", "付款日期", "是") for row in book["说明"].iter_rows(values_only=True))
+    lists = [rule.formula1 for rule in book["合同"].data_validations.dataValidation]
+    assert '"按月,按季度,按半年,按年"' in lists
+
+
+def test_a_chinese_template_filled_in_chinese_imports(cli, tmp_path):
+    """The zh template's sheets, headings and list values are read back, and English values are still accepted."""
+    path = tmp_path / "模板.xlsx"
+    cli("--lang", "zh", "template", "-o", str(path))
+    book = openpyxl.load_workbook(path)
+    sheet = book["合同"]
+    assert sheet.column_dimensions["A"].number_format == "@"  # a contract number typed there stays text
+    sheet.append(["2023-01", "测试合同", None, None, None, dt.datetime(2023, 1, 1), 12, None, 120000, "季度", "按自然期间", "期末支付"])
+    sheet.append(["X2", "英文选项", None, None, None, dt.datetime(2023, 1, 1), 12, None, 120000, "monthly", "anniversary"])
+    book.save(path)
+    cli("import", str(path))
+    rows = {row["code"]: row for row in cli.json("list")}
+    assert rows["2023-01"]["frequency"] == "quarterly" and rows["2023-01"]["alignment"] == "calendar"
+    assert rows["X2"]["frequency"] == "monthly"
+
+
+def test_a_code_turned_into_a_date_is_refused(cli, tmp_path):
+    """A General column in an old template turns 2023-01 into a date: refused, never imported as 2023-01-01."""
+    cli("init")
+    book = openpyxl.load_workbook(_template(cli, tmp_path))
+    book["contracts"].append([dt.datetime(2023, 1, 1), "x", None, None, None, dt.datetime(2023, 1, 1), 12, None, 1200])
+    path = tmp_path / "dated.xlsx"
+    book.save(path)
+    result = cli("import", str(path), ok=False)
+    assert "sheet 'contracts', row 2, column A: code '2023-01-01': is a date" in result.stderr
+    assert cli.json("list") == []
+
+
+def test_a_formula_is_refused_not_its_cached_value(cli, tmp_path):
+    """An import reads what was typed: a formula is refused, whatever value Excel last computed for it."""
+    cli("init")
+    book = openpyxl.load_workbook(_template(cli, tmp_path))
+    book["contracts"].append(["F1", "formula", None, None, None, dt.datetime(2023, 1, 1), 12, None, "=100000*1.2"])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    result = cli("import", str(path), ok=False)
+    assert "column I: annual_fee '=100000*1.2': is a formula" in result.stderr
+    assert cli.json("list") == []
 
 
 def test_a_filled_workbook_imports_exactly(cli, tmp_path):

@@ -10,29 +10,32 @@ def test_schedule_as_a_workbook(loaded, tmp_path):
     path = tmp_path / "tw2.xlsx"
     loaded("schedule", "TW2", "--format", "xlsx", "-o", str(path))
     book = openpyxl.load_workbook(path)
-    sheet = book["Schedule of TW2"]
-    assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == ["contract", "seq", "period_start", "period_end", "due", "amount"]
-    first = sheet[2]
-    assert first[2].value == dt.datetime(2022, 2, 24) and first[2].number_format == "yyyy-mm-dd"
-    assert first[5].value == 1232438.34 and first[5].number_format == "#,##0.00"
+    sheet = book["Schedule TW2"]  # the sheet's name stays the same; its title row says what it is
+    assert sheet["A1"].value == "Schedule of TW2"
+    assert sheet.freeze_panes == "A3"
+    assert [c.value for c in sheet[2]] == ["contract", "name", "installment", "period start", "period end", "due", "amount"]
+    first = sheet[3]
+    assert first[1].value == "天网二期 Tianwang phase 2 (200 new points)"
+    assert first[3].value == dt.datetime(2022, 2, 24) and first[3].number_format == "yyyy-mm-dd"
+    assert first[6].value == 1232438.34 and first[6].number_format == "#,##0.00"
     total = sheet[sheet.max_row]
-    assert total[0].value == "total" and total[5].value == "=SUM(F2:F13)"
-    assert sheet.max_row == 14
+    assert total[0].value == "TOTAL" and total[6].value == "=SUM(G3:G14)"
+    assert sheet.max_row == 15
 
 
 def test_every_table_of_a_command_is_a_sheet(loaded, tmp_path):
     path = tmp_path / "arrears.xlsx"
     loaded("arrears", "--as-of", "2023-12-31", "-f", "xlsx", "-o", str(path))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Arrears as of 2023-12-31", "By contract (not yet assesse"]  # 28 characters at most
+    assert book.sheetnames == ["Arrears", "Arrears by contract"]  # the same names every day: the date is in row 1
+    assert book["Arrears"]["A1"].value == "Arrears as of 2023-12-31"
     summary = book.worksheets[1]
     rows = list(summary.iter_rows(values_only=True))
     total = next(row for row in rows if row[0] == "TOTAL")
     # The TOTAL row adds up the contracts above it as formulas (no second total row under it), and they
     # add up to the reference's arrears at the end of 2023.
-    assert total[6] == "=SUM(G2:G5)" and rows[-1] is total
-    assert sum(Decimal(str(row[6])) for row in rows[1:5]) == Decimal("7402952.96")
+    assert total[7] == "=SUM(H3:H6)" and rows[-1] is total
+    assert sum(Decimal(str(row[7])) for row in rows[2:6]) == Decimal("7402952.96")
 
 
 def test_xlsx_needs_a_file(loaded):
@@ -44,11 +47,14 @@ def test_programme_rows_are_subtotals_of_their_items(loaded, tmp_path):
     loaded("report", "fy", "2023", "-f", "xlsx", "-o", str(path))
     sheet = openpyxl.load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows[0]
-    obligations, rate = header.index("obligations"), header.index("execution_rate")
-    police = next(i for i, row in enumerate(rows) if row[0] == "POLICE-IT" and row[2] == "programme")
-    assert rows[police][obligations] == f"=SUM(F2:F{police})"
-    assert sum(Decimal(str(row[obligations])) for row in rows[1:police]) == Decimal("12380386.22")
+    header = rows[1]
+    obligations, rate = header.index("obligations"), header.index("execution rate")
+    police = next(i for i, row in enumerate(rows) if row[0] == "POLICE-IT" and row[3] == "programme")
+    assert rows[police][obligations] == f"=SUM(G3:G{police})"
+    assert sum(Decimal(str(row[obligations])) for row in rows[2:police]) == Decimal("12380386.22")
     assert rows[police][header.index("adjusted")] == 5431700  # the budget is stated, not summed
-    assert sheet.cell(row=police + 1, column=rate + 1).number_format == "0.00%"
-    assert not any(row[0] == "total" for row in rows)  # no grand total that would count the items twice
+    # the rates are formulas over their row (paid / budget in force; budget in force / obligations), as percentages
+    here = police + 1
+    assert rows[police][rate] == f"=H{here}/F{here}" and rows[police][rate + 1] == f"=F{here}/G{here}"
+    assert sheet.cell(row=here, column=rate + 1).number_format == "0.00%"
+    assert sum(1 for row in rows if row[1] == "TOTAL") == 2  # a subtotal per programme, no grand total counting twice

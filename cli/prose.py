@@ -1,0 +1,209 @@
+"""The sentences the domain writes (findings' explanations, flags, options, assumptions), as people read them.
+
+The domain (``contracts/``) explains itself in English sentences built from its facts, and stays that way: JSON and
+CSV carry them as written, for scripts. For people, each sentence is matched against the catalogue below (the
+English template, as the domain's f-string writes it, with a name for each value) and written again:
+
+- in Chinese under ``--lang zh``, every value put back in its Chinese form (dates as 2024年3月30日, numbers with
+  separators, fixed words such as "gap" or "public" from the vocabulary, nested sentences translated in turn);
+- in English with the numbers grouped (5,431,682.26 rather than 5431682.26).
+
+A test reads the domain's sources and fails for any sentence missing here, so a new explanation cannot reach a
+Chinese report in English unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from . import i18n
+
+# (English template, as the domain writes it, {name} for each value) -> Chinese template.
+SENTENCES: dict[str, str] = {
+    # contracts/checks.py: the findings
+    "{months} months from {start} end on {end}, not in {stated} as the source states":
+        "自{start}起{months}个月应于{end}到期，而非来源所述的{stated}",
+    "works completed {days} days before billing began (acceptance, 验收计费, came later)":
+        "完工比开始计费早{days}天（验收计费在后）",
+    "{kind} from {start} to {end} between {before} and {after}": "{before}与{after}之间自{start}至{end}{kind}",
+    "on {day} the line has no contract and no approved transition (coverage ended {ended}); record a successor, "
+    "a transition or a suspension": "{day}该服务线既无合同也无经批准的过渡期（合同覆盖至{ended}）；请录入后续合同、过渡期或暂停",
+    "payments exceed what was owed by {amount} (a credit to the vendor)": "付款超出应付{amount}元（记为对服务商的预付款）",
+    "due more than {days} days ago and not yet assessed, the oldest seq {seq} due {due}":
+        "到期超过{days}天仍未考核，最早的是第{seq}期（{due}到期）",
+    "within the rounding of the stated figures (up to {tolerance} yuan)": "在所述数字的舍入误差之内（最多{tolerance}元）",
+    "more than their rounding explains (up to {tolerance} yuan)": "超出舍入误差所能解释的范围（舍入误差最多{tolerance}元）",
+    "the {count} recorded payments add up to {total}; the difference {difference} is {verdict}":
+        "已录入的{count}笔付款合计{total}元；差额{difference}元{verdict}",
+    "the amendments add {amount}, more than 10% of the original amount, the limit for a supplementary contract "
+    "(GPL art. 49)": "变更增加{amount}元，超过原合同金额的10%，即补充合同的上限（《政府采购法》第四十九条）",
+    "contract {code}": "合同 {code}",
+    "line {code}": "服务线 {code}",
+    "budget {programme} {year}": "预算 {programme} {year}年度",
+    "{count} installment(s)": "{count}期",
+    "{days} days": "{days}天",
+    "{first} to {second}": "{first}至{second}",
+    # contracts/procurement.py: a line's flags and successor
+    "{kind} of {days} days between {before} and {after}": "{before}与{after}之间{kind}{days}天",
+    "in transition for {months} months (more than {limit})": "过渡期已{months}个月（超过{limit}个月）",
+    "transition spending {spending} passes 10% of the predecessor contract ({amount})":
+        "过渡期支出{spending}元超过前一合同金额（{amount}元）的10%",
+    "the service has no contract and no approved transition": "该服务既无合同也无经批准的过渡期",
+    "{count} failed tenders in a row": "连续{count}次流标",
+    "tender {id} (awarded)": "采购{id}（已中标）",
+    # contracts/tenders.py: failures, flags and what the law allows next
+    "{count} failures in a row": "连续流标{count}次",
+    "attempt {attempt} changed to {method} without a recorded approval": "第{attempt}次采购改为{method}，未录入批准",
+    "in transition {months} months (more than {limit})": "过渡期{months}个月（超过{limit}个月）",
+    "re-tender (重新招标), after correcting any unreasonable terms or irregular procedure":
+        "纠正不合理条款或违规程序后重新招标",
+    "change to competitive negotiation (竞争性谈判) or single source (单一来源): needs the approval of the finance "
+    "department (财政部门) before the new procurement starts": "改为竞争性谈判或单一来源采购：须在新采购开始前经财政部门批准",
+    "review the budget or the requirements before trying again": "重新采购前复核预算或采购需求",
+    "GPL art. 36-37; MOF Order 87 art. 43(1)": "《政府采购法》第三十六、三十七条；财政部令第87号第四十三条第一款",
+    "GPL art. 37; MOF Order 87 art. 43(2)": "《政府采购法》第三十七条；财政部令第87号第四十三条第二款",
+    "GPL art. 36(3)": "《政府采购法》第三十六条第三款",
+    # contracts/overview.py: what `show` says under a contract's terms
+    "{count} {frequency} installments of {each}, total {total}": "共{count}期（{frequency}），每期{each}元，合计{total}元",
+    "the source states the end as {stated}; the terms give {end}": "来源所述到期为{stated}；按合同条款为{end}",
+    "billed for {billing} months but serves {service}: no fee falls due from {start} to {end}":
+        "计费{billing}个月但服务{service}个月：自{start}至{end}不产生费用",
+    "amended from {day}: {changes} ({reference})": "自{day}起变更：{changes}（{reference}）",
+    "amended from {day}: {changes}": "自{day}起变更：{changes}",
+    "{field} {value}": "{field}{value}",
+    # contracts/ledgers.py: a payment request's deductions
+    "deduction {rule}: {amount} ({reason})": "扣款 {rule}：{amount}元（{reason}）",
+    # contracts/lines.py: segments
+    "transition from {day}": "自{day}起过渡",
+    "suspended from {day}": "自{day}起暂停",
+    # contracts/rebid.py: the assumptions behind the deadlines
+    "preparation before the announcement: {days} days (setting --prep-days)": "公告前的准备：{days}天（设置 --prep-days）",
+    "{method}: {rule}": "{method}：{rule}",
+    "bid deadline to award notice: {days} working days (setting --award-days)": "投标截止至中标公告：{days}个工作日（设置 --award-days）",
+    "challenge period after the award notice: {days} working days (GPL art. 52)": "中标公告后的质疑期：{days}个工作日（《政府采购法》第五十二条）",
+    "signing: on the first working day {days} days or more after the challenge period (setting --signing-days; the law "
+    "allows up to 30 days from the award notice, GPL art. 46)":
+        "签约：质疑期结束{days}天后的第一个工作日（设置 --signing-days；法律允许自中标通知起30日内，《政府采购法》第四十六条）",
+    "the new contract must be signed before the day the current coverage ends": "新合同须在现有覆盖结束之日前签订",
+    "'start now' when the slack is {days} days or less; 'late' when that method can no longer finish in time; 'lapsed' "
+    "when the service already runs without a contract":
+        "余量不超过{days}天为“应立即启动”；该方式已无法按时完成为“已迟”；服务已在无合同状态下运行为“已过期”",
+    "bids due at least 20 days after the documents are issued (GPL art. 35); documents on sale at least 5 working days "
+    "(MOF Order 87 art. 24)": "自招标文件发出之日起至投标截止不少于20日（《政府采购法》第三十五条）；招标文件发售期不少于5个工作日（财政部令第87号第二十四条）",
+    "qualification notice at least 5 working days (MOF Order 87 art. 14), then bids due at least 20 days after the "
+    "documents are issued (GPL art. 35)": "资格预审公告不少于5个工作日（财政部令第87号第十四条），此后自招标文件发出至投标截止不少于20日（《政府采购法》第三十五条）",
+    "responses due at least 10 days after the documents are issued; documents available at least 5 working days "
+    "(MOF 财库〔2014〕214号 art. 10)": "自磋商文件发出至提交响应文件不少于10日；磋商文件提供期不少于5个工作日（财库〔2014〕214号第十条）",
+    "responses due at least 3 working days after the documents are issued (MOF Order 74 art. 27)":
+        "自谈判文件发出至提交响应文件不少于3个工作日（财政部令第74号第二十七条）",
+    "quotations due at least 3 working days after the request is issued (MOF Order 74 art. 45)":
+        "自询价通知书发出至提交报价不少于3个工作日（财政部令第74号第四十五条）",
+    "public notice of at least 5 working days before negotiating (条例 art. 38)": "协商前公示不少于5个工作日（《政府采购法实施条例》第三十八条）",
+    "working days: Monday to Friday (official holidays ignored by request)": "工作日：周一至周五（按要求不计法定节假日）",
+    "working days: the official Chinese calendar, adjusted weekends included (chinesecalendar)":
+        "工作日：按国家法定节假日安排，含调休（chinesecalendar）",
+    "working days: the official Chinese calendar, adjusted weekends included (chinesecalendar); {years}: holidays not "
+    "yet published in the installed calendar, Monday to Friday assumed":
+        "工作日：按国家法定节假日安排，含调休（chinesecalendar）；{years}年：已安装的日历尚未公布节假日，按周一至周五计",
+}
+
+# Words that appear inside sentences as values (besides the vocabulary of i18n.VALUES_ZH).
+WORDS_ZH = {"never began": "从未开始", "gap": "间断", "overlap": "重叠", "annual fee": "年服务费", "billing months": "计费月数",
+            "service months": "服务月数"}
+
+# What a value may look like, by its name: a sentence matches only a template whose values fit.
+NUMERIC = r"-?\d[\d,]*(?:\.\d+)?"
+SHAPES = {"days": NUMERIC, "months": NUMERIC, "count": NUMERIC, "seq": NUMERIC, "limit": NUMERIC, "attempt": NUMERIC,
+          "id": NUMERIC, "year": NUMERIC, "amount": NUMERIC, "total": NUMERIC, "difference": NUMERIC, "spending": NUMERIC,
+          "tolerance": NUMERIC, "billing": NUMERIC, "service": NUMERIC, "frequency": "monthly|quarterly|semiannual|annual",
+          "field": "annual fee|billing months|service months", "each": r"[\d,.]+(?: or [\d,.]+)*(?: \.\.\.)?",
+          "years": r"\d{4}(?:, \d{4})*", "kind": "gap|overlap",
+          "method": "public|invited|negotiation|consultation|quotation|single-source"}
+
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+NUMBER = re.compile(r"(?<![\w.,/-])(-?)(\d{4,})(\.\d+)?(?![\w/-]|\.\d)")
+
+
+def group_numbers(text: str) -> str:
+    """5431682.26 -> 5,431,682.26 and 20000 -> 20,000 inside a sentence; years (2024), dates and codes stay."""
+
+    def grouped(match: re.Match) -> str:
+        sign, whole, fraction = match.group(1), match.group(2), match.group(3) or ""
+        if not fraction and len(whole) == 4:
+            return match.group(0)  # a year, most likely
+        if whole.startswith("0") and len(whole) > 1:
+            return match.group(0)
+        return f"{sign}{int(whole):,}{fraction}"
+
+    return NUMBER.sub(grouped, text)
+
+
+def chinese_date(text: str) -> str:
+    match = DATE.match(text)
+    if not match:
+        return text
+    year, month, day = match.groups()
+    return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
+@lru_cache(maxsize=None)
+def _compiled() -> list[tuple[re.Pattern, str, str]]:
+    patterns = []
+    for english, chinese in SENTENCES.items():
+        parts = re.split(r"\{(\w+)\}", english)
+        regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>{SHAPES.get(part, '.+?')})" for index, part in enumerate(parts))
+        patterns.append((re.compile(f"^{regex}$", re.S), english, chinese))
+    # Longer templates first: "in transition for {months} months ..." before "{first} to {second}".
+    patterns.sort(key=lambda item: -len(re.sub(r"\{\w+\}", "", item[1])))
+    return patterns
+
+
+def _value_zh(text: str) -> str:
+    text = text.strip()
+    if DATE.match(text):
+        return chinese_date(text)
+    if text in WORDS_ZH:
+        return WORDS_ZH[text]
+    if text in i18n.VALUES_ZH:
+        return i18n.VALUES_ZH[text]
+    return sentence(text) if re.search(r"[A-Za-z]{3}", text) else group_numbers(text)
+
+
+def sentence(text: str) -> str:
+    """A sentence of the domain in the chosen language, numbers grouped."""
+    if not text:
+        return text
+    if i18n.language() != "zh":
+        return group_numbers(text)
+    if text in WORDS_ZH or text in i18n.VALUES_ZH:
+        return WORDS_ZH.get(text) or i18n.VALUES_ZH[text]
+    if "; " in text and not any(pattern.match(text) for pattern, _, _ in _compiled()):
+        return "；".join(sentence(part) for part in text.split("; "))  # a list of flags joined by the domain
+    for pattern, _, chinese in _compiled():
+        match = pattern.match(text)
+        if match:
+            return chinese.format(**{name: _value_zh(value) for name, value in match.groupdict().items()})
+    if text in i18n.VALUES_ZH:
+        return i18n.VALUES_ZH[text]
+    return group_numbers(text)
+
+
+PROSE_KEYS = {"explanation", "flags", "options", "record", "stated", "computed", "successor", "action", "basis",
+              "description", "refs"}
+
+
+def shown(value: Any, key: str = "") -> Any:
+    """A text value as people read it: a word of the vocabulary, or a sentence, in the chosen language."""
+    if isinstance(value, str):
+        if key in PROSE_KEYS:
+            return sentence(value)
+        if key == "field":  # a finding names a field by its key: show it as the column is headed
+            return i18n.header(value) if i18n.language() == "zh" else value
+        return i18n.value(value)
+    if isinstance(value, dict):
+        return {k: shown(v, k if k in PROSE_KEYS else key) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [shown(item, key) for item in value]
+    return value
