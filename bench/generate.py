@@ -13,6 +13,9 @@ import random
 from decimal import Decimal
 from typing import Iterator
 
+# Bump when anything below changes what is generated: the bench keys its stores by it and rebuilds them.
+GENERATOR_VERSION = 1
+
 FREQUENCIES = [("quarterly", 80), ("monthly", 10), ("semiannual", 5), ("annual", 5)]
 MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
@@ -68,24 +71,37 @@ def toml_value(value) -> str:
 
 def write_toml(path, size: int, seed: int = 2023, *, with_facts: bool = True) -> None:
     """A portfolio file for ``contracts import``; with facts: a rule, assessments and payments on 1 contract in 20."""
+    write_toml_parts([path], size, seed, with_facts=with_facts)
+
+
+def write_toml_parts(paths: list, size: int, seed: int = 2023, *, with_facts: bool = True) -> list[int]:
+    """The same portfolio cut into len(paths) files of consecutive contracts, each with the facts of its own
+    contracts (so that each imports alone); one path gives exactly ``write_toml``'s file. Returns the contracts per file."""
+    from dateutil.relativedelta import relativedelta
+
     rng = random.Random(seed + 1)
-    with open(path, "w", encoding="utf-8") as out:
-        extra = []
-        for raw in contracts(size, seed):
+    per_file = -(-size // len(paths)) if size else 1
+    counts = [0] * len(paths)
+    extra: list[tuple[int, dict]] = []
+    outs = [open(path, "w", encoding="utf-8") for path in paths]
+    try:
+        for index, raw in enumerate(contracts(size, seed)):
+            part = index // per_file
+            out = outs[part]
+            counts[part] += 1
             out.write("[[contract]]\n")
             for key, value in raw.items():
                 out.write(f"{key} = {toml_value(value)}\n")
             out.write("\n")
             if with_facts and rng.random() < 0.05 and raw["alignment"] == "anniversary":
-                extra.append(raw)
-        for raw in extra:
+                extra.append((part, raw))
+        for part, raw in extra:  # after every contract, in the order a single file has them (the same random draws)
+            out = outs[part]
             code = raw["code"]
             out.write(f'[[rule]]\ncontract = "{code}"\nname = "online"\nkind = "threshold"\n'
                       f'effective_from = {raw["billing_start"].isoformat()}\nmetric = "online_rate"\nthreshold = "95"\n'
                       f'step = "1"\nper_step_share = "1/45"\n\n')
             step = MONTHS[raw["frequency"]]
-            from dateutil.relativedelta import relativedelta
-
             for seq in range(1, min(4, raw["billing_months"] // step) + 1):
                 period_end = raw["billing_start"] + relativedelta(months=seq * step)
                 out.write(f'[[assessment]]\ncontract = "{code}"\nseq = {seq}\nassessed_on = {period_end.isoformat()}\n'
@@ -93,3 +109,7 @@ def write_toml(path, size: int, seed: int = 2023, *, with_facts: bool = True) ->
             paid_on = raw["billing_start"] + relativedelta(months=step, days=40)  # after seq 1 falls due
             out.write(f'[[payment]]\ncontract = "{code}"\nseq = 1\npaid_on = {paid_on.isoformat()}\n'
                       f'amount = "1000.00"\nreference = "bench"\n\n')
+    finally:
+        for out in outs:
+            out.close()
+    return counts

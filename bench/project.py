@@ -2,6 +2,9 @@
 
 Streams the synthetic portfolio through the schedule engine and prints one JSON line:
 installments, total in fen, seconds and peak resident memory.
+
+``python -m bench.project compare SIZE``: the engine against the plain reference on the same contracts, installment by
+installment (bench/run.py's projection benchmark, in a process of its own so that the bench itself stays small).
 """
 
 from __future__ import annotations
@@ -37,5 +40,43 @@ def peak_kb() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def compare_projection(size: int) -> dict:
+    """Time the engine and the reference on the same contracts, then check them installment by installment."""
+    from decimal import Decimal
+
+    from bench.reference import schedule as reference_schedule
+
+    raws = list(contracts(size))
+    terms = [make_terms(raw) for raw in raws]
+    started = time.perf_counter()
+    fast_total = fast_count = 0
+    for t in terms:
+        for _, _, _, _, fen in installments_fen(t):
+            fast_total += fen
+            fast_count += 1
+    fast_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    reference_total = Decimal("0.00")
+    reference_count = 0
+    for raw in raws:
+        for item in reference_schedule(raw):
+            reference_total += item[4]
+            reference_count += 1
+    reference_seconds = time.perf_counter() - started
+    for raw, t in zip(raws, terms):  # the same answers, to the fen, for every installment
+        fast = [(seq, a, b, due, Decimal(fen).scaleb(-2)) for seq, a, b, due, fen in installments_fen(t)]
+        expected = reference_schedule(raw)
+        if fast != expected:
+            first = next((pair for pair in zip(fast, expected) if pair[0] != pair[1]), (fast[len(expected):], expected[len(fast):]))
+            raise SystemExit(f"MISMATCH in {raw['code']}: engine {first[0]} != reference {first[1]}")
+    if Decimal(fast_total).scaleb(-2) != reference_total or fast_count != reference_count:
+        raise SystemExit(f"MISMATCH in totals: {fast_total} fen / {fast_count} against {reference_total} / {reference_count}")
+    return {"size": size, "installments": fast_count, "total": str(reference_total), "fast_s": fast_seconds,
+            "reference_s": reference_seconds, "ratio": reference_seconds / fast_seconds if fast_seconds else float("inf")}
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    if sys.argv[1] == "compare":
+        print(json.dumps(compare_projection(int(sys.argv[2]))))
+    else:
+        main(int(sys.argv[1]))

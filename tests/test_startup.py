@@ -1,0 +1,58 @@
+"""A light start: `contracts --version` answers before the command framework, the ORM or the domain loads."""
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from contracts import __version__
+from tests.conftest import ROOT
+
+HEAVY = ("typer", "click", "rich", "sqlalchemy", "sqlmodel", "pydantic", "alembic", "dateutil", "cli.app", "db")
+
+# Runs the console script's entry point (cli.main:run) as `contracts --version` would, then lists which of the
+# heavy packages the process had imported by then (run() returns rather than exits, so the listing runs after it).
+PROBE = f"""
+import sys
+sys.argv = ["contracts", "--version"]
+from cli.main import run
+run()
+heavy = {HEAVY!r}
+print(sorted(name for name in sys.modules if name in heavy or name.startswith(tuple(h + "." for h in heavy))))
+"""
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_version_loads_no_framework_and_no_store():
+    done = _run(PROBE)
+    assert done.returncode == 0, done.stderr
+    version_line, imported = done.stdout.splitlines()
+    assert version_line == f"contracts {__version__}"
+    assert imported == "[]"  # not typer, click, rich, sqlalchemy, sqlmodel, pydantic, alembic, nor the app itself
+
+
+def test_the_probe_would_see_them_if_they_were_loaded():
+    # The same probe on the path every other command takes: the framework is there, so the check above can fail.
+    done = _run(PROBE.replace('["contracts", "--version"]', '["contracts", "--help"]').replace("run()\n", "try:\n    run()\nexcept SystemExit:\n    pass\n", 1))
+    assert done.returncode == 0, done.stderr
+    assert "'typer'" in done.stdout.splitlines()[-1]
+
+
+def test_version_line_is_the_one_the_app_prints():
+    fast = subprocess.run([sys.executable, "-m", "cli.main", "--version"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    from cli.main import app
+
+    through_typer = CliRunner().invoke(app, ["--version"])  # the app's own eager --version option
+    assert fast.returncode == 0 and through_typer.exit_code == 0
+    assert fast.stdout == through_typer.stdout == f"contracts {__version__}\n"
+    assert fast.stderr == ""
+
+
+def test_version_with_other_options_still_goes_through_the_app():
+    done = subprocess.run([sys.executable, "-m", "cli.main", "--version", "--lang", "zh"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"contracts {__version__}\n"
