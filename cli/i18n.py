@@ -35,7 +35,7 @@ HEADERS_ZH = {
     "0-30": "0-30天", "31-90": "31-90天", "91-180": "91-180天", "181-365": "181-365天", "over 365": "365天以上",
     "programme": "预算项目", "item": "明细", "original": "年初预算", "adjusted": "调整后预算", "obligations": "应付义务",
     "unpaid_of_year": "当年未付", "earlier_arrears": "以前年度欠付", "execution_rate": "执行率", "coverage": "预算覆盖率",
-    "severity": "级别", "check": "检查项", "record": "记录", "field": "字段", "stated": "所述", "explanation": "说明",
+    "severity": "级别", "check": "检查项", "record": "记录", "field": "字段", "hash": "哈希值", "account": "操作系统账户", "stated": "所述", "explanation": "说明",
     "id": "编号", "paid_on": "付款日期", "reference": "凭证号", "note": "备注", "reverses": "冲销", "reversed_by": "被冲销",
     "allocated": "分配", "at": "时间", "user": "用户", "action": "操作", "before": "修改前", "after": "修改后",
     "net_in_words": "净额大写", "owed_in_words": "欠付大写", "line": "服务线", "contracts": "合同", "current": "现行合同",
@@ -66,7 +66,8 @@ VALUES_ZH = {
     "consultation": "竞争性磋商", "quotation": "询价", "single-source": "单一来源",
     # check names
     "amended over 10%": "变更超过10%", "completion gap": "完工至计费间隔", "no contract": "无合同",
-    "not assessed": "未考核", "paid above due": "超额支付", "stated end": "所述到期", "stated total": "所述合计",
+    "not assessed": "未考核", "paid above due": "超额支付", "history chain": "历史记录链", "store integrity": "数据库完整性",
+    "codes differing in case": "仅大小写不同的编号", "database": "数据库", "history": "历史记录", "stated end": "所述到期", "stated total": "所述合计",
     "contract gap": "合同间断", "contract overlap": "合同重叠",
     # terms: frequency, alignment, timing, pricing
     "monthly": "按月", "quarterly": "按季度", "semiannual": "按半年", "annual": "按年",

@@ -65,6 +65,53 @@ SENTENCES: dict[str, str] = {
     "GPL art. 36-37; MOF Order 87 art. 43(1)": "《政府采购法》第三十六、三十七条；财政部令第87号第四十三条第一款",
     "GPL art. 37; MOF Order 87 art. 43(2)": "《政府采购法》第三十七条；财政部令第87号第四十三条第二款",
     "GPL art. 36(3)": "《政府采购法》第三十六条第三款",
+    # db/integrity.py: the store's own soundness, as `check` reports it
+    "the database's own integrity check finds the store damaged: keep the file as it is and restore from a backup "
+    "(contracts export / import); do not write into it":
+        "数据库自身的完整性检查发现存储已损坏：请保持文件原样，从备份恢复（contracts export / import）；不要再写入",
+    "history entry {id} ({at}, {action}) does not fit the chain: it, or an entry before it, was changed or removed "
+    "outside this program": "历史记录第{id}条（{at}，{action}）与链不符：该条或其前的某条已在本程序之外被修改或删除",
+    "the {count} history entries form an unbroken chain; note its head {head} elsewhere to tell later whether the whole "
+    "chain was rewritten": "{count}条历史记录构成完整的链；请在别处记下链头{head}，以便日后判断整条链是否被改写",
+    "{count} {table} codes differ only in case; they were stored before codes were unique without regard to case: "
+    "rename one": "{count}个{table}编号仅大小写不同；它们录入于编号不区分大小写之前：请重命名其中一个",
+    "history entry {id}": "历史记录第{id}条",
+    # contracts/procurement_law.py: what the law opens after a failure, each citation on its own
+    "start a new procurement (重新开展采购活动) under the same or another method's rules":
+        "按同一或其他采购方式的规定重新开展采购活动",
+    "nothing to re-procure if the procurement task itself was cancelled (采购任务取消); otherwise tender again":
+        "采购任务已取消的无需重新采购；否则重新招标",
+    "review the budget or the requirements, then tender again": "复核预算或采购需求后重新招标",
+    "correct the irregularity and tender again (重新招标)": "纠正违规行为后重新招标",
+    "change to competitive negotiation (竞争性谈判)": "改为竞争性谈判",
+    "change to competitive consultation (竞争性磋商) (this line used it before)": "改为竞争性磋商（该服务线曾采用）",
+    "change to competitive consultation (竞争性磋商)": "改为竞争性磋商",
+    "change to single source (单一来源)": "改为单一来源采购",
+    "the ground is not stated: MOF Order 87 art. 43 is for fewer than three bidders; {rest}":
+        "流标原因未说明：财政部令第87号第四十三条适用于投标人不足三家的情形；{rest}",
+    "the ground is none of the listed ones: MOF Order 87 art. 43 is for fewer than three bidders; {rest}":
+        "流标原因不属所列情形：财政部令第87号第四十三条适用于投标人不足三家的情形；{rest}",
+    "open after a tender with no bids or no qualified bids, or a re-tender that failed":
+        "适用于招标后没有供应商投标或没有合格标的，或重新招标未能成立的",
+    "open to government-purchased services (政府购买服务项目) and the other cases of 财库〔2014〕214号 art. 3":
+        "适用于政府购买服务项目及财库〔2014〕214号第三条所列其他情形",
+    "only where GPL art. 31 holds: one supplier alone can supply, an unforeseeable emergency, or consistency with the "
+    "original project (additions up to 10% of it); a failed tender is not itself a ground; at or above the threshold, a "
+    "public notice of at least 5 working days first (条例 art. 38)":
+        "仅限《政府采购法》第三十一条所列情形：只能从唯一供应商处采购、发生不可预见的紧急情况、或须保证原有采购项目一致性"
+        "（添购不超过原合同金额10%）；流标本身不构成理由；达到公开招标数额标准的，须先公示不少于5个工作日（《政府采购法实施条例》第三十八条）",
+    "GPL art. 30(1)": "《政府采购法》第三十条第一项",
+    "GPL art. 31": "《政府采购法》第三十一条",
+    "GPL art. 36": "《政府采购法》第三十六条",
+    "GPL art. 37": "《政府采购法》第三十七条",
+    "MOF Order 87 art. 43(1)": "财政部令第87号第四十三条第一款",
+    "MOF Order 87 art. 43(2)": "财政部令第87号第四十三条第二款",
+    "MOF Order 74 art. 4": "财政部令第74号第四条",
+    "MOF Order 74 art. 27": "财政部令第74号第二十七条",
+    "财库〔2014〕214号 art. 3": "财库〔2014〕214号第三条",
+    "财库〔2014〕214号 art. 4": "财库〔2014〕214号第四条",
+    "条例 art. 38": "《政府采购法实施条例》第三十八条",
+    "{days} 补假": "{days}补假",
     # contracts/overview.py: what `show` says under a contract's terms
     "{count} {frequency} installments of {each}, total {total}": "共{count}期（{frequency}），每期{each}元，合计{total}元",
     "the source states the end as {stated}; the terms give {end}": "来源所述到期为{stated}；按合同条款为{end}",
@@ -88,18 +135,33 @@ SENTENCES: dict[str, str] = {
         "签约：质疑期结束{days}天后的第一个工作日（设置 --signing-days；法律允许自中标通知起30日内，《政府采购法》第四十六条）",
     "the new contract must be signed before the day the current coverage ends": "新合同须在现有覆盖结束之日前签订",
     "'start now' when the slack is {days} days or less; 'late' when that method can no longer finish in time; 'lapsed' "
-    "when the service already runs without a contract":
-        "余量不超过{days}天为“应立即启动”；该方式已无法按时完成为“已迟”；服务已在无合同状态下运行为“已过期”",
-    "bids due at least 20 days after the documents are issued (GPL art. 35); documents on sale at least 5 working days "
-    "(MOF Order 87 art. 24)": "自招标文件发出之日起至投标截止不少于20日（《政府采购法》第三十五条）；招标文件发售期不少于5个工作日（财政部令第87号第二十四条）",
-    "qualification notice at least 5 working days (MOF Order 87 art. 14), then bids due at least 20 days after the "
-    "documents are issued (GPL art. 35)": "资格预审公告不少于5个工作日（财政部令第87号第十四条），此后自招标文件发出至投标截止不少于20日（《政府采购法》第三十五条）",
+    "when the service already runs without a contract or approved transition; 'in transition' when an approved "
+    "transition serves it (then the successor is due before the transition ends, if it has an end); earliest signing: "
+    "if that method were started on the as-of day":
+        "余量不超过{days}天为“应立即启动”；该方式已无法按时完成为“已迟”；服务已在既无合同也无经批准过渡期的状态下运行为“已过期”；"
+        "由经批准的过渡期维持服务为“过渡期中”（过渡期有终止日的，后续合同须在其终止前签订）；最早签约日：假定当日即以该方式启动",
+    "bids due at least 20 days after the documents are issued (GPL art. 35); documents available at least 5 working days "
+    "(条例 art. 31)": "自招标文件发出之日起至投标截止不少于20日（《政府采购法》第三十五条）；招标文件提供期不少于5个工作日（《政府采购法实施条例》第三十一条）",
+    "prequalification notice at least 5 working days (条例 art. 21), then bids due at least 20 days after the documents "
+    "are issued (GPL art. 35)": "资格预审公告不少于5个工作日（《政府采购法实施条例》第二十一条），此后自招标文件发出至投标截止不少于20日（《政府采购法》第三十五条）",
     "responses due at least 10 days after the documents are issued; documents available at least 5 working days "
-    "(MOF 财库〔2014〕214号 art. 10)": "自磋商文件发出至提交响应文件不少于10日；磋商文件提供期不少于5个工作日（财库〔2014〕214号第十条）",
-    "responses due at least 3 working days after the documents are issued (MOF Order 74 art. 27)":
-        "自谈判文件发出至提交响应文件不少于3个工作日（财政部令第74号第二十七条）",
+    "(财库〔2014〕214号 art. 10)": "自磋商文件发出至提交响应文件不少于10日；磋商文件提供期不少于5个工作日（财库〔2014〕214号第十条）",
+    "responses due at least 3 working days after the documents are issued (MOF Order 74 art. 29)":
+        "自谈判文件发出至提交响应文件不少于3个工作日（财政部令第74号第二十九条）",
     "quotations due at least 3 working days after the request is issued (MOF Order 74 art. 45)":
         "自询价通知书发出至提交报价不少于3个工作日（财政部令第74号第四十五条）",
+    "requests for quotations (询价) are for goods only (MOF Order 74 art. 3), so not listed for a service":
+        "询价仅适用于货物（财政部令第74号第三条），服务项目不列",
+    "{year}: Monday to Friday (its holidays are not known)": "{year}年：按周一至周五计（节假日未知）",
+    "{year}: holidays not yet published and not known to the installed packages, Monday to Friday assumed":
+        "{year}年：节假日尚未公布，已安装的程序包也未知，按周一至周五计",
+    "{span} {name} assumed off": "假定{span}{name}放假",
+    "{span} may be adjusted (调休) around {name}": "{span}在{name}前后可能调休",
+    "{year}: not yet in the official calendar; assumed days off, the statutory holidays from the solar and lunar "
+    "calendars ({source}) with weekend holidays made up on the next working days: {blocks}. The year's notice usually "
+    "also exchanges days next to them (调休), counted here as ordinary weekdays and weekends: {around}":
+        "{year}年：尚未列入官方日历；假定的放假日为依公历和农历推算的法定节假日（{source}），逢周末的节日顺延补假：{blocks}。"
+        "当年通知通常还会调整相邻日期（调休），此处按普通工作日和周末计：{around}",
     "public notice of at least 5 working days before negotiating (条例 art. 38)": "协商前公示不少于5个工作日（《政府采购法实施条例》第三十八条）",
     "working days: Monday to Friday (official holidays ignored by request)": "工作日：周一至周五（按要求不计法定节假日）",
     "working days: the official Chinese calendar, adjusted weekends included (chinesecalendar)":
