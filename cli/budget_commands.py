@@ -83,13 +83,18 @@ def budget_add(
     spent: Annotated[Optional[str], typer.Option(help="What the source states was spent in the year.")] = None,
     unit: Annotated[str, typer.Option(help="yuan (default) or wan (万元), as the source states the amounts.")] = "yuan",
     source: Annotated[Optional[str], typer.Option(help="Where the figures come from.")] = None,
+    purpose: Annotated[Optional[str], typer.Option(help="What the source says the money was for, quoted "
+                                                   "(资金分配主要用于 ...).")] = None,
+    purpose_contract: Annotated[Optional[list[str]], typer.Option(help="A contract that purpose names (repeatable); "
+                                                                  "check reports those the payments leave out.")] = None,
     update: Annotated[bool, typer.Option("--update", help="Replace the budget of that year.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record a programme's budget for a fiscal year, as stated."""
     from contracts.money import format_money_grouped
 
-    raw = {"year": year, "original": original, "adjusted": adjusted, "spent": spent, "unit": unit, "source": source}
+    raw = {"year": year, "original": original, "adjusted": adjusted, "spent": spent, "unit": unit, "source": source,
+           "purpose": purpose, "purpose_contracts": purpose_contract or []}
     with store_for(ctx, db) as store:
         budget, status = store.add_budget(programme, raw, update=update)
     adjusted_text = f", adjusted {format_money_grouped(budget.adjusted.yuan)}" if budget.adjusted else ""
@@ -101,13 +106,19 @@ def fee_line_add(
     code: Annotated[str, typer.Argument(help="A short code, e.g. TW-POWER.")],
     name: Annotated[str, typer.Option(help="What the fee is for.")],
     notes: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
+    unit_price: Annotated[Optional[str], typer.Option(help="Where its amounts are a price times a quantity: the price "
+                                                      "(e.g. 500.00), so that check can hold amounts to quantities.")] = None,
+    per: Annotated[Optional[str], typer.Option("--per", help="What the unit price is per (e.g. set).")] = None,
+    sub_unit: Annotated[Optional[str], typer.Option(help="A smaller unit the source may count in (e.g. seal).")] = None,
+    sub_units: Annotated[Optional[str], typer.Option(help="How many sub-units make one unit (e.g. 4 seals a set).")] = None,
     update: Annotated[bool, typer.Option("--update", help="Replace a fee line that exists.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add a fee line (electricity, network lines): amounts budgeted and paid per year, no schedule."""
     from contracts.budget import make_fee_line
 
-    line = make_fee_line({"code": code, "name": name, "notes": notes})
+    line = make_fee_line({"code": code, "name": name, "notes": notes, "unit_price": unit_price, "unit": per,
+                          "sub_unit": sub_unit, "sub_units": sub_units})
     with store_for(ctx, db) as store:
         status = store.add_fee_line(line, update=update)
     print(f"{status}: fee line {line.code}")
@@ -119,16 +130,23 @@ def fee_line_amount(
     year: Annotated[str, typer.Option(help="Fiscal (calendar) year.")],
     budgeted: Annotated[Optional[str], typer.Option(help="Amount budgeted for the year.")] = None,
     paid: Annotated[Optional[str], typer.Option(help="Amount paid in the year.")] = None,
+    delivered: Annotated[Optional[str], typer.Option(help="Instead of an amount: a quantity delivered, as the source "
+                                                     "states it (with --quantity-unit).")] = None,
+    quantity_unit: Annotated[Optional[str], typer.Option(help="What --delivered counts (e.g. seal).")] = None,
+    months: Annotated[Optional[str], typer.Option(help="The months a payment (or delivery) was for, as the source gives "
+                                                  "them: 2022-03..2022-05, 2023-02.")] = None,
     unit: Annotated[str, typer.Option(help="yuan or wan.")] = "yuan",
     note: Annotated[Optional[str], typer.Option(help="Anything worth keeping.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where the figure comes from.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Record an amount budgeted for or paid on a fee line in a year."""
-    raw = {"year": year, "budgeted": budgeted, "paid": paid, "unit": unit, "note": note, "source": source}
+    """Record an amount budgeted for or paid on a fee line in a year (or a quantity delivered)."""
+    raw = {"year": year, "budgeted": budgeted, "paid": paid, "delivered": delivered, "quantity_unit": quantity_unit,
+           "months": months, "unit": unit, "note": note, "source": source}
     with store_for(ctx, db) as store:
         amount = store.add_fee_amount(code, raw)
-    print(f"recorded: {code} {amount.year} {amount.kind} {amount.amount.shown()}")
+    shown = amount.amount.shown() if amount.amount else f"{amount.quantity:,} {amount.quantity_unit}"
+    print(f"recorded: {code} {amount.year} {amount.kind} {shown}" + (f" for {amount.months_text}" if amount.months else ""))
 
 
 def forecast(
@@ -139,6 +157,9 @@ def forecast(
     accrual: Annotated[bool, typer.Option("--accrual", help="By the period served, not the due date.")] = False,
     deduction_rate: Annotated[Optional[str], typer.Option(help="Expected deduction for unassessed installments, e.g. 2%.")] = None,
     quarters: Annotated[bool, typer.Option("--quarters", help="One row per quarter (machine formats always are).")] = False,
+    project_usage: Annotated[bool, typer.Option("--project-usage", help="Project unit-priced installments from the usage "
+                                                "recorded so far (its average a month); without it they are unknown and "
+                                                "left out, and the totals say so.")] = False,
     as_of: AsOfOption = None,
     format: FormatOption = "table",
     output: OutputOption = None,
@@ -162,7 +183,7 @@ def forecast(
         contracts = store.load(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
         budgets = store.budgets()
     result = forecast_portfolio(contracts, budgets.programme_of(), first, count, as_of=day, accrual=accrual,
-                                deduction_rate=rate)
+                                deduction_rate=rate, project_usage=project_usage)
     title = t("Obligations {first}-{last} by accrual" if accrual else "Obligations {first}-{last} by due date",
               first=first, last=first + count - 1)
     keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
@@ -177,7 +198,7 @@ def forecast(
         largest = sorted(summary, key=lambda row: -row["gross"])[:TABLE_LIMIT]
         shown = sorted(largest, key=lambda row: (row[by], row["year"]))
         title += f" (the {TABLE_LIMIT} largest of {len(summary)} rows; --format csv or json gives all)"
-    emit(shown + year_totals, "table", keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net"), title=title,
+    emit(shown + year_totals, "table", keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net", "basis"), title=title,
          empty="nothing falls due in that window")
     ends = {contract.code: contract.current_terms.service_end for contract in contracts}
     ending = sorted(result.ending(), key=lambda c: (ends[c], c))
@@ -221,19 +242,22 @@ def report_fy(
     items = [r for r in records if r["kind"] != "programme"]
     if fmt == "table" and len(items) > TABLE_LIMIT:
         # People read the programmes and the largest items; machine formats give every row.
-        keep = {id(r) for r in sorted(items, key=lambda r: -r["obligations"])[:TABLE_LIMIT]}
+        keep = {id(r) for r in sorted(items, key=lambda r: -(r["obligations"] or 0))[:TABLE_LIMIT]}
         records = [r for r in records if r["kind"] == "programme" or id(r) in keep]
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
     emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
     if fmt == "table":
         for row in rows:
-            if row.kind == "programme" and row.adjusted is not None:
+            if row.kind == "programme" and row.budget_in_force is not None:
                 rate = f"{row.execution_rate:.2%}" if row.execution_rate is not None else "-"
                 cover = f"{row.coverage:.2%}" if row.coverage is not None else "-"
-                money = amount_with_unit
-                print(t(FY_SENTENCE, programme=row.programme, obligations=money(row.obligations), adjusted=money(row.adjusted),
-                        paid=money(row.paid), rate=rate, cover=cover, unpaid=money(row.unpaid_of_year),
-                        earlier=money(row.earlier_arrears)))
+
+                def money(amount):  # an amount no one knows is said to be unknown, never 0.00
+                    return amount_with_unit(amount) if amount is not None else t("unknown")
+
+                print(t(FY_SENTENCE, programme=row.programme, obligations=money(row.obligations),
+                        adjusted=money(row.budget_in_force), paid=money(row.paid), rate=rate, cover=cover,
+                        unpaid=money(row.unpaid_of_year), earlier=money(row.earlier_arrears)))
 
 
 def check(

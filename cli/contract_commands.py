@@ -15,7 +15,8 @@ from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_dat
 from .render import check_format, emit, emit_record
 from .session import store_exists, store_for
 
-LIST_COLUMNS = ("code", "name", "billing_start", "annual_fee", "frequency", "billing_end", "service_end", "status", "days_left")
+LIST_COLUMNS = ("code", "name", "billing_start", "annual_fee", "frequency", "billing_end", "service_end", "status", "days_left",
+                "basis")
 
 
 def register(app: typer.Typer) -> None:
@@ -271,8 +272,7 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """The contract's installments: period, due date and amount."""
-    from contracts.overview import SCHEDULE_KEYS, listed_schedule, schedule_record
-    from contracts.schedule import installments_due_between
+    from contracts.overview import SCHEDULE_KEYS, schedule_rows
 
     fmt = check_format(format, output)
     first, last = optional_date(from_, "from"), optional_date(to, "to")
@@ -280,8 +280,10 @@ def schedule(
         raise ContractsError("to", last.isoformat(), f"is before --from {first.isoformat()}")
     with store_for(ctx, db) as store:
         contract = store.contract(code)
-    rows = [schedule_record(item) for item in installments_due_between(listed_schedule(contract, original=original), first, last)]
-    footer = {"due": "total", "amount": sum((row["amount"] for row in rows), start=Decimal("0.00"))}
+    rows = [row for row in schedule_rows(contract, original=original)
+            if (first is None or row["due"] >= first) and (last is None or row["due"] <= last)]
+    known = [row["amount"] for row in rows if row["amount"] is not None]
+    footer = {"due": "total", "amount": sum(known, start=Decimal("0.00")) if known or not rows else None}  # unknown: empty
     emit(rows, fmt, keys=SCHEDULE_KEYS, title=t("Schedule of {code}", code=contract.code), footer=footer,
          empty="no installment falls due in that window")
 

@@ -11,6 +11,7 @@ from html import escape
 from typing import Any, Mapping, Sequence
 
 from contracts import __version__
+from contracts.basis import Basis, combined, kind_of, legend, mark
 from contracts.report import Report
 
 from . import i18n
@@ -112,7 +113,7 @@ def _payable_totals(payables: Sequence[Mapping[str, Any]]) -> tuple[dict | None,
 
 def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str], generated: str = "") -> str:
     """The page. ``generated``: when it was made (the CLI reads the clock), shown at the top and on every printed page."""
-    from .prose import sentence
+    from .prose import basis_text, sentence
 
     t = i18n.t
     day = report.as_of.isoformat()
@@ -130,9 +131,14 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
     ])
     timeline_note = (f'<p class="note">{escape(t("{count} more lines are left out of the timeline; the tables below include them.", count=report.timeline_omitted))}</p>'
                      if report.timeline_omitted else "")
-    flows = [{"year": f.year, "obligations": f.obligations, "adjusted_budget": f.budget, "paid": f.paid} for f in report.flows]
-    flow_total = {"year": i18n.value("TOTAL"), "obligations": sum((f.obligations for f in report.flows), Decimal("0.00")),
-                  "paid": sum((f.paid for f in report.flows), Decimal("0.00"))}
+    flows = [{"year": f.year, "obligations": f.obligations, "adjusted_budget": f.budget, "paid": f.paid,
+              "basis": mark(f.basis)} for f in report.flows]
+    flow_total = {"year": i18n.value("TOTAL"), "obligations": sum((f.obligations or 0 for f in report.flows), Decimal("0.00")),
+                  "paid": sum((f.paid or 0 for f in report.flows), Decimal("0.00")), "basis": mark(combined(f.basis for f in report.flows))}
+    flow_notes = "".join(f'<p class="note">{escape(str(f.year))}: {escape(basis_text(f.basis))}</p>'
+                         for f in report.flows if kind_of(f.basis) is not Basis.COMPUTED)
+    flow_notes += "".join(f'<p class="note">{escape(line.split(" ", 1)[0])} {escape(t(line.split(" ", 1)[1]))}</p>'
+                          for line in legend(f.basis for f in report.flows))
     rebids = [{key: getattr(row, key) for key in REBID_COLUMNS} for row in report.rebids]
     arrears_keys = tuple(report.arrears[0].keys()) if report.arrears else ()
     tenders = "".join(
@@ -151,8 +157,9 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
         f'<p class="meta">{escape(made)} {escape(rounding or t("Amounts in yuan, to the fen."))}</p>',
         f'<div class="cards">{cards}</div></header>',
         _section(t("Portfolio timeline"), timeline_svg(report.timeline, report.window, report.as_of) + timeline_note, "timeline"),
-        _section(t("Fiscal-year cash flow"), cashflow_svg(report.flows) + table(flows, ("year", "obligations", "adjusted_budget", "paid"),
-                                                                                   total_row=flow_total, caption=t("By fiscal year")), "cashflow"),
+        _section(t("Fiscal-year cash flow"), cashflow_svg(report.flows) + table(flows, ("year", "obligations", "adjusted_budget", "paid", "basis"),
+                                                                                   total_row=flow_total, caption=t("By fiscal year"))
+                 + flow_notes, "cashflow"),
         _section(t("Expiring contracts and rebid deadlines"),
                  table(report.expiring, EXPIRING_COLUMNS, full_list=f"contracts expiring --within {report.expiring_days}",
                        caption=t('Contracts whose service ends within {days} days', days=report.expiring_days))

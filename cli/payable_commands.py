@@ -57,7 +57,8 @@ def rule_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="The contract's code.")],
     name: Annotated[str, typer.Option(help="The rule's name; a later version under the same name replaces it.")],
-    kind: Annotated[str, typer.Option(help="threshold, scorecard, per_unit, itemized or cap.")],
+    kind: Annotated[str, typer.Option(help="threshold, scorecard, per_unit, itemized, cap, or unrecorded (deducted per "
+                                      "assessment, the rules not recorded: amounts become upper bounds).")],
     effective_from: Annotated[str, typer.Option(help="The day this version takes effect (YYYY-MM-DD).")],
     position: Annotated[Optional[str], typer.Option(help="Order of application (lower first).")] = None,
     metric: Annotated[Optional[str], typer.Option(help="threshold/per_unit: the metric, e.g. online_rate.")] = None,
@@ -77,6 +78,8 @@ def rule_add(
     per_installment_share: Annotated[Optional[str], typer.Option(help="cap: total per installment, as a share.")] = None,
     per_year_amount: Annotated[Optional[str], typer.Option(help="cap: total per contract year.")] = None,
     per_year_share: Annotated[Optional[str], typer.Option(help="cap: total per contract year, as a share of its fee.")] = None,
+    up_to_share: Annotated[Optional[str], typer.Option(help="unrecorded: the largest deduction that is plausible, as a share "
+                                                       "of an installment (default 10%), for check.")] = None,
     retired: Annotated[bool, typer.Option("--retired", help="This version ends the rule from effective_from.")] = False,
     note: Annotated[Optional[str], typer.Option(help="Where the rule comes from (clause, amendment).")] = None,
     update: Annotated[bool, typer.Option("--update", help="Replace the parameters of this very version.")] = False,
@@ -240,6 +243,8 @@ def opening(
     settled_through: Annotated[Optional[str], typer.Option(help="Installments due on or before this day were settled before.")] = None,
     owed: Annotated[Optional[str], typer.Option(help="An amount still owed then, beyond the schedule.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where these figures come from (required with --owed).")] = None,
+    basis: Annotated[Optional[str], typer.Option(help="How the source gives them: stated, assumed (by whoever records "
+                                                 "them) or inferred (from other figures).")] = None,
     update: Annotated[bool, typer.Option("--update", help="Correct the opening balance (only before any payment).")] = False,
     db: DbOption = None,
 ) -> None:
@@ -247,7 +252,7 @@ def opening(
     from contracts.money import format_money_grouped
 
     raw = {"as_of": as_of, "settled_through_seq": settled_through_seq, "settled_through": settled_through,
-           "owed": owed or "0", "source": source}
+           "owed": owed or "0", "source": source, "basis": basis}
     with store_for(ctx, db) as store:
         result, status = store.set_opening(code, raw, update=update)
     print(f"{status}: opening balance of {code} as of {result.as_of.isoformat()}: installments 1 to "

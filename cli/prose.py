@@ -76,6 +76,61 @@ SENTENCES: dict[str, str] = {
     "{count} {table} codes differ only in case; they were stored before codes were unique without regard to case: "
     "rename one": "{count}个{table}编号仅大小写不同；它们录入于编号不区分大小写之前：请重命名其中一个",
     "history entry {id}": "历史记录第{id}条",
+    # contracts/basis.py and the notes behind a figure's basis (budget.py, forecast.py, payables.py, overview.py)
+    "as the source states it": "来源所述",
+    "rests on an assumption (the note says which)": "基于假设（见说明）",
+    "an upper bound: deducted per assessment, the rules not recorded": "上限：按考核扣款，但扣款规则未录入",
+    "unknown, not counted in any total": "未知，不计入任何合计",
+    "deducted per assessment, the rules not recorded": "按考核扣款，扣款规则未录入",
+    "not yet assessed: at gross": "尚未考核：按应付总额计",
+    "settled before tracking (opening balance, {how})": "开始跟踪前已结清（期初余额，{how}）",
+    "what was paid for them then is not recorded": "当时所付金额未录入",
+    "{count} installment(s) awaiting usage, not counted": "{count}期待计量，未计入",
+    "{count} installment(s) awaiting usage, left out": "{count}期待计量，未计入",
+    "{code}: {count} installment(s) awaiting usage, left out": "{code}：{count}期待计量，未计入",
+    "{codes}: upper bounds, deducted per assessment, the rules not recorded": "{codes}：为上限，按考核扣款，扣款规则未录入",
+    "{basis}, deducted per assessment, the rules not recorded": "{basis}，按考核扣款，扣款规则未录入",
+    "no amount recorded for the year": "本年度未录入金额",
+    "what fell due: the amount budgeted": "应付：按预算金额",
+    "what fell due: taken as what was paid for the year's months (no amount budgeted)": "应付：按为本年度各月所付金额计（无预算金额）",
+    "a payment for months of two years split between them by months": "跨两个年度月份的付款按月数分摊",
+    "leaves out what is unknown of {items}": "未计入{items}的未知部分",
+    "leaves out what was paid before tracking began for {items}": "未计入{items}在开始跟踪前的付款",
+    "leaves out installments of {items} awaiting usage": "未计入{items}待计量的各期",
+    "{items}: upper bounds (deductions not recorded, or not yet assessed)": "{items}：为上限（扣款未录入，或尚未考核）",
+    "{items}: rest on assumptions": "{items}：基于假设",
+    "no adjusted budget stated: the original is in force": "未说明调整后预算：以年初预算为准",
+    "unit-priced: {price} per {unit}, each installment priced by the usage recorded": "按量计价：每{unit}{price}元，各期按已录入用量计价",
+    "{count} {frequency} installments at {price} per {unit}, each priced by the usage recorded: {so_far}":
+        "共{count}期（{frequency}），每{unit}{price}元，各期按已录入用量计价：{so_far}",
+    "usage recorded for {count} of them, {amount} so far": "已录入其中{count}期的用量，迄今{amount}元",
+    "no usage recorded yet": "尚未录入用量",
+    # contracts/source_checks.py: what the source leaves inconsistent
+    "seq {seq} was paid {paid} of {gross}; the {owed} short is within {share} of the installment and may be a deduction "
+    "under the assessment, whose rules are not recorded ({rule}): it is shown as owed, an upper bound":
+        "第{seq}期应付{gross}元，已付{paid}元；差额{owed}元在该期的{share}以内，可能是按考核的扣款（扣款规则未录入：{rule}）：现按欠款列示，为上限",
+    "the statement of purpose names {named}, but no payment recorded for {year} reaches {unpaid}: they may not have been "
+    "paid, the payments listed may include them, or they may have been paid from other money; the source does not say which":
+        "资金用途说明列明{named}，但已录入的{year}年度付款未涉及{unpaid}：可能未支付，也可能已含在所列付款中，或由其他资金支付；来源未说明",
+    "{amount} owed before {day}": "{day}前欠付{amount}元",
+    "installments 1 to {seq} settled before {day}": "第1至{seq}期于{day}前已结清",
+    "{what} is inferred, not stated: the payments recorded do not fit what fell due without it, and other readings of the "
+    "source may fit as well": "{what}系推定而非来源所述：没有它，已录入的付款与应付不符；对来源的其他解读也可能成立",
+    "{what} is {basis}, not stated by the source": "{what}为{basis}，非来源所述",
+    "{stated} paid in {year} for {spans}: services of {others} settled in {settled}; the fiscal-year report counts them "
+    "against their months": "{year}年度支付{stated}，用于{spans}：{others}年度的服务于{settled}年度结算；财政年度报告按所属月份计",
+    "{stated} ({span}) holds no whole number of {unit}s at {price} a {unit2}: the amount and the unit price cannot both be "
+    "right, or it pays for something else too": "{stated}（{span}）按每{unit2}{price}元计不是整数个{unit}：金额与单价不能同时成立，或其中含有其他费用",
+    "from {low} up to {high}": "{low}至{high}",
+    "fee line {code} {year}": "费用项 {code} {year}年度",
+    "{counted} for {spans} would cost {cost} at {price} a {unit}, but {paid} is recorded as paid for those months; and "
+    "{counted2} is not a whole number of {unit2}s: the quantity, the amounts or the months they were for do not fit together":
+        "{spans}的{counted}按每{unit}{price}元应为{cost}元，但为这些月份录入的付款为{paid}元；且{counted2}不是整数个{unit2}："
+        "数量、金额或其所属月份互不相符",
+    "{counted} for {spans} would cost {cost} at {price} a {unit}, but {paid} is recorded as paid for those months: the "
+    "quantity, the amounts or the months they were for do not fit together":
+        "{spans}的{counted}按每{unit}{price}元应为{cost}元，但为这些月份录入的付款为{paid}元：数量、金额或其所属月份互不相符",
+    "{quantity} = {units} {unit}s": "{quantity} = {units}个{unit}",
     # contracts/procurement_law.py: what the law opens after a failure, each citation on its own
     "start a new procurement (重新开展采购活动) under the same or another method's rules":
         "按同一或其他采购方式的规定重新开展采购活动",
@@ -182,7 +237,7 @@ SHAPES = {"days": NUMERIC, "months": NUMERIC, "count": NUMERIC, "seq": NUMERIC, 
           "tolerance": NUMERIC, "billing": NUMERIC, "service": NUMERIC, "frequency": "monthly|quarterly|semiannual|annual",
           "field": "annual fee|billing months|service months", "each": r"[\d,.]+(?: or [\d,.]+)*(?: \.\.\.)?",
           "years": r"\d{4}(?:, \d{4})*", "kind": "gap|overlap",
-          "method": "public|invited|negotiation|consultation|quotation|single-source"}
+          "method": "public|invited|negotiation|consultation|quotation|single-source", "day": r"\d{4}-\d{2}-\d{2}"}
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 NUMBER = re.compile(r"(?<![\w.,/-])(-?)(\d{4,})(\.\d+)?(?![\w/-]|\.\d)")
@@ -256,9 +311,22 @@ PROSE_KEYS = {"explanation", "flags", "options", "record", "stated", "computed",
               "description", "refs"}
 
 
+def basis_text(text: str) -> str:
+    """What a figure rests on, in the chosen language: its kind (computed, upper bound, ...) and each of its notes."""
+    from contracts.basis import kind_of, notes_of
+
+    if i18n.language() != "zh" or not text:
+        return group_numbers(text) if text else text
+    notes = notes_of(text)
+    kind = i18n.value(kind_of(text).value)
+    return kind + ("：" + "；".join(sentence(note) for note in notes) if notes else "")
+
+
 def shown(value: Any, key: str = "") -> Any:
     """A text value as people read it: a word of the vocabulary, or a sentence, in the chosen language."""
     if isinstance(value, str):
+        if key == "basis":
+            return basis_text(value)
         if key in PROSE_KEYS:
             return sentence(value)
         if key == "field":  # a finding names a field by its key: show it as the column is headed

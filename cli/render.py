@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable, Mapping, Sequence
 
+from contracts.basis import legend, mark, notes_of
 from contracts.errors import ContractsError
 from contracts.money import format_money
 
@@ -179,7 +180,7 @@ def emit(
 
     columns = list(table_keys or keys)
     headers = headers or {}
-    cells = {key: [human(row.get(key), key) for row in rows] for key in columns}
+    cells = {key: [cell(row, key) for row in rows] for key in columns}
     widest = {}
     for key in columns:
         widest[key] = max((cell_len(text) for text in cells[key]), default=0)
@@ -205,6 +206,34 @@ def emit(
         console.print(i18n.t("(left out to fit {width} columns: {names}; --format csv or a wider window shows them)",
                              width=console.width, names=", ".join(heading(key, headers) for key in dropped)), style="dim")
     _rounding_note(console.print, rows, shown)
+    _basis_legend(console.print, rows, shown)
+
+
+def cell(row: Mapping[str, Any], key: str) -> str:
+    """A table cell: the value as people read it; a figure's basis as its mark (the legend under the table says it)."""
+    if key == "basis":
+        return mark(row.get(key) or "")
+    return human(row.get(key), key)
+
+
+BASIS_NOTES_SHOWN = 8  # distinct notes under a table; the JSON, CSV and workbook carry every row's basis in full
+
+
+def _basis_legend(say_line, rows, columns) -> None:
+    """Under a table with a basis column: what its marks mean, and the notes behind them (each once)."""
+    if "basis" not in columns:
+        return
+    from .prose import sentence
+
+    texts = [row.get("basis") or "" for row in rows]
+    for line in legend(texts):
+        mark_, words = line.split(" ", 1)
+        say_line(f"{mark_} {i18n.t(words)}")
+    notes = list(dict.fromkeys(note for text in texts if mark(text) for note in notes_of(text)))
+    for note in notes[:BASIS_NOTES_SHOWN]:
+        say_line(f"  - {sentence(note)}")
+    if len(notes) > BASIS_NOTES_SHOWN:
+        say_line(i18n.t("  ... and {count} more notes (--format csv gives each row's basis)", count=len(notes) - BASIS_NOTES_SHOWN))
 
 
 def _rounding_note(say_line, rows, columns) -> None:
@@ -224,7 +253,7 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
 
         return width(text)
 
-    cells = [[human(row.get(key), key) for key in columns] for row in rows]
+    cells = [[cell(row, key) for key in columns] for row in rows]
     names = [heading(key, headers) for key in columns]
     tail = [human(footer.get(key), key) if footer else "" for key in columns] if footer else None
     widths = [max([cell_len(name)] + [cell_len(line[i]) for line in cells] + ([cell_len(tail[i])] if tail else []))
@@ -241,6 +270,7 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
         out += ["  ".join("-" * width for width in widths), line(tail)]
     sys.stdout.write("\n".join(out if title else out[1:]) + "\n")
     _rounding_note(print, rows, columns)
+    _basis_legend(print, rows, columns)
 
 
 def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], title: str | None = None,

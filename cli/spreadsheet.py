@@ -25,7 +25,7 @@ from .cells import text_cell
 MONEY = "#,##0.00"
 PERCENT = {"execution_rate", "coverage"}  # shares, shown as percentages
 # A rate is a formula over its row: execution = paid / budget in force; coverage = budget in force / obligations.
-RATIOS = {"execution_rate": ("paid", "adjusted"), "coverage": ("adjusted", "obligations")}
+RATIOS = {"execution_rate": ("paid", "budget_in_force"), "coverage": ("budget_in_force", "obligations")}
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 NAMED_BY = ("contract", "item", "code", "line", "programme")  # columns of codes a reader wants the name beside
 MAX_WIDTH = 60  # wider text wraps

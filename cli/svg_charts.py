@@ -223,10 +223,11 @@ def cashflow_svg(flows: Sequence[YearFlow]) -> str:
         for n, (key, colour, name) in enumerate(FLOW_SERIES):
             amount = getattr(flow, key)
             bx = centre + (n - 1.5) * bar_w + bar_w * 0.1 * (n - 1)
-            if amount is None:
+            if amount is None:  # never a bar of 0.00 for what is not known
+                words = i18n.t("no budget recorded") if key == "budget" else i18n.t("not recorded")
                 out.append(f'<text x="{bx + bar_w / 2:.1f}" y="{y(Decimal(0)) - 4:.1f}" font-size="9" text-anchor="start" '
                            f'fill="#718096" transform="rotate(-90 {bx + bar_w / 2:.1f} {y(Decimal(0)) - 4:.1f})">'
-                           f'{escape(i18n.t("no budget recorded"))}</text>')
+                           f'{escape(words)}</text>')
                 continue
             value = i18n.in_unit(amount)
             out.append(f'<g class="flow {key}"><title>{flow.year} {escape(i18n.t(name))}: {escape(i18n.shown_amount(amount))} '

@@ -11,16 +11,19 @@ per year.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
 from . import limits
 from .errors import ContractsError
-from .money import from_fen
-from .payables import SETTLED_BEFORE, Ledger
-from .payments import paid_by_year
+from .money import from_fen, parse_money, split_fen, to_fen
+from .basis import Basis, adding, combined, described, kind_of, weakest
+from .payables import AT_GROSS, AWAITING_USAGE, SETTLED_BEFORE, Ledger
+from .payments import Payment, paid_by_year
 from .schedule import installments_fen
+from .periods import Period, add_months
 from .stated import Stated, parse_stated
 from .terms import CODE_PATTERN, ContractTerms
 
@@ -49,6 +52,8 @@ class Budget:
     adjusted: Stated | None = None
     spent: Stated | None = None  # what the source states was spent in the year
     source: str = ""
+    purpose: str = ""  # what the source says the money was for, quoted (资金分配主要用于 ...)
+    purpose_contracts: tuple[str, ...] = ()  # the contracts that statement names
 
     @property
     def in_force(self) -> Stated:
@@ -60,18 +65,33 @@ class FeeLine:
     code: str
     name: str
     notes: str = ""
+    unit_price: Decimal | None = None  # where its amounts are a price times a quantity (500.00 per set)
+    unit: str = ""  # what the price is per ("set")
+    sub_unit: str = ""  # a smaller unit a source may count in ("seal") ...
+    sub_units: int | None = None  # ... and how many of them make one unit (4 seals a set)
 
 
 @dataclass(frozen=True)
 class FeeAmount:
-    """An amount budgeted for, or paid on, a fee line in a fiscal year."""
+    """An amount budgeted for, or paid on, a fee line in a fiscal year; or a quantity delivered (``kind`` "delivered").
+
+    ``months``: the months a payment is for, as the source gives them (a payment in 2023 for 2022-03..05 settles
+    2022's services late); empty: the amount's own year.
+    """
 
     fee_line: str
     year: int
-    kind: str  # "budgeted" or "paid"
-    amount: Stated
+    kind: str  # "budgeted", "paid" or "delivered"
+    amount: Stated | None  # None for a quantity delivered
     note: str = ""
     source: str = ""
+    months: tuple[Period, ...] = ()
+    quantity: int | None = None
+    quantity_unit: str = ""
+
+    @property
+    def months_text(self) -> str:
+        return months_text(self.months)
 
 
 @dataclass(frozen=True)
@@ -125,9 +145,11 @@ def make_programme(raw: Mapping[str, Any]) -> Programme:
 
 
 def make_budget(raw: Mapping[str, Any], programme: str) -> Budget:
-    unknown = sorted(set(raw) - {"programme", "year", "original", "adjusted", "spent", "unit", "source"})
+    known = {"programme", "year", "original", "adjusted", "spent", "unit", "source", "purpose", "purpose_contracts"}
+    unknown = sorted(set(raw) - known)
     if unknown:
-        raise ContractsError(unknown[0], None, "is not a budget field (known: year, original, adjusted, spent, unit, source)")
+        raise ContractsError(unknown[0], None, "is not a budget field (known: year, original, adjusted, spent, unit, source, "
+                             "purpose, purpose_contracts)")
     year = _year(raw.get("year"))
     unit = str(raw.get("unit") or "yuan")
     if raw.get("original") in (None, ""):
@@ -137,30 +159,97 @@ def make_budget(raw: Mapping[str, Any], programme: str) -> Budget:
     original = parse_stated(raw["original"], unit, "original")
     adjusted = None if raw.get("adjusted") in (None, "") else parse_stated(raw["adjusted"], unit, "adjusted")
     spent = None if raw.get("spent") in (None, "") else parse_stated(raw["spent"], unit, "spent")
-    return Budget(programme, year, original, adjusted, spent, _text(raw, "source", "budget"))
+    purpose = _text(raw, "purpose", "budget")
+    named = _codes(raw, "purpose_contracts")
+    if named and not purpose:
+        raise ContractsError("purpose_contracts", ", ".join(named), "needs the purpose statement that names them (purpose)")
+    return Budget(programme, year, original, adjusted, spent, _text(raw, "source", "budget"), purpose, named)
 
 
 def make_fee_line(raw: Mapping[str, Any]) -> FeeLine:
-    unknown = sorted(set(raw) - {"code", "name", "notes"})
+    known = ("code", "name", "notes", "unit_price", "unit", "sub_unit", "sub_units")
+    unknown = sorted(set(raw) - set(known))
     if unknown:
-        raise ContractsError(unknown[0], None, "is not a fee-line field (known: code, name, notes)")
+        raise ContractsError(unknown[0], None, f"is not a fee-line field (known: {', '.join(known)})")
     name = _text(raw, "name", "fee_line")
     if not name:
         raise ContractsError("name", None, "is required")
-    return FeeLine(_code(raw), name, _text(raw, "notes", "fee_line"))
+    price = None if raw.get("unit_price") in (None, "") else parse_money(raw["unit_price"], "unit_price")
+    unit, sub_unit = _text(raw, "unit", "fee_line"), _text(raw, "sub_unit", "fee_line")
+    if price is not None and not unit:
+        raise ContractsError("unit", None, "is required with a unit price: what the price is per (e.g. set)")
+    sub_units = None if raw.get("sub_units") in (None, "") else limits.whole(raw["sub_units"], "sub_units", minimum=2, maximum=10**6)
+    if (sub_units is None) != (not sub_unit):
+        raise ContractsError("sub_units", raw.get("sub_units"), "and sub_unit go together: e.g. 4 seals (sub_unit) to a set")
+    return FeeLine(_code(raw), name, _text(raw, "notes", "fee_line"), price, unit, sub_unit, sub_units)
+
+
+MONTH_SPAN = re.compile(r"^(\d{4})-(\d{2})(?:\s*\.\.\s*(\d{4})-(\d{2}))?$")
+
+
+def parse_months(text: Any, field: str = "months") -> tuple[Period, ...]:
+    """"2022-03..2022-05, 2023-02" as the months it names (each span [first day, first day after its last month))."""
+    if text in (None, ""):
+        return ()
+    if not isinstance(text, str):
+        raise ContractsError(field, text, "write the months as 2022-03..2022-05, 2023-02")
+    spans = []
+    for part in re.split(r"[,;，；]", text):
+        match = MONTH_SPAN.match(part.strip())
+        if not match:
+            raise ContractsError(field, text, "write the months as 2022-03..2022-05, 2023-02 (YYYY-MM, or a span first..last)")
+        first_year, first_month, last_year, last_month = match.groups()
+        try:
+            start = dt.date(int(first_year), int(first_month), 1)
+            last = dt.date(int(last_year or first_year), int(last_month or first_month), 1)
+        except ValueError:
+            raise ContractsError(field, text, "names a month that does not exist") from None
+        if last < start:
+            raise ContractsError(field, text, f"has a span that ends before it begins ({part.strip()})")
+        if not (FIRST_YEAR <= start.year and last.year <= LAST_YEAR):
+            raise ContractsError(field, text, f"is outside {FIRST_YEAR}-{LAST_YEAR}")
+        spans.append(Period(start, add_months(last, 1)))
+    spans.sort()
+    for before, after in zip(spans, spans[1:]):
+        if after.start < before.end:
+            raise ContractsError(field, text, "names a month twice")
+    return tuple(spans)
+
+
+def months_text(months: Sequence[Period]) -> str:
+    """The months as people write them: 2022-03..2022-05, 2023-02."""
+    def month(day: dt.date) -> str:
+        return f"{day.year}-{day.month:02d}"
+
+    return ", ".join(month(p.start) if add_months(p.start, 1) == p.end else f"{month(p.start)}..{month(add_months(p.end, -1))}"
+                     for p in months)
 
 
 def make_fee_amount(raw: Mapping[str, Any], fee_line: str) -> FeeAmount:
-    unknown = sorted(set(raw) - {"fee_line", "year", "budgeted", "paid", "unit", "note", "source"})
+    known = ("fee_line", "year", "budgeted", "paid", "delivered", "unit", "note", "source", "months", "quantity_unit")
+    unknown = sorted(set(raw) - set(known))
     if unknown:
-        raise ContractsError(unknown[0], None, "is not a fee-line amount field (known: year, budgeted or paid, unit, note, source)")
+        raise ContractsError(unknown[0], None, "is not a fee-line amount field (known: year, budgeted, paid or delivered, unit, "
+                             "months, quantity_unit, note, source)")
     year = _year(raw.get("year"))
-    given = [key for key in ("budgeted", "paid") if raw.get(key) not in (None, "")]
+    given = [key for key in ("budgeted", "paid", "delivered") if raw.get(key) not in (None, "")]
     if len(given) != 1:
-        raise ContractsError("paid", None, "give exactly one of budgeted and paid")
+        raise ContractsError("paid", None, "give exactly one of budgeted, paid and delivered (a quantity)")
     kind = given[0]
+    months = parse_months(raw.get("months"))
+    if months and kind == "budgeted":
+        raise ContractsError("months", raw.get("months"), "are for what a payment or a delivery was for, not for a budget")
+    note, source = _text(raw, "note", "fee_amount"), _text(raw, "source", "fee_amount")
+    if kind == "delivered":
+        quantity = limits.whole(raw["delivered"], "delivered", minimum=0, maximum=10**12)
+        unit = limits.text(raw.get("quantity_unit"), "fee_amount", "quantity_unit")
+        if not unit:
+            raise ContractsError("quantity_unit", None, "is required with a quantity delivered: what was counted (e.g. seal)")
+        return FeeAmount(fee_line, year, kind, None, note, source, months, quantity, unit)
+    if raw.get("quantity_unit") not in (None, ""):
+        raise ContractsError("quantity_unit", raw["quantity_unit"], "is for a quantity delivered")
     amount = parse_stated(raw[kind], str(raw.get("unit") or "yuan"), kind)
-    return FeeAmount(fee_line, year, kind, amount, _text(raw, "note", "fee_amount"), _text(raw, "source", "fee_amount"))
+    return FeeAmount(fee_line, year, kind, amount, note, source, months)
 
 
 # -- the fiscal-year report ----------------------------------------------------------------------------
@@ -171,65 +260,173 @@ class FyRow:
     item: str  # a contract code, a fee line code, or "" for the programme's own row
     kind: str  # "contract", "fee line" or "programme"
     original: Decimal | None
-    adjusted: Decimal | None
-    obligations: Decimal  # falling due in the year (net where assessed, gross otherwise)
-    paid: Decimal  # payments made in the year
-    unpaid_of_year: Decimal  # obligations of the year still owed at its end
-    earlier_arrears: Decimal  # obligations of earlier years still owed at the year's end
-    execution_rate: Decimal | None  # paid / adjusted budget
-    coverage: Decimal | None  # adjusted budget / obligations
+    adjusted: Decimal | None  # as stated; None where the source states no adjusted budget
+    obligations: Decimal | None  # falling due in the year (net where assessed, gross otherwise); None: unknown
+    paid: Decimal | None  # payments made in the year; None: not recorded (the year was settled before tracking)
+    unpaid_of_year: Decimal | None  # obligations of the year still owed at its end
+    earlier_arrears: Decimal | None  # obligations of earlier years still owed at the year's end
+    execution_rate: Decimal | None  # paid / the budget in force
+    coverage: Decimal | None  # the budget in force / obligations
+    budget_in_force: Decimal | None = None  # the adjusted budget, else the original (the basis says which)
+    paid_for_earlier: Decimal | None = None  # of what was paid in the year, what settled earlier years' obligations
+    basis: str = "computed"  # ``contracts.basis``: what these figures rest on, and what a total leaves out
 
 
-def _ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
-    if not denominator:
+class YearFigures(NamedTuple):
+    """One contract's figures for a fiscal year, as known at its end."""
+
+    obligations: Decimal | None
+    unpaid: Decimal | None
+    earlier: Decimal | None
+    basis: str = "computed"
+    paid_unknown: bool = False  # some of the year was settled before tracking began: what was paid then is not recorded
+    paid_for_earlier: Decimal = ZERO
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if not denominator or numerator is None:
         return None
     return (numerator / denominator).quantize(Decimal("0.0001"))
 
 
-def contract_year_figures(ledger: Ledger, year: int) -> tuple[Decimal, Decimal, Decimal]:
-    """(obligations, unpaid of the year, earlier arrears) of one contract, from a ledger built as of 31 December.
+def contract_year_figures(ledger: Ledger, year: int, payments: Sequence[Payment] = ()) -> YearFigures:
+    """(obligations, unpaid of the year, earlier arrears, basis, ...) of one contract, from a ledger built as of 31 December.
 
-    Installments settled before tracking began are neither obligations nor arrears here; the opening
-    balance's amount owed counts as earlier arrears.
+    Installments settled before tracking began (by an opening balance) count as obligations of their year, settled
+    then, not as arrears; what was paid for them is not recorded. The opening balance's amount owed counts as earlier
+    arrears. Where deductions are made but their rules are not recorded, the figures are upper bounds; an installment
+    still to be assessed counts at gross; a unit-priced installment awaiting its usage is unknown, left out and said so.
+    ``payments``: the contract's payments, to tell how much of the year's paid settled earlier years.
     """
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     obligations = unpaid = earlier = ZERO
+    bases: list[str] = []  # the basis of each figure counted
+    settled_before = awaiting_usage = in_year = 0
     for item in ledger.payables:
-        if item.settled_by == SETTLED_BEFORE and item.seq:
+        if item.seq and item.settled_by == SETTLED_BEFORE:
+            if first <= item.due <= last:
+                obligations += item.net if item.net is not None else item.gross
+                settled_before += 1
+                bases.append(item.basis)
+            continue
+        if item.state == AWAITING_USAGE:
+            if first <= item.due <= last:
+                awaiting_usage += 1
             continue
         amount = item.net if item.net is not None else item.gross
         owed = item.owed if item.owed is not None else item.gross
         if first <= item.due <= last and item.seq:
             obligations += amount
             unpaid += owed
+            in_year += 1
+            bases.append(AT_GROSS if item.net is None else item.basis)
         elif item.due < first or (item.seq == 0 and item.due <= last):
             earlier += owed
-    return obligations, unpaid, earlier
+            if owed:
+                bases.append(item.basis)
+    basis = combined(bases) if bases else "computed"
+    if awaiting_usage:
+        basis = adding(basis, Basis.UNKNOWN, f"{awaiting_usage} installment(s) awaiting usage, not counted")
+        if not (in_year or settled_before):
+            return YearFigures(None, None, earlier, basis)
+    paid_on = {p.id: p.paid_on for p in payments}
+    due_on = {item.seq: item.due for item in ledger.payables}
+    for_earlier = ZERO  # what the year's payments settled of installments due before it (or of the opening balance)
+    for allocation in ledger.allocation.allocations:
+        day = paid_on.get(allocation.payment)
+        if day is not None and first <= day <= last and (allocation.seq == 0 or due_on[allocation.seq] < first):
+            for_earlier += allocation.amount
+    return YearFigures(obligations, unpaid, earlier, basis, bool(settled_before), for_earlier)
 
 
-def schedule_year_figures(terms: ContractTerms, year: int) -> tuple[Decimal, Decimal, Decimal]:
+def schedule_year_figures(terms: ContractTerms, year: int) -> YearFigures:
     """The same as ``contract_year_figures`` for a contract with terms alone (nothing paid, nothing assessed),
-    straight from the schedule engine: what a province-wide report needs for most of its contracts."""
+    straight from the schedule engine: what a province-wide report needs for most of its contracts. A unit-priced
+    contract with no usage recorded falls due by amounts no one knows yet."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     obligations = earlier = 0
+    count = 0
     for _, _, _, due, fen in installments_fen(terms):
         if due < first:
             earlier += fen
         elif due <= last:
             obligations += fen
+            count += 1
         else:
             break
-    return from_fen(obligations), from_fen(obligations), from_fen(earlier)
+    if terms.is_unit_priced:  # nothing known to be owed (or in arrears) until its quantities are recorded
+        if not count:
+            return YearFigures(ZERO, ZERO, ZERO)
+        return YearFigures(None, None, ZERO, described(Basis.UNKNOWN, [f"{count} installment(s) awaiting usage, not counted"]))
+    return YearFigures(from_fen(obligations), from_fen(obligations), from_fen(earlier))
+
+
+def month_shares(amount: FeeAmount) -> list[tuple[dt.date, Decimal]]:
+    """A paid amount over the months it was for (first days), split equally between them: each part half up, the
+    last taking the rest. The source rarely says how a payment for several months divides; this is the assumption."""
+    months = [month for span in amount.months for month in months_in(span)]
+    parts = split_fen(to_fen(amount.amount.yuan), [(1, 1)] * len(months))
+    return [(month, from_fen(part)) for month, part in zip(months, parts)]
+
+
+def _shares_by_year(amount: FeeAmount) -> dict[int, Decimal]:
+    """A paid amount by the fiscal year of the months it was for (its own year when it names none)."""
+    if not amount.months:
+        return {amount.year: amount.amount.yuan}
+    shares: dict[int, Decimal] = {}
+    for month, part in month_shares(amount):
+        shares[month.year] = shares.get(month.year, ZERO) + part
+    return shares
+
+
+def months_in(span: Period) -> list[dt.date]:
+    """The first days of the months a span of whole months covers."""
+    found, cursor = [], span.start
+    while cursor < span.end:
+        found.append(cursor)
+        cursor = add_months(cursor, 1)
+    return found
+
+
+def fee_line_row(programme: str, code: str, year: int, fee_amounts: Sequence[FeeAmount]) -> FyRow:
+    """A fee line's figures for a fiscal year. Paid: as stated. What fell due: the amount budgeted for the year where
+    one is stated; else what was paid for the year's months, whenever paid (an assumption, said so). A payment that
+    names its months counts against those months' year: paid in 2023 for 2022's months, it settled 2022 late."""
+    paid_amounts = [(a, _shares_by_year(a)) for a in fee_amounts if a.fee_line == code and a.kind == "paid"]
+    budgeted = [a.amount.yuan for a in fee_amounts if a.fee_line == code and a.kind == "budgeted" and a.year == year]
+    paid_known = [a.amount.yuan for a, _ in paid_amounts if a.year == year]
+    paid = sum(paid_known, ZERO) if paid_known or budgeted else None  # no payment of the year recorded: not known to be none
+    for_year_whenever = sum((shares.get(year, ZERO) for _, shares in paid_amounts), ZERO)
+    for_year_in_year = sum((shares.get(year, ZERO) for a, shares in paid_amounts if a.year == year), ZERO)
+    for_year_later = sum((shares.get(year, ZERO) for a, shares in paid_amounts if a.year > year), ZERO)
+    for_earlier = sum((part for a, shares in paid_amounts if a.year == year for y, part in shares.items() if y < year), ZERO)
+    earlier_owed = sum((part for a, shares in paid_amounts if a.year > year for y, part in shares.items() if y < year), ZERO)
+    if not budgeted and not any(a.year == year or year in shares for a, shares in paid_amounts):
+        # Nothing recorded for the year at all: not "nothing fell due", but unknown.
+        return FyRow(programme, code, "fee line", None, None, None, None, None, earlier_owed, None, None,
+                     paid_for_earlier=None, basis=described(Basis.UNKNOWN, ["no amount recorded for the year"]))
+    notes = []
+    if budgeted:
+        obligations, kind = sum(budgeted, ZERO), Basis.STATED
+        unpaid = max(obligations - for_year_in_year, ZERO)
+        notes.append("what fell due: the amount budgeted")
+    else:
+        obligations, kind, unpaid = for_year_whenever, Basis.ASSUMED, for_year_later
+        notes.append("what fell due: taken as what was paid for the year's months (no amount budgeted)")
+    if any(len(shares) > 1 and year in shares for _, shares in paid_amounts):
+        notes.append("a payment for months of two years split between them by months")
+    return FyRow(programme, code, "fee line", None, None, obligations, paid, unpaid, earlier_owed, None, None,
+                 paid_for_earlier=for_earlier, basis=described(kind, notes))
 
 
 def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budget],
-              figures: Mapping[str, tuple[Decimal, Decimal, Decimal]], payments_in_year: Mapping[str, Decimal],
+              figures: Mapping[str, YearFigures | tuple], payments_in_year: Mapping[str, Decimal],
               fee_amounts: Sequence[FeeAmount]) -> list[FyRow]:
     """Per programme: a row per contract and fee line it funds, then the programme's row with its budget.
 
-    ``figures`` gives each contract's (obligations, unpaid of the year, earlier arrears) at the year's end
-    (``contract_year_figures`` or ``schedule_year_figures``); ``payments_in_year`` what it was paid during the
-    year (reversals netted). The programme row adds up its items exactly.
+    ``figures`` gives each contract's ``YearFigures`` at the year's end (``contract_year_figures`` or
+    ``schedule_year_figures``); ``payments_in_year`` what it was paid during the year (reversals netted). The
+    programme row adds up what its items know exactly, and says what it leaves out.
     """
     rows: list[FyRow] = []
     funded = {code for p in programmes for code in p.contracts}
@@ -242,29 +439,56 @@ def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budg
         for code in programme.contracts:
             if code not in figures:
                 continue
-            obligations, unpaid, earlier = figures[code]
-            paid = payments_in_year.get(code, ZERO)
-            items.append(FyRow(programme.code, code, "contract", None, None, obligations, paid, unpaid, earlier, None, None))
+            found = figures[code] if isinstance(figures[code], YearFigures) else YearFigures(*figures[code])
+            paid, basis = payments_in_year.get(code, ZERO), found.basis
+            if found.paid_unknown:
+                basis = adding(basis, Basis.UNKNOWN, "what was paid for them then is not recorded")
+                paid = paid or None
+            items.append(FyRow(programme.code, code, "contract", None, None, found.obligations, paid, found.unpaid, found.earlier,
+                               None, None, paid_for_earlier=found.paid_for_earlier, basis=basis))
         for code in programme.fee_lines:
-            amounts = [a for a in fee_amounts if a.fee_line == code and a.year == year]
-            budgeted = sum((a.amount.yuan for a in amounts if a.kind == "budgeted"), ZERO)
-            paid = sum((a.amount.yuan for a in amounts if a.kind == "paid"), ZERO)
-            obligations = budgeted if any(a.kind == "budgeted" for a in amounts) else paid
-            items.append(FyRow(programme.code, code, "fee line", None, None, obligations, paid,
-                               max(obligations - paid, ZERO), ZERO, None, None))
+            items.append(fee_line_row(programme.code, code, year, fee_amounts))
         budget = next((b for b in budgets if b.programme == programme.code and b.year == year), None)
-        totals = [sum((getattr(row, key) for row in items), ZERO)
-                  for key in ("obligations", "paid", "unpaid_of_year", "earlier_arrears")]
-        adjusted = budget.in_force.yuan if budget else None
+        # A total adds up what its items know (their basis says what it leaves out); nothing known is no total at all.
+        totals = [sum(known, ZERO) if (known := [getattr(row, key) for row in items if getattr(row, key) is not None])
+                  or not items else None
+                  for key in ("obligations", "paid", "unpaid_of_year", "earlier_arrears", "paid_for_earlier")]
+        in_force = budget.in_force.yuan if budget else None
         rows.extend(items)
-        rows.append(FyRow(programme.code, "", "programme", budget.original.yuan if budget else None, adjusted, *totals,
-                          _ratio(totals[1], adjusted), _ratio(adjusted, totals[0]) if adjusted is not None else None))
+        rows.append(FyRow(programme.code, "", "programme", budget.original.yuan if budget else None,
+                          budget.adjusted.yuan if budget and budget.adjusted else None, *totals[:4],
+                          _ratio(totals[1], in_force), _ratio(in_force, totals[0]) if in_force is not None else None,
+                          budget_in_force=in_force, paid_for_earlier=totals[4], basis=_programme_basis(items, budget)))
     return rows
 
 
+def _programme_basis(items: Sequence[FyRow], budget: Budget | None) -> str:
+    """A programme row rests on its items: as weak as the weakest, naming the items it leaves out or bounds."""
+    kinds = [kind_of(row.basis) for row in items]
+    notes = []
+    left_out = [row.item for row in items if row.obligations is None]
+    if left_out:
+        notes.append(f"leaves out what is unknown of {', '.join(left_out)}")
+    unknown_paid = [row.item for row in items if row.paid is None and row.obligations is not None]
+    if unknown_paid:
+        notes.append(f"leaves out what was paid before tracking began for {', '.join(unknown_paid)}")
+    partly = [row.item for row in items if row.obligations is not None and kind_of(row.basis) is Basis.UNKNOWN
+              and row.item not in unknown_paid]
+    if partly:
+        notes.append(f"leaves out installments of {', '.join(partly)} awaiting usage")
+    bounded = [row.item for row in items if kind_of(row.basis) is Basis.UPPER_BOUND]
+    if bounded:
+        notes.append(f"{', '.join(bounded)}: upper bounds (deductions not recorded, or not yet assessed)")
+    assumed = [row.item for row in items if kind_of(row.basis) is Basis.ASSUMED]
+    if assumed:
+        notes.append(f"{', '.join(assumed)}: rest on assumptions")
+    if budget is not None and budget.adjusted is None:
+        notes.append("no adjusted budget stated: the original is in force")
+    return described(weakest(kinds), notes)
+
 
 FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
-           "execution_rate", "coverage")
+           "execution_rate", "coverage", "budget_in_force", "paid_for_earlier", "basis")
 
 
 def fiscal_year_figures(contracts: Sequence["Contract"], budgets: Budgets, year: int,
@@ -278,14 +502,15 @@ def fiscal_year_figures(contracts: Sequence["Contract"], budgets: Budgets, year:
     recorded but its terms comes straight from the schedule engine.
     """
     seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
-    figures: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
+    figures: dict[str, YearFigures] = {}
     paid: dict[str, Decimal] = {}
     for contract in contracts:
         if contract.terms_only:
             figures[contract.code] = schedule_year_figures(contract.terms, year)
             continue
-        figures[contract.code] = contract_year_figures(contract.ledger(seen), year)
-        amount = paid_by_year(p for p in contract.payments if p.paid_on <= seen).get(year)
+        counted = [p for p in contract.payments if p.paid_on <= seen]
+        figures[contract.code] = contract_year_figures(contract.ledger(seen), year, counted)
+        amount = paid_by_year(counted).get(year)
         if amount is not None:
             paid[contract.code] = amount
     return fy_report(year, budgets.programmes, budgets.budgets, figures, paid, budgets.fee_amounts)

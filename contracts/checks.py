@@ -187,7 +187,11 @@ def portfolio_findings(contracts: Sequence[Contract], statuses: Sequence[LineSta
     amended = [(c.terms, supplement_check(c)[1]) for c in contracts if c.amendments]
     if ledgers is None:
         ledgers = [c.ledger(as_of) for c in contracts]
-    return run_checks(terms=[c.terms for c in contracts], ledgers=ledgers,
+    from .source_checks import source_findings
+
+    found = run_checks(terms=[c.terms for c in contracts], ledgers=ledgers,
                       statuses=statuses, budgets=budgets.budgets, programmes=budgets.programmes,
                       payments_by_year=payments_by_year, fee_amounts=budgets.fee_amounts, as_of=as_of,
                       settings=settings, amended=amended)
+    found += source_findings(contracts, ledgers, budgets, as_of, settings)
+    return sorted(found, key=lambda f: (SEVERITIES.index(f.severity), f.check, f.record))

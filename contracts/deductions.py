@@ -457,14 +457,43 @@ class CapRule(Rule):
                 "per_year_amount": _as_money(self.per_year_fen), "per_year_share": _as_share(self.per_year_share)}
 
 
-KIND_CLASSES: dict[str, type[Rule]] = {cls.kind: cls for cls in (ThresholdRule, ScorecardRule, PerUnitRule, ItemizedRule, CapRule)}
+@dataclass(frozen=True, kw_only=True)
+class UnrecordedRule(Rule):
+    """The source says each payment is made after the assessment's deductions, but gives no rules (the Emeishan
+    police contracts: 每季度的费用支付均相据考核情况扣除应扣款项予以支付). Nothing can be worked out, so installments
+    stay payable at gross, marked as an upper bound; a payment short of the gross by up to ``up_to_share`` (10% when
+    not given) is, for ``check``, possibly such a deduction rather than plain arrears."""
+
+    kind: ClassVar[str] = "unrecorded"
+    up_to_share: Fraction | None = None
+
+    @property
+    def needs_assessment(self) -> bool:
+        return False  # the assessment's outcome is not recorded either: waiting for it would stop every payment
+
+    @classmethod
+    def own_params(cls, raw):
+        return dict(up_to_share=_share(raw, "up_to_share"))
+
+    def own_words(self):
+        plausible = f"; a shortfall up to {format_share(self.up_to_share)} of an installment may be a deduction" \
+            if self.up_to_share is not None else ""
+        return ("deducted per assessment, the rules not recorded: what falls due and what is owed are upper bounds"
+                + plausible)
+
+    def raw_params(self):
+        return {"up_to_share": _as_share(self.up_to_share)}
+
+
+KIND_CLASSES: dict[str, type[Rule]] = {cls.kind: cls for cls in (ThresholdRule, ScorecardRule, PerUnitRule, ItemizedRule, CapRule,
+                                                                 UnrecordedRule)}
 KINDS = tuple(KIND_CLASSES)
 COMMON_FIELDS = ("contract", "name", "kind", "effective_from", "position", "retired", "cap_amount", "cap_share", "note")
 RULE_FIELDS = (
     "contract", "name", "kind", "effective_from", "position", "retired", "metric", "threshold", "step", "direction",
     "count", "per_step_share", "per_step_amount", "allowance", "rate", "pass_mark", "bands", "cap_amount",
     "cap_share", "per_installment_amount", "per_installment_share", "per_year_amount", "per_year_share", "note",
-    "metric_min", "metric_max",
+    "metric_min", "metric_max", "up_to_share",
 )
 
 
@@ -506,7 +535,11 @@ def rules_in_force(rules: Iterable[Rule], day: dt.date) -> list[Rule]:
     for rule in rules:
         if rule.effective_from <= day and (rule.name not in latest or rule.effective_from >= latest[rule.name].effective_from):
             latest[rule.name] = rule
-    return sorted((rule for rule in latest.values() if not rule.retired), key=lambda rule: (rule.position, rule.name))
+    in_force = [rule for rule in latest.values() if not rule.retired]
+    if any(not isinstance(rule, UnrecordedRule) for rule in in_force):
+        # Rules recorded now say what is deducted: "deducted, the rules not recorded" no longer describes the contract.
+        in_force = [rule for rule in in_force if not isinstance(rule, UnrecordedRule)]
+    return sorted(in_force, key=lambda rule: (rule.position, rule.name))
 
 
 # -- describing rules ---------------------------------------------------------------------------
@@ -571,7 +604,7 @@ def apply_rules(
     deductions = []
     failed = False
     for rule in in_order:
-        if isinstance(rule, CapRule):
+        if isinstance(rule, (CapRule, UnrecordedRule)):  # limits, or deductions made but not recorded: no line of their own
             continue
         computed, given, reason = rule.withholds(gross_fen, inputs)
         amount, cut = computed, ""

@@ -48,9 +48,9 @@ TEXT: dict[str, dict[str, tuple[int, str]]] = {
     "suspension": {"line": CODE, "reason": NOTE, "reference": REFERENCE},
     "usage": {"note": NOTE},
     "programme": {"code": CODE, "name": TITLE, "department": TITLE, "notes": NOTES},
-    "budget": {"source": NOTE},
-    "fee_line": {"code": CODE, "name": TITLE, "notes": NOTES},
-    "fee_amount": {"note": NOTE, "source": NOTE},
+    "budget": {"source": NOTE, "purpose": NOTE},
+    "fee_line": {"code": CODE, "name": TITLE, "notes": NOTES, "unit": (100, LINE), "sub_unit": (100, LINE)},
+    "fee_amount": {"note": NOTE, "source": NOTE, "quantity_unit": (100, LINE), "months": (200, LINE)},
     "history": {"at": (32, LINE), "user": (100, LINE), "account": (100, LINE), "action": (40, LINE), "contract": CODE,
                 "record": (300, LINE), "hash": (64, LINE)},
 }

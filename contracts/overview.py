@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from .basis import Basis, described
 from .lifecycle import expiring_within, lifecycle, status_on
 from .money import format_money_grouped
 from .schedule import Installment, build_schedule, contract_total, next_installment
@@ -18,8 +19,9 @@ CONTRACT_KEYS = (
     "code", "name", "vendor", "buyer", "signed_on", "billing_start", "billing_months", "service_months",
     "annual_fee", "frequency", "alignment", "timing", "payment_lag_days", "stated_end", "completed_on",
     "notes", "source", "billing_end", "service_end", "status", "days_left", "total", "installments",
+    "pricing", "unit_price", "unit", "basis",
 )
-SCHEDULE_KEYS = ("contract", "seq", "period_start", "period_end", "due", "amount")
+SCHEDULE_KEYS = ("contract", "seq", "period_start", "period_end", "due", "amount", "basis")
 EXPIRING_KEYS = ("contract", "name", "billing_end", "service_end", "days_left", "status")
 OVERVIEW_KEYS = (
     "contract", "name", "status", "service_end", "days_left", "next_seq", "next_due", "next_amount",
@@ -55,12 +57,35 @@ def contract_record(terms: ContractTerms, as_of: dt.date, schedule: Sequence[Ins
         days_left=state.days_left,
         total=contract_total(terms) if schedule is None else sum((i.amount for i in schedule), Decimal("0.00")),
         installments=len(build_schedule(terms) if schedule is None else schedule),
+        basis="computed",
     )
+    if terms.is_unit_priced:  # no annual fee and no total: what it costs is the usage, period by period
+        record.update(annual_fee=None, total=None, basis=described(Basis.UNKNOWN, [unit_priced_note(terms)]))
     return record
 
 
+def unit_priced_note(terms: ContractTerms) -> str:
+    """"unit-priced: 500.00 per set of 4 seals, each installment priced by the usage recorded"."""
+    return f"unit-priced: {format_money_grouped(terms.unit_price)} per {terms.unit or 'unit'}, each installment priced by the usage recorded"
+
+
 def schedule_record(item: Installment) -> dict[str, Any]:
-    return {key: getattr(item, key) for key in SCHEDULE_KEYS}
+    return {**{key: getattr(item, key) for key in SCHEDULE_KEYS if key != "basis"}, "basis": "computed"}
+
+
+def schedule_rows(contract: "Contract", *, original: bool = False) -> list[dict[str, Any]]:
+    """The installments as ``schedule`` lists them: a unit-priced one costs the usage recorded in its period, or is
+    unknown (awaiting usage), never 0.00."""
+    if not contract.terms.is_unit_priced:
+        return [schedule_record(item) for item in listed_schedule(contract, original=original)]
+    from .usage import usage_in
+
+    rows = []
+    for item in contract.schedule(original=original):
+        recorded = bool(usage_in(contract.usage, item.period))
+        rows.append({**schedule_record(item), "amount": item.amount if recorded else None,
+                     "basis": "computed: the usage recorded" if recorded else described(Basis.UNKNOWN, ["awaiting usage"])})
+    return rows
 
 
 def expiring_records(contracts: Iterable[tuple[str, str, dt.date, dt.date, dt.date]], as_of: dt.date,
@@ -93,7 +118,7 @@ def overview_records(terms_list: Iterable[ContractTerms], as_of: dt.date) -> lis
                 "days_left": state.days_left,
                 "next_seq": upcoming.seq if upcoming else None,
                 "next_due": upcoming.due if upcoming else None,
-                "next_amount": upcoming.amount if upcoming else None,
+                "next_amount": upcoming.amount if upcoming and not terms.is_unit_priced else None,  # unknown till used
             }
         )
     return rows
@@ -134,6 +159,14 @@ def contract_remarks(contract: "Contract") -> list[str]:
 
 def schedule_summary(contract: "Contract") -> str:
     """"12 quarterly installments of 1,232,438.34, total 14,789,260.08": the schedule in one line."""
+    terms = contract.current_terms
+    if terms.is_unit_priced:
+        rows = schedule_rows(contract)
+        known = [row["amount"] for row in rows if row["amount"] is not None]
+        so_far = (f"usage recorded for {len(known)} of them, {format_money_grouped(sum(known, Decimal('0.00')))} so far"
+                  if known else "no usage recorded yet")
+        return (f"{len(rows)} {terms.frequency.value} installments at {format_money_grouped(terms.unit_price)} per "
+                f"{terms.unit or 'unit'}, each priced by the usage recorded: {so_far}")
     installments = listed_schedule(contract)
     amounts = sorted({item.amount for item in installments})
     each = " or ".join(format_money_grouped(amount) for amount in amounts[:3]) + (" ..." if len(amounts) > 3 else "")

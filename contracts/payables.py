@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .assessments import Assessment
-from .deductions import AssessmentInputs, Deduction, Rule, apply_rules, rules_in_force
+from .basis import Basis, combined, described
+from .deductions import AssessmentInputs, Deduction, Rule, UnrecordedRule, apply_rules, rules_in_force
 from .money import from_fen, to_fen
 from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment, allocate
 from .schedule import Installment, contract_years
@@ -62,6 +63,17 @@ class Payable:
     settled_by: str = ""  # SETTLED_BEFORE for installments settled before tracking
     assessment: Assessment | None = None
     failed_pass_mark: bool = False
+    basis: str = "computed"  # what net, paid and owed rest on (``contracts.basis``: computed, upper bound, assumed, unknown)
+
+
+UPPER_BOUND_NOTE = "deducted per assessment, the rules not recorded"
+
+
+def opening_basis(opening: Opening) -> str:
+    """What settled-before installments (and an amount owed then) rest on: the opening balance, as the source gives it."""
+    how = opening.basis or "as recorded"
+    kind = Basis.STATED if opening.basis == "stated" else Basis.ASSUMED
+    return described(kind, [f"settled before tracking (opening balance, {how})"])
 
 
 @dataclass(frozen=True)
@@ -149,8 +161,9 @@ def ledger_over(
         in_force = in_force_by_change[change]
         assessment = assessed.get(item.seq)
         needs = any(rule.needs_assessment for rule in in_force)
+        bound = any(isinstance(rule, UnrecordedRule) for rule in in_force)
         if item.seq in unrecorded or (needs and assessment is None):
-            rows.append((item, None, (), False, assessment))
+            rows.append((item, None, (), False, assessment, bound))
             continue
         year = bisect_right(year_starts, item.period_start) - 1
         result = apply_rules(
@@ -158,7 +171,7 @@ def ledger_over(
             year_fee_fen=years[year][1], year_withheld_fen=year_withheld[year],
         )
         year_withheld[year] += result.total_fen
-        rows.append((item, gross_fen - result.total_fen, result.deductions, result.failed_pass_mark, assessment))
+        rows.append((item, gross_fen - result.total_fen, result.deductions, result.failed_pass_mark, assessment, bound))
 
     open_items = [OpenItem(item.seq, item.due, net) for item, net, *_ in rows if net is not None and item.seq > settled_through]
     if opening and opening.owed:
@@ -167,30 +180,34 @@ def ledger_over(
 
     code, zero = terms.code, Decimal("0.00")
     payables = []
+    settled_basis = opening_basis(opening) if opening else ""
     if opening and opening.owed:
         paid = allocation.paid_fen.get(OPENING_SEQ, 0)
         owed = to_fen(opening.owed)
         payables.append(Payable(contract=code, seq=OPENING_SEQ, period_start=None, period_end=None, due=opening.as_of,
                                 gross=opening.owed, total_deduction=zero, net=opening.owed, paid=from_fen(paid),
-                                owed=from_fen(owed - paid), state=_state(owed, paid), settled_by=SETTLED_BEFORE))
-    for item, net, deductions, failed, assessment in rows:
+                                owed=from_fen(owed - paid), state=_state(owed, paid), settled_by=SETTLED_BEFORE,
+                                basis=settled_basis))
+    for item, net, deductions, failed, assessment, bound in rows:
         seq, start, end, due, gross = item.seq, item.period_start, item.period_end, item.due, item.amount
         if seq <= settled_through:
             net_value = gross if net is None else from_fen(net)
             payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
                                     deductions=deductions, total_deduction=None if net is None else from_fen(to_fen(gross) - net),
                                     net=net_value, paid=net_value, owed=zero, state=PAID, settled_by=SETTLED_BEFORE,
-                                    assessment=assessment, failed_pass_mark=failed))
+                                    assessment=assessment, failed_pass_mark=failed, basis=settled_basis))
         elif net is None:
+            state = AWAITING_USAGE if seq in unrecorded else AWAITING
             payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
-                                    total_deduction=None, net=None, paid=zero, owed=None,
-                                    state=AWAITING_USAGE if seq in unrecorded else AWAITING))
+                                    total_deduction=None, net=None, paid=zero, owed=None, state=state,
+                                    basis=described(Basis.UNKNOWN, [state.value])))
         else:
             paid = allocation.paid_fen.get(seq, 0)
             payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
                                     deductions=deductions, total_deduction=from_fen(to_fen(gross) - net), net=from_fen(net),
                                     paid=from_fen(paid), owed=from_fen(net - paid), state=_state(net, paid),
-                                    settled_by="payments" if paid else "", assessment=assessment, failed_pass_mark=failed))
+                                    settled_by="payments" if paid else "", assessment=assessment, failed_pass_mark=failed,
+                                    basis=described(Basis.UPPER_BOUND, [UPPER_BOUND_NOTE]) if bound else "computed"))
     return Ledger(terms, tuple(payables), allocation)
 
 
@@ -200,6 +217,9 @@ BUCKETS = ((30, "0-30"), (90, "31-90"), (180, "91-180"), (365, "181-365"))
 OVER = "over 365"
 BUCKET_NAMES = tuple(name for _, name in BUCKETS) + (OVER,)
 NOT_ASSESSED = "not yet assessed"
+
+
+AT_GROSS = described(Basis.UPPER_BOUND, ["not yet assessed: at gross"])
 
 
 def bucket(days_overdue: int) -> str:
@@ -217,6 +237,7 @@ class ArrearsRow:
     days_overdue: int
     bucket: str  # an aging bucket, or "not yet assessed"
     state: str
+    basis: str = "computed"  # an upper bound where deductions are made but not recorded, or the row awaits assessment
 
 
 def arrears(ledgers: Iterable[Ledger], as_of: dt.date) -> list[ArrearsRow]:
@@ -231,30 +252,33 @@ def arrears(ledgers: Iterable[Ledger], as_of: dt.date) -> list[ArrearsRow]:
                 continue  # not due yet, or nothing known to be owed until the quantity is recorded
             days = (as_of - item.due).days
             if item.net is None:
-                rows.append(ArrearsRow(item.contract, item.seq, item.due, None, item.paid, item.gross, days, NOT_ASSESSED, item.state))
+                rows.append(ArrearsRow(item.contract, item.seq, item.due, None, item.paid, item.gross, days, NOT_ASSESSED, item.state,
+                                       AT_GROSS))
             elif item.owed and item.owed > 0:
-                rows.append(ArrearsRow(item.contract, item.seq, item.due, item.net, item.paid, item.owed, days, bucket(days), item.state))
+                rows.append(ArrearsRow(item.contract, item.seq, item.due, item.net, item.paid, item.owed, days, bucket(days), item.state,
+                                       item.basis))
     return rows
 
 
 # -- report rows ------------------------------------------------------------------------------------
 
 PAYABLE_KEYS = ("contract", "seq", "period_start", "period_end", "due", "gross", "deductions", "total_deduction", "net",
-                "paid", "owed", "state", "settled_by", "assessed_on", "failed_pass_mark")
+                "paid", "owed", "state", "settled_by", "assessed_on", "failed_pass_mark", "basis")
 DEDUCTION_KEYS = ("rule", "kind", "inputs", "computed", "amount", "cap_applied", "reason")
-ARREARS_KEYS = ("contract", "seq", "due", "net", "paid", "owed", "days_overdue", "bucket", "state")
-ARREARS_SUMMARY_KEYS = ("contract",) + BUCKET_NAMES + ("total", "not_yet_assessed", "credit")
+ARREARS_KEYS = ("contract", "seq", "due", "net", "paid", "owed", "days_overdue", "bucket", "state", "basis")
+ARREARS_SUMMARY_KEYS = ("contract",) + BUCKET_NAMES + ("total", "not_yet_assessed", "credit", "basis")
+SUMMED = BUCKET_NAMES + ("total", "not_yet_assessed", "credit")
 
 
 def payable_record(item: Payable) -> dict:
     return {
         "contract": item.contract, "seq": item.seq, "period_start": item.period_start, "period_end": item.period_end,
-        "due": item.due, "gross": item.gross,
+        "due": item.due, "gross": None if item.state == AWAITING_USAGE else item.gross,  # unknown till used, not 0.00
         "deductions": [{key: getattr(deduction, key) for key in DEDUCTION_KEYS} for deduction in item.deductions],
         "total_deduction": item.total_deduction, "net": item.net, "paid": item.paid, "owed": item.owed,
         "state": item.state, "settled_by": item.settled_by,
         "assessed_on": item.assessment.assessed_on if item.assessment else None,
-        "failed_pass_mark": item.failed_pass_mark,
+        "failed_pass_mark": item.failed_pass_mark, "basis": item.basis,
     }
 
 
@@ -263,26 +287,32 @@ def arrears_record(row: ArrearsRow) -> dict:
 
 
 def arrears_summary(rows: Iterable[ArrearsRow], credits: dict[str, Decimal]) -> list[dict]:
-    """Per contract: owed by aging bucket, the total, what awaits assessment (at gross), and any credit.
+    """Per contract: owed by aging bucket, the total, what awaits assessment (at gross), any credit, and what the
+    total rests on (an upper bound where deductions are made but not recorded).
 
     The last row, contract "TOTAL", adds up the others.
     """
     zero = Decimal("0.00")
     by_contract: dict[str, dict] = {}
+    bases: dict[str, list[str]] = {}
+
+    def summary_of(code: str) -> dict:
+        return by_contract.setdefault(code, {"contract": code, **{name: zero for name in SUMMED}})
+
     for row in rows:
-        summary = by_contract.setdefault(row.contract, {"contract": row.contract, **{name: zero for name in BUCKET_NAMES},
-                                                        "total": zero, "not_yet_assessed": zero, "credit": zero})
+        summary = summary_of(row.contract)
         if row.bucket == NOT_ASSESSED:
             summary["not_yet_assessed"] += row.owed
         else:
             summary[row.bucket] += row.owed
             summary["total"] += row.owed
+            bases.setdefault(row.contract, []).append(row.basis)
     for code, credit in credits.items():
         if credit:
-            by_contract.setdefault(code, {"contract": code, **{name: zero for name in BUCKET_NAMES}, "total": zero,
-                                          "not_yet_assessed": zero, "credit": zero})["credit"] = credit
+            summary_of(code)["credit"] = credit
     summaries = [by_contract[code] for code in sorted(by_contract)]
-    total = {"contract": "TOTAL"}
-    for key in ARREARS_SUMMARY_KEYS[1:]:
-        total[key] = sum((summary[key] for summary in summaries), zero)
+    for summary in summaries:
+        summary["basis"] = combined(bases.get(summary["contract"], []))
+    total = {"contract": "TOTAL", **{key: sum((summary[key] for summary in summaries), zero) for key in SUMMED}}
+    total["basis"] = combined([basis for found in bases.values() for basis in found])
     return summaries + [total]

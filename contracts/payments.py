@@ -47,6 +47,10 @@ class Opening:
     settled_through_seq: int = 0
     owed: Decimal = Decimal("0.00")
     source: str = ""
+    basis: str = ""  # how the source gives it: "stated", "assumed" (by whoever recorded it), "inferred" (from other figures)
+
+
+OPENING_BASES = ("stated", "assumed", "inferred")
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def allocate(items: Sequence[OpenItem], payments: Iterable[Payment]) -> Allocati
 # -- reading payments and openings ----------------------------------------------------------------
 
 PAYMENT_FIELDS = ("contract", "paid_on", "amount", "seq", "reference", "note", "allow_credit")
-OPENING_FIELDS = ("contract", "as_of", "settled_through_seq", "settled_through", "owed", "source")
+OPENING_FIELDS = ("contract", "as_of", "settled_through_seq", "settled_through", "owed", "source", "basis")
 
 
 def make_payment(raw: Mapping[str, Any], *, code: str, starts_on: dt.date, installments: int, new_id: int,
@@ -188,7 +192,10 @@ def make_opening(raw: Mapping[str, Any], *, code: str, schedule_dues: Sequence[d
     source = limits.text(raw.get("source"), "opening", "source")
     if owed and not source:
         raise ContractsError("source", None, f"is required for an opening amount owed ({format_money(owed)}): say where it comes from")
-    return Opening(contract=code, as_of=as_of, settled_through_seq=settled, owed=owed, source=source)
+    basis = str(raw.get("basis") or "").strip().lower()
+    if basis and basis not in OPENING_BASES:
+        raise ContractsError("basis", raw.get("basis"), f"must be one of: {', '.join(OPENING_BASES)} (how the source gives the opening)")
+    return Opening(contract=code, as_of=as_of, settled_through_seq=settled, owed=owed, source=source, basis=basis)
 
 
 def paid_by_year(payments: Iterable[Payment]) -> dict[int, Decimal]:

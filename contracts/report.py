@@ -12,6 +12,7 @@ from enum import StrEnum
 from decimal import Decimal
 from typing import Sequence
 
+from .basis import combined
 from .budget import Budgets, fiscal_year_figures
 from .checks import CheckSettings, Finding, portfolio_findings
 from .contract import Contract
@@ -71,9 +72,10 @@ class TimelineRow:
 @dataclass(frozen=True)
 class YearFlow:
     year: int
-    obligations: Decimal  # falling due in the year (net where assessed, gross otherwise), fee lines included
+    obligations: Decimal | None  # falling due in the year (net where assessed, gross otherwise), fee lines included
     budget: Decimal | None  # the budgets in force that year, added up; None when no budget is recorded
-    paid: Decimal  # paid in the year, by the as-of day
+    paid: Decimal | None  # paid in the year, by the as-of day; None where nothing of it is recorded (before tracking)
+    basis: str = "computed"  # what the figures rest on and leave out (``contracts.basis``)
 
 
 @dataclass
@@ -150,11 +152,16 @@ def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, 
     flows = []
     for year in years:
         rows = [row for row in fiscal_year_figures(contracts, budgets, year, as_of) if row.kind == "programme"]
-        in_force = [row.adjusted for row in rows if row.adjusted is not None]
-        flows.append(YearFlow(year, sum((row.obligations for row in rows), ZERO), sum(in_force, ZERO) if in_force else None,
-                              sum((row.paid for row in rows), ZERO)))
+        in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]
+
+        def total(key: str) -> Decimal | None:
+            known = [getattr(row, key) for row in rows if getattr(row, key) is not None]
+            return sum(known, ZERO) if known else None
+
+        flows.append(YearFlow(year, total("obligations"), sum(in_force, ZERO) if in_force else None, total("paid"),
+                              combined(row.basis for row in rows) if rows else "computed"))
     while len(flows) > 1 and not flows[0].obligations and not flows[0].paid and flows[0].budget is None:
-        flows.pop(0)  # years before tracking began (settled by an opening balance) would only show empty bars
+        flows.pop(0)  # years before any contract billed would only show empty bars
     return flows
 
 
@@ -196,7 +203,11 @@ def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets:
     total = summary[-1]
     report.totals = {
         "arrears": total["total"], "not_yet_assessed": total["not_yet_assessed"],
-        "payable_net": sum((row["net"] if row["net"] is not None else row["gross"] for row in payables), ZERO),
-        "payable_owed": sum((row["owed"] if row["owed"] is not None else row["gross"] for row in payables), ZERO),
+        # Installments awaiting usage have no amount yet: left out of the sums (never added as 0.00), and counted.
+        "payable_net": sum((row["net"] if row["net"] is not None else row["gross"] for row in payables
+                            if row["gross"] is not None), ZERO),
+        "payable_owed": sum((row["owed"] if row["owed"] is not None else row["gross"] for row in payables
+                             if row["gross"] is not None), ZERO),
+        "payable_unknown": sum(1 for row in payables if row["gross"] is None),
     }
     return report

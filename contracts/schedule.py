@@ -204,17 +204,6 @@ def build_schedule(terms: ContractTerms, usage: Sequence["Usage"] = ()) -> list[
     return [Installment(code, seq, start, end, due, from_fen(amount)) for seq, start, end, due, amount in installments_fen(terms)]
 
 
-def installments_due_between(
-    installments: Iterable[Installment], first: dt.date | None, last: dt.date | None
-) -> list[Installment]:
-    """The installments whose due date lies in ``[first, last]`` (both ends included; None is open)."""
-    return [
-        item
-        for item in installments
-        if (first is None or item.due >= first) and (last is None or item.due <= last)
-    ]
-
-
 def next_installment(installments: Iterable[Installment], as_of: dt.date) -> Installment | None:
     """The first installment due on or after ``as_of``."""
     return next((item for item in installments if item.due >= as_of), None)

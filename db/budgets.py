@@ -66,7 +66,8 @@ def add_budget(session: Session, programme: str, raw: Mapping[str, Any], *, upda
                   adjusted_text=budget.adjusted.text if budget.adjusted else None,
                   adjusted_fen=to_fen(budget.adjusted.yuan) if budget.adjusted else None,
                   spent_text=budget.spent.text if budget.spent else None,
-                  spent_fen=to_fen(budget.spent.yuan) if budget.spent else None, source=budget.source)
+                  spent_fen=to_fen(budget.spent.yuan) if budget.spent else None, source=budget.source,
+                  purpose=budget.purpose, purpose_contracts=",".join(budget.purpose_contracts))
     if existing is not None:
         if all(getattr(existing, key) == value for key, value in values.items()):
             return budget, "unchanged"
@@ -82,18 +83,26 @@ def add_budget(session: Session, programme: str, raw: Mapping[str, Any], *, upda
     return budget, "added"
 
 
+def _fee_line_values(line: FeeLine) -> dict:
+    return dict(name=line.name, notes=line.notes, unit_price_fen=None if line.unit_price is None else to_fen(line.unit_price),
+                unit=line.unit, sub_unit=line.sub_unit, sub_units=line.sub_units)
+
+
 def add_fee_line(session: Session, line: FeeLine, *, update: bool = False) -> str:
     row = session.exec(select(FeeLineRow).where(FeeLineRow.code == line.code)).first()
+    values = _fee_line_values(line)
     if row is not None:
-        if (row.name, row.notes) == (line.name, line.notes):
+        if all(getattr(row, key) == value for key, value in values.items()):
             return "unchanged"
         if not update:
             raise ContractsError("code", line.code, "is a fee line already with other details; use --update")
-        history.log(session, "update fee line", f"fee line {line.code}", before={"name": row.name, "notes": row.notes}, after=line)
-        row.name, row.notes = line.name, line.notes
+        history.log(session, "update fee line", f"fee line {line.code}", before={key: getattr(row, key) for key in values},
+                    after=line)
+        for key, value in values.items():
+            setattr(row, key, value)
         return "updated"
     refuse_code_clash(line.code, session.exec(select(FeeLineRow.code)), noun="fee line")
-    session.add(FeeLineRow(code=line.code, name=line.name, notes=line.notes))
+    session.add(FeeLineRow(code=line.code, **values))
     history.log(session, "add fee line", f"fee line {line.code}", after=line)
     return "added"
 
@@ -103,12 +112,15 @@ def add_fee_amount(session: Session, fee_line: str, raw: Mapping[str, Any], *, s
     if row is None:
         raise ContractsError("fee_line", fee_line, "is not a fee line ('contracts fee-line add' adds one)")
     amount = make_fee_amount(raw, fee_line)
+    values = dict(kind=amount.kind, unit=amount.amount.unit if amount.amount else "yuan",
+                  text=amount.amount.text if amount.amount else None,
+                  amount_fen=to_fen(amount.amount.yuan) if amount.amount else None, note=amount.note, source=amount.source,
+                  months=amount.months_text, quantity=amount.quantity, quantity_unit=amount.quantity_unit)
     if same_is_unchanged:
         for stored in session.exec(select(FeeAmountRow).where(FeeAmountRow.fee_line_id == row.id, FeeAmountRow.year == amount.year)):
-            if (stored.kind, stored.text, stored.unit, stored.note) == (amount.kind, amount.amount.text, amount.amount.unit, amount.note):
+            if all(getattr(stored, key) == value for key, value in values.items() if key not in ("amount_fen", "source")):
                 return amount, "unchanged"
-    session.add(FeeAmountRow(fee_line_id=row.id, year=amount.year, kind=amount.kind, unit=amount.amount.unit,
-                             text=amount.amount.text, amount_fen=to_fen(amount.amount.yuan), note=amount.note, source=amount.source))
+    session.add(FeeAmountRow(fee_line_id=row.id, year=amount.year, **values))
     history.log(session, "fee amount", f"{amount.kind} on fee line {fee_line} in {amount.year}", after=amount)
     return amount, "added"
 

@@ -66,7 +66,8 @@ def export_all(connection, progress: Callable[[int], None] | None = None) -> dic
         "note": a.note}.items() if value not in (None, "")} for c in contracts for a in c.amendments]
     document["opening"] = [{"contract": c.code, "as_of": c.opening.as_of.isoformat(),
                             "settled_through_seq": c.opening.settled_through_seq, "owed": format_money(c.opening.owed),
-                            "source": c.opening.source} for c in contracts if c.opening]
+                            "source": c.opening.source, **({"basis": c.opening.basis} if c.opening.basis else {})}
+                           for c in contracts if c.opening]
     document["tender"] = []
     for r in q("SELECT * FROM tender ORDER BY id"):
         tender = plain(tender_from_row(r))
@@ -100,14 +101,24 @@ def export_all(connection, progress: Callable[[int], None] | None = None) -> dic
             if p.reverses is not None:
                 entry["reverses"] = number[p.reverses]
             document["payment"].append(entry)
-    document["fee_line"] = [{"code": r.code, "name": r.name, "notes": r.notes} for r in q("SELECT * FROM fee_line ORDER BY code")]
+    document["fee_line"] = [{key: value for key, value in {
+        "code": r.code, "name": r.name, "notes": r.notes,
+        "unit_price": None if r.unit_price_fen is None else format_money(from_fen(r.unit_price_fen)),
+        "unit": r.unit, "sub_unit": r.sub_unit, "sub_units": r.sub_units}.items() if value not in (None, "") or key == "notes"}
+        for r in q("SELECT * FROM fee_line ORDER BY code")]
     budget = load_budgets(connection)
     step()
     document["programme"] = [plain(p) for p in budget.programmes]
     document["budget"] = [{"programme": b.programme, "year": b.year, "unit": b.original.unit, "original": b.original.text,
                            **({"adjusted": b.adjusted.text} if b.adjusted else {}),
-                           **({"spent": b.spent.text} if b.spent else {}), "source": b.source} for b in budget.budgets]
-    document["fee_amount"] = [{"fee_line": a.fee_line, "year": a.year, a.kind: a.amount.text, "unit": a.amount.unit,
+                           **({"spent": b.spent.text} if b.spent else {}), "source": b.source,
+                           **({"purpose": b.purpose} if b.purpose else {}),
+                           **({"purpose_contracts": list(b.purpose_contracts)} if b.purpose_contracts else {})}
+                          for b in budget.budgets]
+    document["fee_amount"] = [{"fee_line": a.fee_line, "year": a.year,
+                               **({a.kind: a.amount.text, "unit": a.amount.unit} if a.amount else
+                                  {a.kind: a.quantity, "quantity_unit": a.quantity_unit}),
+                               **({"months": a.months_text} if a.months else {}),
                                "note": a.note, "source": a.source} for a in budget.fee_amounts]
     document["history"] = [{key: getattr(r, key) for key in HISTORY_KEYS}
                            for r in q('SELECT at, "user", account, action, contract, record, before, after, hash FROM history ORDER BY id')]

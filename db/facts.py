@@ -211,6 +211,7 @@ def set_opening(session: Session, code: str, raw: Mapping[str, Any], *, update: 
         replacement = opening_to_row(opening, holding.id)
         existing.as_of, existing.settled_through_seq = replacement.as_of, replacement.settled_through_seq
         existing.owed_fen, existing.source = replacement.owed_fen, replacement.source
+        existing.basis = replacement.basis
         history.log(session, "update opening", f"opening balance of {code}", contract=code, before=contract.opening, after=opening)
         holding.add(opening=opening)
         return opening, "updated"

@@ -126,12 +126,12 @@ def payment_to_row(payment: Payment, contract_id: int) -> PaymentRow:
 
 def opening_from_row(row: OpeningRow, code: str) -> Opening:
     return Opening(contract=code, as_of=row.as_of, settled_through_seq=row.settled_through_seq,
-                   owed=from_fen(row.owed_fen), source=row.source)
+                   owed=from_fen(row.owed_fen), source=row.source, basis=row.basis)
 
 
 def opening_to_row(opening: Opening, contract_id: int) -> OpeningRow:
     return _tables().OpeningRow(contract_id=contract_id, as_of=opening.as_of, settled_through_seq=opening.settled_through_seq,
-                      owed_fen=to_fen(opening.owed), source=opening.source)
+                      owed_fen=to_fen(opening.owed), source=opening.source, basis=opening.basis)
 
 
 # -- lines, tenders, transitions, suspensions ---------------------------------------------------------

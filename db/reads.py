@@ -10,7 +10,7 @@ from typing import Iterable
 from sqlalchemy import Boolean, Date, text
 from sqlalchemy.engine import Connection
 
-from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme
+from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme, parse_months
 from contracts.money import from_fen
 from contracts.stated import Stated
 
@@ -60,11 +60,13 @@ def load_budgets(connection: Connection) -> Budgets:
                                     tuple(funded["fee_line"])))
     budgets = tuple(Budget(codes[row.programme_id], row.year, _stated(row.original_fen, row.original_text, row.unit),
                            _stated(row.adjusted_fen, row.adjusted_text, row.unit), _stated(row.spent_fen, row.spent_text, row.unit),
-                           row.source)
+                           row.source, row.purpose, tuple(code for code in row.purpose_contracts.split(",") if code))
                     for row in query("SELECT * FROM budget ORDER BY year, id"))
-    line_rows = query("SELECT id, code, name, notes FROM fee_line ORDER BY code")
+    line_rows = query("SELECT * FROM fee_line ORDER BY code")
     line_codes = {row.id: row.code for row in line_rows}
-    amounts = tuple(FeeAmount(line_codes[row.fee_line_id], row.year, row.kind, Stated(from_fen(row.amount_fen), row.text, row.unit),
-                              row.note, row.source)
+    amounts = tuple(FeeAmount(line_codes[row.fee_line_id], row.year, row.kind, _stated(row.amount_fen, row.text, row.unit),
+                              row.note, row.source, parse_months(row.months), row.quantity, row.quantity_unit)
                     for row in query("SELECT * FROM fee_amount ORDER BY year, id"))
-    return Budgets(tuple(programmes), budgets, tuple(FeeLine(row.code, row.name, row.notes) for row in line_rows), amounts)
+    lines = tuple(FeeLine(row.code, row.name, row.notes, None if row.unit_price_fen is None else from_fen(row.unit_price_fen),
+                          row.unit, row.sub_unit, row.sub_units) for row in line_rows)
+    return Budgets(tuple(programmes), budgets, lines, amounts)

@@ -100,6 +100,7 @@ class OpeningRow(SQLModel, table=True):
     settled_through_seq: int
     owed_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    basis: str = Field(default="", sa_column=Column(String(16), nullable=False, default=""))
 
 
 class LineRow(SQLModel, table=True):
@@ -210,6 +211,8 @@ class BudgetRow(SQLModel, table=True):
     adjusted_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     spent_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    purpose_contracts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # codes, comma separated
 
 
 class FeeLineRow(SQLModel, table=True):
@@ -219,6 +222,10 @@ class FeeLineRow(SQLModel, table=True):
     code: str = Field(sa_column=Column(String(32), unique=True, nullable=False))
     name: str = Field(sa_column=Column(String(500), nullable=False))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    unit_price_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    unit: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    sub_unit: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    sub_units: int | None = None
 
 
 class FeeAmountRow(SQLModel, table=True):
@@ -227,12 +234,15 @@ class FeeAmountRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     fee_line_id: int = Field(foreign_key="fee_line.id", index=True)
     year: int
-    kind: str = Field(sa_column=Column(String(10), nullable=False))  # "budgeted" or "paid"
+    kind: str = Field(sa_column=Column(String(10), nullable=False))  # "budgeted", "paid" or "delivered"
     unit: str = Field(sa_column=Column(String(8), nullable=False))
-    text: str = Field(sa_column=Column(String(40), nullable=False))
-    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    text: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))  # None for a quantity delivered
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    months: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))  # "2022-03..2022-05, 2023-02"
+    quantity: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    quantity_unit: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
 
 
 class HistoryRow(SQLModel, table=True):

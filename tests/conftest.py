@@ -89,6 +89,15 @@ class Cli:
     def json(self, *args: str):
         return json.loads(self(*args, "--format", "json").stdout)
 
+    def json_export(self) -> dict:
+        """Every stored fact, as `contracts export` writes it."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "export.json"
+            self("export", str(path))
+            return json.loads(path.read_text(encoding="utf-8"))
+
 
 @pytest.fixture
 def cli(db_url):

@@ -45,12 +45,13 @@ def test_a_calendar_names_itself_and_says_when_it_was_made(loaded, tmp_path):
     calendar = Calendar.from_ical(path.read_bytes())
     assert str(calendar["method"]) == "PUBLISH"
     assert str(calendar["x-wr-calname"]) == "Service contracts: due dates, expiries and rebids"
-    # SEQUENCE counts the changes recorded to what an event is made of: TW2 was imported with an opening balance (2
-    # entries, less one: its first version is 0); TW1 was imported, given an opening balance and paid (3 entries: 2)
-    assert len(loaded.json("history", "TW1")) == 3 and len(loaded.json("history", "TW2")) == 2
+    # SEQUENCE counts the changes recorded to what an event is made of, less one (its first version is 0): TW2 was
+    # imported with its deductions rule and an opening balance (3 entries: 2); TW1 was imported with its rule, given
+    # an opening balance and paid (4 entries: 3).
+    assert len(loaded.json("history", "TW1")) == 4 and len(loaded.json("history", "TW2")) == 3
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert events["due-TW2-8@contracts-tracker"].decoded("sequence") == 1
-    assert events["expiry-TW1@contracts-tracker"].decoded("sequence") == 2
+    assert events["due-TW2-8@contracts-tracker"].decoded("sequence") == 2
+    assert events["expiry-TW1@contracts-tracker"].decoded("sequence") == 3
     for event in events.values():
         stamp = event.decoded("dtstamp")
         assert before <= stamp <= dt.datetime.now(dt.timezone.utc)  # the time of export, not the as-of day

@@ -43,16 +43,18 @@ def test_schedule_tw2_as_json(loaded):
     rows = loaded.json("schedule", "TW2")
     assert len(rows) == 12
     assert rows[0] == {"contract": "TW2", "seq": 1, "period_start": "2022-02-24", "period_end": "2022-05-24",
-                       "due": "2022-05-24", "amount": "1232438.34"}
+                       "due": "2022-05-24", "amount": "1232438.34", "basis": "computed"}
     assert rows[-1]["period_end"] == "2025-02-24"
 
 
 def test_schedule_window_and_csv(loaded):
     out = loaded("schedule", "TW1", "--from", "2023-01-01", "--to", "2023-12-31", "--format", "csv").stdout
     lines = out.strip().splitlines()
-    assert lines[0] == "contract,seq,period_start,period_end,due,amount"
-    assert lines[1:] == ["TW1,20,2022-12-30,2023-03-30,2023-03-30,429000.00", "TW1,21,2023-03-30,2023-06-30,2023-06-30,429000.00",
-                         "TW1,22,2023-06-30,2023-09-30,2023-09-30,429000.00", "TW1,23,2023-09-30,2023-12-30,2023-12-30,429000.00"]
+    assert lines[0] == "contract,seq,period_start,period_end,due,amount,basis"
+    assert lines[1:] == ["TW1,20,2022-12-30,2023-03-30,2023-03-30,429000.00,computed",
+                         "TW1,21,2023-03-30,2023-06-30,2023-06-30,429000.00,computed",
+                         "TW1,22,2023-06-30,2023-09-30,2023-09-30,429000.00,computed",
+                         "TW1,23,2023-09-30,2023-12-30,2023-12-30,429000.00,computed"]
 
 
 def test_expiring_as_of_2026_11_24(loaded):

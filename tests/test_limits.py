@@ -94,7 +94,10 @@ def test_a_file_with_a_nul_names_the_entry_and_the_field(cli, tmp_path):
     result = cli("import", str(path), ok=False)
     assert result.stderr.startswith(f"error: {path}: contract #1 (TW1): name '\\x00"), result.stderr
     assert "holds a NUL character" in result.stderr
-    assert cli("list", "-f", "json", ok=False).exit_code == 1  # nothing written: not even a store
+    if cli.url.startswith("sqlite"):
+        assert cli("list", "-f", "json", ok=False).exit_code == 1  # nothing written: not even a store file
+    else:  # a PostgreSQL database exists before any import; nothing may have been written into it
+        assert cli("list", "-f", "json").stdout.strip() == "[]"
 
 
 def test_text_checks_directly():

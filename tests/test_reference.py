@@ -12,7 +12,7 @@ LINES = re.compile(r"(?:\.md)?:(\d+)(?:-(\d+))?")
 # A run of Chinese text: ideographs with the digits, punctuation and quotation marks that go with them (the
 # source itself mixes full-width and ASCII commas).
 CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”0-9.,\-/]*[\u4e00-\u9fff][\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”0-9.,\-/]*")
-QUOTING = ("notes", "note", "source", "basis", "reason")  # the fields that quote the source
+QUOTING = ("notes", "note", "source", "basis", "reason", "purpose")  # the fields that quote the source
 
 
 def plain(text: str) -> str:

@@ -13,7 +13,7 @@ def test_schedule_as_a_workbook(loaded, tmp_path):
     sheet = book["Schedule TW2"]  # the sheet's name stays the same; its title row says what it is
     assert sheet["A1"].value == "Schedule of TW2"
     assert sheet.freeze_panes == "A3"
-    assert [c.value for c in sheet[2]] == ["contract", "name", "installment", "period start", "period end", "due", "amount"]
+    assert [c.value for c in sheet[2]] == ["contract", "name", "installment", "period start", "period end", "due", "amount", "basis"]
     first = sheet[3]
     assert first[1].value == "天网二期 Tianwang phase 2 (200 new points)"
     assert first[3].value == dt.datetime(2022, 2, 24) and first[3].number_format == "yyyy-mm-dd"
@@ -53,8 +53,10 @@ def test_programme_rows_are_subtotals_of_their_items(loaded, tmp_path):
     assert rows[police][obligations] == f"=SUM(G3:G{police})"
     assert sum(Decimal(str(row[obligations])) for row in rows[2:police]) == Decimal("12380386.22")
     assert rows[police][header.index("adjusted")] == 5431700  # the budget is stated, not summed
-    # the rates are formulas over their row (paid / budget in force; budget in force / obligations), as percentages
+    # the rates are formulas over their row (paid / budget in force; budget in force / obligations), as percentages;
+    # the budget in force has a column of its own (the adjusted budget where one is stated, else the original)
     here = police + 1
-    assert rows[police][rate] == f"=H{here}/F{here}" and rows[police][rate + 1] == f"=F{here}/G{here}"
+    in_force = openpyxl.utils.get_column_letter(header.index("budget in force") + 1)
+    assert rows[police][rate] == f"=H{here}/{in_force}{here}" and rows[police][rate + 1] == f"={in_force}{here}/G{here}"
     assert sheet.cell(row=here, column=rate + 1).number_format == "0.00%"
     assert sum(1 for row in rows if row[1] == "TOTAL") == 2  # a subtotal per programme, no grand total counting twice
