@@ -277,3 +277,42 @@ class AmendmentRow(SQLModel, table=True):
     service_months: int | None = None
     reference: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class UserRow(SQLModel, table=True):
+    """A person who signs in to ``contracts serve`` (#14). Only an argon2id hash of the password is kept.
+
+    ``roles`` is a comma-separated set (admin, finance, logistics, procurement, viewer). ``session_epoch`` goes up
+    when the password changes or the account is disabled, which ends every session signed before it.
+    """
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    roles: str = Field(sa_column=Column(String(200), nullable=False))
+    password_hash: str = Field(sa_column=Column(String(200), nullable=False))
+    disabled: bool = False
+    failed_signins: int = 0
+    locked_until: str = Field(default="", sa_column=Column(String(32), nullable=False, default=""))  # ISO, UTC
+    session_epoch: int = 0
+    language: str = Field(default="zh", sa_column=Column(String(8), nullable=False, default="zh"))
+    money_unit: str = Field(default="wan", sa_column=Column(String(8), nullable=False, default="wan"))
+    calendar_token: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
+    created_at: str = Field(sa_column=Column(String(32), nullable=False))
+
+
+class VendorRow(SQLModel, table=True):
+    """A payee (收款单位): what a payment request needs beyond the name a contract carries (#14).
+
+    Contracts point to a vendor by name (``contract.vendor`` = ``vendor.name``): the name is what the source states.
+    """
+
+    __tablename__ = "vendor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(500), unique=True, nullable=False))
+    credit_code: str = Field(default="", sa_column=Column(String(18), nullable=False, default=""))  # 统一社会信用代码
+    bank: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))  # 开户行
+    account: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))  # 账号
+    contact: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
