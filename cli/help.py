@@ -40,7 +40,7 @@ METAVARS = {
     "cap_share": "SHARE", "per_installment_share": "SHARE", "per_year_share": "SHARE", "frequency": "FREQUENCY",
     "alignment": "anniversary|calendar", "timing": "arrears|advance", "pricing": "fixed|unit", "outcome": "OUTCOME",
     "ground": "GROUND", "direction": "below|above", "count": "HOW", "threshold": "NUMBER", "step": "NUMBER",
-    "allowance": "NUMBER", "pass_mark": "NUMBER", "bands": "BANDS", "by_": "BY", "credit_code": "CODE", "bank": "TEXT", "contact": "TEXT", "account": "ACCOUNT",
+    "allowance": "NUMBER", "pass_mark": "NUMBER", "bands": "BANDS", "by_": "BY", "credit_code": "CODE", "bank": "TEXT", "contact": "TEXT", "account": "ACCOUNT", "attachments": "N",
 }
 
 

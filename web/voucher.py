@@ -46,7 +46,7 @@ LABELS = {
         "rules_not_recorded": "deducted per assessment; the rules are not recorded", "not_recorded": "not recorded",
         "total_deduction": "Deductions in all", "net": "Net", "upper_bound": "rules not recorded: an upper bound",
         "paid_on_installment": "Paid on it", "requested": "Amount requested", "settled": f"PAID ({SETTLED})",
-        "nothing_asked": "This installment is paid in full; nothing is requested.", "rmb": "RMB", "in_words": "in words",
+        "nothing_asked": "This installment is paid in full; nothing is requested.", "rmb": "RMB 人民币", "in_words": "in words",
         "attachments": "Attachments", "sheets": "sheet(s)", "remarks": "Remarks", "sign_date": "Date: ______",
         "footer": "Amounts in yuan, to the fen. \"not recorded\": the store holds no such record; check it and write it "
                   "by hand, never an estimate.",
