@@ -15,6 +15,7 @@ from .session import store_for
 
 rule_app = typer.Typer(help="Deduction rules: add a rule or a new version of one (an amendment).", no_args_is_help=True)
 
+ROWS_SHOWN = 5000  # arrears lines a table shows; past this, the sums by contract (machine formats give every line)
 PAYABLE_TABLE = ("contract", "seq", "due", "gross", "total_deduction", "net", "paid", "owed", "state")
 
 
@@ -268,16 +269,33 @@ def arrears(
     db: DbOption = None,
 ) -> None:
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
-    from contracts.ledgers import portfolio_arrears
-    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears_record
+    from contracts.ledgers import arrears_stream, portfolio_arrears
+    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, ArrearsTally, arrears_record
+
+    from .render import write_rows
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        found = portfolio_arrears(store.load(), day)
-    rows, totals = found.rows, found.summary
-    if summary:
-        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
+        contracts = store.load()
+    by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
+    if summary:  # summed as the rows are made: none is kept
+        emit(portfolio_arrears(contracts, day, keep_rows=False).summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract,
              empty="nothing is in arrears")
+        return
+    if fmt in ("csv", "json"):  # every row, written as it is made
+        write_rows(map(arrears_record, arrears_stream(contracts, day)), fmt, ARREARS_KEYS)
+        return
+    tally, rows = ArrearsTally(), []
+    for row in arrears_stream(contracts, day, tally):
+        if fmt == "xlsx" or len(rows) <= ROWS_SHOWN:
+            rows.append(row)
+    totals = tally.summary()
+    if len(rows) > ROWS_SHOWN:
+        # A province's arrears are a million lines no one reads on a screen: the sums, and how to get every line.
+        rows.clear()
+        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
+        print(t("{count} installments are in arrears: --format csv or --format json gives every one, "
+                "--summary this table alone", count=f"{tally.rows:,}"))
         return
     emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
          empty="nothing is in arrears")

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
+from typing import Iterable, Iterator, Mapping, Sequence, Union
 
 from .contract import Contract
 from .errors import ContractsError
 from .money import format_money, from_fen
 from .numerals import capital
-from .payables import Ledger, arrears, arrears_summary, payable_record
+from . import fastpath
+from .fastpath import on_fast_path
+from .payables import ArrearsRow, ArrearsTally, Ledger, arrears, payable_record
 from .periods import Period
 
 ZERO = Decimal("0.00")
@@ -26,20 +28,63 @@ def ledgers_as_of(contracts: Sequence[Contract], as_of: dt.date) -> list[Ledger]
     return [contract.ledger(as_of) for contract in contracts]
 
 
+def full_ledgers(contracts: Iterable[Contract], as_of: dt.date) -> dict[str, Ledger]:
+    """The ledgers as of ``as_of`` of the contracts that need one (``fastpath.on_fast_path`` says which do not), by code."""
+    return {contract.code: contract.ledger(as_of) for contract in contracts if not on_fast_path(contract)}
+
+
+Ledgers = Union[Sequence[Ledger], Mapping[str, Ledger]]
+
+
+def arrears_stream(contracts: Iterable[Contract], as_of: dt.date, tally: ArrearsTally | None = None,
+                   ledgers: Ledgers | None = None) -> Iterator[ArrearsRow]:
+    """What was due on or before ``as_of`` and is unpaid, installment by installment, contract by contract, as it
+    is worked out (nothing is held): each row, and each contract's credit, also goes to ``tally`` if given.
+
+    ``ledgers``: the contracts' ledgers as of that day if the caller has them, in the same order, or by code for
+    those not on the fast path (``full_ledgers``).
+    """
+    by_code = ledgers if isinstance(ledgers, Mapping) else None
+    given = iter(ledgers) if ledgers is not None and by_code is None else None
+    for contract in contracts:
+        ledger = next(given) if given is not None else by_code.get(contract.code) if by_code is not None else None
+        if ledger is None and on_fast_path(contract):
+            rows: Iterable[ArrearsRow] = fastpath.arrears_rows(contract.terms, as_of)
+        else:
+            ledger = ledger or contract.ledger(as_of)
+            rows = arrears((ledger,), as_of)
+        if tally is None:
+            yield from rows
+            continue
+        for row in rows:
+            tally.add(row)
+            yield row
+        if ledger is not None:
+            tally.credit(ledger.terms.code, ledger.credit)
+
+
 @dataclass(frozen=True)
 class PortfolioArrears:
     rows: list  # ArrearsRow: each installment due by the day and not fully paid
     summary: list[dict]  # per contract by aging bucket, with a TOTAL row last
 
 
-def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Sequence[Ledger] | None = None) -> PortfolioArrears:
+def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,
+                      *, keep_rows: bool = True) -> PortfolioArrears:
     """What was due on or before ``as_of`` and is unpaid, installment by installment and summed per contract.
 
-    ``ledgers``: the contracts' ledgers as of that day, if the caller has them already (same order).
+    ``ledgers``: as ``arrears_stream`` takes them. ``keep_rows=False``: the summary only (``rows`` is empty), in
+    memory that does not grow with the rows.
     """
-    ledgers = ledgers_as_of(contracts, as_of) if ledgers is None else ledgers
-    rows = arrears(ledgers, as_of)
-    return PortfolioArrears(rows, arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers}))
+    tally = ArrearsTally()
+    rows = arrears_stream(contracts, as_of, tally, ledgers)
+    if keep_rows:
+        rows = list(rows)
+    else:
+        for _ in rows:
+            pass
+        rows = []
+    return PortfolioArrears(rows, tally.summary())
 
 
 def payable_rows(contracts: Sequence[Contract], as_of: dt.date, *, seq: int | None = None,
