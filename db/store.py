@@ -226,12 +226,12 @@ class Store:
 
     def lines(self, only: str | None = None, contracts: Sequence[Contract] | None = None) -> list[LineFacts]:
         """Every service line (or ``only`` that one) with its facts; ``contracts``: the portfolio, if loaded already."""
-        from . import lines, loader
+        from . import line_reads, loader
 
         with self.reading() as connection:
             if contracts is None:
                 contracts = [loaded.contract for loaded in loader.load(connection)]
-            return lines.load_lines(connection, contracts, only)
+            return line_reads.load_lines(connection, contracts, only)
 
     def budgets(self) -> Budgets:
         """Programmes, budgets, fee lines and their amounts."""
