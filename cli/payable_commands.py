@@ -269,14 +269,18 @@ def arrears(
     db: DbOption = None,
 ) -> None:
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
+    fmt, day = check_format(format, output), as_of_date(as_of)
+    with store_for(ctx, db) as store:
+        _arrears(store.stream(), day, summary, fmt)
+
+
+def _arrears(contracts, day, summary: bool, fmt: str) -> None:
+    """``arrears`` over the contracts as the store streams them: nothing a province has is held to be printed."""
     from contracts.ledgers import arrears_stream, portfolio_arrears
     from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, ArrearsTally, arrears_record
 
     from .render import write_rows
 
-    fmt, day = check_format(format, output), as_of_date(as_of)
-    with store_for(ctx, db) as store:
-        contracts = store.load()
     by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
     if summary:  # summed as the rows are made: none is kept
         emit(portfolio_arrears(contracts, day, keep_rows=False).summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract,

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from . import limits
 from .errors import ContractsError
@@ -491,7 +491,7 @@ FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "
            "execution_rate", "coverage", "budget_in_force", "paid_for_earlier", "basis")
 
 
-def fiscal_year_figures(contracts: Sequence["Contract"], budgets: Budgets, year: int,
+def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year: int,
                         as_of: dt.date | None = None) -> list[FyRow]:
     """The fiscal-year report: per programme, its contracts and fee lines, then the programme's row.
 

@@ -212,6 +212,15 @@ class Store:
             return [loaded.contract for loaded in loader.load(connection, codes, lock=lock, active_from=active_from,
                                                                active_before=active_before)]
 
+    def stream(self, *, active_from: dt.date | None = None, active_before: dt.date | None = None) -> Iterator[Contract]:
+        """Every contract (or those active in the window, as ``load`` takes it), in code order, with every fact,
+        made a batch at a time as they are taken: for answers over a whole province in flat memory. The store is
+        read until the last one is taken (or the iterator is closed)."""
+        from . import loader
+
+        with self.reading() as connection:
+            yield from loader.stream(connection, active_from=active_from, active_before=active_before)
+
     def contract(self, code: str) -> Contract:
         """One contract with every fact attached (an unknown code is an error naming it)."""
         [contract] = self.load([code])

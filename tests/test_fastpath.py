@@ -125,3 +125,18 @@ def test_portfolio_arrears_are_every_ledgers(contracts, as_of):
     assert found.rows == expected_rows and found.summary == expected_summary
     assert portfolio_arrears(contracts, as_of, full_ledgers(contracts, as_of), keep_rows=False).summary == expected_summary
     assert list(arrears_stream(contracts, as_of, ledgers=ledgers)) == expected_rows
+
+
+# -- the loader's terms, made without the dataclass's __init__ ---------------------------------------------------
+
+@settings(max_examples=100, deadline=None)
+@given(terms=contract_terms())
+def test_terms_from_a_row_are_the_terms_written(terms):
+    from types import SimpleNamespace
+
+    from contracts.terms import TERM_FIELDS, ContractTerms
+    from db.mapping import terms_from_row, terms_values
+
+    made = terms_from_row(SimpleNamespace(**terms_values(terms)))
+    assert made == terms and repr(made) == repr(terms) and hash(made) == hash(terms)
+    assert list(vars(made)) == list(TERM_FIELDS) == list(vars(ContractTerms(**{f: getattr(terms, f) for f in TERM_FIELDS})))
