@@ -273,6 +273,14 @@ class Store:
         with self.reading() as connection:
             return export_all(connection, progress)
 
+    def write_export(self, out, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+        """The same document written to the text stream ``out`` as it is made (see ``db.export.write_export``);
+        returns the entries written per list section."""
+        from .export import write_export
+
+        with self.reading() as connection:
+            return write_export(connection, out, progress)
+
     # -- writing ----------------------------------------------------------------------------------
 
     def add(self, terms: ContractTerms) -> None:
