@@ -104,6 +104,10 @@ def csv_cell(value: Any) -> Any:
     return csv_text(cell) if isinstance(value, (str, list, tuple)) and isinstance(cell, str) else cell
 
 
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+_FLAT = (str, int, bool, type(None))  # values the C encoder writes as json.dumps does (never a float: money is text)
+
+
 def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str], out=None) -> int:
     """Rows as CSV or JSON, each written as it comes (a province's arrears are never held to be printed); the same
     text as one ``json.dumps(list, indent=2)`` or one CSV table. Returns how many rows were written."""
@@ -116,10 +120,16 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str],
             writer.writerow([csv_cell(row.get(k)) for k in keys])
             count += 1
         return count
+    scalar = _SCALAR.encode  # the C encoder: json's indenting one is pure Python, and a province has millions of rows
     for row in rows:
-        text = json.dumps({k: plain(row.get(k)) for k in keys}, ensure_ascii=False, indent=2)
-        # One element of a list indented by 2: each line two spaces in (JSON strings hold no raw newline).
-        out.write(("[\n  " if count == 0 else ",\n  ") + text.replace("\n", "\n  "))
+        values = {k: plain(row.get(k)) for k in keys}
+        if keys and all(type(v) in _FLAT for v in values.values()):
+            # A flat object at depth 1 of a list indented by 2: exactly what json.dumps(..., indent=2) writes for it.
+            text = "{\n    " + ",\n    ".join(f"{scalar(k)}: {scalar(v)}" for k, v in values.items()) + "\n  }"
+        else:
+            # One element of a list indented by 2: each line two spaces in (JSON strings hold no raw newline).
+            text = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if count == 0 else ",\n  ") + text)
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count
