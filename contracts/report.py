@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from .basis import combined
-from .budget import Budgets, fiscal_year_figures
+from .budget import Budgets, fiscal_years_figures
 from .checks import CheckSettings, Finding, portfolio_findings
 from .contract import Contract
 from . import fastpath
@@ -151,8 +151,9 @@ def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, 
     """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day:
     the programme rows of ``budget.fiscal_year_figures`` as known on the as-of day."""
     flows = []
+    every_year = fiscal_years_figures(contracts, budgets, years, as_of)  # one pass over the portfolio for them all
     for year in years:
-        rows = [row for row in fiscal_year_figures(contracts, budgets, year, as_of) if row.kind == "programme"]
+        rows = [row for row in every_year[year] if row.kind == "programme"]
         in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]
 
         def total(key: str) -> Decimal | None:

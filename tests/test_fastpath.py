@@ -140,3 +140,25 @@ def test_terms_from_a_row_are_the_terms_written(terms):
     made = terms_from_row(SimpleNamespace(**terms_values(terms)))
     assert made == terms and repr(made) == repr(terms) and hash(made) == hash(terms)
     assert list(vars(made)) == list(TERM_FIELDS) == list(vars(ContractTerms(**{f: getattr(terms, f) for f in TERM_FIELDS})))
+
+
+# -- several fiscal years at once (the HTML report's cash flow) against one year at a time ------------------------
+
+@settings(max_examples=100, deadline=None)
+@given(terms=contract_terms(), first=st.integers(1995, 2070))
+def test_schedule_years_figures_are_each_years(terms, first):
+    from contracts.budget import schedule_year_figures, schedule_years_figures
+
+    years = list(range(first, first + 7))
+    assert schedule_years_figures(terms, years) == {year: schedule_year_figures(terms, year) for year in years}
+
+
+@settings(max_examples=60, deadline=None)
+@given(contracts=portfolios(), as_of=days, first=st.integers(2000, 2060))
+def test_fiscal_years_figures_are_each_years(contracts, as_of, first):
+    from contracts.budget import Budgets, Programme, fiscal_year_figures, fiscal_years_figures
+
+    budgets = Budgets(programmes=(Programme("P1", "policing", "", "", tuple(c.code for c in contracts[::2]), ()),))
+    years = list(range(first, first + 7))
+    assert fiscal_years_figures(contracts, budgets, years, as_of) == {
+        year: fiscal_year_figures(contracts, budgets, year, as_of) for year in years}
