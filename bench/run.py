@@ -613,6 +613,9 @@ def report(args, results: list[SizeResult], projections: list[dict], costs: list
         out += ["", "Every installment of every contract was checked against the reference: the same periods, due dates "
                 "and amounts to the fen. Peak memory is each size run alone in a process of its own, streaming the "
                 "portfolio: it should stay flat as the portfolio grows."]
+    choices = HERE / "choices.md"  # what was chosen where the issue left a choice, and why: written by people
+    if choices.exists():
+        out += ["", choices.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"
 
 

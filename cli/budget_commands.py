@@ -179,11 +179,19 @@ def forecast(
     if by not in ("contract", "line", "programme"):
         raise ContractsError("by", by, "must be one of: contract, line, programme")
     rate = None if deduction_rate is None else parse_share(deduction_rate, "deduction_rate")
+    ends: dict[str, dt.date] = {}  # each contract's service end, for those that end in the window
+
+    def noting_ends(contracts):
+        for contract in contracts:
+            ends[contract.code] = contract.current_terms.service_end
+            yield contract
+
     with store_for(ctx, db) as store:
-        contracts = store.load(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
         budgets = store.budgets()
-    result = forecast_portfolio(contracts, budgets.programme_of(), first, count, as_of=day, accrual=accrual,
-                                deduction_rate=rate, project_usage=project_usage)
+        # The contracts as the store streams them, each used once: a province is never held in memory.
+        result = forecast_portfolio(noting_ends(store.stream(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))),
+                                    budgets.programme_of(), first, count, as_of=day, accrual=accrual,
+                                    deduction_rate=rate, project_usage=project_usage)
     title = t("Obligations {first}-{last} by accrual" if accrual else "Obligations {first}-{last} by due date",
               first=first, last=first + count - 1)
     keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
@@ -200,7 +208,6 @@ def forecast(
         title += f" (the {TABLE_LIMIT} largest of {len(summary)} rows; --format csv or json gives all)"
     emit(shown + year_totals, "table", keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net", "basis"), title=title,
          empty="nothing falls due in that window")
-    ends = {contract.code: contract.current_terms.service_end for contract in contracts}
     ending = sorted(result.ending(), key=lambda c: (ends[c], c))
     for code in ending[:TABLE_LIMIT]:
         print(f"ends in the window: {code} on {ends[code].isoformat()}: budget for a successor from then")
@@ -225,9 +232,8 @@ def report_fy(
     if not 1990 <= fiscal_year <= 2100:
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
     with store_for(ctx, db) as store:
-        contracts = store.load(active_before=dt.date(fiscal_year + 1, 1, 1))
         budgets = store.budgets()
-    rows = fiscal_year_figures(contracts, budgets, fiscal_year)
+        rows = fiscal_year_figures(store.stream(active_before=dt.date(fiscal_year + 1, 1, 1)), budgets, fiscal_year)
 
     def ratio(value):
         if value is None:

@@ -159,7 +159,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write every stored fact to one file (json), or tenders, awards, contracts and payments as OCDS (ocds)."""
-    import json
+    import io
 
     from .progress import progress_bar
     from .render import json_text
@@ -183,12 +183,22 @@ def export(
                                        totals={c.code: sum((i.amount for i in c.schedule()), Decimal("0.00"))
                                                for c in everything if c.amendments})
             advance(1)
+            files.write(file, json_text(document) + "\n", "file")
+            written = {key: len(value) for key, value in document.items() if isinstance(value, list)}
         else:
-            document = store.export(progress=advance)
-        files.write(file, (json_text(document) if kind == "ocds" else json.dumps(document, ensure_ascii=False, indent=1)) + "\n",
-                    "file")
+            written = {}
+
+            def write(binary) -> None:
+                # Written as it is made (a province's export is never held in memory): the same text as one json.dumps.
+                text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
+                written.update(store.write_export(text, progress=advance))
+                text.write("\n")
+                text.flush()
+                text.detach()
+
+            files.write(file, write, "file")
         advance(1)
-    counts = ", ".join(f"{len(value)} {key}" for key, value in document.items() if isinstance(value, list) and value)
+    counts = ", ".join(f"{count} {key}" for key, count in written.items() if count)
     print(f"exported to {file}: {counts}")
 
 

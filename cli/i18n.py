@@ -146,6 +146,8 @@ TEXT_ZH = {
     "Arrears by contract as of {day}": "截至{day}各合同欠付",
     "By contract (not yet assessed: at gross, apart)": "按合同（待考核的按总额另列）",
     "nothing is in arrears": "没有欠付",
+    "{count} installments are in arrears: --format csv or --format json gives every one, --summary this table alone":
+        "共{count}期欠付：--format csv 或 --format json 列出每一期，--summary 只显示本表",
     "Checks as of {day}": "截至{day}的数据检查",
     "no findings: the data adds up": "未发现问题：数据一致",
     "Fiscal year {year}": "{year}财年",

@@ -15,6 +15,7 @@ from .session import store_for
 
 rule_app = typer.Typer(help="Deduction rules: add a rule or a new version of one (an amendment).", no_args_is_help=True)
 
+ROWS_SHOWN = 5000  # arrears lines a table shows; past this, the sums by contract (machine formats give every line)
 PAYABLE_TABLE = ("contract", "seq", "due", "gross", "total_deduction", "net", "paid", "owed", "state")
 
 
@@ -268,23 +269,48 @@ def arrears(
     db: DbOption = None,
 ) -> None:
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
-    from contracts.ledgers import portfolio_arrears
-    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears_record
-
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        found = portfolio_arrears(store.load(), day)
-    rows, totals = found.rows, found.summary
-    if summary:
-        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
-             empty="nothing is in arrears")
+        _arrears(store.stream(), day, summary, fmt)
+
+
+def _arrears(contracts, day, summary: bool, fmt: str) -> None:
+    """``arrears`` over the contracts as the store streams them: nothing a province has is held to be printed."""
+    from contracts.ledgers import LastPayment, arrears_stream, portfolio_arrears
+    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, ArrearsTally, arrears_record
+
+    from .render import write_rows
+
+    by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
+    if summary:  # summed as the rows are made: none is kept
+        found = portfolio_arrears(contracts, day, keep_rows=False)
+        emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
         _say_remark(found.remark)
+        return
+    watch = LastPayment(day)  # to say when payments stop being recorded long before the day
+    contracts = watch.passing(contracts)
+    if fmt in ("csv", "json"):  # every row, written as it is made
+        write_rows(map(arrears_record, watch.counting(arrears_stream(contracts, day))), fmt, ARREARS_KEYS)
+        _say_remark(watch.remark())
+        return
+    tally, rows = ArrearsTally(), []
+    for row in watch.counting(arrears_stream(contracts, day, tally)):
+        if fmt == "xlsx" or len(rows) <= ROWS_SHOWN:
+            rows.append(row)
+    totals = tally.summary()
+    if len(rows) > ROWS_SHOWN:
+        # A province's arrears are a million lines no one reads on a screen: the sums, and how to get every line.
+        rows.clear()
+        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
+        print(t("{count} installments are in arrears: --format csv or --format json gives every one, "
+                "--summary this table alone", count=f"{tally.rows:,}"))
+        _say_remark(watch.remark())
         return
     emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
          empty="nothing is in arrears")
     if fmt in ("table", "xlsx") and rows:
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
-    _say_remark(found.remark)
+    _say_remark(watch.remark())
 
 
 def _say_remark(remark: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import sys
 from decimal import Decimal
@@ -20,6 +19,7 @@ from contracts.errors import ContractsError
 from contracts.money import format_money
 
 from . import i18n
+from .cells import csv_text
 
 FORMATS = ("table", "json", "csv", "xlsx")
 PLAIN_ABOVE = 300  # rows; past this a table is written as plain text
@@ -93,10 +93,46 @@ def flat(value: Any) -> Any:
 
 def csv_cell(value: Any) -> Any:
     """A value as one CSV cell: stored text (and text made of it) neutralised where a spreadsheet would run it."""
-    from .cells import csv_text
-
+    kind = type(value)
+    if kind is Decimal:
+        return f"{value:.2f}"  # money, the commonest cell of a big output: as ``plain`` writes it
+    if value is None:
+        return ""
+    if kind is int or kind is dt.date:
+        return plain(value)
     cell = flat(value)
     return csv_text(cell) if isinstance(value, (str, list, tuple)) and isinstance(cell, str) else cell
+
+
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+_FLAT = (str, int, bool, type(None))  # values the C encoder writes as json.dumps does (never a float: money is text)
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str], out=None) -> int:
+    """Rows as CSV or JSON, each written as it comes (a province's arrears are never held to be printed); the same
+    text as one ``json.dumps(list, indent=2)`` or one CSV table. Returns how many rows were written."""
+    out = out or sys.stdout
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow([csv_cell(row.get(k)) for k in keys])
+            count += 1
+        return count
+    scalar = _SCALAR.encode  # the C encoder: json's indenting one is pure Python, and a province has millions of rows
+    for row in rows:
+        values = {k: plain(row.get(k)) for k in keys}
+        if keys and all(type(v) in _FLAT for v in values.values()):
+            # A flat object at depth 1 of a list indented by 2: exactly what json.dumps(..., indent=2) writes for it.
+            text = "{\n    " + ",\n    ".join(f"{scalar(k)}: {scalar(v)}" for k, v in values.items()) + "\n  }"
+        else:
+            # One element of a list indented by 2: each line two spaces in (JSON strings hold no raw newline).
+            text = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if count == 0 else ",\n  ") + text)
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def human(value: Any, key: str = "") -> str:
@@ -148,7 +184,7 @@ def emit(
     """Write rows in the chosen format. ``table_keys`` picks the columns people see; ``subtotal(row)`` marks rows
     that add up the rows before them (a sheet writes them as SUM formulas)."""
     if fmt == "json":
-        sys.stdout.write(json.dumps([{k: plain(row.get(k)) for k in keys} for row in rows], ensure_ascii=False, indent=2) + "\n")
+        write_rows(rows, fmt, keys)
         return
     if fmt == "xlsx":
         from . import spreadsheet
@@ -157,12 +193,7 @@ def emit(
         return
     empty = i18n.t(empty)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(keys)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(k)) for k in keys])
-        sys.stdout.write(buffer.getvalue())
+        write_rows(rows, fmt, keys)
         return
     if len(rows) > PLAIN_ABOVE:
         _plain_table(rows, list(table_keys or keys), headers or {}, title, footer)

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from . import limits
 from .errors import ContractsError
@@ -366,6 +366,27 @@ def schedule_year_figures(terms: ContractTerms, year: int) -> YearFigures:
     return YearFigures(from_fen(obligations), from_fen(obligations), from_fen(earlier))
 
 
+def schedule_years_figures(terms: ContractTerms, years: Sequence[int]) -> dict[int, YearFigures]:
+    """``schedule_year_figures`` for several fiscal years at once, from one pass over the schedule (the HTML report's
+    cash-flow chart asks for seven years of a province)."""
+    by_year: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for _, _, _, due, fen in installments_fen(terms):
+        by_year[due.year] = by_year.get(due.year, 0) + fen
+        counts[due.year] = counts.get(due.year, 0) + 1
+    figures = {}
+    for year in years:
+        count = counts.get(year, 0)
+        if terms.is_unit_priced:  # nothing known to be owed (or in arrears) until its quantities are recorded
+            figures[year] = (YearFigures(ZERO, ZERO, ZERO) if not count else
+                             YearFigures(None, None, ZERO, described(Basis.UNKNOWN, [f"{count} installment(s) awaiting usage, not counted"])))
+            continue
+        obligations = by_year.get(year, 0)
+        earlier = sum(fen for due_year, fen in by_year.items() if due_year < year)
+        figures[year] = YearFigures(from_fen(obligations), from_fen(obligations), from_fen(earlier))
+    return figures
+
+
 def month_shares(amount: FeeAmount) -> list[tuple[dt.date, Decimal]]:
     """A paid amount over the months it was for (first days), split equally between them: each part half up, the
     last taking the rest. The source rarely says how a payment for several months divides; this is the assumption."""
@@ -497,7 +518,33 @@ FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "
            "execution_rate", "coverage", "budget_in_force", "paid_for_earlier", "basis")
 
 
-def fiscal_year_figures(contracts: Sequence["Contract"], budgets: Budgets, year: int,
+def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, years: Sequence[int],
+                         as_of: dt.date | None = None) -> dict[int, list[FyRow]]:
+    """``fiscal_year_figures`` of several years, each contract's schedule walked once for them all and its ledger
+    built once per day it is known on (every year from the as-of year on shares one)."""
+    figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
+    paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
+    for contract in contracts:
+        if contract.terms_only:
+            for year, found in schedule_years_figures(contract.terms, years).items():
+                figures[year][contract.code] = found
+            continue
+        ledgers: dict[dt.date, Ledger] = {}
+        for year in years:
+            seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
+            counted = [p for p in contract.payments if p.paid_on <= seen]
+            ledger = ledgers.get(seen)
+            if ledger is None:
+                ledger = ledgers[seen] = contract.ledger(seen)
+            figures[year][contract.code] = contract_year_figures(ledger, year, counted)
+            amount = paid_by_year(counted).get(year)
+            if amount is not None:
+                paid[year][contract.code] = amount
+    return {year: fy_report(year, budgets.programmes, budgets.budgets, figures[year], paid[year], budgets.fee_amounts)
+            for year in years}
+
+
+def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year: int,
                         as_of: dt.date | None = None) -> list[FyRow]:
     """The fiscal-year report: per programme, its contracts and fee lines, then the programme's row.
 

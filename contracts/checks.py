@@ -178,20 +178,28 @@ def run_checks(*, terms: Sequence[ContractTerms], ledgers: Sequence[Ledger], sta
 
 
 def portfolio_findings(contracts: Sequence[Contract], statuses: Sequence[LineStatus], budgets: Budgets, as_of: dt.date,
-                       settings: CheckSettings = CheckSettings(), ledgers: Sequence[Ledger] | None = None) -> list[Finding]:
+                       settings: CheckSettings = CheckSettings(),
+                       ledgers: Sequence[Ledger] | Mapping[str, Ledger] | None = None) -> list[Finding]:
     """Every check over a whole portfolio, as of ``as_of``: what ``contracts check`` and the HTML report show.
 
-    ``ledgers``: the contracts' ledgers as of ``as_of`` in the same order, if the caller has them already."""
-    payments_by_year = {(contract.code, year): amount for contract in contracts
-                        for year, amount in paid_by_year(contract.payments).items()}
-    amended = [(c.terms, supplement_check(c)[1]) for c in contracts if c.amendments]
-    if ledgers is None:
-        ledgers = [c.ledger(as_of) for c in contracts]
+    ``ledgers``: the contracts' ledgers as of ``as_of``, if the caller has them already: in the same order, or by
+    code for those not on the fast path (``ledgers.full_ledgers``). A contract with nothing but its terms has no
+    finding a ledger could give (no credit, nothing awaiting assessment, no rule), so it gets no ledger."""
+    from .fastpath import on_fast_path
     from .source_checks import source_findings
 
-    found = run_checks(terms=[c.terms for c in contracts], ledgers=ledgers,
+    if ledgers is None:
+        by_code = {c.code: c.ledger(as_of) for c in contracts if not on_fast_path(c)}
+    elif isinstance(ledgers, Mapping):
+        by_code = dict(ledgers)
+    else:
+        by_code = {c.code: ledger for c, ledger in zip(contracts, ledgers)}
+    payments_by_year = {(contract.code, year): amount for contract in contracts if contract.payments
+                        for year, amount in paid_by_year(contract.payments).items()}
+    amended = [(c.terms, supplement_check(c)[1]) for c in contracts if c.amendments]
+    found = run_checks(terms=[c.terms for c in contracts], ledgers=list(by_code.values()),
                       statuses=statuses, budgets=budgets.budgets, programmes=budgets.programmes,
                       payments_by_year=payments_by_year, fee_amounts=budgets.fee_amounts, as_of=as_of,
                       settings=settings, amended=amended)
-    found += source_findings(contracts, ledgers, budgets, as_of, settings)
+    found += source_findings(contracts, by_code, budgets, as_of, settings)
     return sorted(found, key=lambda f: (SEVERITIES.index(f.severity), f.check, f.record))

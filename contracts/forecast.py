@@ -133,6 +133,7 @@ class Forecast:
         self.cells = cells  # (contract, year, quarter) -> [gross fen, net fen, basis or set of bases]
         self.meta = meta  # contract -> (line, programme, ends in the window)
         self.unknown = unknown or {}  # (contract, year, quarter) -> installments left out (awaiting usage)
+        self._cache: dict[str, tuple[list[dict], dict]] = {}  # by -> totals(by)'s rows and sums (the cells do not change)
 
     def rows(self) -> list[ForecastRow]:
         meta, rows = self.meta, []
@@ -147,29 +148,35 @@ class Forecast:
 
     def totals(self, by: str) -> list[dict]:
         """Sums per (contract|line|programme|all, year): per quarter, gross and expected net, and what they leave out."""
-        column = {"contract": None, "line": 0, "programme": 1, "all": "all"}[by]
+        return [dict(row) for row in self._totals(by)[0]]
 
-        def group(code: str) -> str:
-            return code if column is None else "all" if column == "all" else self.meta[code][column] or "(none)"
+    def _totals(self, by: str) -> tuple[list[dict], dict[tuple[str, int], list[int]]]:
+        """The rows of ``totals(by)`` and their sums in fen, worked out once (a province has hundreds of thousands)."""
+        cached = self._cache.get(by)
+        if cached is not None:
+            return cached
+        column = {"contract": None, "line": 0, "programme": 1, "all": "all"}[by]
+        meta = self.meta
 
         grouped: dict[tuple[str, int], list[int]] = {}
         known: dict[tuple[str, int], set[int]] = {}  # the quarters with a known amount
         bounded: dict[tuple[str, int], set[str]] = {}  # contracts whose amounts are upper bounds
         for (code, year, quarter), (gross, net, bases) in self.cells.items():
-            key = (group(code), year)
+            key = (code if column is None else "all" if column == "all" else meta[code][column] or "(none)", year)
             sums = grouped.get(key)
             if sums is None:
                 sums = grouped[key] = [0, 0, 0, 0, 0, 0]
+                known[key] = set()
             sums[quarter - 1] += gross
             sums[4] += gross
             sums[5] += net
-            known.setdefault(key, set()).add(quarter)
-            if any(basis.startswith(Basis.UPPER_BOUND) for basis in ([bases] if isinstance(bases, str) else bases)):
+            known[key].add(quarter)
+            if _upper_bound(bases):
                 bounded.setdefault(key, set()).add(code)
         left_out: dict[tuple[str, int], dict[str, int]] = {}
         unknown_quarters: dict[tuple[str, int], set[int]] = {}
         for (code, year, quarter), count in self.unknown.items():
-            key = (group(code), year)
+            key = (code if column is None else "all" if column == "all" else meta[code][column] or "(none)", year)
             grouped.setdefault(key, [0, 0, 0, 0, 0, 0])
             per_contract = left_out.setdefault(key, {})
             per_contract[code] = per_contract.get(code, 0) + count
@@ -183,36 +190,56 @@ class Forecast:
                 return None
             return from_fen(fen)
 
-        return [{by: name, "year": year, **{f"Q{q}": amount((name, year), q, s[q - 1]) for q in (1, 2, 3, 4)},
-                 "gross": amount((name, year), None, s[4]), "expected_net": amount((name, year), None, s[5]),
-                 "basis": _left_out(left_out.get((name, year)), bounded.get((name, year)), named=by != "contract")}
-                for (name, year), s in sorted(grouped.items())]
+        rows = []
+        named = by != "contract"
+        for key, s in sorted(grouped.items()):
+            name, year = key
+            if key in unknown_quarters or key not in known:
+                figures = [amount(key, q, s[q - 1]) for q in (1, 2, 3, 4)] + [amount(key, None, s[4]), amount(key, None, s[5])]
+            else:  # every amount known (the common case): no question to ask of each
+                figures = [from_fen(fen) for fen in s]
+            lo, bd = left_out.get(key), bounded.get(key)
+            rows.append({by: name, "year": year, "Q1": figures[0], "Q2": figures[1], "Q3": figures[2], "Q4": figures[3],
+                         "gross": figures[4], "expected_net": figures[5],
+                         "basis": _left_out(lo, bd, named=named) if lo or bd else "computed"})
+        self._cache[by] = rows, grouped
+        return rows, grouped
 
     def ending(self) -> list[str]:
         """Contracts whose service ends inside the window: a successor must be budgeted."""
         return sorted(code for code, (_, _, ends) in self.meta.items() if ends)
 
     def year_totals(self, by: str) -> list[dict]:
-        """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows)."""
-        totals: dict[int, dict] = {}
+        """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows, added in fen:
+        an amount a row leaves empty is one no cell holds, so it adds nothing either way)."""
         left_out: dict[int, dict[str, int]] = {}
         for (code, year, _), count in self.unknown.items():
             left_out.setdefault(year, {})[code] = left_out.get(year, {}).get(code, 0) + count
         bounded: dict[int, set[str]] = {}
         for (code, year, _), (_, _, bases) in self.cells.items():
-            if any(basis.startswith(Basis.UPPER_BOUND) for basis in ([bases] if isinstance(bases, str) else bases)):
+            if _upper_bound(bases):
                 bounded.setdefault(year, set()).add(code)
-        for row in self.totals(by):
-            total = totals.setdefault(row["year"], {by: "TOTAL", "year": row["year"]})
-            for key in ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net"):
-                # A sum of nothing known stays unknown (None), never 0.00; the basis says what it leaves out.
-                if row[key] is not None:
-                    total[key] = (total.get(key) or ZERO) + row[key]
-                else:
-                    total.setdefault(key, None)
-        for year, total in totals.items():
-            total["basis"] = _left_out(left_out.get(year), bounded.get(year))
-        return [totals[year] for year in sorted(totals)]
+        sums: dict[int, list[int]] = {}
+        for (_, year), fen in self._totals(by)[1].items():
+            total = sums.get(year)
+            if total is None:
+                total = sums[year] = [0, 0, 0, 0, 0, 0]
+            for index in range(6):
+                total[index] += fen[index]
+        keys = ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net")
+        known: dict[int, set[str]] = {}  # per year, the amounts some row knows: a sum of nothing known stays None
+        for row in self._totals(by)[0]:
+            known.setdefault(row["year"], set()).update(key for key in keys if row[key] is not None)
+        return [{by: "TOTAL", "year": year, **{key: from_fen(fen) if key in known.get(year, ()) else None
+                                                for key, fen in zip(keys, sums[year])},
+                 "basis": _left_out(left_out.get(year), bounded.get(year))} for year in sorted(sums)]
+
+
+def _upper_bound(bases: str | set[str]) -> bool:
+    """Whether a cell's basis (one text, or a set of them) has an upper bound in it."""
+    if bases.__class__ is str:
+        return bases.startswith(Basis.UPPER_BOUND)
+    return any(basis.startswith(Basis.UPPER_BOUND) for basis in bases)
 
 
 def _left_out(counts: dict[str, int] | None, bounded: set[str] | None = None, named: bool = True) -> str:

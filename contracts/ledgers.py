@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
+from typing import Iterable, Iterator, Mapping, Sequence, Union
 
 from .contract import Contract
 from .errors import ContractsError
 from .money import format_money, from_fen
 from .numerals import capital
-from .payables import Ledger, Payable, arrears, arrears_summary, payable_record
+from . import fastpath
+from .fastpath import on_fast_path
+from .payables import ArrearsRow, ArrearsTally, Ledger, Payable, arrears, payable_record
 from .periods import Period
 
 ZERO = Decimal("0.00")
@@ -24,6 +26,41 @@ ZERO = Decimal("0.00")
 def ledgers_as_of(contracts: Sequence[Contract], as_of: dt.date) -> list[Ledger]:
     """Each contract's ledger from the facts known on ``as_of``, in the same order."""
     return [contract.ledger(as_of) for contract in contracts]
+
+
+def full_ledgers(contracts: Iterable[Contract], as_of: dt.date) -> dict[str, Ledger]:
+    """The ledgers as of ``as_of`` of the contracts that need one (``fastpath.on_fast_path`` says which do not), by code."""
+    return {contract.code: contract.ledger(as_of) for contract in contracts if not on_fast_path(contract)}
+
+
+Ledgers = Union[Sequence[Ledger], Mapping[str, Ledger]]
+
+
+def arrears_stream(contracts: Iterable[Contract], as_of: dt.date, tally: ArrearsTally | None = None,
+                   ledgers: Ledgers | None = None) -> Iterator[ArrearsRow]:
+    """What was due on or before ``as_of`` and is unpaid, installment by installment, contract by contract, as it
+    is worked out (nothing is held): each row, and each contract's credit, also goes to ``tally`` if given.
+
+    ``ledgers``: the contracts' ledgers as of that day if the caller has them, in the same order, or by code for
+    those not on the fast path (``full_ledgers``).
+    """
+    by_code = ledgers if isinstance(ledgers, Mapping) else None
+    given = iter(ledgers) if ledgers is not None and by_code is None else None
+    for contract in contracts:
+        ledger = next(given) if given is not None else by_code.get(contract.code) if by_code is not None else None
+        if ledger is None and on_fast_path(contract):
+            rows: Iterable[ArrearsRow] = fastpath.arrears_rows(contract.terms, as_of)
+        else:
+            ledger = ledger or contract.ledger(as_of)
+            rows = arrears((ledger,), as_of)
+        if tally is None:
+            yield from rows
+            continue
+        for row in rows:
+            tally.add(row)
+            yield row
+        if ledger is not None:
+            tally.credit(ledger.terms.code, ledger.credit)
 
 
 @dataclass(frozen=True)
@@ -38,33 +75,64 @@ class PortfolioArrears:
 RECORDING_GAP_DAYS = 92
 
 
-def recording_gap(contracts: Sequence[Contract], rows: Sequence, as_of: dt.date) -> str:
+class LastPayment:
+    """The last payment recorded by ``as_of`` across contracts as they stream past, and how many arrears rows fell
+    due after it (due days counted, not rows kept: the memory stays flat)."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of, self.last, self.dues = as_of, None, {}
+
+    def passing(self, contracts: Iterable[Contract]) -> Iterator[Contract]:
+        for contract in contracts:
+            for payment in contract.payments:
+                if payment.paid_on <= self.as_of and (self.last is None or payment.paid_on > self.last):
+                    self.last = payment.paid_on
+            yield contract
+
+    def due(self, day: dt.date) -> None:
+        self.dues[day] = self.dues.get(day, 0) + 1
+
+    def counting(self, rows: Iterable[ArrearsRow]) -> Iterator[ArrearsRow]:
+        """The arrears rows, passed on as they come, each counted by its due day."""
+        for row in rows:
+            self.due(row.due)
+            yield row
+
+    def remark(self) -> str:
+        return recording_gap(self.last, self.dues, self.as_of)
+
+
+def recording_gap(last: dt.date | None, dues: Mapping[dt.date, int], as_of: dt.date) -> str:
     """A sentence when arrears run on long after the last recorded payment (the store may simply not have been kept
-    up to date), else "". ``rows``: the arrears as of ``as_of``."""
-    if not rows:
+    up to date), else "". ``dues``: how many arrears rows fall due on each day."""
+    if not dues:
         return ""
-    days = [p.paid_on for contract in contracts for p in contract.payments if p.paid_on <= as_of]
-    last = max(days, default=None)
     if last is None:
         return (f"no payment is recorded on or before {as_of.isoformat()}: what is shown as owed is what fell due, "
                 "not what is known to be unpaid")
     gap = (as_of - last).days
-    since = [row for row in rows if row.due > last]
+    since = sum(count for day, count in dues.items() if day > last)
     if gap <= RECORDING_GAP_DAYS or not since:
         return ""
     return (f"the last payment recorded is on {last.isoformat()}, {gap} days before {as_of.isoformat()}: the "
-            f"{len(since)} installment(s) due since are owed only if no payment since has gone unrecorded")
+            f"{since} installment(s) due since are owed only if no payment since has gone unrecorded")
 
 
-def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Sequence[Ledger] | None = None) -> PortfolioArrears:
+def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,
+                      *, keep_rows: bool = True) -> PortfolioArrears:
     """What was due on or before ``as_of`` and is unpaid, installment by installment and summed per contract.
 
-    ``ledgers``: the contracts' ledgers as of that day, if the caller has them already (same order).
+    ``ledgers``: as ``arrears_stream`` takes them. ``keep_rows=False``: the summary only (``rows`` is empty), in
+    memory that does not grow with the rows.
     """
-    ledgers = ledgers_as_of(contracts, as_of) if ledgers is None else ledgers
-    rows = arrears(ledgers, as_of)
-    return PortfolioArrears(rows, arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers}),
-                            recording_gap(contracts, rows, as_of))
+    tally = ArrearsTally()
+    watch = LastPayment(as_of)
+    kept: list = []
+    for row in arrears_stream(watch.passing(contracts), as_of, tally, ledgers):
+        watch.due(row.due)
+        if keep_rows:
+            kept.append(row)
+    return PortfolioArrears(kept, tally.summary(), watch.remark())
 
 
 def payable_rows(contracts: Sequence[Contract], as_of: dt.date, *, seq: int | None = None,

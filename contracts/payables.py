@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from .assessments import Assessment
 from .basis import Basis, combined, described
@@ -226,8 +226,9 @@ def bucket(days_overdue: int) -> str:
     return next((name for limit, name in BUCKETS if days_overdue <= limit), OVER)
 
 
-@dataclass(frozen=True)
-class ArrearsRow:
+class ArrearsRow(NamedTuple):
+    """One installment in arrears (a tuple: a province's arrears list has millions)."""
+
     contract: str
     seq: int
     due: dt.date
@@ -292,27 +293,57 @@ def arrears_summary(rows: Iterable[ArrearsRow], credits: dict[str, Decimal]) -> 
 
     The last row, contract "TOTAL", adds up the others.
     """
-    zero = Decimal("0.00")
-    by_contract: dict[str, dict] = {}
-    bases: dict[str, list[str]] = {}
-
-    def summary_of(code: str) -> dict:
-        return by_contract.setdefault(code, {"contract": code, **{name: zero for name in SUMMED}})
-
+    tally = ArrearsTally()
     for row in rows:
-        summary = summary_of(row.contract)
-        if row.bucket == NOT_ASSESSED:
-            summary["not_yet_assessed"] += row.owed
-        else:
-            summary[row.bucket] += row.owed
-            summary["total"] += row.owed
-            bases.setdefault(row.contract, []).append(row.basis)
+        tally.add(row)
     for code, credit in credits.items():
+        tally.credit(code, credit)
+    return tally.summary()
+
+
+class ArrearsTally:
+    """``arrears_summary`` kept as the rows go by, so that a province's arrears are summed without holding its
+    rows: per contract, a running sum per column and the distinct bases (a basis combines the same whatever
+    its repeats: ``basis.combined``)."""
+
+    _COLUMNS = {name: index for index, name in enumerate(SUMMED)}
+
+    def __init__(self) -> None:
+        self._sums: dict[str, list[Decimal]] = {}
+        self._bases: dict[str, dict[str, None]] = {}
+        self.rows = 0
+
+    def _of(self, code: str) -> list[Decimal]:
+        sums = self._sums.get(code)
+        if sums is None:
+            zero = Decimal("0.00")
+            sums = self._sums[code] = [zero] * len(SUMMED)
+        return sums
+
+    def add(self, row: ArrearsRow) -> None:
+        self.rows += 1
+        sums = self._of(row.contract)
+        if row.bucket == NOT_ASSESSED:
+            sums[-2] += row.owed
+        else:
+            sums[self._COLUMNS[row.bucket]] += row.owed
+            sums[-3] += row.owed
+            bases = self._bases.get(row.contract)
+            if bases is None:
+                bases = self._bases[row.contract] = {}
+            bases[row.basis] = None
+
+    def credit(self, code: str, credit: Decimal) -> None:
         if credit:
-            summary_of(code)["credit"] = credit
-    summaries = [by_contract[code] for code in sorted(by_contract)]
-    for summary in summaries:
-        summary["basis"] = combined(bases.get(summary["contract"], []))
-    total = {"contract": "TOTAL", **{key: sum((summary[key] for summary in summaries), zero) for key in SUMMED}}
-    total["basis"] = combined([basis for found in bases.values() for basis in found])
-    return summaries + [total]
+            self._of(code)[-1] = credit
+
+    def summary(self) -> list[dict]:
+        zero = Decimal("0.00")
+        summaries, totals = [], [zero] * len(SUMMED)
+        for code in sorted(self._sums):
+            sums = self._sums[code]
+            summaries.append({"contract": code, **dict(zip(SUMMED, sums)), "basis": combined(self._bases.get(code, ()))})
+            totals = [a + b for a, b in zip(totals, sums)]
+        every_basis = {basis: None for bases in self._bases.values() for basis in bases}  # in the order rows came
+        total = {"contract": "TOTAL", **dict(zip(SUMMED, totals)), "basis": combined(every_basis)}
+        return summaries + [total]

@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Sequence
 
 from .basis import combined
-from .budget import Budgets, fiscal_year_figures
+from .budget import Budgets, fiscal_years_figures
 from .checks import CheckSettings, Finding, portfolio_findings
 from .contract import Contract
-from .ledgers import ledgers_as_of, portfolio_arrears
+from . import fastpath
+from .ledgers import full_ledgers, portfolio_arrears
 from .overview import expiring_records
 from .payables import payable_record
 from .periods import add_months, calendar_period_containing
@@ -150,8 +151,9 @@ def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, 
     """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day:
     the programme rows of ``budget.fiscal_year_figures`` as known on the as-of day."""
     flows = []
+    every_year = fiscal_years_figures(contracts, budgets, years, as_of)  # one pass over the portfolio for them all
     for year in years:
-        rows = [row for row in fiscal_year_figures(contracts, budgets, year, as_of) if row.kind == "programme"]
+        rows = [row for row in every_year[year] if row.kind == "programme"]
         in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]
 
         def total(key: str) -> Decimal | None:
@@ -182,15 +184,17 @@ def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets:
           settings: CheckSettings = CheckSettings()) -> Report:
     calendar = calendar or WorkCalendar()
     statuses = [line_status(facts, as_of) for facts in lines]
-    ledgers = ledgers_as_of(contracts, as_of)
+    ledgers = full_ledgers(contracts, as_of)  # by code; a contract with terms alone needs none (contracts/fastpath.py)
     rows, omitted, window = timeline(lines, statuses, as_of)
     terms = [contract.current_terms for contract in contracts]
     expiring = expiring_records(((t.code, t.name, t.billing_start, t.billing_end, t.service_end) for t in terms),
                                 as_of, expiring_days)
     period = calendar_period_containing(as_of, 3)
     quarter = f"{as_of.year}Q{(period.start.month - 1) // 3 + 1}"
-    payables = [payable_record(item) for ledger in ledgers for item in ledger.payables if period.contains(item.due)]
-    summary = portfolio_arrears(contracts, as_of, ledgers).summary
+    payables = [payable_record(item) for contract in contracts for item in (
+        fastpath.payables(contract.terms, period) if contract.code not in ledgers
+        else (item for item in ledgers[contract.code].payables if period.contains(item.due)))]
+    summary = portfolio_arrears(contracts, as_of, ledgers, keep_rows=False).summary
     flows = cash_flows(contracts, budgets, as_of, flow_years(contracts, budgets, as_of))
     report = Report(
         as_of=as_of, timeline=rows, timeline_omitted=omitted, window=window, flows=flows,

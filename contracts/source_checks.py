@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .budget import Budgets, FeeAmount, FeeLine, month_shares, months_in
 from .checks import INFO, WARNING, CheckSettings, Finding
@@ -25,13 +25,15 @@ from .payments import paid_by_year
 PLAUSIBLE_DEDUCTION = Fraction(1, 10)  # a shortfall up to this share may be a deduction, where a rule gives no other
 
 
-def possible_deductions(contracts: Sequence[Contract], ledgers: Sequence[Ledger], as_of: dt.date) -> list[Finding]:
+def possible_deductions(contracts: Sequence[Contract], ledgers: Mapping[str, Ledger], as_of: dt.date) -> list[Finding]:
     """Installments partly paid, short by no more than a plausible deduction, of contracts whose deductions are made
-    but not recorded: possibly a deduction, rather than plain arrears."""
+    but not recorded: possibly a deduction, rather than plain arrears. ``ledgers``: by code, of (at least) the
+    contracts with rules."""
     findings = []
-    for contract, ledger in zip(contracts, ledgers):
+    for contract in contracts:
         if not any(isinstance(rule, UnrecordedRule) for rule in contract.rules):
             continue
+        ledger = ledgers[contract.code]
         for item in ledger.payables:
             if item.state != PARTLY_PAID or item.due > as_of or not item.seq:
                 continue
@@ -164,7 +166,7 @@ def _paid_for_months(amount: FeeAmount, months: set[dt.date]) -> Decimal:
     return sum((part for month, part in month_shares(amount) if month in months), Decimal("0.00"))
 
 
-def source_findings(contracts: Sequence[Contract], ledgers: Sequence[Ledger], budgets: Budgets, as_of: dt.date,
+def source_findings(contracts: Sequence[Contract], ledgers: Mapping[str, Ledger], budgets: Budgets, as_of: dt.date,
                     settings: CheckSettings = CheckSettings()) -> list[Finding]:
     return (possible_deductions(contracts, ledgers, as_of) + purposes_not_paid(contracts, budgets)
             + openings_not_stated(contracts) + fee_amounts_for_other_years(budgets) + quantities_against_prices(budgets))

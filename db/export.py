@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable
+from typing import IO, Any, Callable, Iterator
 
 from sqlalchemy import text
 
@@ -36,13 +36,23 @@ QUERIES = 10  # the reads below (the contracts with their facts, lines, tenders,
 
 
 def export_all(connection, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Every stored fact as plain values (``connection``: a Core connection).
+    """Every stored fact as plain values (``connection``: a Core connection), as one dict of sections.
 
     The contracts and their facts come through the one loader (``db.loader``), contract by contract in
-    code order; ``progress(1)`` is told after each of the QUERIES reads."""
+    code order; ``progress(1)`` is told after each of the QUERIES reads. ``write_export`` writes the same
+    document without holding it."""
+    document: dict[str, Any] = {}
+    for key, value in export_sections(connection, progress):
+        document[key] = value() if callable(value) else value if isinstance(value, (str, dict)) else list(value)
+    return document
+
+
+def export_sections(connection, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, Any]]:
+    """The export's sections in order, as (key, value): a value is a string or dict, an iterable of entries made as
+    they are taken, or a function giving the value once the sections before it have been taken (the history's head)."""
     from . import loader
     from .mapping import line_from_row, suspension_from_row, tender_from_row, transition_from_row
-    from .reads import load_budgets, rows
+    from .reads import load_budgets, rows, typed_query
 
     def step() -> None:
         if progress:
@@ -55,79 +65,122 @@ def export_all(connection, progress: Callable[[int], None] | None = None) -> dic
 
     contracts = [loaded.contract for loaded in loader.load(connection)]
     step()
-    document: dict[str, Any] = {"format": FORMAT, "schema": HEAD}
-    document["line"] = [plain(line_from_row(r)) for r in q("SELECT * FROM service_line ORDER BY code")]
-    document["contract"] = [plain(c.terms) for c in contracts]
-    document["rule"] = [{"contract": c.code, **rule_as_raw(rule)} for c in contracts for rule in c.rules]
-    document["amendment"] = [{key: value for key, value in {
+    yield "format", FORMAT
+    yield "schema", HEAD
+    yield "line", [plain(line_from_row(r)) for r in q("SELECT * FROM service_line ORDER BY code")]
+    yield "contract", (plain(c.terms) for c in contracts)
+    yield "rule", ({"contract": c.code, **rule_as_raw(rule)} for c in contracts for rule in c.rules)
+    yield "amendment", ({key: value for key, value in {
         "contract": c.code, "effective_from": a.effective_from.isoformat(),
         "annual_fee": None if a.annual_fee is None else format_money(a.annual_fee),
         "billing_months": a.billing_months, "service_months": a.service_months, "reference": a.reference,
-        "note": a.note}.items() if value not in (None, "")} for c in contracts for a in c.amendments]
-    document["opening"] = [{"contract": c.code, "as_of": c.opening.as_of.isoformat(),
-                            "settled_through_seq": c.opening.settled_through_seq, "owed": format_money(c.opening.owed),
-                            "source": c.opening.source, **({"basis": c.opening.basis} if c.opening.basis else {})}
-                           for c in contracts if c.opening]
-    document["tender"] = []
+        "note": a.note}.items() if value not in (None, "")} for c in contracts for a in c.amendments)
+    yield "opening", ({"contract": c.code, "as_of": c.opening.as_of.isoformat(),
+                       "settled_through_seq": c.opening.settled_through_seq, "owed": format_money(c.opening.owed),
+                       "source": c.opening.source, **({"basis": c.opening.basis} if c.opening.basis else {})}
+                      for c in contracts if c.opening)
+    tenders = []
     for r in q("SELECT * FROM tender ORDER BY id"):
         tender = plain(tender_from_row(r))
         tender.pop("id")
-        document["tender"].append({k: v for k, v in tender.items() if v not in (None, "")})
-    document["transition"] = [{k: v for k, v in plain(transition_from_row(r)).items() if v not in (None, "")}
-                              for r in q("SELECT * FROM transition ORDER BY id")]
-    document["suspension"] = [{k: v for k, v in plain(suspension_from_row(r)).items() if v not in (None, "")}
-                              for r in q("SELECT * FROM suspension ORDER BY id")]
-    document["usage"] = [_usage_entry({"contract": c.code}, u.period.start, u.period.end, u.quantity, None, u.note)
-                         for c in contracts for u in c.usage]
-    document["usage"] += [_usage_entry({"line": r.line}, r.period_start, r.period_end, r.quantity, r.amount_fen, r.note)
-                          for r in q("SELECT * FROM usage WHERE contract_id IS NULL ORDER BY id")]
-    document["assessment"] = [{
+        tenders.append({k: v for k, v in tender.items() if v not in (None, "")})
+    yield "tender", tenders
+    yield "transition", [{k: v for k, v in plain(transition_from_row(r)).items() if v not in (None, "")}
+                         for r in q("SELECT * FROM transition ORDER BY id")]
+    yield "suspension", [{k: v for k, v in plain(suspension_from_row(r)).items() if v not in (None, "")}
+                         for r in q("SELECT * FROM suspension ORDER BY id")]
+    usage = [_usage_entry({"contract": c.code}, u.period.start, u.period.end, u.quantity, None, u.note)
+             for c in contracts for u in c.usage]
+    usage += [_usage_entry({"line": r.line}, r.period_start, r.period_end, r.quantity, r.amount_fen, r.note)
+              for r in q("SELECT * FROM usage WHERE contract_id IS NULL ORDER BY id")]
+    yield "usage", usage
+    yield "assessment", ({
         "contract": a.contract, "seq": a.seq, "version": a.version, "assessed_on": a.assessed_on.isoformat(),
         "metrics": {name: str(value) for name, value in a.metrics},
         **({"score": str(a.score)} if a.score is not None else {}),
         "items": [{"reason": reason, "amount": format_money(from_fen(fen))} for reason, fen in a.items],
-        "assessed_by": a.assessed_by, "document": a.document} for c in contracts for a in c.assessments]
-    number: dict[int, int] = {}  # stored payment ids, renumbered 1, 2, ... in the order written
-    document["payment"] = []
-    for c in contracts:
-        for p in c.payments:
-            number[p.id] = len(number) + 1
-            entry = {"id": number[p.id], "contract": c.code, "paid_on": p.paid_on.isoformat(),
-                     "amount": format_money(p.amount), "reference": p.reference, "note": p.note}
-            if p.seq is not None:
-                entry["seq"] = p.seq
-            if p.allow_credit:
-                entry["allow_credit"] = True
-            if p.reverses is not None:
-                entry["reverses"] = number[p.reverses]
-            document["payment"].append(entry)
-    document["fee_line"] = [{key: value for key, value in {
+        "assessed_by": a.assessed_by, "document": a.document} for c in contracts for a in c.assessments)
+
+    def payments() -> Iterator[dict]:
+        number: dict[int, int] = {}  # stored payment ids, renumbered 1, 2, ... in the order written
+        for c in contracts:
+            for p in c.payments:
+                number[p.id] = len(number) + 1
+                entry = {"id": number[p.id], "contract": c.code, "paid_on": p.paid_on.isoformat(),
+                         "amount": format_money(p.amount), "reference": p.reference, "note": p.note}
+                if p.seq is not None:
+                    entry["seq"] = p.seq
+                if p.allow_credit:
+                    entry["allow_credit"] = True
+                if p.reverses is not None:
+                    entry["reverses"] = number[p.reverses]
+                yield entry
+
+    yield "payment", payments()
+    yield "fee_line", [{key: value for key, value in {
         "code": r.code, "name": r.name, "notes": r.notes,
         "unit_price": None if r.unit_price_fen is None else format_money(from_fen(r.unit_price_fen)),
         "unit": r.unit, "sub_unit": r.sub_unit, "sub_units": r.sub_units}.items() if value not in (None, "") or key == "notes"}
         for r in q("SELECT * FROM fee_line ORDER BY code")]
     budget = load_budgets(connection)
     step()
-    document["programme"] = [plain(p) for p in budget.programmes]
-    document["budget"] = [{"programme": b.programme, "year": b.year, "unit": b.original.unit, "original": b.original.text,
-                           **({"adjusted": b.adjusted.text} if b.adjusted else {}),
-                           **({"spent": b.spent.text} if b.spent else {}), "source": b.source,
-                           **({"purpose": b.purpose} if b.purpose else {}),
-                           **({"purpose_contracts": list(b.purpose_contracts)} if b.purpose_contracts else {})}
-                          for b in budget.budgets]
-    document["fee_amount"] = [{"fee_line": a.fee_line, "year": a.year,
-                               **({a.kind: a.amount.text, "unit": a.amount.unit} if a.amount else
-                                  {a.kind: a.quantity, "quantity_unit": a.quantity_unit}),
-                               **({"months": a.months_text} if a.months else {}),
-                               "note": a.note, "source": a.source} for a in budget.fee_amounts]
-    document["vendor"] = [{key: value for key, value in r._mapping.items() if value or key == "name"}
-                          for r in q("SELECT name, credit_code, bank, account, contact FROM vendor ORDER BY name")]
-    document["history"] = [{key: getattr(r, key) for key in HISTORY_KEYS}
-                           for r in q('SELECT at, "user", account, action, contract, record, before, after, hash FROM history ORDER BY id')]
+    yield "programme", [plain(p) for p in budget.programmes]
+    yield "budget", [{"programme": b.programme, "year": b.year, "unit": b.original.unit, "original": b.original.text,
+                      **({"adjusted": b.adjusted.text} if b.adjusted else {}),
+                      **({"spent": b.spent.text} if b.spent else {}), "source": b.source,
+                      **({"purpose": b.purpose} if b.purpose else {}),
+                      **({"purpose_contracts": list(b.purpose_contracts)} if b.purpose_contracts else {})}
+                     for b in budget.budgets]
+    yield "fee_amount", [{"fee_line": a.fee_line, "year": a.year,
+                          **({a.kind: a.amount.text, "unit": a.amount.unit} if a.amount else
+                             {a.kind: a.quantity, "quantity_unit": a.quantity_unit}),
+                          **({"months": a.months_text} if a.months else {}),
+                          "note": a.note, "source": a.source} for a in budget.fee_amounts]
+    yield "vendor", [{key: value for key, value in r._mapping.items() if value or key == "name"}
+                     for r in q("SELECT name, credit_code, bank, account, contact FROM vendor ORDER BY name")]
+    head = {"entries": 0, "hash": GENESIS}
+
+    def history() -> Iterator[dict]:
+        # Read as it is written (a province's history is as long as its portfolio), counting to the head.
+        found = connection.execute(typed_query(
+            'SELECT at, "user", account, action, contract, record, before, after, hash FROM history ORDER BY id'))
+        step()
+        while True:
+            batch = found.fetchmany(2000)
+            if not batch:
+                break
+            for r in batch:
+                entry = {key: getattr(r, key) for key in HISTORY_KEYS}
+                head["entries"] += 1
+                head["hash"] = entry["hash"]
+                yield entry
+
+    yield "history", history()
     # The head of the chain: a restore refuses a file whose history does not end there (entries cut off the end).
-    document["history_head"] = {"entries": len(document["history"]),
-                                "hash": document["history"][-1]["hash"] if document["history"] else GENESIS}
-    return document
+    yield "history_head", lambda: dict(head)
+
+
+def write_export(connection, out: IO[str], progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """``export_all``'s document written to ``out`` as it is made, the very text ``json.dumps(document,
+    ensure_ascii=False, indent=1)`` gives, without holding it; returns the entries written per list section."""
+    counts: dict[str, int] = {}
+    out.write("{")
+    for index, (key, value) in enumerate(export_sections(connection, progress)):
+        out.write(("\n " if index == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
+        if callable(value):
+            value = value()
+        if isinstance(value, (str, dict)):
+            out.write(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n "))
+            continue
+        count = 0
+        for entry in value:
+            # One entry of a list at depth 2: every line of its own indented text two spaces further in.
+            out.write(("[\n  " if count == 0 else ",\n  ") + json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+            count += 1
+        out.write("\n ]" if count else "[]")
+        counts[key] = count
+    out.write("\n}")
+    return counts
 
 
 def _usage_entry(owner: dict, start: dt.date, end: dt.date, quantity: int, amount_fen: int | None, note: str) -> dict:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from sqlmodel import Session, select
 
-from sqlalchemy.engine import Connection
-
-from contracts.contract import Contract
 from contracts.errors import ContractsError
 from contracts.lines import ServiceLine, Suspension, Transition, make_suspension, make_transition
 from contracts.periods import Period
-from contracts.procurement import LineFacts
 from contracts.schedule import billing_periods
 from contracts.plausible import refuse_code_clash, refuse_while_covered
 from contracts.tenders import Tender, make_tender
 from contracts.usage import Usage, check_total_cost, make_usage
 
 from . import history
-from .reads import rows
+from .line_reads import load_lines  # noqa: F401  (readers import it from there)
 from .mapping import (
     line_from_row,
     suspension_from_row,
@@ -46,37 +42,6 @@ def line_codes(session: Session) -> set[str]:
 def check_line(session: Session, code: str, field: str = "line") -> None:
     if code not in line_codes(session):
         raise ContractsError(field, code, "is not a service line ('contracts lines' lists them; add one with 'contracts line add')")
-
-
-def load_lines(connection: Connection, contracts: Sequence[Contract], only: str | None = None) -> list[LineFacts]:
-    """Every line (or ``only`` that one) with its contracts' terms in force, tenders, transitions, suspensions
-    and usage, in code order; Core queries, one per table."""
-    lines: dict[str, LineFacts] = {}
-    for row in rows(connection, "SELECT * FROM service_line ORDER BY code"):
-        lines[row.code] = LineFacts(line_from_row(row), explicit=True)
-    for contract in sorted(contracts, key=lambda c: (c.terms.billing_start, c.code)):
-        terms = contract.current_terms
-        key = terms.line_code
-        if key not in lines:
-            lines[key] = LineFacts(ServiceLine(key, terms.name, terms.buyer), explicit=False)
-        lines[key].contracts.append(terms)
-        if contract.usage:
-            lines[key].usage[terms.code] = sorted(contract.usage, key=lambda u: u.period.start)
-    if only is not None and only not in lines:
-        raise ContractsError("line", only, "is not a service line ('contracts lines' lists them)")
-    for row in rows(connection, "SELECT * FROM tender ORDER BY id"):
-        if row.line in lines:
-            lines[row.line].tenders.append(tender_from_row(row))
-    for row in rows(connection, "SELECT * FROM transition ORDER BY start, id"):
-        if row.line in lines:
-            lines[row.line].transitions.append(transition_from_row(row))
-    for row in rows(connection, "SELECT * FROM suspension ORDER BY start, id"):
-        if row.line in lines:
-            lines[row.line].suspensions.append(suspension_from_row(row))
-    for row in rows(connection, "SELECT * FROM usage WHERE contract_id IS NULL ORDER BY period_start, id"):
-        if row.line in lines:
-            lines[row.line].transition_usage.append(usage_from_row(row, f"transition:{row.line}"))
-    return [lines[only]] if only is not None else [lines[code] for code in sorted(lines)]
 
 
 def add_line(session: Session, line: ServiceLine, *, update: bool = False) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -50,18 +50,7 @@ def load(connection: Connection, codes: Sequence[str] | None = None, *, lock: bo
     contracts with an installment that can fall due in ``[active_from, active_before)`` (allowing for
     payment lags), for reports over a window. ``lock``: lock the rows first (writers only).
     """
-    where, params = [], {}
-    if codes is not None:
-        where.append("code IN :codes")
-        params["codes"] = tuple(codes)
-    if active_from is not None:
-        longest_lag = connection.execute(text("SELECT MAX(payment_lag_days) FROM contract")).scalar() or 0
-        where.append("billing_end >= :first")
-        params["first"] = active_from - dt.timedelta(days=longest_lag)
-    if active_before is not None:
-        where.append("billing_start < :last")
-        params["last"] = active_before
-    sql = "SELECT * FROM contract" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code"
+    sql, params = _contract_query(connection, codes, active_from, active_before)
     if lock and connection.dialect.name != "sqlite":
         sql += " FOR UPDATE"
     query = typed_query(sql)
@@ -73,14 +62,55 @@ def load(connection: Connection, codes: Sequence[str] | None = None, *, lock: bo
         raise ContractsError("code", missing, "is not a contract in this store ('contracts list' shows them)")
     terms = {row.id: terms_from_row(row) for row in rows}
     with_facts = _with_facts(connection, list(terms) if codes is not None else None)
+    facts = _facts(connection, [contract_id for contract_id in terms if contract_id in with_facts])
+    return [Loaded(contract_id, _contract(terms[contract_id], facts.get(contract_id))) for contract_id in terms]
+
+
+def stream(connection: Connection, *, active_from: dt.date | None = None, active_before: dt.date | None = None,
+           batch: int = 2000) -> Iterator[Contract]:
+    """Every contract (or those active in the window, as ``load`` takes it), in code order, each with every fact
+    attached, made a batch at a time as the caller takes them: a province is never held in memory at once (the
+    rows come through a server-side cursor where the database has one)."""
+    sql, params = _contract_query(connection, None, active_from, active_before)
+    with_facts = _with_facts(connection, None)
+    if connection.dialect.supports_server_side_cursors:
+        connection = connection.execution_options(stream_results=True, max_row_buffer=batch)
+    result = connection.execute(typed_query(sql), params)
+    while True:
+        rows = result.fetchmany(batch)
+        if not rows:
+            break
+        terms = [(row.id, terms_from_row(row)) for row in rows]
+        facts = _facts(connection, [contract_id for contract_id, _ in terms if contract_id in with_facts])
+        for contract_id, contract_terms in terms:
+            yield _contract(contract_terms, facts.get(contract_id))
+
+
+def _contract_query(connection: Connection, codes: Sequence[str] | None, active_from: dt.date | None,
+                    active_before: dt.date | None) -> tuple[str, dict]:
+    where, params = [], {}
+    if codes is not None:
+        where.append("code IN :codes")
+        params["codes"] = tuple(codes)
+    if active_from is not None:
+        longest_lag = connection.execute(text("SELECT MAX(payment_lag_days) FROM contract")).scalar() or 0
+        where.append("billing_end >= :first")
+        params["first"] = active_from - dt.timedelta(days=longest_lag)
+    if active_before is not None:
+        where.append("billing_start < :last")
+        params["last"] = active_before
+    return "SELECT * FROM contract" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code", params
+
+
+def _facts(connection: Connection, wanted: list[int]) -> dict[int, dict[str, list]]:
+    """The fact rows of these contracts, by contract and table, BATCH contracts a query."""
     facts: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    wanted = [contract_id for contract_id in terms if contract_id in with_facts]
     for start in range(0, len(wanted), BATCH):
         marks = ", ".join(str(int(contract_id)) for contract_id in wanted[start:start + BATCH])  # our own integers
         for table in FACT_TABLES:
             for row in connection.execute(typed_query(f"SELECT * FROM {table} WHERE contract_id IN ({marks}) ORDER BY id")):
                 facts[row.contract_id][table].append(row)
-    return [Loaded(contract_id, _contract(terms[contract_id], facts.get(contract_id))) for contract_id in terms]
+    return facts
 
 
 def _with_facts(connection: Connection, ids: list[int] | None) -> set[int]:

@@ -213,6 +213,15 @@ class Store:
             return [loaded.contract for loaded in loader.load(connection, codes, lock=lock, active_from=active_from,
                                                                active_before=active_before)]
 
+    def stream(self, *, active_from: dt.date | None = None, active_before: dt.date | None = None) -> Iterator[Contract]:
+        """Every contract (or those active in the window, as ``load`` takes it), in code order, with every fact,
+        made a batch at a time as they are taken: for answers over a whole province in flat memory. The store is
+        read until the last one is taken (or the iterator is closed)."""
+        from . import loader
+
+        with self.reading() as connection:
+            yield from loader.stream(connection, active_from=active_from, active_before=active_before)
+
     def contract(self, code: str) -> Contract:
         """One contract with every fact attached (an unknown code is an error naming it)."""
         [contract] = self.load([code])
@@ -227,12 +236,12 @@ class Store:
 
     def lines(self, only: str | None = None, contracts: Sequence[Contract] | None = None) -> list[LineFacts]:
         """Every service line (or ``only`` that one) with its facts; ``contracts``: the portfolio, if loaded already."""
-        from . import lines, loader
+        from . import line_reads, loader
 
         with self.reading() as connection:
             if contracts is None:
                 contracts = [loaded.contract for loaded in loader.load(connection)]
-            return lines.load_lines(connection, contracts, only)
+            return line_reads.load_lines(connection, contracts, only)
 
     def budgets(self) -> Budgets:
         """Programmes, budgets, fee lines and their amounts."""
@@ -278,6 +287,14 @@ class Store:
 
         with self.reading() as connection:
             return export_all(connection, progress)
+
+    def write_export(self, out, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+        """The same document written to the text stream ``out`` as it is made (see ``db.export.write_export``);
+        returns the entries written per list section."""
+        from .export import write_export
+
+        with self.reading() as connection:
+            return write_export(connection, out, progress)
 
     # -- writing ----------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """Assessments, payables, payments and arrears through the CLI, on every backend under test."""
 
+from decimal import Decimal
+
 import pytest
 
 from .conftest import ROOT
@@ -197,3 +199,21 @@ def test_voucher_in_capital_numerals(tw2):
     sheet = tw2.json("voucher", "TW1", "20", "--as-of", "2023-06-01")
     assert sheet["owed_in_words"] == "肆拾贰万玖仟元整"
     assert "awaiting assessment" in tw2("voucher", "TW2", "8", ok=False).stderr
+
+
+def test_a_long_arrears_table_shows_the_sums_and_says_how_to_get_every_line(loaded, monkeypatch):
+    from cli import payable_commands
+
+    every = loaded.json("arrears", "--as-of", "2023-12-31")
+    summary = loaded.json("arrears", "--summary", "--as-of", "2023-12-31")
+    monkeypatch.setattr(payable_commands, "ROWS_SHOWN", len(every))  # as many lines as there are: the table lists them
+    shown = loaded("arrears", "--as-of", "2023-12-31").stdout
+    assert "Arrears as of 2023-12-31" in shown and "installments are in arrears" not in shown
+    monkeypatch.setattr(payable_commands, "ROWS_SHOWN", len(every) - 1)  # one line more than a table shows
+    shown = loaded("arrears", "--as-of", "2023-12-31").stdout
+    assert "Arrears as of 2023-12-31" not in shown and "Arrears by contract as of 2023-12-31" in shown
+    assert f"{len(every)} installments are in arrears: --format csv or --format json gives every one" in shown
+    # The sums are the summary's own: ROAD's 1,731,149.60 (worked in test_arrears_as_of_2023_year_end) and the TOTAL.
+    assert "1,731,149.60" in shown and f"{Decimal(summary[-1]['total']):,.2f}" in shown
+    # Machine formats are never cut.
+    assert len(loaded.json("arrears", "--as-of", "2023-12-31")) == len(every)
