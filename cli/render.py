@@ -197,7 +197,10 @@ def emit(
             footer=human(footer.get(key), key) if footer else "",
             overflow="fold",
             ratio=1 if key in WRAPPING else None,
-            min_width=None if key in WRAPPING else widest[key],
+            # a fixed width, not a min_width: only the wrapping columns may give up width. Rich would otherwise
+            # narrow a fixed column, measure it back to its min_width and draw the table past the edge (cutting
+            # the right-hand column); a fixed width still lets a heading wrap between its words
+            width=None if key in WRAPPING else widest[key],
         )
     for index, row in enumerate(rows):
         table.add_row(*(Text(cells[key][index], style=style_for(key, row.get(key)) or "") for key in shown))

@@ -116,3 +116,20 @@ def test_a_piped_table_honours_columns(loaded):
     runner = CliRunner()
     narrow = runner.invoke(app, ["--db", loaded.url, "list", "--as-of", "2024-12-31"], env={"COLUMNS": "90"})
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 90
+
+
+BORDERS = "┃│┓┐┫┤┩┘"  # the right-hand edge of a Rich table's lines
+
+
+@pytest.mark.parametrize("width", [90, 100, 120, 130, 150])
+def test_a_table_is_never_cut_at_its_right_edge(loaded, width):
+    """Found in the audit: with the names (Chinese and English, 26-66 cells) wrapping, `list` at 90-150 columns
+    kept columns that Rich could not fit: the basis column was cut ("┃ basi") and the right border lost. Rich
+    crops every line to the width, so counting characters cannot see it: every table line must end in a border."""
+    from rich.cells import cell_len
+
+    done = _run("list", "--as-of", "2024-12-31", env={"COLUMNS": str(width)}, db=loaded.url)
+    table = [line.rstrip() for line in done.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+    assert len(table) >= 7 + 4  # seven contracts, the header and three rules
+    assert all(cell_len(line) <= width and line[-1] in BORDERS for line in table), "\n".join(table)
+    assert "basis" in table[1] or "basis" in " ".join(done.stdout.split()).split("left out")[-1]
