@@ -188,6 +188,7 @@ def emit(
             widest[key] = max(widest[key], cell_len(human(footer.get(key), key)))
         widest[key] = max([widest[key]] + [cell_len(word) for word in heading(key, headers).split()])
     shown, dropped = fit(columns, widest, WRAPPING, console.width)
+    _unwrap_headings(shown, widest, headers, console.width)
     table = Table(title=title, show_footer=footer is not None, title_justify="left")
     for key in shown:
         numeric = any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
@@ -210,6 +211,23 @@ def emit(
                              width=console.width, names=", ".join(heading(key, headers) for key in dropped)), style="dim")
     _rounding_note(console.print, rows, shown)
     _basis_legend(console.print, rows, shown)
+
+
+def _unwrap_headings(shown: Sequence[str], widest: dict[str, int], headers: Mapping[str, str], limit: int) -> None:
+    """Widen fixed columns, left to right, so that their headings stay on one line while the table still fits;
+    the wrapping columns (at their narrowest in ``fit``'s sum) take what is left."""
+    from rich.cells import cell_len
+
+    from .fit import WRAP_MIN
+
+    used = sum(min(widest[k], WRAP_MIN) if k in WRAPPING else widest[k] for k in shown) + 3 * len(shown) + 1
+    for key in shown:
+        if key in WRAPPING:
+            continue
+        grow = min(cell_len(heading(key, headers)) - widest[key], limit - used)
+        if grow > 0:
+            widest[key] += grow
+            used += grow
 
 
 def cell(row: Mapping[str, Any], key: str) -> str:
