@@ -46,7 +46,7 @@ HEADERS_ZH = {
     "awarded": "中标", "signed": "签约", "outcome": "结果", "ground": "原因", "bidders": "投标人数",
     "method_approval": "方式变更批准", "attempts": "采购次数", "failed": "流标次数", "consecutive_failures": "连续流标",
     "last_ground": "最近原因", "options": "可选做法", "latest_start": "最迟启动", "sign_by": "最迟签约",
-    "slack_days": "余量天数", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
+    "slack_days": "余量天数", "earliest_signing": "最早签约", "assumed_days": "假定的节假日", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
     "expected_net": "预计净额", "basis": "依据", "ends_in_window": "期内到期", "Q1": "一季度", "Q2": "二季度",
     "Q3": "三季度", "Q4": "四季度", "budget": "预算", "adjusted_budget": "调整后预算", "fee": "年服务费", "unit_price": "单价", "unit": "单位",
     "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数", "spent": "实际支出",
@@ -76,6 +76,7 @@ VALUES_ZH = {
     "monthly": "按月", "quarterly": "按季度", "semiannual": "按半年", "annual": "按年",
     "anniversary": "按合同年度", "calendar": "按自然期间", "arrears": "期末支付", "advance": "期初支付",
     "fixed": "固定费用", "unit": "按量计价", "yes": "是", "no": "否",
+    "wan": "万元", "yuan": "元",  # the unit a budget was stated in
     # deduction rule kinds, timeline segments, tender grounds, forecast bases
     "threshold": "阈值", "scorecard": "评分", "per_unit": "按量", "itemized": "逐项", "cap": "上限",
     "transition": "过渡期", "gap": "无合同", "too-few-bidders": "合格供应商不足三家", "over-budget": "报价超预算",

@@ -1,5 +1,6 @@
 """--lang zh and --unit wan: Chinese headings, labels and titles; amounts in 万元 with the rounding said."""
 
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -227,3 +228,34 @@ def test_the_checks_read_in_chinese(loaded, tmp_path):
     assert "自2019年9月19日起60个月应于2024年9月19日到期，而非来源所述的2024-12" in cells
     table = loaded("--lang", "zh", "check", "--as-of", "2024-12-31").stdout
     assert "来源所述" in table and "as the source states" not in table and names
+
+
+def test_every_column_has_a_chinese_heading():
+    """Found in the audit: `rebid --lang zh` headed a column 'earliest signing' (REBID_KEYS grew after the catalogue).
+    Every column key a command may show (the domain's *_KEYS tuples and the keys the CLI passes to emit) has its
+    Chinese heading."""
+    import importlib
+    import pkgutil
+    import re
+    from pathlib import Path
+
+    keys: dict[str, str] = {}
+    for package in ("contracts", "cli"):
+        for module in pkgutil.iter_modules([str(Path(i18n.__file__).parents[1] / package)]):
+            loaded_module = importlib.import_module(f"{package}.{module.name}")
+            for name, found in vars(loaded_module).items():
+                if name.endswith("_KEYS") and isinstance(found, (tuple, list)) and all(isinstance(k, str) for k in found):
+                    keys.update({k: f"{package}.{module.name}.{name}" for k in found})
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in Path(i18n.__file__).parent.glob("*.py"))
+    for listed in re.findall(r"\bkeys=\(([^)]*)\)", sources):
+        keys.update({k: "cli (keys=...)" for k in re.findall(r'"([^"]+)"', listed)})
+    assert len(keys) > 100 and "earliest_signing" in keys
+    missing = sorted(f"{where}: {key}" for key, where in keys.items() if key not in i18n.HEADERS_ZH)
+    assert missing == [], "\n".join(missing)
+
+
+def test_a_budget_says_its_unit_in_chinese(loaded):
+    """Found in the audit: `programmes --lang zh` showed the unit a budget was stated in as 'wan'."""
+    out = loaded("--lang", "zh", "programmes").stdout
+    assert "所述单位" in out and "万元" in out  # the police budget is stated in 万元 (1110 万元 original)
+    assert not re.search(r"\bwan\b", out)
