@@ -78,7 +78,8 @@ VALUES_ZH = {
     "fixed": "固定费用", "unit": "按量计价", "yes": "是", "no": "否",
     "wan": "万元", "yuan": "元",  # the unit a budget was stated in
     # deduction rule kinds, timeline segments, tender grounds, forecast bases
-    "threshold": "阈值", "scorecard": "评分", "per_unit": "按量", "itemized": "逐项", "cap": "上限",
+    "threshold": "阈值", "scorecard": "评分", "per_unit": "按量", "itemized": "逐项", "cap": "上限", "unrecorded": "规则未录入",
+    "rule cap": "本规则上限", "installment cap": "每期上限", "yearly cap": "年度上限", "net cannot go below zero": "净额不能为负",
     "transition": "过渡期", "gap": "无合同", "too-few-bidders": "合格供应商不足三家", "over-budget": "报价超预算",
     "irregularities": "违规影响公正", "cancelled-by-buyer": "采购人取消", "other": "其他", "schedule": "按计划",
     "assessed": "已考核", "expected rate": "按预计扣款率", "usage": "按用量", "usage projection": "按用量预测",

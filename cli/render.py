@@ -249,7 +249,7 @@ def _basis_legend(say_line, rows, columns) -> None:
     texts = [row.get("basis") or "" for row in rows]
     for line in legend(texts):
         mark_, words = line.split(" ", 1)
-        say_line(f"{mark_} {i18n.t(words)}")
+        say_line(f"{mark_} {sentence(words)}")  # the legend's words are the domain's (contracts/basis.py)
     notes = list(dict.fromkeys(note for text in texts if mark(text) for note in notes_of(text)))
     for note in notes[:BASIS_NOTES_SHOWN]:
         say_line(f"  - {sentence(note)}")
