@@ -210,6 +210,10 @@ TEXT_ZH = {
     "Overdue since {due}: {code} installment {seq}: {amount}": "自{due}起逾期：{code} 第{seq}期：{amount}",
     "Service contracts: due dates, expiries and rebids": "服务合同：应付日期、到期与重新采购",
     "wrote {count} events to {path}": "已写入{count}个日历事件到 {path}",
+    "wrote {path}: {kinds}; fill it in, then: contracts import {path}": "已写入 {path}：{kinds}；填写后导入：contracts import {path}",
+    "exported to {path}: {counts}": "已导出到 {path}：{counts}",
+    "wrote the report as of {day} to {path} ({contracts} contracts, {findings} findings)":
+        "已写入截至{day}的报告到 {path}（{contracts}个合同，{findings}条检查结果）",
     "Working days assumed for a year not yet published: {days}": "尚未公布年份所假定的节假日与调休：{days}",
     "The first {shown} of {count} rows; {command} lists them all.": "仅列出{count}行中的前{shown}行；完整清单请用 {command}。",
     "in arrears": "欠付合计", "due this quarter (net where assessed)": "本季度应付（已考核的按净额）", "contracts": "合同数",
