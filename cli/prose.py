@@ -373,6 +373,8 @@ def shown(value: Any, key: str = "") -> Any:
             return basis_text(value)
         if key in PROSE_KEYS:
             return sentence(value)
+        if key == "method_name" and i18n.language() == "zh":  # "公开招标 public tender": the Chinese half
+            return value.split(" ", 1)[0]
         if key == "field":  # a finding names a field by its key: show it as the column is headed
             return i18n.header(value) if i18n.language() == "zh" else value
         return i18n.value(value)

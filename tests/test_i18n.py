@@ -302,3 +302,10 @@ def test_what_was_written_is_said_in_chinese(loaded, tmp_path):
     out = loaded("--lang", "zh", "export", str(tmp_path / "e.json")).stdout
     assert out.startswith("已导出到 ") and "7 contract" in out  # the counts keep the file's own keys
     assert loaded("template", "-o", str(tmp_path / "t2.xlsx")).stdout.startswith("wrote ")
+
+
+def test_tender_methods_in_chinese_only(loaded):
+    """Found in the audit: `tenders --lang zh` named each method in both languages ("公开招标 public tender")."""
+    out = loaded("--lang", "zh", "tenders").stdout
+    assert out.count("公开招标") >= 3 and "public tender" not in out  # SEAL's three failed public tenders
+    assert "公开招标 public tender" in loaded("tenders").stdout  # English keeps the official Chinese name beside
