@@ -199,7 +199,7 @@ def export(
             files.write(file, write, "file")
         advance(1)
     counts = ", ".join(f"{count} {key}" for key, count in written.items() if count)
-    print(f"exported to {file}: {counts}")
+    print(t("exported to {path}: {counts}", path=str(file), counts=counts))  # the counts by the file's own keys
 
 
 def add(
@@ -418,5 +418,10 @@ def template(
     """Write a spreadsheet to fill in with contracts, assessments, payments and usage, for `contracts import`."""
     from .sheet_files import write_template
 
+    from . import i18n
+    from .sheet_files import KINDS
+
     kinds = write_template(output, kind)
-    print(f"wrote {output}: {', '.join(kinds)}; fill it in, then: contracts import {output}")
+    names = [KINDS[name].title_zh if i18n.language() == "zh" else name for name in kinds]  # as the sheets are named
+    print(t("wrote {path}: {kinds}; fill it in, then: contracts import {path}", path=str(output),
+            kinds=("、" if i18n.language() == "zh" else ", ").join(names)))

@@ -138,7 +138,7 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
                   "paid": sum((f.paid or 0 for f in report.flows), Decimal("0.00")), "basis": mark(combined(f.basis for f in report.flows))}
     flow_notes = "".join(f'<p class="note">{escape(str(f.year))}: {escape(basis_text(f.basis))}</p>'
                          for f in report.flows if kind_of(f.basis) is not Basis.COMPUTED)
-    flow_notes += "".join(f'<p class="note">{escape(line.split(" ", 1)[0])} {escape(t(line.split(" ", 1)[1]))}</p>'
+    flow_notes += "".join(f'<p class="note">{escape(line.split(" ", 1)[0])} {escape(sentence(line.split(" ", 1)[1]))}</p>'
                           for line in legend(f.basis for f in report.flows))
     rebids = [{key: getattr(row, key) for key in REBID_COLUMNS} for row in report.rebids]
     arrears_keys = tuple(report.arrears[0].keys()) if report.arrears else ()

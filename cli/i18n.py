@@ -46,7 +46,7 @@ HEADERS_ZH = {
     "awarded": "中标", "signed": "签约", "outcome": "结果", "ground": "原因", "bidders": "投标人数",
     "method_approval": "方式变更批准", "attempts": "采购次数", "failed": "流标次数", "consecutive_failures": "连续流标",
     "last_ground": "最近原因", "options": "可选做法", "latest_start": "最迟启动", "sign_by": "最迟签约",
-    "slack_days": "余量天数", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
+    "slack_days": "余量天数", "earliest_signing": "最早签约", "assumed_days": "假定的节假日", "target": "对象", "period": "期间", "quantity": "数量", "year": "年度", "quarter": "季度",
     "expected_net": "预计净额", "basis": "依据", "ends_in_window": "期内到期", "Q1": "一季度", "Q2": "二季度",
     "Q3": "三季度", "Q4": "四季度", "budget": "预算", "adjusted_budget": "调整后预算", "fee": "年服务费", "unit_price": "单价", "unit": "单位",
     "annual_cap": "年度上限", "pricing": "计价", "effective": "生效日期", "months": "月数", "spent": "实际支出",
@@ -76,8 +76,10 @@ VALUES_ZH = {
     "monthly": "按月", "quarterly": "按季度", "semiannual": "按半年", "annual": "按年",
     "anniversary": "按合同年度", "calendar": "按自然期间", "arrears": "期末支付", "advance": "期初支付",
     "fixed": "固定费用", "unit": "按量计价", "yes": "是", "no": "否",
+    "wan": "万元", "yuan": "元",  # the unit a budget was stated in
     # deduction rule kinds, timeline segments, tender grounds, forecast bases
-    "threshold": "阈值", "scorecard": "评分", "per_unit": "按量", "itemized": "逐项", "cap": "上限",
+    "threshold": "阈值", "scorecard": "评分", "per_unit": "按量", "itemized": "逐项", "cap": "上限", "unrecorded": "规则未录入",
+    "rule cap": "本规则上限", "installment cap": "每期上限", "yearly cap": "年度上限", "net cannot go below zero": "净额不能为负",
     "transition": "过渡期", "gap": "无合同", "too-few-bidders": "合格供应商不足三家", "over-budget": "报价超预算",
     "irregularities": "违规影响公正", "cancelled-by-buyer": "采购人取消", "other": "其他", "schedule": "按计划",
     "assessed": "已考核", "expected rate": "按预计扣款率", "usage": "按用量", "usage projection": "按用量预测",
@@ -212,6 +214,10 @@ TEXT_ZH = {
     "Overdue since {due}: {code} installment {seq}: {amount}": "自{due}起逾期：{code} 第{seq}期：{amount}",
     "Service contracts: due dates, expiries and rebids": "服务合同：应付日期、到期与重新采购",
     "wrote {count} events to {path}": "已写入{count}个日历事件到 {path}",
+    "wrote {path}: {kinds}; fill it in, then: contracts import {path}": "已写入 {path}：{kinds}；填写后导入：contracts import {path}",
+    "exported to {path}: {counts}": "已导出到 {path}：{counts}",
+    "wrote the report as of {day} to {path} ({contracts} contracts, {findings} findings)":
+        "已写入截至{day}的报告到 {path}（{contracts}个合同，{findings}条检查结果）",
     "Working days assumed for a year not yet published: {days}": "尚未公布年份所假定的节假日与调休：{days}",
     "The first {shown} of {count} rows; {command} lists them all.": "仅列出{count}行中的前{shown}行；完整清单请用 {command}。",
     "in arrears": "欠付合计", "due this quarter (net where assessed)": "本季度应付（已考核的按净额）", "contracts": "合同数",

@@ -81,6 +81,45 @@ SENTENCES: dict[str, str] = {
     "{count} {table} codes differ only in case; they were stored before codes were unique without regard to case: "
     "rename one": "{count}个{table}编号仅大小写不同；它们录入于编号不区分大小写之前：请重命名其中一个",
     "history entry {id}": "历史记录第{id}条",
+    # contracts/deductions.py: a rule in words (`rules`, the HTML report), as describe() and each kind's own_words write it
+    "{metric} {direction} {threshold}: each started step of {step} withholds {amount}":
+        "{metric}{direction}{threshold}时，每相差{step}（不足{step}按{step}计）扣{amount}元",
+    "{metric} {direction} {threshold}: each started step of {step} withholds {cap}":
+        "{metric}{direction}{threshold}时，每相差{step}（不足{step}按{step}计）扣{cap}",
+    "{metric} {direction} {threshold}: each whole step of {step} withholds {amount}":
+        "{metric}{direction}{threshold}时，每相差满{step}扣{amount}元（不足{step}不扣）",
+    "{metric} {direction} {threshold}: each whole step of {step} withholds {cap}":
+        "{metric}{direction}{threshold}时，每相差满{step}扣{cap}（不足{step}不扣）",
+    "{metric} {direction} {threshold}: in proportion, per step of {step} withholds {amount}":
+        "{metric}{direction}{threshold}时，按相差的比例扣款，每相差{step}扣{amount}元",
+    "{metric} {direction} {threshold}: in proportion, per step of {step} withholds {cap}":
+        "{metric}{direction}{threshold}时，按相差的比例扣款，每相差{step}扣{cap}",
+    "score out of 100 withholds a share of the installment: {bands}": "按百分制评分扣本期费用的一定比例：{bands}",
+    "below {score}: {share}": "低于{score}分扣{share}",
+    "pass mark {score}": "合格线{score}分",
+    "each unit of {metric} beyond an allowance of {allowance} withholds {amount}": "{metric}超出免扣额度{allowance}的部分，每单位扣{amount}元",
+    "each unit of {metric} withholds {amount}": "{metric}每单位扣{amount}元",
+    "the amounts the assessor lists, each with its reason": "考核人逐项列出的扣款金额及其原因",
+    "per installment at most {amount}": "每期最多扣{amount}元",
+    "per installment at most {cap}": "每期最多扣{cap}",
+    "per contract year at most {amount}": "每合同年度最多扣{amount}元",
+    "per contract year at most {cap}": "每合同年度最多扣{cap}",
+    "this rule at most {amount}": "本规则最多扣{amount}元",
+    "this rule at most {cap}": "本规则最多扣{cap}",
+    "{share} of the installment": "本期费用的{share}",
+    "{share} of the year's fee": "年服务费的{share}",
+    "{cap} or {amount} (whichever is less)": "{cap}或{amount}元（取较少者）",
+    "deducted per assessment, the rules not recorded: what falls due and what is owed are upper bounds":
+        "按考核扣款，扣款规则未录入：应付与欠付均为上限",
+    "a shortfall up to {share} of an installment may be a deduction": "每期少付不超过{share}的部分可能是扣款",
+    "retired from {day}": "自{day}起停用",
+    # what each rule saw and why it withheld what it did (payable's deductions: inputs, reason)
+    "{count} step(s) {direction} {threshold}": "{direction}{threshold}相差{count}档",
+    "{count} unit(s) beyond {allowance}": "超出{allowance}的{count}单位",
+    "score at or above {score}": "评分不低于{score}分",
+    "below the pass mark {score}": "低于合格线{score}分",
+    "{count} item(s)": "{count}项",
+    "nothing listed": "未列扣款项",
     # contracts/basis.py and the notes behind a figure's basis (budget.py, forecast.py, payables.py, overview.py)
     "as the source states it": "来源所述",
     "rests on an assumption (the note says which)": "基于假设（见说明）",
@@ -232,7 +271,8 @@ SENTENCES: dict[str, str] = {
 }
 
 # Words that appear inside sentences as values (besides the vocabulary of i18n.VALUES_ZH).
-WORDS_ZH = {"never began": "从未开始", "gap": "间断", "overlap": "重叠", "annual fee": "年服务费", "billing months": "计费月数",
+WORDS_ZH = {"below": "低于", "above": "高于",  # a threshold rule's direction
+            "never began": "从未开始", "gap": "间断", "overlap": "重叠", "annual fee": "年服务费", "billing months": "计费月数",
             "service months": "服务月数"}
 
 # What a value may look like, by its name: a sentence matches only a template whose values fit.
@@ -242,6 +282,10 @@ SHAPES = {"days": NUMERIC, "months": NUMERIC, "count": NUMERIC, "seq": NUMERIC, 
           "tolerance": NUMERIC, "billing": NUMERIC, "service": NUMERIC, "frequency": "monthly|quarterly|semiannual|annual",
           "field": "annual fee|billing months|service months", "each": r"[\d,.]+(?: or [\d,.]+)*(?: \.\.\.)?",
           "years": r"\d{4}(?:, \d{4})*", "kind": "gap|overlap",
+          "share": r"-?\d+(?:\.\d+)?%|\d+/\d+", "score": NUMERIC, "threshold": NUMERIC, "step": NUMERIC, "allowance": NUMERIC,
+          "metric": r"[^\s:;]+", "direction": "below|above",
+          # "{first} to {second}" must not swallow a list or a labelled sentence ("...: ...; a shortfall up to 10% ...")
+          "first": r"[^;:]+?", "second": r"[^;:]+?",
           "method": "public|invited|negotiation|consultation|quotation|single-source", "day": r"\d{4}-\d{2}-\d{2}"}
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -313,7 +357,7 @@ def sentence(text: str) -> str:
 
 
 PROSE_KEYS = {"explanation", "flags", "options", "record", "stated", "computed", "successor", "action", "basis",
-              "description", "refs"}
+              "description", "refs", "inputs", "reason"}
 
 
 def basis_text(text: str) -> str:
@@ -334,6 +378,8 @@ def shown(value: Any, key: str = "") -> Any:
             return basis_text(value)
         if key in PROSE_KEYS:
             return sentence(value)
+        if key == "method_name" and i18n.language() == "zh":  # "公开招标 public tender": the Chinese half
+            return value.split(" ", 1)[0]
         if key == "field":  # a finding names a field by its key: show it as the column is headed
             return i18n.header(value) if i18n.language() == "zh" else value
         return i18n.value(value)

@@ -219,6 +219,7 @@ def emit(
             widest[key] = max(widest[key], cell_len(human(footer.get(key), key)))
         widest[key] = max([widest[key]] + [cell_len(word) for word in heading(key, headers).split()])
     shown, dropped = fit(columns, widest, WRAPPING, console.width)
+    _unwrap_headings(shown, widest, headers, console.width)
     table = Table(title=title, show_footer=footer is not None, title_justify="left")
     for key in shown:
         numeric = any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
@@ -228,7 +229,10 @@ def emit(
             footer=human(footer.get(key), key) if footer else "",
             overflow="fold",
             ratio=1 if key in WRAPPING else None,
-            min_width=None if key in WRAPPING else widest[key],
+            # a fixed width, not a min_width: only the wrapping columns may give up width. Rich would otherwise
+            # narrow a fixed column, measure it back to its min_width and draw the table past the edge (cutting
+            # the right-hand column); a fixed width still lets a heading wrap between its words
+            width=None if key in WRAPPING else widest[key],
         )
     for index, row in enumerate(rows):
         table.add_row(*(Text(cells[key][index], style=style_for(key, row.get(key)) or "") for key in shown))
@@ -238,6 +242,23 @@ def emit(
                              width=console.width, names=", ".join(heading(key, headers) for key in dropped)), style="dim")
     _rounding_note(console.print, rows, shown)
     _basis_legend(console.print, rows, shown)
+
+
+def _unwrap_headings(shown: Sequence[str], widest: dict[str, int], headers: Mapping[str, str], limit: int) -> None:
+    """Widen fixed columns, left to right, so that their headings stay on one line while the table still fits;
+    the wrapping columns (at their narrowest in ``fit``'s sum) take what is left."""
+    from rich.cells import cell_len
+
+    from .fit import WRAP_MIN
+
+    used = sum(min(widest[k], WRAP_MIN) if k in WRAPPING else widest[k] for k in shown) + 3 * len(shown) + 1
+    for key in shown:
+        if key in WRAPPING:
+            continue
+        grow = min(cell_len(heading(key, headers)) - widest[key], limit - used)
+        if grow > 0:
+            widest[key] += grow
+            used += grow
 
 
 def cell(row: Mapping[str, Any], key: str) -> str:
@@ -259,7 +280,7 @@ def _basis_legend(say_line, rows, columns) -> None:
     texts = [row.get("basis") or "" for row in rows]
     for line in legend(texts):
         mark_, words = line.split(" ", 1)
-        say_line(f"{mark_} {i18n.t(words)}")
+        say_line(f"{mark_} {sentence(words)}")  # the legend's words are the domain's (contracts/basis.py)
     notes = list(dict.fromkeys(note for text in texts if mark(text) for note in notes_of(text)))
     for note in notes[:BASIS_NOTES_SHOWN]:
         say_line(f"  - {sentence(note)}")

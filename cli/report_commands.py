@@ -56,4 +56,7 @@ def report_html(
                       generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         advance(1)
     files.write(output, page)
-    say(f"wrote the report as of {day.isoformat()} to {output} ({len(contracts)} contracts, {len(report.findings)} findings)")
+    from .i18n import t
+
+    say(t("wrote the report as of {day} to {path} ({contracts} contracts, {findings} findings)", day=day.isoformat(),
+          path=str(output), contracts=len(contracts), findings=len(report.findings)))

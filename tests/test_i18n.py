@@ -1,11 +1,13 @@
 """--lang zh and --unit wan: Chinese headings, labels and titles; amounts in 万元 with the rounding said."""
 
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from cli import i18n
+from tests.conftest import ROOT
 
 
 def test_chinese_headings_values_and_title(loaded):
@@ -116,9 +118,12 @@ def test_fiscal_year_sentences_follow_the_unit(loaded):
 
 SENTENCE_MODULES = ("checks.py", "procurement.py", "tenders.py", "lines.py", "rebid.py", "workdays.py", "overview.py",
                     "ledgers.py", "statutory_holidays.py", "procurement_law.py", "budget.py", "forecast.py", "payables.py",
-                    "basis.py", "source_checks.py")
+                    "basis.py", "source_checks.py", "deductions.py")
 NOT_PROSE = {"{}Q{}", "{}/{}", "{}-payment-{}", " ({})",  # identifiers the domain builds, not sentences people read
-             "{}..{}", " ({} 补假)", " 补假)", "Q{}"}  # a span of days; the made-up days, written in Chinese already
+             "{}..{}", " ({} 补假)", " 补假)", "Q{}",
+             "score={}",  # an input as the assessor gave it, like online_rate=96.2
+             "must be more than metric_min ({})",  # an error (through Rule.need): errors stay English
+             "The rule in words, as a clerk would read it out."}  # a docstring  # a span of days; the made-up days, written in Chinese already
 
 
 def _domain_sentences() -> dict[str, str]:
@@ -149,7 +154,7 @@ def _domain_sentences() -> dict[str, str]:
                 texts.append((node, "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)))
             elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("Option", "append"):
                 texts += [(arg, arg.value) for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-            elif isinstance(node, ast.FunctionDef) and node.name in ("assumptions", "describe"):
+            elif isinstance(node, ast.FunctionDef) and node.name in ("assumptions", "describe", "own_words"):
                 texts += [(inner, inner.value) for inner in ast.walk(node) if isinstance(inner, ast.Constant)
                           and isinstance(inner.value, str) and " " in inner.value and id(inner) not in skip]
             elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "BIDDING_RULES" for t in node.targets):
@@ -227,3 +232,80 @@ def test_the_checks_read_in_chinese(loaded, tmp_path):
     assert "自2019年9月19日起60个月应于2024年9月19日到期，而非来源所述的2024-12" in cells
     table = loaded("--lang", "zh", "check", "--as-of", "2024-12-31").stdout
     assert "来源所述" in table and "as the source states" not in table and names
+
+
+def test_every_column_has_a_chinese_heading():
+    """Found in the audit: `rebid --lang zh` headed a column 'earliest signing' (REBID_KEYS grew after the catalogue).
+    Every column key a command may show (the domain's *_KEYS tuples and the keys the CLI passes to emit) has its
+    Chinese heading."""
+    import importlib
+    import pkgutil
+    import re
+    from pathlib import Path
+
+    keys: dict[str, str] = {}
+    for package in ("contracts", "cli"):
+        for module in pkgutil.iter_modules([str(Path(i18n.__file__).parents[1] / package)]):
+            loaded_module = importlib.import_module(f"{package}.{module.name}")
+            for name, found in vars(loaded_module).items():
+                if name.endswith("_KEYS") and isinstance(found, (tuple, list)) and all(isinstance(k, str) for k in found):
+                    keys.update({k: f"{package}.{module.name}.{name}" for k in found})
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in Path(i18n.__file__).parent.glob("*.py"))
+    for listed in re.findall(r"\bkeys=\(([^)]*)\)", sources):
+        keys.update({k: "cli (keys=...)" for k in re.findall(r'"([^"]+)"', listed)})
+    assert len(keys) > 100 and "earliest_signing" in keys
+    missing = sorted(f"{where}: {key}" for key, where in keys.items() if key not in i18n.HEADERS_ZH)
+    assert missing == [], "\n".join(missing)
+
+
+def test_a_budget_says_its_unit_in_chinese(loaded):
+    """Found in the audit: `programmes --lang zh` showed the unit a budget was stated in as 'wan'."""
+    out = loaded("--lang", "zh", "programmes").stdout
+    assert "所述单位" in out and "万元" in out  # the police budget is stated in 万元 (1110 万元 original)
+    assert not re.search(r"\bwan\b", out)
+
+
+def test_rules_and_the_basis_legend_read_in_chinese(loaded):
+    """Found in the audit: under --lang zh every rule's description was English ("online_rate below 95: each
+    started step of 1 withholds 1/45 of the installment"), one half-translated ("a shortfall up至10% of an
+    installment"), the kind 'unrecorded' English, and the legend under a table with upper bounds English."""
+    loaded("import", str(ROOT / "examples" / "demo-om.toml"))
+    rows = {row["name"]: row["description"] for row in loaded.json("rules", "DEMO-OM")}
+    assert rows["online rate"] == "online_rate below 95: each started step of 1 withholds 1/45 of the installment"
+    out = " ".join(loaded("--lang", "zh", "rules", "DEMO-OM").stdout.split())
+    for chinese in ("online_rate低于95时，每相差1（不足1按1计）扣本期费用的1/45",
+                    "fault_hours超出免扣额度24的部分，每单位扣50.00元",
+                    "按百分制评分扣本期费用的一定比例：低于60分扣10%；低于80分扣5%；低于90分扣2%；合格线60分",
+                    "每期最多扣本期费用的10%；每合同年度最多扣年服务费的5%", "考核人逐项列出的扣款金额及其原因"):
+        assert chinese in out, out
+    tw2 = " ".join(loaded("--lang", "zh", "rules", "TW2").stdout.split())
+    assert "规则未录入" in tw2 and "按考核扣款，扣款规则未录入：应付与欠付均为上限；每期少付不超过10%的部分可能是扣款" in tw2
+    english = set(re.findall(r"[A-Za-z]{3,}", out + tw2)) - {"online_rate", "fault_hours", "DEMO", "limits", "online", "rate",
+                                                            "fault", "hours", "quarterly", "score", "findings", "assessment"}
+    assert english == set(), english  # what is left are the rules' and metrics' own names, as stored
+    # what each rule saw and why: DEMO-OM's first assessment (online rate 96.2, at or above 95: 0 steps; 10 fault
+    # hours, within the 24 allowed: 0 units; score 92, at or above the top band's 90; no findings listed)
+    payable = " ".join(loaded("--lang", "zh", "payable", "DEMO-OM", "--seq", "1", "--as-of", "2026-11-27").stdout.split())
+    for chinese in ("低于95相差0档", "超出24的0单位", "评分不低于90分", "0项", "未列扣款项"):
+        assert chinese in payable, payable
+    legend = loaded("--lang", "zh", "arrears", "--summary", "--as-of", "2024-03-31").stdout
+    assert "≤ 上限：按考核扣款，但扣款规则未录入" in legend and "an upper bound" not in legend
+
+
+def test_what_was_written_is_said_in_chinese(loaded, tmp_path):
+    """Found in the audit: under --lang zh, `template`, `report html` and `export` said what they wrote in English
+    (and the template named its sheets contracts, assessments, ... while they are 合同, 考核, ...)."""
+    out = loaded("--lang", "zh", "template", "-o", str(tmp_path / "t.xlsx")).stdout
+    assert out.startswith("已写入 ") and "合同、考核、付款、用量；填写后导入" in out
+    out = loaded("--lang", "zh", "report", "html", "--as-of", "2024-03-31", "-o", str(tmp_path / "r.html")).output
+    assert "已写入截至2024年3月31日的报告" in out and "7个合同" in out  # the seven Emeishan contracts
+    out = loaded("--lang", "zh", "export", str(tmp_path / "e.json")).stdout
+    assert out.startswith("已导出到 ") and "7 contract" in out  # the counts keep the file's own keys
+    assert loaded("template", "-o", str(tmp_path / "t2.xlsx")).stdout.startswith("wrote ")
+
+
+def test_tender_methods_in_chinese_only(loaded):
+    """Found in the audit: `tenders --lang zh` named each method in both languages ("公开招标 public tender")."""
+    out = loaded("--lang", "zh", "tenders").stdout
+    assert out.count("公开招标") >= 3 and "public tender" not in out  # SEAL's three failed public tenders
+    assert "公开招标 public tender" in loaded("tenders").stdout  # English keeps the official Chinese name beside

@@ -116,3 +116,25 @@ def test_a_piped_table_honours_columns(loaded):
     runner = CliRunner()
     narrow = runner.invoke(app, ["--db", loaded.url, "list", "--as-of", "2024-12-31"], env={"COLUMNS": "90"})
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 90
+
+
+BORDERS = "┃│┓┐┫┤┩┘"  # the right-hand edge of a Rich table's lines
+
+
+def test_a_table_is_never_cut_at_its_right_edge(loaded):
+    """Found in the audit: with the names (Chinese and English, 26-66 cells) wrapping, `list` at 90-150 columns
+    kept columns that Rich could not fit: the basis column was cut ("┃ basi") and the right border lost (as of
+    2024-12-31: at 100 columns). Rich crops every line to the width, so counting characters cannot see it: every
+    table line must end in a border. Piped (the runner is not a terminal), COLUMNS sets the width."""
+    from rich.cells import cell_len
+
+    runner = CliRunner()
+    for width in (90, 100, 120, 150):
+        done = runner.invoke(app, ["--db", loaded.url, "list", "--as-of", "2024-12-31"], env={"COLUMNS": str(width)})
+        table = [line.rstrip() for line in done.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+        assert len(table) >= 7 + 4  # seven contracts, the header and three rules
+        assert all(cell_len(line) <= width and line[-1] in BORDERS for line in table), f"{width}:\n" + "\n".join(table)
+        header = " ".join(table[1:table.index(next(line for line in table if line.startswith("┡")))])
+        assert "basis" in header and "status" in header  # the last column is there, and what it is for
+        if width >= 150:  # with room to spare (the names wrapping at 26+ cells), each heading keeps to one line
+            assert header.count("┃") == table[1].count("┃"), header

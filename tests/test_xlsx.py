@@ -60,3 +60,33 @@ def test_programme_rows_are_subtotals_of_their_items(loaded, tmp_path):
     assert rows[police][rate] == f"=H{here}/{in_force}{here}" and rows[police][rate + 1] == f"={in_force}{here}/G{here}"
     assert sheet.cell(row=here, column=rate + 1).number_format == "0.00%"
     assert sum(1 for row in rows if row[1] == "TOTAL") == 2  # a subtotal per programme, no grand total counting twice
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_headings(loaded, tmp_path):
+    """#16 point 1 as openpyxl reads the page setup (the LibreOffice test prints them; this names each setting):
+    A4 landscape, fit to one page wide (any number of pages tall), title and heading rows repeated on every page,
+    an autofilter over the heading row and the data, frozen under the headings."""
+    made = []
+    for args in (("schedule", "TW2"), ("arrears", "--as-of", "2024-03-31"), ("report", "fy", "2023")):
+        path = tmp_path / f"{args[0]}.xlsx"
+        loaded(*args, "-f", "xlsx", "-o", str(path))
+        made += openpyxl.load_workbook(path).worksheets
+    assert len(made) == 4  # the arrears workbook has a detail and a summary sheet
+    for sheet in made:
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), sheet.title  # 9: A4 in OOXML
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows == "1:2" or sheet.print_title_rows == "$1:$2"
+        last = openpyxl.utils.get_column_letter(sheet.max_column)
+        assert sheet.auto_filter.ref.startswith("A2:" + last) and sheet.freeze_panes == "A3"
+
+
+def test_columns_are_as_wide_as_their_widest_value_chinese_counted_double(loaded, tmp_path):
+    path = tmp_path / "tw2.xlsx"
+    loaded("schedule", "TW2", "-f", "xlsx", "-o", str(path))
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    # "天网二期 Tianwang phase 2 (200 new points)": 4 Chinese characters at 2 columns each + 34 others = 42
+    # (38 characters: counted once each, the column would cut the name)
+    assert sheet.column_dimensions["B"].width >= 42
+    # the total 14,789,260.08 (13 characters) fits the amount column, and so does its heading
+    assert sheet["G2"].value == "amount" and sheet.column_dimensions["G"].width >= 13
