@@ -38,6 +38,7 @@ HEADERS_ZH = {
     "severity": "级别", "check": "检查项", "record": "记录", "field": "字段", "hash": "哈希值", "account": "操作系统账户",
     "opening": "期初余额", "purpose": "资金用途", "delivered": "交付数量", "budget_in_force": "执行预算", "paid_for_earlier": "其中付以前年度", "stated": "所述", "explanation": "说明",
     "id": "编号", "paid_on": "付款日期", "reference": "凭证号", "note": "备注", "reverses": "冲销", "reversed_by": "被冲销",
+    "credit_code": "统一社会信用代码", "bank": "开户行", "contact": "联系人",
     "allocated": "分配", "at": "时间", "user": "用户", "action": "操作", "before": "修改前", "after": "修改后",
     "net_in_words": "净额大写", "owed_in_words": "欠付大写", "line": "服务线", "contracts": "合同", "current": "现行合同",
     "coverage_ends": "覆盖至", "successor": "后续合同", "in_transition_since": "过渡期起", "transition_months": "过渡月数",
@@ -148,6 +149,8 @@ TEXT_ZH = {
     "Arrears by contract as of {day}": "截至{day}各合同欠付",
     "By contract (not yet assessed: at gross, apart)": "按合同（待考核的按总额另列）",
     "nothing is in arrears": "没有欠付",
+    "{count} installments are in arrears: --format csv or --format json gives every one, --summary this table alone":
+        "共{count}期欠付：--format csv 或 --format json 列出每一期，--summary 只列本表",
     "{count} installments are in arrears: --format csv or --format json gives every one, --summary this table alone":
         "共{count}期欠付：--format csv 或 --format json 列出每一期，--summary 只显示本表",
     "Checks as of {day}": "截至{day}的数据检查",

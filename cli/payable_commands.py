@@ -302,8 +302,7 @@ def _arrears(contracts, day, summary: bool, fmt: str) -> None:
         # A province's arrears are a million lines no one reads on a screen: the sums, and how to get every line.
         rows.clear()
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
-        print(t("{count} installments are in arrears: --format csv or --format json gives every one, "
-                "--summary this table alone", count=f"{tally.rows:,}"))
+        print(t(TOO_MANY_ROWS, count=f"{tally.rows:,}"))
         _say_remark(watch.remark())
         return
     emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
@@ -311,6 +310,9 @@ def _arrears(contracts, day, summary: bool, fmt: str) -> None:
     if fmt in ("table", "xlsx") and rows:
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
     _say_remark(watch.remark())
+
+
+TOO_MANY_ROWS = "{count} installments are in arrears: --format csv or --format json gives every one, --summary this table alone"
 
 
 def _say_remark(remark: str) -> None:

@@ -296,7 +296,7 @@ def test_what_was_written_is_said_in_chinese(loaded, tmp_path):
     """Found in the audit: under --lang zh, `template`, `report html` and `export` said what they wrote in English
     (and the template named its sheets contracts, assessments, ... while they are 合同, 考核, ...)."""
     out = loaded("--lang", "zh", "template", "-o", str(tmp_path / "t.xlsx")).stdout
-    assert out.startswith("已写入 ") and "合同、考核、付款、用量；填写后导入" in out
+    assert out.startswith("已写入 ") and "合同、考核、付款、用量、供应商；填写后导入" in out
     out = loaded("--lang", "zh", "report", "html", "--as-of", "2024-03-31", "-o", str(tmp_path / "r.html")).output
     assert "已写入截至2024年3月31日的报告" in out and "7个合同" in out  # the seven Emeishan contracts
     out = loaded("--lang", "zh", "export", str(tmp_path / "e.json")).stdout
