@@ -65,7 +65,8 @@ def ending(self) -> list[str]:
     return sorted(code for code, (_, _, ends) in self.meta.items() if ends)
 
 def old_year_totals(self, by: str) -> list[dict]:
-    """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows)."""
+    """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows), as the plain
+    code before #17 wrote it, with #15's rule that a sum of nothing known is None."""
     totals: dict[int, dict] = {}
     left_out: dict[int, dict[str, int]] = {}
     for (code, year, _), count in self.unknown.items():
@@ -77,7 +78,11 @@ def old_year_totals(self, by: str) -> list[dict]:
     for row in old_totals(self, by):
         total = totals.setdefault(row["year"], {by: "TOTAL", "year": row["year"]})
         for key in ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net"):
-            total[key] = total.get(key, ZERO) + (row[key] or ZERO)
+            # #15: a sum of nothing known stays unknown (None), never 0.00
+            if row[key] is not None:
+                total[key] = (total.get(key) or ZERO) + row[key]
+            else:
+                total.setdefault(key, None)
     for year, total in totals.items():
         total["basis"] = _left_out(left_out.get(year), bounded.get(year))
     return [totals[year] for year in sorted(totals)]
