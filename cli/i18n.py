@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
 from contracts.errors import ContractsError
@@ -17,7 +18,27 @@ LANGUAGES = ("en", "zh")
 UNITS = ("yuan", "wan")
 WAN = Decimal(10000)
 CENT_OF_WAN = Decimal("0.01")  # 万元 are shown to two decimals: to the hundred yuan
-_settings = {"lang": "en", "unit": "yuan"}
+
+
+class _Settings:
+    """The language and unit in force. The CLI sets them for the whole run; the web app for one request (each
+    request runs in a context of its own, so two people reading different languages at once never mix)."""
+
+    def __init__(self) -> None:
+        self.default = {"lang": "en", "unit": "yuan"}
+        self.here: ContextVar[dict | None] = ContextVar("contracts_i18n", default=None)
+
+    def __getitem__(self, key: str) -> str:
+        return (self.here.get() or self.default)[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.here.set({**(self.here.get() or self.default), key: value})
+
+    def update(self, **values: str) -> None:
+        self.here.set({**(self.here.get() or self.default), **values})
+
+
+_settings = _Settings()
 
 # Column keys -> Chinese headings. English headings are the keys with spaces.
 HEADERS_ZH = {
@@ -251,8 +272,10 @@ def _from_locale() -> str:
     return "en"
 
 
-def configure(lang: str | None = None, unit: str | None = None) -> None:
-    """Set the language and unit for this run (the global options; env and locale when not given)."""
+def configure(lang: str | None = None, unit: str | None = None, *, here_only: bool = False) -> None:
+    """Set the language and unit for this run (the global options; env and locale when not given).
+
+    ``here_only``: for the current context only (a web request), leaving the process's default alone."""
     chosen = (lang or _from_locale()).strip().lower()
     if chosen.startswith("zh"):
         chosen = "zh"
@@ -262,6 +285,8 @@ def configure(lang: str | None = None, unit: str | None = None) -> None:
     if unit_chosen not in UNITS:
         raise ContractsError("unit", unit, f"must be one of: {', '.join(UNITS)}")
     _settings.update(lang=chosen, unit=unit_chosen)
+    if not here_only:
+        _settings.default = {"lang": chosen, "unit": unit_chosen}
 
 
 def language() -> str:
