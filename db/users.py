@@ -46,10 +46,13 @@ class SignIn:
     locked_until: dt.datetime | None = None
 
 
-def _hasher():
-    from argon2 import PasswordHasher  # argon2id, the library's defaults (RFC 9106's second recommendation)
+HASH_PROFILE = None  # None: argon2-cffi's defaults (argon2id, RFC 9106's low-memory recommendation); tests set a cheap one
 
-    return PasswordHasher()
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher() if HASH_PROFILE is None else PasswordHasher.from_parameters(HASH_PROFILE)
 
 
 def hash_password(password: str) -> str:
