@@ -406,7 +406,7 @@ def rounding_note() -> str | None:
 # -- the web app's data-changing pages (web/routes_<name>.py of #14 point 4): their headings and sentences ----------
 HEADERS_ZH.update({
     "score": "考核得分", "items": "逐项扣款", "assessed_by": "考核人", "document": "考核文件", "version": "版本",
-    "metric": "考核指标", "owed_seen": "表单显示时欠付", "on": "日期", "grounds": "依据",
+    "metric": "考核指标", "owed_seen": "表单显示时欠付", "on": "日期", "grounds": "依据", "earliest_signing": "最早签约",
 })
 TEXT_ZH.update({
     # 考核
@@ -445,4 +445,16 @@ TEXT_ZH.update({
         "付款记录不可修改：应记录冲销，再重新录入正确的付款。",
     "Reverse payment {id}": "冲销付款{id}",
     "Reverse": "冲销",
+    # 采购
+    "Procurement": "采购", "Record a tender": "录入采购", "Record the tender": "录入采购", "Recorded tender {id}.": "已记录采购{id}。",
+    "not stated": "未说明", "when": "条件", "needs": "需要",
+    "Record a transition": "录入过渡期", "Record the transition": "录入过渡期", "Recorded the transition.": "已记录过渡期。",
+    "Record a suspension": "录入暂停", "Record the suspension": "录入暂停", "Recorded the suspension.": "已记录暂停。",
+    "Record usage": "录入用量", "Record the usage": "录入用量", "Recorded the usage.": "已记录用量。",
+    "approved by": "批准单位", "resumes on": "恢复日期",
+    "It overlaps a contract of the line, and that is so.": "与本服务线的合同期重叠，确属如此。",
+    "It starts after today: a planned transition.": "开始日期在今天之后：计划中的过渡期。",
+    "It starts after today: a planned suspension.": "开始日期在今天之后：计划中的暂停。",
+    "Usage of the line goes to the contract or transition that covers the period.": "服务线的用量计入覆盖该期间的合同或过渡期。",
+    "where the transition has no unit price": "过渡期无单价时填写",
 })

@@ -28,6 +28,7 @@ ROUTE_MODULES = [
     # the data-changing pages of #14 point 4 (branch webforms)
     "web.routes_assessment",
     "web.routes_payments",
+    "web.routes_procurement",
 ]
 
 # The main menu: (label, path), in this order.
@@ -36,6 +37,7 @@ MENU = [
     ("Contracts", "/contracts"),
     ("History", "/history"),
     ("Findings", "/findings"),
+    ("Procurement", "/procurement"),  # the data-changing pages (branch webforms)
     ("Users", "/admin/users"),
     ("Settings", "/settings"),
 ]

@@ -30,6 +30,10 @@ PERMISSIONS: dict[str, str] = {
     "/contracts/{code}/installments/{seq}/assessment": "logistics",  # preview and save alike
     "/contracts/{code}/payments": "finance",
     "/contracts/{code}/payments/{id}/reverse": "finance",
+    "/procurement/tenders": "procurement",
+    "/procurement/lines/{code}/transitions": "procurement",
+    "/procurement/lines/{code}/suspensions": "procurement",
+    "/contracts/{code}/usage": "procurement",
 }
 
 
