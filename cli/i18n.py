@@ -457,4 +457,14 @@ TEXT_ZH.update({
     "It starts after today: a planned suspension.": "开始日期在今天之后：计划中的暂停。",
     "Usage of the line goes to the contract or transition that covers the period.": "服务线的用量计入覆盖该期间的合同或过渡期。",
     "where the transition has no unit price": "过渡期无单价时填写",
+    # 预算
+    "Budgets": "预算", "Forecast": "支出预测", "Fee lines": "费用项", "Amounts": "金额记录", "Show": "显示",
+    "Download as XLSX": "下载XLSX", "from": "起始年度", "years": "年数", "department": "部门",
+    "Add a programme": "新增预算项目", "Add a budget": "新增预算", "Add a fee line": "新增费用项",
+    "Saved the programme.": "已保存预算项目。", "Saved the budget.": "已保存预算。", "Saved the fee line.": "已保存费用项。",
+    "Replace one that exists": "替换已有记录", "codes, separated by commas": "编号，以逗号分隔",
+    "contracts the purpose names": "资金用途所列合同", "sub-unit": "细分单位", "sub-units a unit": "每单位含细分单位数",
+    "ends in the window: {code} on {day}: budget for a successor from then": "期内到期：{code}于{day}到期，此后须为后续合同安排预算",
+    "Record an amount": "录入金额", "Recorded.": "已记录。", "budgeted": "预算金额", "what was counted": "计量单位",
+    "Give exactly one of budgeted, paid and delivered (a quantity).": "预算金额、已付金额与交付数量三者只填一项。",
 })

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ["web/forms.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "web").glob("routes_*.py")
                                  if p.name not in ("routes_auth.py", "routes_home.py", "routes_contracts.py",
                                                    "routes_history.py", "routes_admin.py", "routes_request.py"))]
-TEMPLATES = ["assessment.html", "payments.html", "procurement.html", "procurement_line.html", "budget.html",
+TEMPLATES = ["assessment.html", "payments.html", "procurement.html", "procurement_line.html", "budget.html", "fee_line.html",
              "report.html", "calendar.html", "import.html", "vendors.html"]
 PHRASE = re.compile(r'\bt\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)')  # adjacent literals join, as Python joins them
 PART = re.compile(r'"((?:[^"\\]|\\.)*)"')

@@ -29,6 +29,7 @@ ROUTE_MODULES = [
     "web.routes_assessment",
     "web.routes_payments",
     "web.routes_procurement",
+    "web.routes_budget",
 ]
 
 # The main menu: (label, path), in this order.
@@ -38,6 +39,7 @@ MENU = [
     ("History", "/history"),
     ("Findings", "/findings"),
     ("Procurement", "/procurement"),  # the data-changing pages (branch webforms)
+    ("Budgets", "/budget"),
     ("Users", "/admin/users"),
     ("Settings", "/settings"),
 ]

@@ -34,6 +34,10 @@ PERMISSIONS: dict[str, str] = {
     "/procurement/lines/{code}/transitions": "procurement",
     "/procurement/lines/{code}/suspensions": "procurement",
     "/contracts/{code}/usage": "procurement",
+    "/budget/programmes": "finance",
+    "/budget/budgets": "finance",
+    "/budget/fee-lines": "finance",
+    "/budget/fee-lines/{code}/amounts": "finance",
 }
 
 
