@@ -467,4 +467,9 @@ TEXT_ZH.update({
     "ends in the window: {code} on {day}: budget for a successor from then": "期内到期：{code}于{day}到期，此后须为后续合同安排预算",
     "Record an amount": "录入金额", "Recorded.": "已记录。", "budgeted": "预算金额", "what was counted": "计量单位",
     "Give exactly one of budgeted, paid and delivered (a quantity).": "预算金额、已付金额与交付数量三者只填一项。",
+    # 报告
+    "Report": "报告", "as of": "截至", "Open the report": "打开报告", "The report as of {day}": "截至{day}的报告",
+    "The whole portfolio on one page as of a day, as 'contracts report html' writes it: it opens in its own tab, "
+    "prints on A4 and can be saved and passed on.":
+        "截至某日的全部合同概况（与“contracts report html”生成的页面相同），单独打开，可按A4打印，也可保存转发。",
 })

@@ -30,6 +30,7 @@ ROUTE_MODULES = [
     "web.routes_payments",
     "web.routes_procurement",
     "web.routes_budget",
+    "web.routes_report",
 ]
 
 # The main menu: (label, path), in this order.
@@ -40,6 +41,7 @@ MENU = [
     ("Findings", "/findings"),
     ("Procurement", "/procurement"),  # the data-changing pages (branch webforms)
     ("Budgets", "/budget"),
+    ("Report", "/report"),
     ("Users", "/admin/users"),
     ("Settings", "/settings"),
 ]
