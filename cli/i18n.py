@@ -472,4 +472,15 @@ TEXT_ZH.update({
     "The whole portfolio on one page as of a day, as 'contracts report html' writes it: it opens in its own tab, "
     "prints on A4 and can be saved and passed on.":
         "截至某日的全部合同概况（与“contracts report html”生成的页面相同），单独打开，可按A4打印，也可保存转发。",
+    # 日历
+    "Calendar": "日历", "Your calendar address": "您的日历订阅地址", "Revoke this address": "作废此地址",
+    "Make a new address": "生成新地址",
+    "Your calendar address was revoked: calendars subscribed to it no longer receive anything.":
+        "您的日历订阅地址已作废：订阅该地址的日历将不再收到任何内容。",
+    "Due dates, expiries and the latest days to start a procurement, with reminders, for Outlook, WPS or a phone: "
+    "subscribe to this address (not a download), and the events move by themselves when dates change.":
+        "应付日期、合同到期和最迟启动采购日期（含提醒），可在Outlook、WPS或手机中订阅此地址（不是下载），日期变化时日程会自动更新。",
+    "Anyone who has this address can read these dates: keep it to yourself. Revoke it if it got out; opening this "
+    "page again makes a new one.": "任何人持有此地址即可读取这些日期，请勿外传。如已泄露请作废，重新打开本页会生成新地址。",
 })
+VALUES_ZH.update({"make calendar feed": "生成日历订阅", "revoke calendar feed": "作废日历订阅"})

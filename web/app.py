@@ -31,6 +31,7 @@ ROUTE_MODULES = [
     "web.routes_procurement",
     "web.routes_budget",
     "web.routes_report",
+    "web.routes_calendar",
 ]
 
 # The main menu: (label, path), in this order.
@@ -42,6 +43,7 @@ MENU = [
     ("Procurement", "/procurement"),  # the data-changing pages (branch webforms)
     ("Budgets", "/budget"),
     ("Report", "/report"),
+    ("Calendar", "/calendar"),
     ("Users", "/admin/users"),
     ("Settings", "/settings"),
 ]

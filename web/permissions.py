@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, str] = {
     "/budget/budgets": "finance",
     "/budget/fee-lines": "finance",
     "/budget/fee-lines/{code}/amounts": "finance",
+    "/calendar/revoke": OWN,  # one's own feed address
 }
 
 
