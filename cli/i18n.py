@@ -483,4 +483,19 @@ TEXT_ZH.update({
     "Anyone who has this address can read these dates: keep it to yourself. Revoke it if it got out; opening this "
     "page again makes a new one.": "任何人持有此地址即可读取这些日期，请勿外传。如已泄露请作废，重新打开本页会生成新地址。",
 })
+TEXT_ZH.update({
+    # 导入
+    "Import": "导入", "Imported {name}.": "已导入{name}。", "File": "文件", "at most {limit} MB": "不超过{limit} MB",
+    "What a CSV file holds": "CSV文件的内容", "told by its name or its columns": "按文件名或列名判断",
+    "Nothing was imported: {count} entries refused.": "未导入任何内容：{count}项被拒绝。",
+    "A filled-in template (XLSX or CSV, as 'contracts template' makes it) or a portfolio file (TOML): every entry is "
+    "checked first, and the file is imported whole or not at all.":
+        "填好的模板（XLSX或CSV，即“contracts template”生成的模板）或合同数据文件（TOML）：先逐项检查，整份导入或全部不导入。",
+    "As finance you import payments, programmes, budgets, fee lines and their amounts; a file with anything else is "
+    "for an admin.": "财务角色可导入付款、预算项目、预算、费用项及其金额；含其他内容的文件须由管理员导入。",
+    "This file holds {parts}, which finance does not own (only payments, programmes, budgets, fee lines and their "
+    "amounts); an admin imports it. Nothing was changed.":
+        "该文件包含{parts}，不属于财务角色（仅限付款、预算项目、预算、费用项及其金额），须由管理员导入。未做任何修改。",
+    "The file is larger than {limit} MB; nothing was changed.": "文件超过{limit} MB，未做任何修改。",
+})
 VALUES_ZH.update({"make calendar feed": "生成日历订阅", "revoke calendar feed": "作废日历订阅"})

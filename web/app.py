@@ -32,6 +32,7 @@ ROUTE_MODULES = [
     "web.routes_budget",
     "web.routes_report",
     "web.routes_calendar",
+    "web.routes_import",
 ]
 
 # The main menu: (label, path), in this order.
@@ -44,6 +45,7 @@ MENU = [
     ("Budgets", "/budget"),
     ("Report", "/report"),
     ("Calendar", "/calendar"),
+    ("Import", "/import"),
     ("Users", "/admin/users"),
     ("Settings", "/settings"),
 ]
