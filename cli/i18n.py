@@ -104,6 +104,7 @@ VALUES_ZH = {
     "assessed": "已考核", "expected rate": "按预计扣款率", "usage": "按用量", "usage projection": "按用量预测",
     "computed": "计算", "stated": "来源所述", "assumed": "假设", "upper bound": "上限", "unknown": "未知",
     "schedule (not yet assessed)": "按计划（尚未考核）", "projected from the usage recorded": "按已录入用量推算",
+    "schedule, settled before tracking (opening balance)": "按计划，开始记录前已结清（期初余额）",
     "inferred": "推定", "not recorded": "未录入", "as recorded": "按录入", "the usage recorded": "按已录入用量",
     "no usage to project from": "无用量可预测", "schedule (not yet assessed)": "按计划（未考核）",
     "(none)": "（无）", "contracts funded by no programme": "未列入预算项目的合同", "below": "低于", "above": "高于",
@@ -155,6 +156,7 @@ _made: dict[str, tuple[str, dict]] = {}  # a title t() wrote -> its template and
 
 # Titles and sentences: the English template (as written in the code) -> the Chinese one.
 TEXT_ZH = {
+    "Vendors": "收款单位", "no vendors yet": "尚无收款单位",
     "nothing to show": "无内容",
     "Contracts as of {day}": "截至{day}的合同",
     "Schedule of {code}": "{code}付款计划",
