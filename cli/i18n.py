@@ -500,4 +500,12 @@ TEXT_ZH.update({
         "该文件包含{parts}，不属于财务角色（仅限付款、预算项目、预算、费用项及其金额），须由管理员导入。未做任何修改。",
     "The file is larger than {limit} MB; nothing was changed.": "文件超过{limit} MB，未做任何修改。",
 })
+TEXT_ZH.update({
+    # 供应商
+    "Saved vendor {name}.": "已保存供应商{name}。",
+    "Add or correct a vendor": "新增或更正供应商",
+    "The name exactly as the contracts write it (their vendor); a payment request prints these details as payee, "
+    "bank and account.": "名称须与合同所写的服务商完全一致；付款审批单据此打印收款单位、开户行和账号。",
+    "Correct a vendor that exists (empty fields keep what is stored)": "更正已有供应商（留空的项保持原值）",
+})
 VALUES_ZH.update({"make calendar feed": "生成日历订阅", "revoke calendar feed": "作废日历订阅"})

@@ -26,3 +26,5 @@ SAMPLES: dict[str, tuple[dict, dict, dict]] = {
     "/calendar/revoke": ({}, {}, {}),
     "/import": ({}, {"kind": "payments"}, {"file": ("matrix.csv", PAYMENTS_CSV.encode("utf-8"), "text/csv")}),
 }
+
+SAMPLES["/vendors"] = ({}, {"name": "中国电信峨眉山市分公司 China Telecom Emeishan branch", "credit_code": "915100000000000009"}, {})

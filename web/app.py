@@ -33,6 +33,7 @@ ROUTE_MODULES = [
     "web.routes_report",
     "web.routes_calendar",
     "web.routes_import",
+    "web.routes_vendors",
 ]
 
 # The main menu: (label, path), in this order.
@@ -45,6 +46,7 @@ MENU = [
     ("Budgets", "/budget"),
     ("Report", "/report"),
     ("Calendar", "/calendar"),
+    ("Vendors", "/vendors"),
     ("Import", "/import"),
     ("Users", "/admin/users"),
     ("Settings", "/settings"),

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, str] = {
     # an import: admin (everything) or finance (a file of payments, programmes, budgets, fee lines and their amounts
     # only: web/routes_import.py refuses a finance user's file that holds anything else, nothing written)
     "/import": ("admin", "finance"),
+    "/vendors": "admin",  # a payee's bank and account: part of the contracts' terms
 }
 
 
