@@ -502,7 +502,7 @@ TEXT_ZH.update({
 })
 TEXT_ZH.update({
     # 供应商
-    "Saved vendor {name}.": "已保存供应商{name}。",
+    "Saved vendor {name}.": "已保存供应商{name}。", "Assessment": "考核",
     "Add or correct a vendor": "新增或更正供应商",
     "The name exactly as the contracts write it (their vendor); a payment request prints these details as payee, "
     "bank and account.": "名称须与合同所写的服务商完全一致；付款审批单据此打印收款单位、开户行和账号。",

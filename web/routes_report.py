@@ -29,7 +29,8 @@ def policy(html: str) -> str:
     """The report's own Content-Security-Policy: its <style> element by hash, nothing else."""
     styles = ["'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
               for text in STYLE.findall(html)]
-    return (f"default-src 'none'; style-src {' '.join(styles) or ''}; img-src data:; script-src 'none'; "
+    allowed = " ".join(styles) or "'none'"
+    return (f"default-src 'none'; style-src {allowed}; img-src data:; script-src 'none'; "
             "form-action 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
