@@ -24,6 +24,7 @@ def test_the_fiscal_year_and_the_forecast(site):
     page = wang.get("/budget?year=2023&from=2025&years=1")
     assert page.status_code == 200, page.text[-800:]
     assert "5,431,682.26" in page.text and "5,431,700.00" in page.text and "100.00%" in page.text
+    assert "在用预算5,431,700.00元；已付5,431,682.26元（执行率100.00%" in page.text  # report fy's sentence
     assert "1,232,438.34" in page.text  # TW2 in 2025 Q1
     words = text_of(page.text)
     assert "POLICE-IT" in words and "SEAL-PROG" in words

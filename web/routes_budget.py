@@ -43,18 +43,40 @@ def _year(value, field: str, default: int) -> int:
     return year
 
 
-def fy_records(store, year: int, *, for_sheet: bool = False) -> list[dict]:
-    """``report fy YEAR``'s rows: a rate as a percentage in a table, a number in a sheet (shown as a percentage)."""
+def fy_rows(store, year: int):
+    """``report fy YEAR``'s figures (contracts.budget.fiscal_year_figures over the contracts active by the year's end)."""
     from contracts.budget import fiscal_year_figures
 
-    contracts = store.load(active_before=dt.date(year + 1, 1, 1))
-    rows = fiscal_year_figures(contracts, store.budgets(), year)
+    return fiscal_year_figures(store.load(active_before=dt.date(year + 1, 1, 1)), store.budgets(), year)
+
+
+def fy_records(rows, *, for_sheet: bool = False) -> list[dict]:
+    """``report fy``'s rows: a rate as a percentage in a table, a number in a sheet (shown as a percentage)."""
 
     def ratio(value):
         return value if value is None or for_sheet else f"{value:.2%}"
 
     return [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
              "coverage": ratio(row.coverage)} for row in rows]
+
+
+def fy_sentences(rows) -> list[str]:
+    """What ``report fy`` says under its table, per programme with a budget: fell due, allowed, paid, unpaid."""
+    from cli.budget_commands import FY_SENTENCE
+    from cli.i18n import amount_with_unit, t
+
+    def money(amount):  # an amount no one knows is said to be unknown, never 0.00
+        return amount_with_unit(amount) if amount is not None else t("unknown")
+
+    said = []
+    for row in rows:
+        if row.kind == "programme" and row.budget_in_force is not None:
+            rate = f"{row.execution_rate:.2%}" if row.execution_rate is not None else "-"
+            cover = f"{row.coverage:.2%}" if row.coverage is not None else "-"
+            said.append(t(FY_SENTENCE, programme=row.programme, obligations=money(row.obligations),
+                          adjusted=money(row.budget_in_force), paid=money(row.paid), rate=rate, cover=cover,
+                          unpaid=money(row.unpaid_of_year), earlier=money(row.earlier_arrears)))
+    return said
 
 
 def forecast_result(store, first: int, count: int, day: dt.date):
@@ -80,6 +102,7 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
     year = _year(query.get("year"), "year", day.year)
     first, count = _year(query.get("from"), "from", day.year + 1), _small(query.get("years"))
     budgets = store.budgets()
+    figures = fy_rows(store, year)
     result, contracts = forecast_result(store, first, count, day)
     ends = {contract.code: contract.current_terms.service_end for contract in contracts}
     forms = {name: {} for name in ("programme", "budget", "fee_line")}
@@ -91,8 +114,9 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
         request, "budget.html", status=status, title=pages.t("Budgets"), day=day, year=year, first=first, count=count,
         programmes=table(programme_rows(budgets), PROGRAMME_KEYS, caption=pages.t("Programmes and budgets"),
                          empty="no programmes yet"),
-        fy=table(fy_records(store, year), FY_TABLE, caption=pages.t("Fiscal year {year}", year=year),
+        fy=table(fy_records(figures), FY_TABLE, caption=pages.t("Fiscal year {year}", year=year),
                  empty="nothing to report"),
+        fy_said=fy_sentences(figures),
         forecast=table(result.totals(FORECAST_BY) + result.year_totals(FORECAST_BY), FORECAST_TABLE,
                        caption=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1),
                        empty="nothing falls due in that window"),
@@ -144,7 +168,7 @@ def fy_workbook(request: Request) -> Response:
 
     year = _year(request.path_params["year"], "year", 0)
     store = pages.store(request)
-    records = fy_records(store, year, for_sheet=True)
+    records = fy_records(fy_rows(store, year), for_sheet=True)
     return _download(request, f"fy-{year}.xlsx", lambda: emit(
         records, "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
         subtotal=lambda row: row["kind"] == "programme"))
