@@ -16,6 +16,7 @@ PANELS = {
     "Procurement": ("lines", "line", "tender", "tenders", "rebid", "transition", "suspend"),
     "Budgets": ("programme", "programmes", "budget", "fee-line", "forecast"),
     "Outputs": ("report", "calendar", "export", "template"),
+    "Web": ("serve", "user"),
 }
 PANEL_OF = {name: panel for panel, names in PANELS.items() for name in names}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
 from contracts.errors import ContractsError
@@ -17,7 +18,27 @@ LANGUAGES = ("en", "zh")
 UNITS = ("yuan", "wan")
 WAN = Decimal(10000)
 CENT_OF_WAN = Decimal("0.01")  # 万元 are shown to two decimals: to the hundred yuan
-_settings = {"lang": "en", "unit": "yuan"}
+
+
+class _Settings:
+    """The language and unit in force. The CLI sets them for the whole run; the web app for one request (each
+    request runs in a context of its own, so two people reading different languages at once never mix)."""
+
+    def __init__(self) -> None:
+        self.default = {"lang": "en", "unit": "yuan"}
+        self.here: ContextVar[dict | None] = ContextVar("contracts_i18n", default=None)
+
+    def __getitem__(self, key: str) -> str:
+        return (self.here.get() or self.default)[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.here.set({**(self.here.get() or self.default), key: value})
+
+    def update(self, **values: str) -> None:
+        self.here.set({**(self.here.get() or self.default), **values})
+
+
+_settings = _Settings()
 
 # Column keys -> Chinese headings. English headings are the keys with spaces.
 HEADERS_ZH = {
@@ -264,8 +285,10 @@ def _from_locale() -> str:
     return "en"
 
 
-def configure(lang: str | None = None, unit: str | None = None) -> None:
-    """Set the language and unit for this run (the global options; env and locale when not given)."""
+def configure(lang: str | None = None, unit: str | None = None, *, here_only: bool = False) -> None:
+    """Set the language and unit for this run (the global options; env and locale when not given).
+
+    ``here_only``: for the current context only (a web request), leaving the process's default alone."""
     chosen = (lang or _from_locale()).strip().lower()
     if chosen.startswith("zh"):
         chosen = "zh"
@@ -275,6 +298,8 @@ def configure(lang: str | None = None, unit: str | None = None) -> None:
     if unit_chosen not in UNITS:
         raise ContractsError("unit", unit, f"must be one of: {', '.join(UNITS)}")
     _settings.update(lang=chosen, unit=unit_chosen)
+    if not here_only:
+        _settings.default = {"lang": chosen, "unit": unit_chosen}
 
 
 def language() -> str:
@@ -389,3 +414,109 @@ def rounding_note() -> str | None:
     if _settings["unit"] == "wan":
         return t("amounts in 万元, each rounded half up to 0.01 万元 (100 yuan); totals are rounded from the exact sums")
     return None
+
+
+# -- the web app's data-changing pages (web/routes_<name>.py of #14 point 4): their headings and sentences ----------
+HEADERS_ZH.update({
+    "score": "考核得分", "items": "逐项扣款", "assessed_by": "考核人", "document": "考核文件", "version": "版本",
+    "metric": "考核指标", "owed_seen": "表单显示时欠付", "on": "日期", "grounds": "依据", "earliest_signing": "最早签约",
+})
+TEXT_ZH.update({
+    # 考核
+    "Assessment of {code} installment {seq}": "{code}第{seq}期考核",
+    "Deduction rules in force for this installment": "本期适用的扣款规则",
+    "As it stands": "当前情况",
+    "Saved: version {version} of the assessment.": "已保存：考核第{version}版。",
+    "What this assessment would leave (not saved)": "按此考核的结果（尚未保存）",
+    "Deductions": "扣款明细",
+    "Would record version {version}: {what}": "将记录第{version}版：{what}",
+    "Nothing is saved until you press Save.": "点击“保存”之前不会保存任何内容。",
+    "Record the assessment": "录入考核",
+    "needed by the scorecard": "评分规则需要",
+    "0 to 100, if the rules use one": "0至100，规则需要时填写",
+    "one reason=amount a line": "每行一项：原因=金额",
+    "The rules in force take no itemized deductions.": "现行规则不含逐项扣款。",
+    "Replace the recorded assessment (a new version; the earlier one is kept)": "更正已录入的考核（新版本，保留原记录）",
+    "Preview": "预览",
+    # 付款
+    "Payments of {code}": "{code}付款",
+    "Open installments": "未结清各期",
+    "What is owed on {where} changed since this form was shown: {seen} then, {now} now (someone recorded a payment "
+    "or an assessment meanwhile). Nothing was written; check the payments below and send the form again if the "
+    "payment is still due.":
+        "自表单显示以来{where}的欠付金额已变化：当时{seen}，现在{now}（期间有人录入了付款或考核）。未写入任何内容；"
+        "请核对下方付款记录，如仍需付款请重新提交。",
+    "Recorded payment {id}: reversal of payment {original} ({amount}) on {day}.": "已记录付款{id}：冲销付款{original}（{amount}），日期{day}。",
+    "Recorded payment {id}: {amount} to {code} on {day}.": "已记录付款{id}：向{code}支付{amount}，日期{day}。",
+    "Where it went": "付款分配",
+    "Record a payment": "录入付款",
+    "yuan, to the fen": "元，精确到分",
+    "the oldest open installments first": "先付最早的未结清各期",
+    "Record the payment": "录入付款",
+    "Reverse a payment": "冲销付款",
+    "Payments are never edited: a reversal is recorded and the right payment entered again.":
+        "付款记录不可修改：应记录冲销，再重新录入正确的付款。",
+    "Reverse payment {id}": "冲销付款{id}",
+    "Reverse": "冲销",
+    # 采购
+    "Procurement": "采购", "Record a tender": "录入采购", "Record the tender": "录入采购", "Recorded tender {id}.": "已记录采购{id}。",
+    "not stated": "未说明", "when": "条件", "needs": "需要",
+    "Record a transition": "录入过渡期", "Record the transition": "录入过渡期", "Recorded the transition.": "已记录过渡期。",
+    "Record a suspension": "录入暂停", "Record the suspension": "录入暂停", "Recorded the suspension.": "已记录暂停。",
+    "Record usage": "录入用量", "Record the usage": "录入用量", "Recorded the usage.": "已记录用量。",
+    "approved by": "批准单位", "resumes on": "恢复日期",
+    "It overlaps a contract of the line, and that is so.": "与本服务线的合同期重叠，确属如此。",
+    "It starts after today: a planned transition.": "开始日期在今天之后：计划中的过渡期。",
+    "It starts after today: a planned suspension.": "开始日期在今天之后：计划中的暂停。",
+    "Usage of the line goes to the contract or transition that covers the period.": "服务线的用量计入覆盖该期间的合同或过渡期。",
+    "where the transition has no unit price": "过渡期无单价时填写",
+    # 预算
+    "Budgets": "预算", "Forecast": "支出预测", "Fee lines": "费用项", "Amounts": "金额记录", "Show": "显示",
+    "Download as XLSX": "下载XLSX", "from": "起始年度", "years": "年数", "department": "部门",
+    "Add a programme": "新增预算项目", "Add a budget": "新增预算", "Add a fee line": "新增费用项",
+    "Saved the programme.": "已保存预算项目。", "Saved the budget.": "已保存预算。", "Saved the fee line.": "已保存费用项。",
+    "Replace one that exists": "替换已有记录", "codes, separated by commas": "编号，以逗号分隔",
+    "contracts the purpose names": "资金用途所列合同", "sub-unit": "细分单位", "sub-units a unit": "每单位含细分单位数",
+    "ends in the window: {code} on {day}: budget for a successor from then": "期内到期：{code}于{day}到期，此后须为后续合同安排预算",
+    "Record an amount": "录入金额", "Recorded.": "已记录。", "budgeted": "预算金额", "what was counted": "计量单位",
+    "Give exactly one of budgeted, paid and delivered (a quantity).": "预算金额、已付金额与交付数量三者只填一项。",
+    # 报告
+    "Report": "报告", "as of": "截至", "Open the report": "打开报告", "The report as of {day}": "截至{day}的报告",
+    "The whole portfolio on one page as of a day, as 'contracts report html' writes it: it opens in its own tab, "
+    "prints on A4 and can be saved and passed on.":
+        "截至某日的全部合同概况（与“contracts report html”生成的页面相同），单独打开，可按A4打印，也可保存转发。",
+    # 日历
+    "Calendar": "日历", "Your calendar address": "您的日历订阅地址", "Revoke this address": "作废此地址",
+    "Make a new address": "生成新地址",
+    "Your calendar address was revoked: calendars subscribed to it no longer receive anything.":
+        "您的日历订阅地址已作废：订阅该地址的日历将不再收到任何内容。",
+    "Due dates, expiries and the latest days to start a procurement, with reminders, for Outlook, WPS or a phone: "
+    "subscribe to this address (not a download), and the events move by themselves when dates change.":
+        "应付日期、合同到期和最迟启动采购日期（含提醒），可在Outlook、WPS或手机中订阅此地址（不是下载），日期变化时日程会自动更新。",
+    "Anyone who has this address can read these dates: keep it to yourself. Revoke it if it got out; opening this "
+    "page again makes a new one.": "任何人持有此地址即可读取这些日期，请勿外传。如已泄露请作废，重新打开本页会生成新地址。",
+})
+TEXT_ZH.update({
+    # 导入
+    "Import": "导入", "Imported {name}.": "已导入{name}。", "File": "文件", "at most {limit} MB": "不超过{limit} MB",
+    "What a CSV file holds": "CSV文件的内容", "told by its name or its columns": "按文件名或列名判断",
+    "Nothing was imported: {count} entries refused.": "未导入任何内容：{count}项被拒绝。",
+    "A filled-in template (XLSX or CSV, as 'contracts template' makes it) or a portfolio file (TOML): every entry is "
+    "checked first, and the file is imported whole or not at all.":
+        "填好的模板（XLSX或CSV，即“contracts template”生成的模板）或合同数据文件（TOML）：先逐项检查，整份导入或全部不导入。",
+    "As finance you import payments, programmes, budgets, fee lines and their amounts; a file with anything else is "
+    "for an admin.": "财务角色可导入付款、预算项目、预算、费用项及其金额；含其他内容的文件须由管理员导入。",
+    "This file holds {parts}, which finance does not own (only payments, programmes, budgets, fee lines and their "
+    "amounts); an admin imports it. Nothing was changed.":
+        "该文件包含{parts}，不属于财务角色（仅限付款、预算项目、预算、费用项及其金额），须由管理员导入。未做任何修改。",
+    "The file is larger than {limit} MB; nothing was changed.": "文件超过{limit} MB，未做任何修改。",
+})
+TEXT_ZH.update({
+    # 供应商
+    "Saved vendor {name}.": "已保存供应商{name}。", "Assessment": "考核",
+    "Add or correct a vendor": "新增或更正供应商",
+    "The name exactly as the contracts write it (their vendor); a payment request prints these details as payee, "
+    "bank and account.": "名称须与合同所写的服务商完全一致；付款审批单据此打印收款单位、开户行和账号。",
+    "Correct a vendor that exists (empty fields keep what is stored)": "更正已有供应商（留空的项保持原值）",
+})
+VALUES_ZH.update({"make calendar feed": "生成日历订阅", "revoke calendar feed": "作废日历订阅"})

@@ -70,3 +70,52 @@ def load_budgets(connection: Connection) -> Budgets:
     lines = tuple(FeeLine(row.code, row.name, row.notes, None if row.unit_price_fen is None else from_fen(row.unit_price_fen),
                           row.unit, row.sub_unit, row.sub_units) for row in line_rows)
     return Budgets(tuple(programmes), budgets, lines, amounts)
+
+
+# -- one page of the contract list (the web app's 合同 page) ---------------------------------------------
+
+LIST_SORTS = {"code": "code", "name": "name", "vendor": "vendor", "line": "line", "billing_end": "billing_end",
+              "service_end": "service_end", "annual_fee": "annual_fee_fen"}
+LIST_STATUSES = ("not started", "active", "billing ended, serving", "expired")  # contracts.lifecycle.Status values
+
+
+def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", status: str = "", line: str = "",
+                  programme: str = "", sort: str = "code", descending: bool = False, limit: int = 50,
+                  offset: int = 0) -> tuple[int, list]:
+    """(how many contracts match, the rows of one page): code, name, vendor, line, billing start and end, service
+    end, annual fee (fen) and pricing. Filtered, sorted and paged by the database (indexed columns), so that a page
+    of a 100,000-contract store reads 50 rows, not 100,000. ``status`` as contracts.lifecycle.status_on decides it
+    from the same stored dates."""
+    where, params = [], {"as_of": as_of}
+    if search:
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["search"] = f"%{escaped}%"
+        where.append("(LOWER(code) LIKE :search ESCAPE '\\' OR LOWER(name) LIKE :search ESCAPE '\\' "
+                     "OR LOWER(vendor) LIKE :search ESCAPE '\\')")
+    if status:
+        where.append({"not started": "billing_start > :as_of",
+                      "active": "billing_start <= :as_of AND billing_end > :as_of",
+                      "billing ended, serving": "billing_end <= :as_of AND service_end > :as_of",
+                      "expired": "service_end <= :as_of"}[status])
+    if line:
+        where.append("line = :line")
+        params["line"] = line
+    if programme:
+        where.append("code IN (SELECT funding.code FROM funding JOIN programme ON programme.id = funding.programme_id "
+                     "WHERE funding.kind = 'contract' AND programme.code = :programme)")
+        params["programme"] = programme
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total = connection.execute(text("SELECT COUNT(*) FROM contract" + clause), params).scalar() or 0
+    column = LIST_SORTS.get(sort, "code")
+    order = f"{column} {'DESC' if descending else 'ASC'}" + (", code" if column != "code" else "")
+    query = typed_query("SELECT code, name, vendor, line, billing_start, billing_end, service_end, annual_fee_fen, pricing "
+                        f"FROM contract{clause} ORDER BY {order} LIMIT :limit OFFSET :offset",
+                        ("billing_start", "billing_end", "service_end"))
+    return total, connection.execute(query, {**params, "limit": limit, "offset": offset}).all()
+
+
+def line_and_programme_codes(connection: Connection) -> tuple[list[str], list[tuple[str, str]]]:
+    """The service lines' codes and the programmes' (code, name), for the list's filters."""
+    lines = [row[0] for row in connection.execute(text("SELECT code FROM service_line ORDER BY code"))]
+    programmes = [(row[0], row[1]) for row in connection.execute(text("SELECT code, name FROM programme ORDER BY code"))]
+    return lines, programmes

@@ -234,6 +234,22 @@ class Store:
         with self.reading() as connection:
             return reads.expiring(connection, first, last)
 
+    def contract_page(self, *, as_of: dt.date, search: str = "", status: str = "", line: str = "", programme: str = "",
+                      sort: str = "code", descending: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, list]:
+        """(how many match, one page of rows) of the contract list, filtered, sorted and paged by the database."""
+        from . import reads
+
+        with self.reading() as connection:
+            return reads.contract_page(connection, as_of=as_of, search=search, status=status, line=line, programme=programme,
+                                       sort=sort, descending=descending, limit=limit, offset=offset)
+
+    def list_filters(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """The service lines' codes and the programmes' (code, name)."""
+        from . import reads
+
+        with self.reading() as connection:
+            return reads.line_and_programme_codes(connection)
+
     def lines(self, only: str | None = None, contracts: Sequence[Contract] | None = None) -> list[LineFacts]:
         """Every service line (or ``only`` that one) with its facts; ``contracts``: the portfolio, if loaded already."""
         from . import line_reads, loader
@@ -259,6 +275,16 @@ class Store:
             rows = connection.execute(text(sql + (" WHERE contract = :code" if contract else "") + " ORDER BY id"),
                                       {"code": contract} if contract else {})
             return [dict(row._mapping) for row in rows]
+
+    def history_page(self, *, limit: int, offset: int) -> tuple[list[dict], bool]:
+        """One page of the history, newest first, and whether there is more."""
+        from sqlalchemy import text
+
+        sql = ('SELECT id, at, "user", account, action, contract, record, before, after FROM history '
+               "ORDER BY id DESC LIMIT :limit OFFSET :offset")
+        with self.reading() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(text(sql), {"limit": limit + 1, "offset": offset})]
+        return rows[:limit], len(rows) > limit
 
     def vendors(self) -> list[Vendor]:
         """Every vendor (payee of payment requests), in name order."""
