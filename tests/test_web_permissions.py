@@ -24,6 +24,9 @@ SAMPLE_FORMS: dict[str, tuple[dict, dict]] = {
     "/signin": ({}, {"name": "target", "password": "correct horse battery"}),
     "/signout": ({}, {}),
     "/settings": ({}, {"language": "en", "money_unit": "yuan"}),
+    # the same password again: the next pairs of the matrix sign in with it
+    "/settings/password": ({}, {"current_password": "correct horse battery", "password": "correct horse battery",
+                                "password2": "correct horse battery"}),
     "/admin/users": ({}, {"name": "newcomer", "role": ["finance", "viewer"], "password": NEW_PASSWORD, "password2": NEW_PASSWORD}),
     "/admin/users/{name}/disable": ({"name": "target"}, {}),
     "/admin/users/{name}/password": ({"name": "target"}, {"password": NEW_PASSWORD, "password2": NEW_PASSWORD}),
