@@ -148,3 +148,36 @@ def test_unknown_contract_is_404_in_one_line(site):
     response = reader(site).get("/contracts/NOPE")
     assert response.status_code == 404
     assert "code &#39;NOPE&#39;: is not a contract in this store" in response.text
+
+
+def test_dashboard_never_waits_long_for_a_slow_computation(site, monkeypatch, db_url):
+    """A province's portfolio takes minutes to compute: the page says so, then shows the last figures with their time
+    while newer ones are computed, and the fresh ones once they are there."""
+    import threading
+
+    from web import portfolio
+
+    release = threading.Event()
+    real = portfolio._compute
+
+    def slow(store, as_of, key, done, started):
+        release.wait(60)
+        real(store, as_of, key, done, started)
+
+    monkeypatch.setattr(portfolio, "_compute", slow)
+    monkeypatch.setattr(portfolio, "_latest", {})
+    site.state.settings.wait_seconds = 0.05
+    browser = reader(site, "admin")
+    first = browser.get("/")
+    assert first.status_code == 200 and "正在计算各项数据" in first.text and "180天内到期的合同" not in first.text
+    release.set()
+    for _ in range(200):  # the computation finishes in its own thread
+        if portfolio._latest:
+            break
+        threading.Event().wait(0.05)
+    assert "180天内到期的合同" in browser.get("/").text
+    release.clear()
+    browser.post("/admin/users", {"name": "zhou", "role": "viewer", "password": "long enough pw", "password2": "long enough pw"})
+    stale = browser.get("/").text  # the store changed: the last figures, with their time, while newer ones are made
+    assert "以下为10:00时的数据；最新数据正在计算" in stale and "180天内到期的合同" in stale
+    release.set()

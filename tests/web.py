@@ -46,7 +46,7 @@ def make_site(url: str, tmp_path, *, clock: Clock, roles=ROLES, demo: bool = Fal
     from web.config import Settings
 
     settings = Settings(database_url=url, clock=clock, today=lambda: dt.date(2024, 3, 31), demo=demo,
-                        key_file=str(tmp_path / "web-key"))
+                        key_file=str(tmp_path / "web-key"), wait_seconds=120)  # a busy test machine: always fresh figures
     return create_app(settings)
 
 

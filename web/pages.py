@@ -111,13 +111,20 @@ def money(amount: Decimal | None) -> str:
 
 def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, headers: Mapping[str, str] | None = None,
           links: Mapping[str, Callable[[Mapping[str, Any]], str]] | None = None, footer: Mapping[str, Any] | None = None,
-          caption: str | None = None, empty: str = "nothing to show") -> dict:
+          caption: str | None = None, empty: str = "nothing to show", limit: int | None = None,
+          keep_last: bool = False, of: int | None = None) -> dict:
     """A table for the ``table`` macro (templates/macros.html) from the rows the CLI prints: each cell as the CLI
     writes it (amounts in the reader's unit, states and sentences in the reader's language, a figure's basis as its
     mark), numbers aligned right, the basis legend and the rounding statement under it. ``links[key](row)`` makes
-    that column's cells links (the URL is escaped by the template)."""
+    that column's cells links (the URL is escaped by the template). ``limit``: at most that many rows (the first,
+    and with ``keep_last`` the last too, a total row), saying so under the table; ``of``: how many rows there are
+    in all when ``rows`` holds only the first of them."""
     from contracts.basis import legend, mark, notes_of
     from cli.prose import sentence
+
+    count = len(rows) if of is None else of
+    if limit is not None and count > limit:
+        rows = list(rows[:limit]) + ([rows[-1]] if keep_last else [])
 
     links = links or {}
     numeric = {key: any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
@@ -132,6 +139,9 @@ def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, headers: Ma
             notes.append(f"{mark_} {i18n.t(words)}")
         notes += [f"{mark_of} {sentence(note)}" for mark_of, note in dict.fromkeys(
             (mark(text), note) for text in texts if mark(text) for note in notes_of(text))]
+    if len(rows) - keep_last < count - keep_last:
+        notes.insert(0, t("The first {shown} of {count} rows are shown.", shown=len(rows) - keep_last,
+                          count=f"{count - keep_last:,}"))
     rounding = i18n.rounding_note() if any(isinstance(row.get(key), Decimal) for row in rows[:50] for key in keys) else None
     return {"columns": [{"key": key, "title": heading(key, headers or {}), "numeric": numeric[key]} for key in keys],
             "rows": body, "footer": [human(footer.get(key), key) for key in keys] if footer else None,
