@@ -200,12 +200,3 @@ def field_errors(error) -> dict[str, str]:
     """A refused value (ContractsError) as {field: its one-line message}: the CLI's own words (error lines stay in
     English, as the CLI's do), naming the value."""
     return {error.field: error.line()}
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def chunks(items: Iterable, size: int) -> list[list]:
-    items = list(items)
-    return [items[i:i + size] for i in range(0, len(items), size)]
