@@ -79,13 +79,17 @@ LIST_SORTS = {"code": "code", "name": "name", "vendor": "vendor", "line": "line"
 LIST_STATUSES = ("not started", "active", "billing ended, serving", "expired")  # contracts.lifecycle.Status values
 
 
+COUNTED_UP_TO = 10_000  # matches of a filtered list counted exactly up to this; past it the page says "more than"
+
+
 def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", status: str = "", line: str = "",
                   programme: str = "", sort: str = "code", descending: bool = False, limit: int = 50,
                   offset: int = 0) -> tuple[int, list]:
     """(how many contracts match, the rows of one page): code, name, vendor, line, billing start and end, service
     end, annual fee (fen) and pricing. Filtered, sorted and paged by the database (indexed columns), so that a page
     of a 100,000-contract store reads 50 rows, not 100,000. ``status`` as contracts.lifecycle.status_on decides it
-    from the same stored dates."""
+    from the same stored dates. With a filter the count stops at COUNTED_UP_TO + 1 (the page then says "more than
+    10,000"): counting every match of a broad search would read the whole table for one number."""
     where, params = [], {"as_of": as_of}
     if search:
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -105,7 +109,9 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
                      "WHERE funding.kind = 'contract' AND programme.code = :programme)")
         params["programme"] = programme
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total = connection.execute(text("SELECT COUNT(*) FROM contract" + clause), params).scalar() or 0
+    counting = (f"SELECT COUNT(*) FROM (SELECT 1 FROM contract{clause} LIMIT {COUNTED_UP_TO + 1}) AS matching" if where
+                else "SELECT COUNT(*) FROM contract")
+    total = connection.execute(text(counting), params).scalar() or 0
     column = LIST_SORTS.get(sort, "code")
     order = f"{column} {'DESC' if descending else 'ASC'}" + (", code" if column != "code" else "")
     query = typed_query("SELECT code, name, vendor, line, billing_start, billing_end, service_end, annual_fee_fen, pricing "

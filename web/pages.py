@@ -94,6 +94,15 @@ def header(key: str) -> str:
     return i18n.header(key)
 
 
+def role_names(roles: Iterable[str]) -> str:
+    """"管理员、财务" in Chinese, "admin, finance" in English."""
+    from contracts.access import ROLE_NAMES_ZH
+
+    if i18n.language() == "zh":
+        return "、".join(ROLE_NAMES_ZH.get(role, role) for role in roles)
+    return ", ".join(roles)
+
+
 def money(amount: Decimal | None) -> str:
     """An amount in the reader's unit (grouped yuan to the fen, or 万元 rounded half up to 0.01), "" when unknown:
     the CLI's own formatting (cli.i18n.shown_amount)."""
@@ -102,13 +111,20 @@ def money(amount: Decimal | None) -> str:
 
 def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, headers: Mapping[str, str] | None = None,
           links: Mapping[str, Callable[[Mapping[str, Any]], str]] | None = None, footer: Mapping[str, Any] | None = None,
-          caption: str | None = None, empty: str = "nothing to show") -> dict:
+          caption: str | None = None, empty: str = "nothing to show", limit: int | None = None,
+          keep_last: bool = False, of: int | None = None) -> dict:
     """A table for the ``table`` macro (templates/macros.html) from the rows the CLI prints: each cell as the CLI
     writes it (amounts in the reader's unit, states and sentences in the reader's language, a figure's basis as its
     mark), numbers aligned right, the basis legend and the rounding statement under it. ``links[key](row)`` makes
-    that column's cells links (the URL is escaped by the template)."""
+    that column's cells links (the URL is escaped by the template). ``limit``: at most that many rows (the first,
+    and with ``keep_last`` the last too, a total row), saying so under the table; ``of``: how many rows there are
+    in all when ``rows`` holds only the first of them."""
     from contracts.basis import legend, mark, notes_of
     from cli.prose import sentence
+
+    count = len(rows) if of is None else of
+    if limit is not None and count > limit:
+        rows = list(rows[:limit]) + ([rows[-1]] if keep_last else [])
 
     links = links or {}
     numeric = {key: any(isinstance(row.get(key), (Decimal, int)) and not isinstance(row.get(key), bool) for row in rows)
@@ -123,6 +139,9 @@ def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, headers: Ma
             notes.append(f"{mark_} {i18n.t(words)}")
         notes += [f"{mark_of} {sentence(note)}" for mark_of, note in dict.fromkeys(
             (mark(text), note) for text in texts if mark(text) for note in notes_of(text))]
+    if len(rows) - keep_last < count - keep_last:
+        notes.insert(0, t("The first {shown} of {count} rows are shown.", shown=len(rows) - keep_last,
+                          count=f"{count - keep_last:,}"))
     rounding = i18n.rounding_note() if any(isinstance(row.get(key), Decimal) for row in rows[:50] for key in keys) else None
     return {"columns": [{"key": key, "title": heading(key, headers or {}), "numeric": numeric[key]} for key in keys],
             "rows": body, "footer": [human(footer.get(key), key) for key in keys] if footer else None,
@@ -142,7 +161,7 @@ def environment():
 
         _environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                                    trim_blocks=True, lstrip_blocks=True)
-        _environment.globals.update(t=t, money=money, header=i18n.header, value=i18n.value)
+        _environment.globals.update(t=t, money=money, header=i18n.header, value=i18n.value, role_names=role_names)
     return _environment
 
 
@@ -178,16 +197,6 @@ def problem(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def field_errors(error) -> dict[str, str]:
-    """A refused value (ContractsError) as {field: the CLI's one-line message, in the reader's language}."""
-    from cli.prose import sentence
-
-    return {error.field: sentence(error.line())}
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def chunks(items: Iterable, size: int) -> list[list]:
-    items = list(items)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    """A refused value (ContractsError) as {field: its one-line message}: the CLI's own words (error lines stay in
+    English, as the CLI's do), naming the value."""
+    return {error.field: error.line()}

@@ -59,11 +59,14 @@ def contract_list(request: Request) -> Response:
         return "/contracts?" + urlencode({**{k: v for k, v in chosen.items() if v}, "page": number})
 
     first = (page - 1) * PAGE_SIZE + 1
+    from db.reads import COUNTED_UP_TO
+
+    counted = (t("more than {count}", count=f"{COUNTED_UP_TO:,}") if total > COUNTED_UP_TO else f"{total:,}")
     return render(request, "contracts.html", title=t("Contracts"), day=day, chosen=chosen, lines=lines,
                   programmes=programmes, statuses=LIST_STATUSES, sorts=list(LIST_SORTS),
                   contracts=table(records, LIST_COLUMNS, links={"contract": lambda r: f"/contracts/{r['contract']}"},
                                   empty="no contract matches"),
-                  total=total, shown=(first, first + len(rows) - 1) if rows else None,
+                  total=counted, shown=(first, first + len(rows) - 1) if rows else None,
                   previous=link(page - 1) if page > 1 else None,
                   next=link(page + 1) if page * PAGE_SIZE < total else None)
 
@@ -101,7 +104,9 @@ def contract_page(request: Request) -> Response:
     request_link = lambda row: f"/contracts/{code}/installments/{row['seq']}/request"  # noqa: E731
     assessments = [{"seq": a.seq, "assessed_on": a.assessed_on, "inputs": a.describe(), "user": a.assessed_by,
                     "reference": a.document, "after": a.version} for a in contract.assessments]
-    history = list(reversed(store.history(code)))
+    from .routes_history import readable
+
+    history = readable(list(reversed(store.history(code))))
     return render(
         request, "contract.html", title=f"{contract.code} {contract.terms.name}", contract=contract, day=day, terms=terms,
         remarks=remarks, state=overview["status"], timeline=timeline(contract, day),

@@ -8,6 +8,9 @@ finance the payables and arrears, procurement the rebid deadlines and failed ten
 
 from __future__ import annotations
 
+import heapq
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,6 +33,8 @@ SECTIONS_FIRST = {  # the role -> the section it needs first
     "procurement": ("rebid", "failed", "expiring", "quarter", "arrears"),
 }
 DEFAULT_ORDER = ("expiring", "rebid", "quarter", "arrears", "failed")
+ROWS_SHOWN = 20  # per section: a dashboard points at what needs doing first; the full lists are elsewhere
+STATE_RANK = {"awaiting assessment": 0, "payable": 1, "partly paid": 2, "paid": 3}
 
 
 def contract_link(row) -> str:
@@ -43,42 +48,95 @@ def section_order(roles) -> tuple[str, ...]:
     return DEFAULT_ORDER
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """The dashboard's rows, ranked and cut to ROWS_SHOWN, and its counts: made once per state of the store."""
+    expiring: list
+    rebids: list
+    quarter: list
+    arrears: list
+    failed: list
+    counts: dict  # rows per section before cutting
+    quarter_counts: list
+    findings: dict
+
+
+def _top(rows, key, limit: int = ROWS_SHOWN + 1) -> list:
+    return heapq.nsmallest(limit, rows, key=key)  # one pass: a province's 100,000 rows are not sorted for 20
+
+
+def rank(found) -> Ranked:
+    """What needs doing first, first: the soonest expiry, the least slack, what awaits assessment, the largest
+    arrears (the total row kept last), the most failures in a row."""
+    report = found.report
+    rebids = [{key: getattr(row, key) for key in REBID_COLUMNS} for row in
+              _top(report.rebids, lambda row: (row.slack_days is None, row.slack_days or 0, row.coverage_ends, row.line))]
+    quarter = _top(report.payables, lambda row: (STATE_RANK.get(row["state"], 1), row["due"], row["contract"]))
+    arrears = _top(report.arrears[:-1], lambda row: (-row["total"], row["contract"])) + report.arrears[-1:]
+    failed = [failure_record(summary) for summary in _top(report.failed_tenders, lambda s: (-s.consecutive_failures, s.line))]
+    states: dict[str, int] = {}
+    for row in report.payables:
+        states[row["state"]] = states.get(row["state"], 0) + 1
+    severities: dict[str, int] = {}
+    for finding in found.findings:
+        severities[finding.severity] = severities.get(finding.severity, 0) + 1
+    return Ranked(report.expiring[:ROWS_SHOWN + 1], rebids, quarter, arrears, failed,
+                  {"expiring": len(report.expiring), "rebid": len(report.rebids), "quarter": len(report.payables),
+                   "arrears": len(report.arrears), "failed": len(report.failed_tenders)},
+                  [(state, states.get(state, 0)) for state in QUARTER_STATES],
+                  {"count": len(found.findings), **{s: severities.get(s, 0) for s in ("error", "warning", "info")}})
+
+
+def status_note(request: Request, answer) -> str:
+    """What the reader must know when the figures are not those of the store as it is this moment."""
+    if answer.failed:
+        return answer.failed
+    if answer.portfolio is None:
+        return t("The figures are being computed; reload the page in a minute.")
+    if not answer.fresh:
+        made = answer.portfolio.made_at.astimezone(pages.CHINA).strftime("%H:%M")
+        return t("These figures are of the store at {time}; newer ones are being computed (reload in a minute).", time=made)
+    return ""
+
+
 def dashboard(request: Request) -> Response:
     day = pages.as_of(request)
-    found = portfolio(pages.store(request), day)
-    report = found.report
-    by_state = {state: [row for row in report.payables if row["state"] == state] for state in QUARTER_STATES}
-    quarter_counts = [(state, len(rows)) for state, rows in by_state.items()]
+    answer = portfolio(pages.store(request), day, wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    if answer.portfolio is None:
+        return render(request, "home.html", title=t("Home"), day=day, pending=status_note(request, answer), sections=[])
+    found = answer.portfolio
+    report, ranked = found.report, found.kept("dashboard", rank)
+
+    def section(name: str, rows: list, keys, **options) -> dict:
+        return table(rows, keys, limit=ROWS_SHOWN, of=ranked.counts[name], **options)
+
     sections = {
-        "expiring": table(report.expiring, EXPIRING_COLUMNS, links={"contract": contract_link},
-                          caption=t("Expiring within {days} days", days=EXPIRING_DAYS), empty="no contract expires in that window"),
-        "rebid": table([{**{key: getattr(row, key) for key in REBID_COLUMNS}} for row in report.rebids], REBID_COLUMNS,
-                       caption=t("Rebid deadlines"), empty="no service needs a new procurement within the horizon"),
-        "quarter": table(report.payables, PAYABLE_COLUMNS, links={"contract": contract_link},
-                         caption=t("This quarter's installments ({quarter})", quarter=report.payable_quarter),
-                         empty="nothing falls due in that window"),
-        "arrears": table(report.arrears, ARREARS_SUMMARY_KEYS, links={"contract": lambda row: contract_link(row) if row["contract"] != "TOTAL" else None},
-                         caption=t("Arrears by age"), empty="nothing is in arrears"),
-        "failed": table([failure_record(summary) for summary in report.failed_tenders], FAILED_KEYS[:5],
-                        caption=t("Failed tenders"), empty="no failed tenders"),
+        "expiring": section("expiring", ranked.expiring, EXPIRING_COLUMNS, links={"contract": contract_link},
+                            caption=t("Expiring within {days} days", days=EXPIRING_DAYS), empty="no contract expires in that window"),
+        "rebid": section("rebid", ranked.rebids, REBID_COLUMNS, caption=t("Rebid deadlines"),
+                         empty="no service needs a new procurement within the horizon"),
+        "quarter": section("quarter", ranked.quarter, PAYABLE_COLUMNS, links={"contract": contract_link},
+                           caption=t("This quarter's installments ({quarter})", quarter=report.payable_quarter),
+                           empty="nothing falls due in that window"),
+        "arrears": section("arrears", ranked.arrears if len(ranked.arrears) > 1 else [], ARREARS_SUMMARY_KEYS,
+                           links={"contract": lambda row: contract_link(row) if row["contract"] != "TOTAL" else None},
+                           caption=t("Arrears by age"), empty="nothing is in arrears", keep_last=True),
+        "failed": section("failed", ranked.failed, FAILED_KEYS[:5], caption=t("Failed tenders"), empty="no failed tenders"),
     }
-    if len(report.arrears) <= 1:  # only the TOTAL row: nothing owed
-        sections["arrears"] = table([], ARREARS_SUMMARY_KEYS, caption=t("Arrears by age"), empty="nothing is in arrears")
-    findings = found.findings
-    counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in ("error", "warning", "info")}
     order = section_order(pages.current_user(request).roles)
     return render(request, "home.html", title=t("Home"), day=day, sections=[sections[name] for name in order],
-                  quarter=report.payable_quarter, quarter_counts=quarter_counts, totals=report.totals,
-                  findings_count=len(findings), counts=counts, contracts=found.contracts)
+                  pending=status_note(request, answer),
+                  quarter=report.payable_quarter, quarter_counts=ranked.quarter_counts, totals=report.totals,
+                  findings_count=ranked.findings["count"], counts=ranked.findings, contracts=found.contracts)
 
 
 def findings_page(request: Request) -> Response:
     day = pages.as_of(request)
-    found = portfolio(pages.store(request), day)
-    rows = [finding.__dict__ for finding in found.findings]
-    return render(request, "findings.html", title=t("Findings"), day=day,
-                  findings=table(rows, FINDING_COLUMNS, caption=t("Checks as of {day}", day=day.isoformat()),
-                                 empty="no findings: the data adds up"))
+    answer = portfolio(pages.store(request), day, wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    rows = [finding.__dict__ for finding in answer.portfolio.findings] if answer.portfolio else []
+    return render(request, "findings.html", title=t("Findings"), day=day, pending=status_note(request, answer),
+                  findings=table(rows, FINDING_COLUMNS, caption=t("Checks as of {day}", day=day.isoformat()), limit=1000,
+                                 empty="no findings: the data adds up") if answer.portfolio else None)
 
 
 routes = [

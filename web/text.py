@@ -53,6 +53,12 @@ WEB_ZH = {
     "name": "用户名", "role": "角色", "password": "密码",
     "money unit": "金额单位", "language": "语言",
     "All contracts": "全部合同", "days": "天",
+    "more than {count}": "超过{count}", "The first {shown} of {count} rows are shown.": "仅显示{count}行中的前{shown}行。",
+    "The figures are being computed; reload the page in a minute.": "正在计算各项数据，请稍后刷新页面。",
+    "These figures are of the store at {time}; newer ones are being computed (reload in a minute).":
+        "以下为{time}时的数据；最新数据正在计算（请稍后刷新）。",
+    "Change your password": "修改密码", "Current password": "当前密码", "New password": "新密码", "Set password": "设置密码",
+    "password set for {name}; their sessions have ended": "已为{name}设置新密码，其会话已全部结束",
 }
 
 
