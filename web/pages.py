@@ -192,7 +192,7 @@ def navigation(request: Request) -> list[tuple[str, str]]:
 
 def problem(request: Request, status: int, message: str) -> HTMLResponse:
     """A page that says what went wrong in one line (403, 404, 400), in the reader's language."""
-    titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 422: "Bad request"}
+    titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 422: "Bad request", 503: "Not ready"}
     return render(request, "problem.html", status=status, title=t(titles.get(status, "Bad request")), message=message)
 
 

@@ -34,19 +34,30 @@ def policy(html: str) -> str:
             "form-action 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
-def report_html(request: Request) -> str:
+def report_html(request: Request) -> str | None:
     from cli.html_report import render as render_report
 
     from .portfolio import REBID_METHODS, portfolio
 
     day = pages.as_of(request)
-    found = portfolio(pages.store(request), day)
+    # The report is the dashboard's computation (web/portfolio.py), shared and cached per state of the store; a
+    # printed report must be of the store as it is, so wait for it (a province's takes a while) rather than show
+    # an older one.
+    answer = portfolio(pages.store(request), day, wait=REPORT_WAIT_SECONDS)
+    if answer.portfolio is None or not answer.fresh:
+        return None
+    found = answer.portfolio
     made = pages.now(request).astimezone(pages.CHINA).strftime("%Y-%m-%d %H:%M") + " (UTC+8)"
     return render_report(found.report, contract_count=found.contracts, rebid_methods=REBID_METHODS, generated=made)
 
 
+REPORT_WAIT_SECONDS = 300
+
+
 def report_page(request: Request) -> Response:
     html = report_html(request)
+    if html is None:
+        return pages.problem(request, 503, pages.t("The report is still being prepared; try again in a minute."))
     return HTMLResponse(html, headers={"content-security-policy": policy(html)})
 
 

@@ -25,7 +25,8 @@ WEB_ZH = {
     "Your roles ({roles}) may not do this; it belongs to the role {owner}. Nothing was changed.":
         "您的角色（{roles}）无权执行此操作，该操作属于“{owner}”角色。未做任何修改。",
     "The demo is read-only; nothing was changed.": "演示为只读，未做任何修改。",
-    "Not found": "未找到", "Forbidden": "禁止访问", "Bad request": "请求有误",
+    "Not found": "未找到", "Forbidden": "禁止访问", "Bad request": "请求有误", "Not ready": "尚未就绪",
+    "The report is still being prepared; try again in a minute.": "报告仍在生成中，请稍后再试。",
     "Language": "语言", "Amounts in": "金额单位", "Save": "保存", "Saved.": "已保存。", "Chinese": "中文", "English": "英文",
     "yuan (to the fen)": "元（精确到分）", "万元 (rounded to 0.01)": "万元（四舍五入到0.01）",
     "as of {day}": "截至{day}",
