@@ -142,7 +142,7 @@ def main(
     ctx.obj = {"db": db, "yes": yes, "user": user, "force": force}
 
 
-from . import budget_commands, contract_commands, payable_commands, procurement_commands, web_commands  # noqa: E402
+from . import budget_commands, contract_commands, payable_commands, procurement_commands, vendor_commands, web_commands  # noqa: E402
 from .help import group_by_job, readable_types  # noqa: E402
 
 contract_commands.register(app)  # each module registers its commands on the app
@@ -150,5 +150,6 @@ budget_commands.register(app)
 payable_commands.register(app)
 procurement_commands.register(app)
 web_commands.register(app)
+vendor_commands.register(app)
 group_by_job(app)  # the help lists the commands by the job they serve
 readable_types()  # --as-of DATE rather than --as-of <str>; flags without <bool>

@@ -12,7 +12,7 @@ import typer
 PANELS = {
     "Contracts": ("init", "import", "add", "list", "show", "schedule", "expiring", "amend", "amendments", "check",
                   "history", "demo"),
-    "Payments": ("rules", "rule", "assess", "payable", "pay", "payments", "opening", "arrears", "voucher", "usage"),
+    "Payments": ("rules", "rule", "assess", "payable", "pay", "payments", "opening", "arrears", "voucher", "vendor", "usage"),
     "Procurement": ("lines", "line", "tender", "tenders", "rebid", "transition", "suspend"),
     "Budgets": ("programme", "programmes", "budget", "fee-line", "forecast"),
     "Outputs": ("report", "calendar", "export", "template"),
@@ -41,7 +41,7 @@ METAVARS = {
     "cap_share": "SHARE", "per_installment_share": "SHARE", "per_year_share": "SHARE", "frequency": "FREQUENCY",
     "alignment": "anniversary|calendar", "timing": "arrears|advance", "pricing": "fixed|unit", "outcome": "OUTCOME",
     "ground": "GROUND", "direction": "below|above", "count": "HOW", "threshold": "NUMBER", "step": "NUMBER",
-    "allowance": "NUMBER", "pass_mark": "NUMBER", "bands": "BANDS", "by_": "BY",
+    "allowance": "NUMBER", "pass_mark": "NUMBER", "bands": "BANDS", "by_": "BY", "credit_code": "CODE", "bank": "TEXT", "contact": "TEXT", "account": "ACCOUNT", "attachments": "N",
 }
 
 

@@ -155,6 +155,7 @@ _made: dict[str, tuple[str, dict]] = {}  # a title t() wrote -> its template and
 
 # Titles and sentences: the English template (as written in the code) -> the Chinese one.
 TEXT_ZH = {
+    "Vendors": "收款单位", "no vendors yet": "尚无收款单位",
     "nothing to show": "无内容",
     "Contracts as of {day}": "截至{day}的合同",
     "Schedule of {code}": "{code}付款计划",

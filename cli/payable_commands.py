@@ -308,15 +308,23 @@ def voucher(
     code: Annotated[str, typer.Argument(help="The contract's code.")],
     seq: Annotated[str, typer.Argument(help="The installment.")],
     as_of: AsOfOption = None,
-    format: FormatOption = "table",
-    output: OutputOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, xlsx (with -o FILE.xlsx), or html "
+                                        "(the printable 付款审批单; the default with -o FILE.html).")] = "table",
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="The file to write: request.html (the printable "
+                                                  "payment request, A4) or an .xlsx; an existing one only with --force.")] = None,
+    attachments: Annotated[Optional[str], typer.Option(help="附件张数 printed on the request (default: left blank to write by hand).")] = None,
     db: DbOption = None,
 ) -> None:
-    """A payment request sheet for one installment: the net in figures and in capital numerals (大写)."""
+    """A payment request for one installment: the net in figures and in capital numerals (大写); with -o request.html
+    the printable 付款审批单 on A4 (payee, bank and account from 'contracts vendor add', 未登记 where not recorded)."""
     from contracts.ledgers import REQUEST_KEYS, payment_request
 
     from .render import emit_record
 
+    wanted = format.strip().lower()
+    if wanted == "html" or (output and wanted == "table" and not output.lower().endswith((".xlsx", ".xlsm"))):
+        _voucher_page(ctx, code, seq, as_of, output, attachments, db)
+        return
     fmt, day = check_format(format, output), as_of_date(as_of)
     number = whole_number(seq, "seq", minimum=1)
     with store_for(ctx, db) as store:
@@ -329,3 +337,29 @@ def voucher(
             remarks.append("amounts in yuan to the fen: a payment request is exact (--unit applies to reports)")
         emit_record(record, fmt, keys=REQUEST_KEYS, title=t("Payment request: {code} installment {seq}", code=code, seq=number),
                     remarks=remarks)
+
+
+def _voucher_page(ctx: typer.Context, code: str, seq: str, as_of: str | None, output: str | None,
+                  attachments: str | None, db: str | None) -> None:
+    """The printable payment request as one HTML file (its stylesheet inside: it is opened from disk), in the
+    language of --lang; refused before any work if the file exists (without --force) or cannot be written."""
+    from pathlib import Path
+
+    from . import files
+    from .i18n import language
+    from .options import db_url
+
+    if not output:
+        raise ContractsError("output", None, "is required with --format html: -o request.html")
+    day, number = as_of_date(as_of), whole_number(seq, "seq", minimum=1)
+    count = None if attachments is None else whole_number(attachments, "attachments")
+    target = Path(output)
+    files.protect_store(db_url(ctx, db))
+    files.check_target(target)
+    from web.voucher import render_voucher, voucher_document
+
+    with store_for(ctx, db) as store:
+        document = voucher_document(store, code, number, as_of=day, attachments=count)
+    files.write(target, render_voucher(document, language=language()))
+    settled = "; 已付清, nothing requested" if document.settled else ""
+    print(f"wrote payment request {document.number} ({document.requested:,.2f} requested{settled}) to {target}")

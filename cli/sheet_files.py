@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts.errors import ContractsError
 from contracts.portfolio_file import Portfolio, parse_portfolio_data
-from contracts.tabular import KINDS, Formula, Sheet, SheetKind, kind_from_header, kind_named, read_rows, with_column
+from contracts.tabular import KINDS, VENDORS, Formula, Sheet, SheetKind, kind_from_header, kind_named, read_rows, with_column
 
 from . import files, i18n
 
@@ -31,6 +31,8 @@ def _aliases(kind: SheetKind | None = None) -> dict[str, str]:
         for column in k.columns:
             aliases[column.help_zh.split("（")[0].split("：")[0]] = column.name
     aliases.update({zh: key for key, zh in TEMPLATE_HEADINGS_ZH.items() if key in names})  # the template's own headings
+    if kind is VENDORS:
+        aliases.update({zh: key for key, zh in VENDOR_HEADINGS_ZH.items()})
     return aliases
 
 
@@ -147,16 +149,19 @@ def _write(path: Path, data: bytes) -> None:
     files.write(path, data)
 
 
-def column_heading(column) -> str:
+def column_heading(column, kind: SheetKind | None = None) -> str:
     """A template column's heading: its name, or under --lang zh its Chinese heading (both are read back)."""
     if i18n.language() != "zh":
         return column.name
+    if kind is VENDORS:  # a vendor's name is the payee (收款单位), not a contract's name
+        return VENDOR_HEADINGS_ZH[column.name]
     return TEMPLATE_HEADINGS_ZH.get(column.name) or i18n.HEADERS_ZH.get(column.name) or column.help_zh.split("（")[0].split("：")[0]
 
 
 TEMPLATE_HEADINGS_ZH = {"code": "合同编号", "name": "合同名称", "contract": "合同编号", "allow_credit": "允许多付",
                         "metrics": "考核数据", "score": "考核得分", "items": "逐项扣款", "assessed_by": "考核人",
                         "document": "文件编号", "quantity": "数量", "line": "服务线编号", "unit": "计量单位"}
+VENDOR_HEADINGS_ZH = {"name": "收款单位", "credit_code": "统一社会信用代码", "bank": "开户行", "account": "账号", "contact": "联系人"}
 
 
 def _template_workbook():
@@ -183,7 +188,7 @@ def _template_workbook():
                "allow_credit": ["是", "否"] if zh else ["yes", "no"]}
     for kind in KINDS.values():
         sheet = book.create_sheet(kind.title_zh if zh else kind.name)
-        headings = [column_heading(c) for c in kind.columns]
+        headings = [column_heading(c, kind) for c in kind.columns]
         sheet.append(headings)
         sheet.freeze_panes = "A2"
         for index, column in enumerate(kind.columns, start=1):

@@ -15,7 +15,7 @@ from .contract import Contract
 from .errors import ContractsError
 from .money import format_money, from_fen
 from .numerals import capital
-from .payables import Ledger, arrears, arrears_summary, payable_record
+from .payables import Ledger, Payable, arrears, arrears_summary, payable_record
 from .periods import Period
 
 ZERO = Decimal("0.00")
@@ -87,17 +87,25 @@ REQUEST_KEYS = ("contract", "name", "vendor", "buyer", "seq", "period_start", "p
                 "total_deduction", "net", "net_in_words", "paid", "owed", "owed_in_words", "state")
 
 
+def requested_installment(ledger: Ledger, seq: int) -> Payable:
+    """The installment a payment request is for, refused when it is not in the schedule, or when its amount is not
+    known yet (awaiting assessment or usage): a request asks for an exact sum. The one check of both the request's
+    record (``payment_request``) and its printable document (``contracts.voucher``)."""
+    item = next((p for p in ledger.payables if p.seq == seq), None)
+    if item is None or seq == 0:
+        raise ContractsError("seq", seq, f"is not in the schedule of {ledger.terms.code}")
+    if item.net is None:
+        raise ContractsError("seq", seq, f"of {ledger.terms.code} is {item.state}: no amount can be requested yet")
+    return item
+
+
 def payment_request(contract: Contract, seq: int, as_of: dt.date) -> tuple[dict, list[str]]:
     """A payment request (付款审批单) for one installment: the record and, in words, each deduction.
 
     Refused for an installment not in the schedule, and for one whose amount is not known yet
     (awaiting assessment or usage): a request asks for an exact sum.
     """
-    item = next((p for p in contract.ledger(as_of).payables if p.seq == seq), None)
-    if item is None:
-        raise ContractsError("seq", seq, f"is not in the schedule of {contract.code}")
-    if item.net is None:
-        raise ContractsError("seq", seq, f"of {contract.code} is {item.state}: no amount can be requested yet")
+    item = requested_installment(contract.ledger(as_of), seq)
     terms = contract.current_terms
     record = {"contract": contract.code, "name": terms.name, "vendor": terms.vendor, "buyer": terms.buyer, "seq": seq,
               "period_start": item.period_start, "period_end": item.period_end, "due": item.due, "gross": item.gross,

@@ -51,6 +51,7 @@ TEXT: dict[str, dict[str, tuple[int, str]]] = {
     "budget": {"source": NOTE, "purpose": NOTE},
     "fee_line": {"code": CODE, "name": TITLE, "notes": NOTES, "unit": (100, LINE), "sub_unit": (100, LINE)},
     "fee_amount": {"note": NOTE, "source": NOTE, "quantity_unit": (100, LINE), "months": (200, LINE)},
+    "vendor": {"name": TITLE, "credit_code": (18, LINE), "bank": (200, LINE), "account": (64, LINE), "contact": (200, LINE)},
     "history": {"at": (32, LINE), "user": (100, LINE), "account": (100, LINE), "action": (40, LINE), "contract": CODE,
                 "record": (300, LINE), "hash": (64, LINE)},
 }

@@ -25,9 +25,10 @@ from .limits import check_depth, check_nesting
 from .lines import ServiceLine, make_line
 from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
+from .vendors import Vendor, make_vendor
 
 KNOWN_SECTIONS = ("line", "contract", "amendment", "rule", "opening", "tender", "transition", "suspension", "usage", "assessment",
-                  "payment", "fee_line", "programme", "budget", "fee_amount")
+                  "payment", "fee_line", "programme", "budget", "fee_amount", "vendor")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Portfolio:
     programmes: list[tuple[str, Programme]] = field(default_factory=list)
     budgets: list[Entry] = field(default_factory=list)  # Entry.contract holds the programme code
     fee_amounts: list[Entry] = field(default_factory=list)  # Entry.contract holds the fee line code
+    vendors: list[tuple[str, Vendor]] = field(default_factory=list)  # (where, vendor): payees of payment requests
     errors: list[ContractsError] = field(default_factory=list)  # every entry refused, each with its place
     refused: set[str] = field(default_factory=set)  # codes of contracts refused: their other facts go unchecked
 
@@ -125,6 +127,15 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
         for index, raw in enumerate(_entries(data, section, source), start=1):
             with errors.at(place(section, index)):
                 target.append((place(section, index), maker(raw)))
+    named: set[str] = set()
+    for index, raw in enumerate(_entries(data, "vendor", source), start=1):
+        where = place("vendor", index)
+        with errors.at(where):
+            vendor = make_vendor(raw)
+            if vendor.name in named:
+                raise ContractsError("name", vendor.name, "appears twice in the file (a vendor has one record)")
+            named.add(vendor.name)
+            portfolio.vendors.append((where, vendor))
     sections = (("budget", "programme", portfolio.budgets), ("fee_amount", "fee_line", portfolio.fee_amounts),
                 ("opening", "contract", portfolio.openings), ("amendment", "contract", portfolio.amendments), ("transition", "line", portfolio.transitions),
                 ("suspension", "line", portfolio.suspensions), ("usage", None, portfolio.usage),

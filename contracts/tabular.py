@@ -102,7 +102,19 @@ USAGE = SheetKind("usage", "usage", (
     Column("note", "text", False, "anything worth keeping", "备注", None),
 ), "用量")
 
-KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (CONTRACTS, ASSESSMENTS, PAYMENTS, USAGE)}
+# Fictional example values: the reference states no vendor's code, bank or account (the code's check character fits).
+VENDORS = SheetKind("vendors", "vendor", (
+    Column("name", "text", True, "the payee, exactly as contracts name their vendor", "收款单位（与合同中的服务商名称一致）",
+           "示例网络科技有限公司 (fictional)"),
+    Column("credit_code", "text", False, "统一社会信用代码: 18 characters, the last a check character",
+           "统一社会信用代码（18位，末位为校验码）", "91350100M000100Y43"),
+    Column("bank", "text", False, "the bank and branch of the account", "开户行", "示例银行某某支行 (fictional)"),
+    Column("account", "text", False, "the account number: digits, spaces, hyphens", "账号（数字，可用空格或连字符分组）",
+           "6222 0000 0000 0000"),
+    Column("contact", "text", False, "a person or telephone number to ask", "联系人", None),
+), "供应商")
+
+KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (CONTRACTS, ASSESSMENTS, PAYMENTS, USAGE, VENDORS)}
 _NAMES = {**{kind.name: kind for kind in KINDS.values()}, **{kind.section: kind for kind in KINDS.values()},
           **{kind.title_zh: kind for kind in KINDS.values()}}
 # The words a choice column takes: the value the program stores -> its Chinese label (both are accepted on import,
@@ -144,7 +156,8 @@ def kind_named(name: str) -> SheetKind | None:
 def kind_from_header(header: Sequence[Any], aliases: Mapping[str, str] = {}) -> SheetKind | None:
     """Which kind a CSV file holds, told by the columns that only it has."""
     names = {aliases.get(str(h).strip(), str(h).strip().lower()) for h in header if h is not None}
-    for kind, marker in ((CONTRACTS, "billing_start"), (PAYMENTS, "paid_on"), (ASSESSMENTS, "assessed_on"), (USAGE, "period")):
+    for kind, marker in ((CONTRACTS, "billing_start"), (PAYMENTS, "paid_on"), (ASSESSMENTS, "assessed_on"), (USAGE, "period"),
+                         (VENDORS, "credit_code")):
         if marker in names:
             return kind
     return None

@@ -31,8 +31,8 @@ def _usage_period(start: dt.date, end: dt.date) -> str:
 
 HISTORY_KEYS = ("at", "user", "account", "action", "contract", "record", "before", "after", "hash")
 NOT_SECTIONS = ("format", "schema", "history", "history_head", "assessment", "payment")  # keys of an export read apart
-QUERIES = 9  # the reads below (the contracts with their facts, lines, tenders, transitions, suspensions, line usage,
-             # fee lines, the budgets, the history), one step each of a progress bar
+QUERIES = 10  # the reads below (the contracts with their facts, lines, tenders, transitions, suspensions, line usage,
+              # fee lines, the budgets, the vendors, the history), one step each of a progress bar
 
 
 def export_all(connection, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
@@ -120,6 +120,8 @@ def export_all(connection, progress: Callable[[int], None] | None = None) -> dic
                                   {a.kind: a.quantity, "quantity_unit": a.quantity_unit}),
                                **({"months": a.months_text} if a.months else {}),
                                "note": a.note, "source": a.source} for a in budget.fee_amounts]
+    document["vendor"] = [{key: value for key, value in r._mapping.items() if value or key == "name"}
+                          for r in q("SELECT name, credit_code, bank, account, contact FROM vendor ORDER BY name")]
     document["history"] = [{key: getattr(r, key) for key in HISTORY_KEYS}
                            for r in q('SELECT at, "user", account, action, contract, record, before, after, hash FROM history ORDER BY id')]
     # The head of the chain: a restore refuses a file whose history does not end there (entries cut off the end).
@@ -155,7 +157,7 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
     if schema not in REVISIONS:
         raise ContractsError("schema", schema, f"is not a schema this program knows ({REVISIONS[0]} to {HEAD}); "
                              "restore it with the version of contracts that wrote it, or a newer one", where=source)
-    for table in ("contract", "service_line", "programme", "fee_line", "history"):
+    for table in ("contract", "service_line", "programme", "fee_line", "vendor", "history"):
         if session.exec(text(f"SELECT COUNT(*) FROM {table}")).scalar():
             raise ContractsError("db", "", "is not empty: an export restores into an empty store (contracts init --db NEW)")
     entries = _checked_history(document, schema, source)

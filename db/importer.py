@@ -17,7 +17,7 @@ from contracts.errors import Collector, ContractsError
 from contracts.plausible import refuse_code_clash
 from contracts.portfolio_file import Portfolio
 
-from . import budgets, facts, history, lines
+from . import budgets, facts, history, lines, vendors
 from .mapping import terms_from_row, terms_values, write_terms
 from .tables import ContractRow
 
@@ -42,6 +42,9 @@ def import_portfolio(session: Session, portfolio: Portfolio, result, *, update: 
     def checking(where: str, code: str | None = None):
         return _Skipped() if code is not None and code in refused else errors.at(where)
 
+    for where, vendor in portfolio.vendors:
+        with checking(where):
+            result.count("vendor", vendors.add_vendor(session, vendor, update=update))
     for where, line in portfolio.lines:
         with checking(where):
             result.count("line", lines.add_line(session, line, update=update))

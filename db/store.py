@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from contracts.procurement import LineFacts
     from contracts.tenders import Tender
     from contracts.usage import Usage
+    from contracts.vendors import Vendor
 
 from . import migrate
 from .engine import make_engine, resolve_url, sqlite_path
@@ -276,6 +277,20 @@ class Store:
             rows = [dict(row._mapping) for row in connection.execute(text(sql), {"limit": limit + 1, "offset": offset})]
         return rows[:limit], len(rows) > limit
 
+    def vendors(self) -> list[Vendor]:
+        """Every vendor (payee of payment requests), in name order."""
+        from .vendors import load_vendors
+
+        with self.reading() as connection:
+            return load_vendors(connection)
+
+    def vendor(self, name: str) -> Vendor | None:
+        """The vendor a contract names (``ContractTerms.vendor``), or None when none is recorded under that name."""
+        from .vendors import vendor_named
+
+        with self.reading() as connection:
+            return vendor_named(connection, name)
+
     @property
     def export_steps(self) -> int:
         """How many times ``export`` tells its progress."""
@@ -392,6 +407,14 @@ class Store:
     def add_fee_amount(self, fee_line: str, raw: Mapping[str, Any]) -> FeeAmount:
         with self.session(write=True) as session:
             return _budgets().add_fee_amount(session, fee_line, raw)[0]
+
+    def add_vendor(self, vendor: Vendor, *, update: bool = False) -> str:
+        """Record a vendor: "added", "unchanged", or with ``update`` "updated" (a different one of that name is refused
+        without it)."""
+        from .vendors import add_vendor
+
+        with self.session(write=True) as session:
+            return add_vendor(session, vendor, update=update)
 
     def import_portfolio(self, portfolio: Portfolio, *, update: bool = False,
                          progress: Callable[[int], None] | None = None, allow_credit: bool = False) -> ImportResult:

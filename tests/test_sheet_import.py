@@ -29,13 +29,13 @@ def _fill(path: Path, rows: dict[str, list[list]]) -> Path:
 def _template(cli, tmp_path) -> Path:
     path = tmp_path / "template.xlsx"
     out = cli("template", "-o", str(path)).stdout
-    assert "contracts, assessments, payments, usage" in out
+    assert "contracts, assessments, payments, usage, vendors" in out
     return path
 
 
 def test_the_template_has_a_sheet_per_kind_and_instructions(cli, tmp_path):
     book = openpyxl.load_workbook(_template(cli, tmp_path))
-    assert book.sheetnames == ["instructions", "contracts", "assessments", "payments", "usage"]
+    assert book.sheetnames == ["instructions", "contracts", "assessments", "payments", "usage", "vendors"]
     for kind in KINDS.values():
         sheet = book[kind.name]
         assert [c.value for c in sheet[1]] == [c.name for c in kind.columns]
@@ -52,7 +52,7 @@ def test_a_chinese_template_explains_in_chinese(cli, tmp_path):
     cli("--lang", "zh", "template", "-o", str(path))
     book = openpyxl.load_workbook(path)
     # Chinese sheet names and headings, and the instructions name the sheets and columns that are there
-    assert book.sheetnames == ["说明", "合同", "考核", "付款", "用量"]
+    assert book.sheetnames == ["说明", "合同", "考核", "付款", "用量", "供应商"]
     assert book["合同"]["F1"].value == "计费开始" and book["合同"]["F1"].comment.text == "验收计费日期（开始计费）"
     assert any(row[:3] == ("付款", "付款日期", "是") for row in book["说明"].iter_rows(values_only=True))
     lists = [rule.formula1 for rule in book["合同"].data_validations.dataValidation]
@@ -150,7 +150,7 @@ def test_unknown_sheet_or_column_is_refused(cli, tmp_path):
     book.active.title = "Sheet1"
     book.save(path)
     assert cli("import", str(path), ok=False).stderr.strip() == (
-        f"error: {path}: sheet 'Sheet1': is not one of: contracts, assessments, payments, usage (or instructions)")
+        f"error: {path}: sheet 'Sheet1': is not one of: contracts, assessments, payments, usage, vendors (or instructions)")
     book = openpyxl.Workbook()
     book.active.title = "payments"
     book.active.append(["contract", "paid_on", "amount", "amout_typo"])
@@ -181,7 +181,7 @@ def test_csv_templates(cli, tmp_path):
     assert path.read_bytes() == "\ufeffcontract,line,period,quantity,amount,note\r\n".encode("utf-8")
     other = tmp_path / "mine.csv"
     assert cli("template", "-o", str(other), ok=False).stderr.strip() == (
-        "error: kind: is needed for a CSV template: one of contracts, assessments, payments, usage")
+        "error: kind: is needed for a CSV template: one of contracts, assessments, payments, usage, vendors")
     cli("template", "-o", str(other), "--kind", "payments")
     assert other.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(c.name for c in PAYMENTS.columns)
 
