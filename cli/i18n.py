@@ -402,3 +402,48 @@ def rounding_note() -> str | None:
     if _settings["unit"] == "wan":
         return t("amounts in 万元, each rounded half up to 0.01 万元 (100 yuan); totals are rounded from the exact sums")
     return None
+
+
+# -- the web app's data-changing pages (web/routes_<name>.py of #14 point 4): their headings and sentences ----------
+HEADERS_ZH.update({
+    "score": "考核得分", "items": "逐项扣款", "assessed_by": "考核人", "document": "考核文件", "version": "版本",
+    "metric": "考核指标", "owed_seen": "表单显示时欠付", "on": "日期", "grounds": "依据",
+})
+TEXT_ZH.update({
+    # 考核
+    "Assessment of {code} installment {seq}": "{code}第{seq}期考核",
+    "Deduction rules in force for this installment": "本期适用的扣款规则",
+    "As it stands": "当前情况",
+    "Saved: version {version} of the assessment.": "已保存：考核第{version}版。",
+    "What this assessment would leave (not saved)": "按此考核的结果（尚未保存）",
+    "Deductions": "扣款明细",
+    "Would record version {version}: {what}": "将记录第{version}版：{what}",
+    "Nothing is saved until you press Save.": "点击“保存”之前不会保存任何内容。",
+    "Record the assessment": "录入考核",
+    "needed by the scorecard": "评分规则需要",
+    "0 to 100, if the rules use one": "0至100，规则需要时填写",
+    "one reason=amount a line": "每行一项：原因=金额",
+    "The rules in force take no itemized deductions.": "现行规则不含逐项扣款。",
+    "Replace the recorded assessment (a new version; the earlier one is kept)": "更正已录入的考核（新版本，保留原记录）",
+    "Preview": "预览",
+    # 付款
+    "Payments of {code}": "{code}付款",
+    "Open installments": "未结清各期",
+    "What is owed on {where} changed since this form was shown: {seen} then, {now} now (someone recorded a payment "
+    "or an assessment meanwhile). Nothing was written; check the payments below and send the form again if the "
+    "payment is still due.":
+        "自表单显示以来{where}的欠付金额已变化：当时{seen}，现在{now}（期间有人录入了付款或考核）。未写入任何内容；"
+        "请核对下方付款记录，如仍需付款请重新提交。",
+    "Recorded payment {id}: reversal of payment {original} ({amount}) on {day}.": "已记录付款{id}：冲销付款{original}（{amount}），日期{day}。",
+    "Recorded payment {id}: {amount} to {code} on {day}.": "已记录付款{id}：向{code}支付{amount}，日期{day}。",
+    "Where it went": "付款分配",
+    "Record a payment": "录入付款",
+    "yuan, to the fen": "元，精确到分",
+    "the oldest open installments first": "先付最早的未结清各期",
+    "Record the payment": "录入付款",
+    "Reverse a payment": "冲销付款",
+    "Payments are never edited: a reversal is recorded and the right payment entered again.":
+        "付款记录不可修改：应记录冲销，再重新录入正确的付款。",
+    "Reverse payment {id}": "冲销付款{id}",
+    "Reverse": "冲销",
+})

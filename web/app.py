@@ -25,6 +25,9 @@ ROUTE_MODULES = [
     "web.routes_history",
     "web.routes_admin",
     "web.routes_request",
+    # the data-changing pages of #14 point 4 (branch webforms)
+    "web.routes_assessment",
+    "web.routes_payments",
 ]
 
 # The main menu: (label, path), in this order.

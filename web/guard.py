@@ -94,7 +94,9 @@ def _refusal(request: Request, path: str, who: Identity):
     from .text import t
 
     owner = permissions.owner(path)
-    if not sessions.token_matches(who.session, (request.state.form or {}).get(sessions.CSRF_FIELD)):
+    form = request.state.form or {}
+    # "csrf" (the core's forms) or "csrf_token" (the data-changing forms of web/forms.py): the same session token
+    if not sessions.token_matches(who.session, form.get(sessions.CSRF_FIELD) or form.get("csrf_token")):
         return lambda: t("The form has expired or was not sent by this site; nothing was changed. Reload the page and try again.")
     if owner is None:
         return lambda: f"{path}: not in the table of permissions (web/permissions.py); nothing was changed"

@@ -26,6 +26,10 @@ PERMISSIONS: dict[str, str] = {
     "/admin/users": "admin",
     "/admin/users/{name}/disable": "admin",
     "/admin/users/{name}/password": "admin",
+    # the data-changing pages of #14 point 4 (branch webforms)
+    "/contracts/{code}/installments/{seq}/assessment": "logistics",  # preview and save alike
+    "/contracts/{code}/payments": "finance",
+    "/contracts/{code}/payments/{id}/reverse": "finance",
 }
 
 
