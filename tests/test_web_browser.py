@@ -26,9 +26,14 @@ import pytest
 
 from tests import browser as system_browser
 from tests import web_server
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, PG_ENV
 
-pytestmark = pytest.mark.slow  # a server, a browser and a dozen commands: about a minute on the shared machine
+pytestmark = [
+    pytest.mark.slow,  # a server, a browser and a dozen commands: about a minute on the shared machine
+    # One backend a pass: SQLite, or PostgreSQL when CONTRACTS_TEST_DATABASE_URL is set (CI's second pass), so that the
+    # minute is spent once on each, not twice on SQLite.
+    pytest.mark.parametrize("db_url", ["postgresql" if os.environ.get(PG_ENV) else "sqlite"], indirect=True),
+]
 
 SEQ = 12
 GROSS = "1,232,438.34"  # TW2's annual fee 4,929,753.36 / 4 = 1,232,438.34 a quarter
@@ -78,9 +83,9 @@ def _squeezed(text: str) -> str:
 
 
 @pytest.fixture
-def office(tmp_path):
+def office(db_url, tmp_path):
     """The Emeishan store with TW2's two rules, Chen and Wang, and `contracts serve` on it."""
-    url = f"sqlite:///{tmp_path / 'office.db'}"
+    url = db_url
     web_server.contracts(url, "import", str(EXAMPLE))
     for rule in (["--name", "online", "--kind", "threshold", "--metric", "online_rate", "--threshold", "98",
                   "--step", "1", "--per-step-amount", "5000"],
