@@ -49,7 +49,8 @@ PAGE = """
 
 EXPIRING_COLUMNS = ("contract", "name", "billing_end", "service_end", "days_left", "status")
 REBID_COLUMNS = ("line", "coverage_ends", "method", "latest_start", "sign_by", "slack_days", "state")
-PAYABLE_COLUMNS = ("contract", "seq", "period_start", "period_end", "due", "gross", "total_deduction", "net", "paid", "owed", "state")
+PAYABLE_COLUMNS = ("contract", "seq", "period_start", "period_end", "due", "gross", "total_deduction", "net", "paid", "owed", "state",
+                   "basis")
 FINDING_COLUMNS = ("severity", "check", "record", "stated", "computed", "explanation")
 TENDER_COLUMNS = ("attempt", "method", "announced", "outcome", "ground", "bidders", "contract", "note")
 
@@ -141,6 +142,14 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
                           for line in legend(f.basis for f in report.flows))
     rebids = [{key: getattr(row, key) for key in REBID_COLUMNS} for row in report.rebids]
     arrears_keys = tuple(report.arrears[0].keys()) if report.arrears else ()
+    # Payables and arrears: each row's basis as its mark, the notes and the legend once under the tables.
+    money_bases = [row.get("basis") or "computed" for row in (*payables, *report.arrears)]
+    payables = [{**row, "basis": mark(row.get("basis") or "computed")} for row in payables]
+    arrears_rows = [{**row, "basis": mark(row.get("basis") or "computed")} for row in report.arrears]
+    money_notes = "".join(f'<p class="note">{escape(basis_text(basis))}</p>'
+                          for basis in dict.fromkeys(money_bases) if kind_of(basis) is not Basis.COMPUTED)
+    money_notes += "".join(f'<p class="note">{escape(line.split(" ", 1)[0])} {escape(t(line.split(" ", 1)[1]))}</p>'
+                           for line in legend(money_bases))
     tenders = "".join(
         table([{"attempt": n, "method": a.method, "announced": a.announced, "outcome": a.outcome, "ground": a.ground,
                 "bidders": a.bidders, "contract": a.contract, "note": a.note} for n, a in enumerate(s.attempts, start=1)],
@@ -173,10 +182,10 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
                  table(payables, PAYABLE_COLUMNS, total_row=payable_total, more_totals=[awaiting] if awaiting else (),
                        full_list=f"contracts payable --quarter {report.payable_quarter}",
                        caption=t('Installments due in {quarter}', quarter=report.payable_quarter))
-                 + table(sorted(report.arrears[:-1], key=lambda row: -row["total"]), arrears_keys,
-                         total_row=report.arrears[-1] if len(report.arrears) > 1 else None,
+                 + table(sorted(arrears_rows[:-1], key=lambda row: -row["total"]), arrears_keys,
+                         total_row=arrears_rows[-1] if len(arrears_rows) > 1 else None,
                          empty="nothing is in arrears", full_list="contracts arrears --summary",
-                         caption=t('Due and unpaid, by days overdue')), "payables"),
+                         caption=t('Due and unpaid, by days overdue')) + money_notes, "payables"),
         _section(t("Failed tenders"), tenders, "tenders"),
         _section(t("Findings of the checks"), table([f.__dict__ for f in report.findings], FINDING_COLUMNS,
                                                      empty="no findings: the data adds up", full_list="contracts check",

@@ -104,6 +104,7 @@ VALUES_ZH = {
     "assessed": "已考核", "expected rate": "按预计扣款率", "usage": "按用量", "usage projection": "按用量预测",
     "computed": "计算", "stated": "来源所述", "assumed": "假设", "upper bound": "上限", "unknown": "未知",
     "schedule (not yet assessed)": "按计划（尚未考核）", "projected from the usage recorded": "按已录入用量推算",
+    "schedule, settled before tracking (opening balance)": "按计划，开始记录前已结清（期初余额）",
     "inferred": "推定", "not recorded": "未录入", "as recorded": "按录入", "the usage recorded": "按已录入用量",
     "no usage to project from": "无用量可预测", "schedule (not yet assessed)": "按计划（未考核）",
     "(none)": "（无）", "contracts funded by no programme": "未列入预算项目的合同", "below": "低于", "above": "高于",
@@ -407,7 +408,7 @@ def rounding_note() -> str | None:
 # -- the web app's data-changing pages (web/routes_<name>.py of #14 point 4): their headings and sentences ----------
 HEADERS_ZH.update({
     "score": "考核得分", "items": "逐项扣款", "assessed_by": "考核人", "document": "考核文件", "version": "版本",
-    "metric": "考核指标", "owed_seen": "表单显示时欠付", "on": "日期", "grounds": "依据",
+    "metric": "考核指标", "owed_seen": "表单显示时欠付", "on": "日期", "grounds": "依据", "earliest_signing": "最早签约",
 })
 TEXT_ZH.update({
     # 考核
@@ -446,4 +447,57 @@ TEXT_ZH.update({
         "付款记录不可修改：应记录冲销，再重新录入正确的付款。",
     "Reverse payment {id}": "冲销付款{id}",
     "Reverse": "冲销",
+    # 采购
+    "Procurement": "采购", "Record a tender": "录入采购", "Record the tender": "录入采购", "Recorded tender {id}.": "已记录采购{id}。",
+    "not stated": "未说明", "when": "条件", "needs": "需要",
+    "Record a transition": "录入过渡期", "Record the transition": "录入过渡期", "Recorded the transition.": "已记录过渡期。",
+    "Record a suspension": "录入暂停", "Record the suspension": "录入暂停", "Recorded the suspension.": "已记录暂停。",
+    "Record usage": "录入用量", "Record the usage": "录入用量", "Recorded the usage.": "已记录用量。",
+    "approved by": "批准单位", "resumes on": "恢复日期",
+    "It overlaps a contract of the line, and that is so.": "与本服务线的合同期重叠，确属如此。",
+    "It starts after today: a planned transition.": "开始日期在今天之后：计划中的过渡期。",
+    "It starts after today: a planned suspension.": "开始日期在今天之后：计划中的暂停。",
+    "Usage of the line goes to the contract or transition that covers the period.": "服务线的用量计入覆盖该期间的合同或过渡期。",
+    "where the transition has no unit price": "过渡期无单价时填写",
+    # 预算
+    "Budgets": "预算", "Forecast": "支出预测", "Fee lines": "费用项", "Amounts": "金额记录", "Show": "显示",
+    "Download as XLSX": "下载XLSX", "from": "起始年度", "years": "年数", "department": "部门",
+    "Add a programme": "新增预算项目", "Add a budget": "新增预算", "Add a fee line": "新增费用项",
+    "Saved the programme.": "已保存预算项目。", "Saved the budget.": "已保存预算。", "Saved the fee line.": "已保存费用项。",
+    "Replace one that exists": "替换已有记录", "codes, separated by commas": "编号，以逗号分隔",
+    "contracts the purpose names": "资金用途所列合同", "sub-unit": "细分单位", "sub-units a unit": "每单位含细分单位数",
+    "ends in the window: {code} on {day}: budget for a successor from then": "期内到期：{code}于{day}到期，此后须为后续合同安排预算",
+    "Record an amount": "录入金额", "Recorded.": "已记录。", "budgeted": "预算金额", "what was counted": "计量单位",
+    "Give exactly one of budgeted, paid and delivered (a quantity).": "预算金额、已付金额与交付数量三者只填一项。",
+    # 报告
+    "Report": "报告", "as of": "截至", "Open the report": "打开报告", "The report as of {day}": "截至{day}的报告",
+    "The whole portfolio on one page as of a day, as 'contracts report html' writes it: it opens in its own tab, "
+    "prints on A4 and can be saved and passed on.":
+        "截至某日的全部合同概况（与“contracts report html”生成的页面相同），单独打开，可按A4打印，也可保存转发。",
+    # 日历
+    "Calendar": "日历", "Your calendar address": "您的日历订阅地址", "Revoke this address": "作废此地址",
+    "Make a new address": "生成新地址",
+    "Your calendar address was revoked: calendars subscribed to it no longer receive anything.":
+        "您的日历订阅地址已作废：订阅该地址的日历将不再收到任何内容。",
+    "Due dates, expiries and the latest days to start a procurement, with reminders, for Outlook, WPS or a phone: "
+    "subscribe to this address (not a download), and the events move by themselves when dates change.":
+        "应付日期、合同到期和最迟启动采购日期（含提醒），可在Outlook、WPS或手机中订阅此地址（不是下载），日期变化时日程会自动更新。",
+    "Anyone who has this address can read these dates: keep it to yourself. Revoke it if it got out; opening this "
+    "page again makes a new one.": "任何人持有此地址即可读取这些日期，请勿外传。如已泄露请作废，重新打开本页会生成新地址。",
 })
+TEXT_ZH.update({
+    # 导入
+    "Import": "导入", "Imported {name}.": "已导入{name}。", "File": "文件", "at most {limit} MB": "不超过{limit} MB",
+    "What a CSV file holds": "CSV文件的内容", "told by its name or its columns": "按文件名或列名判断",
+    "Nothing was imported: {count} entries refused.": "未导入任何内容：{count}项被拒绝。",
+    "A filled-in template (XLSX or CSV, as 'contracts template' makes it) or a portfolio file (TOML): every entry is "
+    "checked first, and the file is imported whole or not at all.":
+        "填好的模板（XLSX或CSV，即“contracts template”生成的模板）或合同数据文件（TOML）：先逐项检查，整份导入或全部不导入。",
+    "As finance you import payments, programmes, budgets, fee lines and their amounts; a file with anything else is "
+    "for an admin.": "财务角色可导入付款、预算项目、预算、费用项及其金额；含其他内容的文件须由管理员导入。",
+    "This file holds {parts}, which finance does not own (only payments, programmes, budgets, fee lines and their "
+    "amounts); an admin imports it. Nothing was changed.":
+        "该文件包含{parts}，不属于财务角色（仅限付款、预算项目、预算、费用项及其金额），须由管理员导入。未做任何修改。",
+    "The file is larger than {limit} MB; nothing was changed.": "文件超过{limit} MB，未做任何修改。",
+})
+VALUES_ZH.update({"make calendar feed": "生成日历订阅", "revoke calendar feed": "作废日历订阅"})

@@ -278,11 +278,22 @@ def arrears(
     if summary:
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
              empty="nothing is in arrears")
+        _say_remark(found.remark)
         return
     emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
          empty="nothing is in arrears")
     if fmt in ("table", "xlsx") and rows:
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
+    _say_remark(found.remark)
+
+
+def _say_remark(remark: str) -> None:
+    """A remark on the figures, on stderr so that every format's stdout stays clean."""
+    if remark:
+        from .prose import sentence
+        from .render import say
+
+        say(f"{t('note')}: {sentence(remark)}")
 
 
 HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after", "account", "hash")

@@ -22,6 +22,11 @@ from . import i18n
 
 # (English template, as the domain writes it, {name} for each value) -> Chinese template.
 SENTENCES: dict[str, str] = {
+    # contracts/ledgers.py: arrears long after the last recorded payment
+    "the last payment recorded is on {last}, {gap} days before {as_of}: the {count} installment(s) due since are owed "
+    "only if no payment since has gone unrecorded": "最后一笔付款记录在{last}，距{as_of}已{gap}天：此后到期的{count}期只有在其间没有漏记付款时才是欠付",
+    "no payment is recorded on or before {as_of}: what is shown as owed is what fell due, not what is known to be unpaid":
+        "{as_of}及以前没有付款记录：所列欠付是已到期金额，并非确知未付",
     # contracts/checks.py: the findings
     "{months} months from {start} end on {end}, not in {stated} as the source states":
         "自{start}起{months}个月应于{end}到期，而非来源所述的{stated}",

@@ -87,6 +87,16 @@ def finish() -> str | None:
     return i18n.t("wrote {path}: {count} sheet(s) ({names})", path=str(path), count=len(titles), names=names)
 
 
+def take_bytes() -> bytes | None:
+    """The workbook this command built, as the bytes of an .xlsx file, written nowhere (the web app sends it as a
+    download); None when no sheet was added. The workbook is discarded either way."""
+    if not pending():
+        return None
+    workbook = _state["workbook"]
+    discard()
+    return workbook_bytes(workbook) if workbook.worksheets else None
+
+
 def workbook_bytes(workbook, path: object = "workbook") -> bytes:
     """The workbook as the bytes of an .xlsx file, made in memory: the file is then written in one go (a zip writer
     failing half-way into a file would leave both the file and a noisy half-closed archive behind)."""

@@ -280,7 +280,7 @@ class YearFigures(NamedTuple):
     earlier: Decimal | None
     basis: str = "computed"
     paid_unknown: bool = False  # some of the year was settled before tracking began: what was paid then is not recorded
-    paid_for_earlier: Decimal = ZERO
+    paid_for_earlier: Decimal | None = ZERO
 
 
 def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -336,6 +336,11 @@ def contract_year_figures(ledger: Ledger, year: int, payments: Sequence[Payment]
         day = paid_on.get(allocation.payment)
         if day is not None and first <= day <= last and (allocation.seq == 0 or due_on[allocation.seq] < first):
             for_earlier += allocation.amount
+    if settled_before and not in_year:
+        # The whole year lies before tracking: what stayed owed at its end, and what its payments settled, are folded
+        # into the opening balance, which does not say which years it came from. Unknown, not zero.
+        basis = adding(basis, Basis.UNKNOWN, "what stayed owed at the year's end is inside the opening balance")
+        return YearFigures(obligations, None, None, basis, True, None)
     return YearFigures(obligations, unpaid, earlier, basis, bool(settled_before), for_earlier)
 
 
@@ -403,7 +408,8 @@ def fee_line_row(programme: str, code: str, year: int, fee_amounts: Sequence[Fee
     earlier_owed = sum((part for a, shares in paid_amounts if a.year > year for y, part in shares.items() if y < year), ZERO)
     if not budgeted and not any(a.year == year or year in shares for a, shares in paid_amounts):
         # Nothing recorded for the year at all: not "nothing fell due", but unknown.
-        return FyRow(programme, code, "fee line", None, None, None, None, None, earlier_owed, None, None,
+        # Earlier arrears are known only as far as later payments for earlier months show them.
+        return FyRow(programme, code, "fee line", None, None, None, None, None, earlier_owed or None, None, None,
                      paid_for_earlier=None, basis=described(Basis.UNKNOWN, ["no amount recorded for the year"]))
     notes = []
     if budgeted:

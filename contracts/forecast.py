@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
 from .money import fen_times_share, from_fen, split_fen, to_fen
-from .payables import AWAITING, AWAITING_USAGE, Ledger, build_ledger
+from .payables import AWAITING, AWAITING_USAGE, SETTLED_BEFORE, Ledger, build_ledger
 from .periods import Period, calendar_period_containing, months_between
 from .schedule import installments_fen
 from .terms import ContractTerms
@@ -112,7 +112,9 @@ def _flows(terms: ContractTerms, ledger: Ledger | None, usage: Sequence[Usage], 
                 net_fen, basis = gross_fen - fen_times_share(gross_fen, deduction_rate), "expected rate"
             else:
                 net_fen, basis = gross_fen, "schedule (not yet assessed)"
-            if item.basis.startswith(Basis.UPPER_BOUND):
+            if item.settled_by == SETTLED_BEFORE:  # before tracking: what was paid then is not recorded
+                basis = "schedule, settled before tracking (opening balance)"
+            elif item.basis.startswith(Basis.UPPER_BOUND):
                 basis = described(Basis.UPPER_BOUND, [f"{basis}, deducted per assessment, the rules not recorded"])
         yield item.due, item.period_start, item.period_end, gross_fen, net_fen, basis
 
@@ -203,7 +205,11 @@ class Forecast:
         for row in self.totals(by):
             total = totals.setdefault(row["year"], {by: "TOTAL", "year": row["year"]})
             for key in ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net"):
-                total[key] = total.get(key, ZERO) + (row[key] or ZERO)
+                # A sum of nothing known stays unknown (None), never 0.00; the basis says what it leaves out.
+                if row[key] is not None:
+                    total[key] = (total.get(key) or ZERO) + row[key]
+                else:
+                    total.setdefault(key, None)
         for year, total in totals.items():
             total["basis"] = _left_out(left_out.get(year), bounded.get(year))
         return [totals[year] for year in sorted(totals)]

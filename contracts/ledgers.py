@@ -30,6 +30,30 @@ def ledgers_as_of(contracts: Sequence[Contract], as_of: dt.date) -> list[Ledger]
 class PortfolioArrears:
     rows: list  # ArrearsRow: each installment due by the day and not fully paid
     summary: list[dict]  # per contract by aging bucket, with a TOTAL row last
+    remark: str = ""  # said under the arrears when payments stop being recorded long before the day (``recording_gap``)
+
+
+# Quarterly payment is the slowest rhythm the portfolio knows (按季结算): a quarter and a day without a recorded payment
+# while installments keep falling due more likely means payments went unrecorded than that none were made.
+RECORDING_GAP_DAYS = 92
+
+
+def recording_gap(contracts: Sequence[Contract], rows: Sequence, as_of: dt.date) -> str:
+    """A sentence when arrears run on long after the last recorded payment (the store may simply not have been kept
+    up to date), else "". ``rows``: the arrears as of ``as_of``."""
+    if not rows:
+        return ""
+    days = [p.paid_on for contract in contracts for p in contract.payments if p.paid_on <= as_of]
+    last = max(days, default=None)
+    if last is None:
+        return (f"no payment is recorded on or before {as_of.isoformat()}: what is shown as owed is what fell due, "
+                "not what is known to be unpaid")
+    gap = (as_of - last).days
+    since = [row for row in rows if row.due > last]
+    if gap <= RECORDING_GAP_DAYS or not since:
+        return ""
+    return (f"the last payment recorded is on {last.isoformat()}, {gap} days before {as_of.isoformat()}: the "
+            f"{len(since)} installment(s) due since are owed only if no payment since has gone unrecorded")
 
 
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Sequence[Ledger] | None = None) -> PortfolioArrears:
@@ -39,7 +63,8 @@ def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Se
     """
     ledgers = ledgers_as_of(contracts, as_of) if ledgers is None else ledgers
     rows = arrears(ledgers, as_of)
-    return PortfolioArrears(rows, arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers}))
+    return PortfolioArrears(rows, arrears_summary(rows, {ledger.terms.code: ledger.credit for ledger in ledgers}),
+                            recording_gap(contracts, rows, as_of))
 
 
 def payable_rows(contracts: Sequence[Contract], as_of: dt.date, *, seq: int | None = None,

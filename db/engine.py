@@ -84,7 +84,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 5000")  # wait for another writer rather than fail at once
+    # Wait for another writer rather than fail at once: 15 s covers a busy import on a loaded machine (5 s did not
+    # in CI under load); past that, the one-line "is locked" refusal.
+    cursor.execute("PRAGMA busy_timeout = 15000")
     cursor.close()
 
 

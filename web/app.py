@@ -28,6 +28,11 @@ ROUTE_MODULES = [
     # the data-changing pages of #14 point 4 (branch webforms)
     "web.routes_assessment",
     "web.routes_payments",
+    "web.routes_procurement",
+    "web.routes_budget",
+    "web.routes_report",
+    "web.routes_calendar",
+    "web.routes_import",
 ]
 
 # The main menu: (label, path), in this order.
@@ -36,6 +41,11 @@ MENU = [
     ("Contracts", "/contracts"),
     ("History", "/history"),
     ("Findings", "/findings"),
+    ("Procurement", "/procurement"),  # the data-changing pages (branch webforms)
+    ("Budgets", "/budget"),
+    ("Report", "/report"),
+    ("Calendar", "/calendar"),
+    ("Import", "/import"),
     ("Users", "/admin/users"),
     ("Settings", "/settings"),
 ]

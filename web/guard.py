@@ -25,6 +25,8 @@ from contracts.errors import ContractsError
 from . import permissions, sessions
 from .config import DEMO_USER
 
+MAX_BODY = 32 * 2**20  # bytes of a POST: a form, or a filled-in template uploaded to /import
+
 
 @dataclass
 class Identity:
@@ -67,6 +69,10 @@ def wrap(path: str, endpoint: Callable[[Request], Response], *, public: bool, me
         request.state.user, request.state.session, request.state.session_ended = who.user, who.session, who.ended
         request.state.form = None
         if method == "POST":
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_BODY:  # refused unread: an upload the size of a disk is no template
+                return await _respond(request, who, lambda r: problem(
+                    r, 413, t("The file is larger than {limit} MB; nothing was changed.", limit=MAX_BODY // 2**20)))
             try:
                 request.state.form = await request.form(max_files=10, max_fields=2000)
             except Exception:  # a body that is not a form
@@ -108,9 +114,10 @@ def _refusal(request: Request, path: str, who: Identity):
         return None
     if request.app.state.settings.demo:
         return lambda: t("The demo is read-only; nothing was changed.")
-    if owner not in ROLES or not who.user.may_change(owner):
+    owners = permissions.owners(path)  # one role, or several (an import: admin or finance)
+    if not any(role in ROLES and who.user.may_change(role) for role in owners):
         return lambda: t("Your roles ({roles}) may not do this; it belongs to the role {owner}. Nothing was changed.",
-                         roles=", ".join(who.user.roles) or "-", owner=owner)
+                         roles=", ".join(who.user.roles) or "-", owner=" / ".join(owners))
     return None
 
 

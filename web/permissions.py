@@ -30,9 +30,28 @@ PERMISSIONS: dict[str, str] = {
     "/contracts/{code}/installments/{seq}/assessment": "logistics",  # preview and save alike
     "/contracts/{code}/payments": "finance",
     "/contracts/{code}/payments/{id}/reverse": "finance",
+    "/procurement/tenders": "procurement",
+    "/procurement/lines/{code}/transitions": "procurement",
+    "/procurement/lines/{code}/suspensions": "procurement",
+    "/contracts/{code}/usage": "procurement",
+    "/budget/programmes": "finance",
+    "/budget/budgets": "finance",
+    "/budget/fee-lines": "finance",
+    "/budget/fee-lines/{code}/amounts": "finance",
+    "/calendar/revoke": OWN,  # one's own feed address
+    # an import: admin (everything) or finance (a file of payments, programmes, budgets, fee lines and their amounts
+    # only: web/routes_import.py refuses a finance user's file that holds anything else, nothing written)
+    "/import": ("admin", "finance"),
 }
 
 
-def owner(path: str) -> str | None:
-    """The role (or SIGN_IN, OWN) that owns a POST route, None when the table does not name it (refused)."""
+def owner(path: str) -> str | tuple[str, ...] | None:
+    """The role (or SIGN_IN, OWN) that owns a POST route, None when the table does not name it (refused); a tuple
+    where several roles may send the form (the handler then checks what each may change, e.g. an import)."""
     return PERMISSIONS.get(path)
+
+
+def owners(path: str) -> tuple[str, ...]:
+    """The roles that may send a POST route's form (empty when the table does not name it)."""
+    found = PERMISSIONS.get(path)
+    return () if found is None else found if isinstance(found, tuple) else (found,)

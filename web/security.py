@@ -28,8 +28,12 @@ class SecurityHeaders:
 
         async def with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in dict(HEADERS)]
-                headers += HEADERS
+                given = message.get("headers", [])
+                # A page that states its own policy keeps it (the HTML report: its one <style> allowed by hash,
+                # web/routes_report.py); every other header is the app's, whatever a handler set.
+                own = [(k, v) for k, v in given if k.lower() == b"content-security-policy"][:1]
+                headers = [(k, v) for k, v in given if k.lower() not in dict(HEADERS)]
+                headers += own + [(k, v) for k, v in HEADERS if not (own and k == b"content-security-policy")]
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}

@@ -1,0 +1,253 @@
+"""预算 (finance): programmes and budgets (``contracts programmes``), the fiscal-year report (``report fy``, ``?year=``)
+and the forecast (``forecast``, ``?from=&years=``), each also a download as the CLI's XLSX workbook
+(cli/spreadsheet.py, the very sheets of ``--format xlsx``); forms for programmes, budgets, fee lines and their
+amounts, each handed to the store function the CLI calls.
+
+The figures come from contracts.budget.fiscal_year_figures and contracts.forecast.forecast_portfolio; this module
+only lays them out as the CLI's table does (a rate as a percentage, the programme's row as TOTAL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from contracts.errors import ContractsError
+
+from . import pages
+from .forms import FORM, errors_at, typed
+from .pages import get, post, render, table
+
+FORECAST_BY = "contract"
+FORECAST_TABLE = (FORECAST_BY, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net", "basis")
+FORECAST_ROWS = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
+FY_TABLE = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
+            "execution_rate", "coverage", "basis")
+FEE_AMOUNT_COLUMNS = ("year", "kind", "amount", "delivered", "months", "note", "source")
+PROGRAMME_FIELDS = ("code", "name", "department", "contracts", "fee_lines", "notes")
+BUDGET_FIELDS = ("programme", "year", "original", "adjusted", "spent", "unit", "source", "purpose", "purpose_contracts")
+FEE_LINE_FIELDS = ("code", "name", "notes", "unit_price", "per", "sub_unit", "sub_units")
+FEE_AMOUNT_FIELDS = ("year", "budgeted", "paid", "delivered", "quantity_unit", "months", "unit", "note", "source")
+_workbooks = threading.Lock()  # cli/spreadsheet.py builds one workbook at a time (module state)
+
+
+def _year(value, field: str, default: int) -> int:
+    from contracts import limits
+
+    year = default if value in (None, "") else limits.whole(value, field)
+    if not 1990 <= year <= 2100:
+        raise ContractsError(field, year, "is outside 1990-2100")
+    return year
+
+
+def fy_records(store, year: int, *, for_sheet: bool = False) -> list[dict]:
+    """``report fy YEAR``'s rows: a rate as a percentage in a table, a number in a sheet (shown as a percentage)."""
+    from contracts.budget import fiscal_year_figures
+
+    contracts = store.load(active_before=dt.date(year + 1, 1, 1))
+    rows = fiscal_year_figures(contracts, store.budgets(), year)
+
+    def ratio(value):
+        return value if value is None or for_sheet else f"{value:.2%}"
+
+    return [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
+             "coverage": ratio(row.coverage)} for row in rows]
+
+
+def forecast_result(store, first: int, count: int, day: dt.date):
+    """``forecast --from FIRST --years COUNT`` (by due date, no expected deduction): the result and the contracts."""
+    from contracts.forecast import forecast_portfolio
+
+    contracts = store.load(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
+    return forecast_portfolio(contracts, store.budgets().programme_of(), first, count, as_of=day), contracts
+
+
+def _small(value) -> int:
+    from contracts import limits
+
+    return 3 if value in (None, "") else limits.whole(value, "years", minimum=1, maximum=50)
+
+
+def budget_page(request: Request, *, status: int = 200, which: str = "", form=None, errors=None) -> Response:
+    from contracts.budget import PROGRAMME_KEYS, programme_rows
+
+    day = pages.as_of(request)
+    store = pages.store(request)
+    query = request.query_params
+    year = _year(query.get("year"), "year", day.year)
+    first, count = _year(query.get("from"), "from", day.year + 1), _small(query.get("years"))
+    budgets = store.budgets()
+    result, contracts = forecast_result(store, first, count, day)
+    ends = {contract.code: contract.current_terms.service_end for contract in contracts}
+    forms = {name: {} for name in ("programme", "budget", "fee_line")}
+    if form is not None:
+        forms[which] = typed(form, {"programme": PROGRAMME_FIELDS, "budget": BUDGET_FIELDS, "fee_line": FEE_LINE_FIELDS}[which]
+                             + ("update",))
+    done = query.get("done", "")
+    return render(
+        request, "budget.html", status=status, title=pages.t("Budgets"), day=day, year=year, first=first, count=count,
+        programmes=table(programme_rows(budgets), PROGRAMME_KEYS, caption=pages.t("Programmes and budgets"),
+                         empty="no programmes yet"),
+        fy=table(fy_records(store, year), FY_TABLE, caption=pages.t("Fiscal year {year}", year=year),
+                 empty="nothing to report"),
+        forecast=table(result.totals(FORECAST_BY) + result.year_totals(FORECAST_BY), FORECAST_TABLE,
+                       caption=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1),
+                       empty="nothing falls due in that window"),
+        ending=[(code, ends[code]) for code in sorted(result.ending(), key=lambda c: (ends[c], c))],
+        fee_lines=[(line.code, line.name) for line in budgets.fee_lines],
+        programme_codes=[p.code for p in budgets.programmes],
+        forms=forms, which=which, errors=errors or {},
+        message={"programme": pages.t("Saved the programme."), "budget": pages.t("Saved the budget."),
+                 "fee_line": pages.t("Saved the fee line.")}.get(done, ""),
+    )
+
+
+def budget(request: Request) -> Response:
+    return budget_page(request)
+
+
+def _download(request: Request, name: str, build) -> Response:
+    """A workbook of the CLI's sheets: ``build()`` emits them as ``--format xlsx`` would."""
+    from cli import spreadsheet
+
+    store = pages.store(request)
+    with _workbooks:
+        spreadsheet.start(_nowhere(name))
+        try:
+            spreadsheet.remember_names(store)
+            build()
+            content = spreadsheet.take_bytes() or b""
+        finally:
+            spreadsheet.discard()
+    from urllib.parse import quote
+
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def _nowhere(name: str) -> str:
+    """A target that is never written (the bytes are taken instead): a name in the temporary folder, checked by
+    cli/spreadsheet.start as a target would be."""
+    import tempfile
+    import uuid
+    from pathlib import Path
+
+    return str(Path(tempfile.gettempdir()) / f"contracts-web-{uuid.uuid4().hex}-{name}")
+
+
+def fy_workbook(request: Request) -> Response:
+    from contracts.budget import FY_KEYS
+    from cli.render import emit
+
+    year = _year(request.path_params["year"], "year", 0)
+    store = pages.store(request)
+    records = fy_records(store, year, for_sheet=True)
+    return _download(request, f"fy-{year}.xlsx", lambda: emit(
+        records, "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
+        subtotal=lambda row: row["kind"] == "programme"))
+
+
+def forecast_workbook(request: Request) -> Response:
+    from cli.render import emit
+
+    day = pages.as_of(request)
+    first, count = _year(request.query_params.get("from"), "from", day.year + 1), _small(request.query_params.get("years"))
+    result, _ = forecast_result(pages.store(request), first, count, day)
+    rows = [row.record() for row in result.rows()]
+    return _download(request, f"forecast-{first}-{first + count - 1}.xlsx", lambda: emit(
+        rows, "xlsx", keys=FORECAST_ROWS,
+        title=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1)))
+
+
+def _redirect(done: str) -> Response:
+    return pages.RedirectResponse(f"/budget?done={done}", status_code=303)
+
+
+def add_programme(request: Request) -> Response:
+    from contracts.budget import make_programme
+
+    form = pages.form(request)
+    raw = {key: str(form.get(key) or "").strip() or None for key in PROGRAMME_FIELDS}
+    raw["contracts"], raw["fee_lines"] = raw["contracts"] or "", raw["fee_lines"] or ""
+    try:
+        pages.store(request).add_programme(make_programme(raw), update=bool(form.get("update")))
+    except ContractsError as error:
+        return budget_page(request, status=422, which="programme", form=form, errors=errors_at(error, PROGRAMME_FIELDS))
+    return _redirect("programme")
+
+
+def add_budget(request: Request) -> Response:
+    form = pages.form(request)
+    raw = {key: str(form.get(key) or "").strip() or None for key in BUDGET_FIELDS if key != "programme"}
+    raw["unit"] = raw["unit"] or "yuan"
+    raw["purpose_contracts"] = raw["purpose_contracts"] or ""
+    try:
+        programme = str(form.get("programme") or "").strip()
+        if not programme:
+            raise ContractsError("programme", None, "is required")
+        pages.store(request).add_budget(programme, raw, update=bool(form.get("update")))
+    except ContractsError as error:
+        return budget_page(request, status=422, which="budget", form=form, errors=errors_at(error, BUDGET_FIELDS))
+    return _redirect("budget")
+
+
+def add_fee_line(request: Request) -> Response:
+    from contracts.budget import make_fee_line
+
+    form = pages.form(request)
+    given = {key: str(form.get(key) or "").strip() or None for key in FEE_LINE_FIELDS}
+    raw = {key: value for key, value in given.items() if key != "per"} | {"unit": given["per"]}
+    try:
+        pages.store(request).add_fee_line(make_fee_line(raw), update=bool(form.get("update")))
+    except ContractsError as error:
+        return budget_page(request, status=422, which="fee_line", form=form,
+                           errors=errors_at(error, FEE_LINE_FIELDS, {"unit": "per"}))
+    return _redirect("fee_line")
+
+
+def fee_line_page(request: Request, *, status: int = 200, form=None, errors=None) -> Response:
+    from contracts.budget import months_text
+
+    code = request.path_params["code"]
+    budgets = pages.store(request).budgets()
+    line = next((line for line in budgets.fee_lines if line.code == code), None)
+    if line is None:
+        raise ContractsError("fee_line", code, "is not a fee line")
+    amounts = [{"year": a.year, "kind": a.kind, "amount": a.amount.yuan if a.amount else None,
+                "delivered": f"{a.quantity:,} {a.quantity_unit}" if a.quantity is not None else "",
+                "months": months_text(a.months), "note": a.note, "source": a.source}
+               for a in budgets.fee_amounts if a.fee_line == code]
+    return render(request, "fee_line.html", status=status, title=f"{line.code} {line.name}", line=line,
+                  amounts=table(amounts, FEE_AMOUNT_COLUMNS, caption=pages.t("Amounts"), empty="none"),
+                  form=typed(form, FEE_AMOUNT_FIELDS) if form is not None else {"year": str(pages.as_of(request).year)},
+                  errors=errors or {}, message=pages.t("Recorded.") if request.query_params.get("done") else "")
+
+
+def fee_line_view(request: Request) -> Response:
+    return fee_line_page(request)
+
+
+def add_fee_amount(request: Request) -> Response:
+    code, form = request.path_params["code"], pages.form(request)
+    raw = {key: str(form.get(key) or "").strip() or None for key in FEE_AMOUNT_FIELDS}
+    raw["unit"] = raw["unit"] or "yuan"
+    try:
+        pages.store(request).add_fee_amount(code, raw)
+    except ContractsError as error:
+        return fee_line_page(request, status=422, form=form, errors=errors_at(error, FEE_AMOUNT_FIELDS))
+    return pages.RedirectResponse(f"/budget/fee-lines/{code}?done=1", status_code=303)
+
+
+routes = [
+    get("/budget", budget, name="budget"),
+    get("/budget/fy/{year}.xlsx", fy_workbook, name="budget_fy_xlsx"),
+    get("/budget/forecast.xlsx", forecast_workbook, name="budget_forecast_xlsx"),
+    post("/budget/programmes", add_programme, name="budget_programme"),
+    post("/budget/budgets", add_budget, name="budget_budget"),
+    post("/budget/fee-lines", add_fee_line, name="budget_fee_line"),
+    get("/budget/fee-lines/{code}", fee_line_view, name="budget_fee_line_page"),
+    post("/budget/fee-lines/{code}/amounts", add_fee_amount, name="budget_fee_amount"),
+]

@@ -1,0 +1,203 @@
+"""采购 (procurement): service lines and their states, rebid deadlines by method with the assumptions, failed tenders
+with what the law opens next (``contracts lines``, ``rebid``, ``tenders --failed``), a line's timeline; and the forms
+of ``contracts tender add``, ``transition add``, ``suspend`` and ``usage``, each handed to the same store function.
+
+Field names are the CLI's option names (``bid_deadline``, ``approved_by``, ``unit_price``, ``while_covered``,
+``planned``, ...), except a suspension's ``start``/``end`` (the CLI's --from/--to), which are what the store calls
+them; ``line`` is a field of the tender form, the path's ``{code}`` elsewhere.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from contracts.errors import ContractsError
+
+from cli import i18n
+
+from . import pages
+from .forms import errors_at, typed
+from .pages import get, post, render, table
+
+REBID_HORIZON = 365  # days, as `contracts rebid` by default
+LINE_COLUMNS = ("line", "name", "contracts", "current", "state", "coverage_ends", "flags")
+TENDER_COLUMNS = ("line", "attempt", "method_name", "announced", "outcome", "ground", "bidders", "contract")
+SEGMENT_COLUMNS = ("kind", "start", "end", "days", "refs")
+TENDER_FIELDS = ("line", "method", "outcome", "approved", "announced", "bid_deadline", "opened", "awarded", "signed",
+                 "ground", "bidders", "method_approval", "contract", "note")
+TRANSITION_FIELDS = ("start", "end", "approved_by", "basis", "reference", "unit_price")
+SUSPENSION_FIELDS = ("start", "end", "reason", "reference")
+USAGE_FIELDS = ("period", "quantity", "amount", "note")
+FLAGS = ("while_covered", "planned")
+
+
+def _rebid(statuses, day):
+    """`contracts rebid` with its defaults: every method, the default lead times and working calendar."""
+    from contracts.procurement import rebid as compute
+    from contracts.procurement_rows import REBID_KEYS, rebid_record
+    from contracts.rebid import LeadTimes, assumptions
+    from contracts.tenders import METHODS
+    from contracts.workdays import WorkCalendar
+    from cli.prose import sentence
+
+    lead, calendar, methods = LeadTimes(), WorkCalendar(), tuple(METHODS)
+    rows = [rebid_record(row) for row in compute(statuses, day, REBID_HORIZON, lead, calendar, methods)]
+    return (table(rows, REBID_KEYS[:-1], caption=pages.t("Rebid deadlines as of {day} (horizon {days} days)",
+                                                        day=day.isoformat(), days=REBID_HORIZON),
+                  empty="no service needs a new procurement within the horizon"),
+            [sentence(note) for note in assumptions(lead, calendar, methods)])
+
+
+def _failures(everything, day) -> list[dict]:
+    """`contracts tenders --failed`: per line, its attempts, the options the law opens, flags and notes."""
+    from contracts.procurement import failures
+    from contracts.procurement_rows import TENDER_KEYS, tender_rows
+    from cli.prose import sentence
+
+    found = []
+    for summary in failures(everything, day, transition_limit_months=12):
+        found.append({
+            "title": pages.t("{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}",
+                             line=summary.line, failed=summary.failed, attempts=len(summary.attempts),
+                             consecutive=summary.consecutive_failures, ground=summary.last_ground or "-"),
+            "attempts": table(tender_rows(summary.attempts), [k for k in TENDER_COLUMNS if k in TENDER_KEYS][1:]),
+            "options": [{"action": sentence(o.action), "basis": sentence(o.basis),
+                         "when": sentence(o.condition) if o.condition else "",
+                         "needs": sentence(o.approval) if o.approval else ""} for o in summary.options],
+            "flags": [sentence(flag) for flag in summary.flags], "notes": [sentence(note) for note in summary.notes],
+        })
+    return found
+
+
+def procurement_page(request: Request, *, status: int = 200, form=None, errors=None) -> Response:
+    from contracts.procurement import line_status
+    from contracts.procurement_rows import status_record, tender_rows
+    from contracts.tenders import GROUNDS, METHODS, OUTCOMES
+
+    day = pages.as_of(request)
+    everything = pages.store(request).lines()
+    statuses = [line_status(facts, day) for facts in everything]
+    rebid, assumptions = _rebid(statuses, day)
+    done = request.query_params.get("done", "")
+    return render(
+        request, "procurement.html", status=status, title=pages.t("Procurement"), day=day,
+        lines=table([status_record(s) for s in statuses], LINE_COLUMNS,
+                    links={"line": lambda row: f"/procurement/lines/{row['line']}"},
+                    caption=pages.t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet"),
+        rebid=rebid, assumptions=assumptions, failures=_failures(everything, day),
+        tenders=table([row for facts in everything for row in tender_rows(facts.tenders)], TENDER_COLUMNS,
+                      caption=pages.t("Tenders"), empty="no tenders recorded"),
+        line_codes=[facts.line.code for facts in everything],
+        methods=[(key, f"{key} {i18n.value(key)}" if i18n.value(key) != key else key) for key in METHODS],
+        outcomes=[(key, i18n.value(key)) for key in OUTCOMES], grounds=[(key, i18n.value(key)) for key in GROUNDS], form=typed(form, TENDER_FIELDS) if form is not None else {"outcome": "failed"},
+        errors=errors or {}, message=pages.t("Recorded tender {id}.", id=done) if done.isdigit() else "",
+    )
+
+
+def procurement(request: Request) -> Response:
+    return procurement_page(request)
+
+
+def add_tender(request: Request) -> Response:
+    from contracts.tenders import make_tender
+
+    form = pages.form(request)
+    given = {key: str(form.get(key)).strip() for key in TENDER_FIELDS
+             if key != "line" and form.get(key) not in (None, "") and str(form.get(key)).strip()}
+    try:
+        line = str(form.get("line") or "").strip()
+        if not line:
+            raise ContractsError("line", None, "is required: the service line (or a contract code that forms its own line)")
+        stored = pages.store(request).add_tender(make_tender(given, line))
+    except ContractsError as error:
+        return procurement_page(request, status=422, form=form, errors=errors_at(error, TENDER_FIELDS))
+    return pages.RedirectResponse(f"/procurement?done={stored.id}", status_code=303)
+
+
+def line_page(request: Request, code: str, *, status: int = 200, which: str = "", form=None, errors=None) -> Response:
+    from contracts.procurement import line_status
+    from contracts.procurement_rows import TENDER_KEYS, USAGE_KEYS, segment_rows, tender_rows, usage_listing
+    from cli.prose import sentence
+
+    day = pages.as_of(request)
+    everything = pages.store(request).lines()
+    found = [facts for facts in everything if facts.line.code == code]
+    if not found:
+        raise ContractsError("line", code, "is not a service line")
+    [facts] = found
+    line = line_status(facts, day)
+    forms = {name: {} for name in ("transition", "suspension", "usage")}
+    if form is not None:
+        forms[which] = typed(form, {"transition": TRANSITION_FIELDS, "suspension": SUSPENSION_FIELDS,
+                                    "usage": USAGE_FIELDS}[which] + FLAGS)
+    done = request.query_params.get("done", "")
+    return render(
+        request, "procurement_line.html", status=status, title=f"{code} {line.name}", code=code, line=line, day=day,
+        state=line.state, segments=table(segment_rows(line), SEGMENT_COLUMNS, caption=pages.t("Timeline")),
+        tenders=table(tender_rows(facts.tenders), [k for k in TENDER_COLUMNS if k in TENDER_KEYS][1:],
+                      caption=pages.t("Tenders"), empty="no tenders recorded"),
+        usage=table(usage_listing(everything, code, day.year, day)[0], USAGE_KEYS,
+                    caption=pages.t("Usage of {code}", code=code), empty="no usage recorded"),
+        flags=[sentence(flag) for flag in line.flags], forms=forms, which=which, errors=errors or {},
+        message={"transition": pages.t("Recorded the transition."), "suspension": pages.t("Recorded the suspension."),
+                 "usage": pages.t("Recorded the usage.")}.get(done, ""),
+    )
+
+
+def line_view(request: Request) -> Response:
+    return line_page(request, request.path_params["code"])
+
+
+def _flags(form) -> dict:
+    return {name: bool(form.get(name)) for name in FLAGS}
+
+
+def add_transition(request: Request) -> Response:
+    code, form = request.path_params["code"], pages.form(request)
+    raw = {key: str(form.get(key) or "").strip() or None for key in TRANSITION_FIELDS} | _flags(form)
+    try:
+        pages.store(request).add_transition(code, raw)
+    except ContractsError as error:
+        return line_page(request, code, status=422, which="transition", form=form,
+                         errors=errors_at(error, TRANSITION_FIELDS + FLAGS))
+    return pages.RedirectResponse(f"/procurement/lines/{code}?done=transition", status_code=303)
+
+
+def add_suspension(request: Request) -> Response:
+    code, form = request.path_params["code"], pages.form(request)
+    raw = {key: str(form.get(key) or "").strip() or None for key in SUSPENSION_FIELDS} | _flags(form)
+    try:
+        pages.store(request).add_suspension(code, raw)
+    except ContractsError as error:
+        return line_page(request, code, status=422, which="suspension", form=form,
+                         errors=errors_at(error, SUSPENSION_FIELDS + FLAGS, {"from": "start", "to": "end"}))
+    return pages.RedirectResponse(f"/procurement/lines/{code}?done=suspension", status_code=303)
+
+
+def record_usage(request: Request) -> Response:
+    """``contracts usage CODE --period --quantity``: a unit-priced contract, or a line (its contract or transition)."""
+    code, form = request.path_params["code"], pages.form(request)
+    raw = {key: str(form.get(key) or "").strip() or None for key in USAGE_FIELDS}
+    store = pages.store(request)
+    back = str(form.get("line") or "").strip()
+    try:
+        for key in ("period", "quantity"):
+            if raw[key] is None:
+                raise ContractsError(key, None, "is required with --period/--quantity")
+        store.record_usage(code, raw)
+    except ContractsError as error:
+        if back and back in {facts.line.code for facts in store.lines()}:
+            return line_page(request, back, status=422, which="usage", form=form, errors=errors_at(error, USAGE_FIELDS))
+        return pages.problem(request, 422, error.line())
+    return pages.RedirectResponse(f"/procurement/lines/{back}?done=usage" if back else f"/contracts/{code}", status_code=303)
+
+
+routes = [
+    get("/procurement", procurement, name="procurement"),
+    post("/procurement/tenders", add_tender, name="procurement_tender"),
+    get("/procurement/lines/{code}", line_view, name="procurement_line"),
+    post("/procurement/lines/{code}/transitions", add_transition, name="procurement_transition"),
+    post("/procurement/lines/{code}/suspensions", add_suspension, name="procurement_suspension"),
+    post("/contracts/{code}/usage", record_usage, name="contract_usage"),
+]
