@@ -115,6 +115,9 @@ VALUES_ZH = {
     "add tender": "新增采购", "usage": "用量", "add programme": "新增预算项目", "update programme": "修改预算项目",
     "add budget": "新增预算", "update budget": "修改预算", "add fee line": "新增费用项", "update fee line": "修改费用项",
     "fee amount": "费用金额",
+    # the web app's people (db/users.py)
+    "add user": "新增用户", "change password": "修改密码", "disable user": "停用用户", "sign in": "登录",
+    "sign-in failed": "登录失败", "lock user": "锁定账户", "sign-in refused": "拒绝登录", "sign out": "退出登录",
 }
 
 HEADERS_EN = {  # where the key with spaces reads badly

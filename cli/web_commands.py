@@ -160,7 +160,7 @@ def serve(
     settings.to_environment(os.environ)  # each worker reads the same settings (uvicorn starts them by import string)
     try:
         uvicorn.run("web.app:from_environment", factory=True, host=host, port=number, workers=count,
-                    log_level="warning", proxy_headers=False, server_header=False)
+                    log_level="warning", server_header=False)  # X-Forwarded-Proto trusted from 127.0.0.1 (a local HTTPS proxy)
     finally:
         if folder is not None:
             folder.cleanup()

@@ -62,7 +62,7 @@ def check_password(password: str, again: str | None = None) -> str:
     if again is not None and password != again:
         raise ContractsError("password", None, "the two entries differ; nothing was changed")
     if len(password) < PASSWORD_MIN:
-        raise ContractsError("password", None, f"is {len(password)} characters long; at least {PASSWORD_MIN} are needed")
+        raise ContractsError("password", None, f"is {len(password)} characters long: at least {PASSWORD_MIN} are needed")
     if len(password) > PASSWORD_MAX:
         raise ContractsError("password", None, f"is longer than {PASSWORD_MAX} characters")
     if password != password.strip() or "\n" in password or "\x00" in password:

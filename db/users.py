@@ -234,8 +234,24 @@ def sign_in(store: "Store", name: str, password: str, *, now: dt.datetime) -> Si
         return SignIn(None, "wrong name or password")
 
 
-def record_sign_out(store: "Store", name: str, *, now: dt.datetime) -> None:
-    _log_attempt(store, name, now, "sign out", None)
+def sign_out(store: "Store", name: str, *, now: dt.datetime) -> None:
+    """End every session of the user (a copy of the cookie kept elsewhere stops working too), and record it."""
+    with _as(store, name).session(write=True) as session:
+        session.info["now"] = _stamp(now)
+        row = _required(session, name)
+        row.session_epoch = (row.session_epoch or 0) + 1
+        session.add(row)
+        history.log(session, "sign out", f"user {name}")
+
+
+def change_own_password(store: "Store", name: str, current: str, new: str, again: str, *, now: dt.datetime) -> User:
+    """A user's own new password, given the current one (a wrong one counts as a failed sign-in)."""
+    access.check_password(new, again)
+    checked = sign_in(store, name, current, now=now)
+    if checked.user is None:
+        raise ContractsError("current_password", None, "is not your password; nothing was changed"
+                             if checked.outcome != "locked" else "too many wrong passwords: the account is locked")
+    return set_password(_as(store, name), name, new)
 
 
 def _log_attempt(store: "Store", name: str, now: dt.datetime, action: str, after) -> None:

@@ -79,7 +79,7 @@ def test_sign_in_sets_a_protected_cookie_and_records_it(site, db_url):
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie  # plain http here
     page = browser.get("/")
-    assert page.status_code == 200 and "首页" in page.text and "finance" in page.text
+    assert page.status_code == 200 and "首页" in page.text and "当前用户：finance（财务）" in page.text
     assert [(e["user"], e["action"]) for e in history(db_url)][-1] == ("finance", "sign in")
 
 
@@ -154,17 +154,38 @@ def test_session_ends_after_eight_idle_hours(site, clock):
     assert browser.get("/").status_code == 303  # and it stays ended
 
 
-def test_sign_out_ends_the_session(site, db_url):
-    browser = Browser(site)
+def test_sign_out_ends_the_session_and_every_copy_of_it(site, db_url):
+    browser, elsewhere = Browser(site), Browser(site)
     browser.sign_in("viewer")
-    kept = dict(browser.client.cookies)
+    elsewhere.sign_in("viewer")
+    kept = browser.client.cookies.get("contracts_session")
     response = browser.post("/signout")
     assert response.status_code == 303 and response.headers["location"] == "/signin"
     assert browser.get("/").status_code == 303
     assert history(db_url)[-1]["action"] == "sign out" and history(db_url)[-1]["user"] == "viewer"
-    # The cookie from before signing out still works until its idle time is up (signed, not stored): ending
-    # sessions everywhere is what a password change or disabling does (next tests).
-    assert kept
+    copied = Browser(site)  # the cookie as it was before signing out, replayed
+    copied.client.cookies.set("contracts_session", kept)
+    assert copied.get("/").status_code == 303
+    assert elsewhere.get("/").status_code == 303  # signing out ends the user's other sessions too
+
+
+def test_changing_ones_own_password(site, db_url):
+    browser, elsewhere = Browser(site), Browser(site)
+    browser.sign_in("logistics")
+    elsewhere.sign_in("logistics")
+    before = snapshot(db_url)
+    wrong = browser.post("/settings/password", {"current_password": "not it at all", "password": "a new password 2024",
+                                                "password2": "a new password 2024"})
+    assert wrong.status_code == 422 and "current_password: is not your password; nothing was changed" in wrong.text
+    short = browser.post("/settings/password", {"current_password": PASSWORD, "password": "short", "password2": "short"})
+    assert short.status_code == 422 and "password: is 5 characters long: at least 10 are needed" in short.text
+    # no password and no session changed (the wrong current password counts as a failed sign-in, nothing more)
+    assert [(row[3], row[7]) for row in snapshot(db_url)[1]] == [(row[3], row[7]) for row in before[1]]
+    done = browser.post("/settings/password", {"current_password": PASSWORD, "password": "a new password 2024",
+                                               "password2": "a new password 2024"})
+    assert done.status_code == 303 and browser.get("/").status_code == 200  # this session goes on
+    assert elsewhere.get("/").status_code == 303  # the others end
+    assert Browser(site).sign_in("logistics", "a new password 2024").status_code == 303
 
 
 def test_a_disabled_users_open_session_stops_working(site, db_url):

@@ -10,7 +10,7 @@ import re
 import warnings
 
 with warnings.catch_warnings():  # Starlette 1.x suggests httpx2 for its test client; httpx is what it runs on here
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 PASSWORD = "correct horse battery"  # 21 characters

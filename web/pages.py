@@ -94,6 +94,15 @@ def header(key: str) -> str:
     return i18n.header(key)
 
 
+def role_names(roles: Iterable[str]) -> str:
+    """"管理员、财务" in Chinese, "admin, finance" in English."""
+    from contracts.access import ROLE_NAMES_ZH
+
+    if i18n.language() == "zh":
+        return "、".join(ROLE_NAMES_ZH.get(role, role) for role in roles)
+    return ", ".join(roles)
+
+
 def money(amount: Decimal | None) -> str:
     """An amount in the reader's unit (grouped yuan to the fen, or 万元 rounded half up to 0.01), "" when unknown:
     the CLI's own formatting (cli.i18n.shown_amount)."""
@@ -142,7 +151,7 @@ def environment():
 
         _environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                                    trim_blocks=True, lstrip_blocks=True)
-        _environment.globals.update(t=t, money=money, header=i18n.header, value=i18n.value)
+        _environment.globals.update(t=t, money=money, header=i18n.header, value=i18n.value, role_names=role_names)
     return _environment
 
 
@@ -178,10 +187,9 @@ def problem(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def field_errors(error) -> dict[str, str]:
-    """A refused value (ContractsError) as {field: the CLI's one-line message, in the reader's language}."""
-    from cli.prose import sentence
-
-    return {error.field: sentence(error.line())}
+    """A refused value (ContractsError) as {field: its one-line message}: the CLI's own words (error lines stay in
+    English, as the CLI's do), naming the value."""
+    return {error.field: error.line()}
 
 
 def quarter_of(day: dt.date) -> str:

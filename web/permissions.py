@@ -10,7 +10,7 @@ what it changes (contracts/access.py ROLES):
 - viewer: nothing
 
 Two more owners: SIGN_IN (the sign-in form, before anyone is signed in) and OWN (what every signed-in user changes
-of their own: signing out, their language and money unit). A POST route missing from this table is refused with 403
+of their own: signing out, their language and money unit, their password). A POST route missing from this table is refused with 403
 (and tests/test_web_permissions.py fails), so a new form cannot slip through unguarded: add its line here.
 """
 
@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, str] = {
     "/signin": SIGN_IN,
     "/signout": OWN,
     "/settings": OWN,
+    "/settings/password": OWN,
     "/admin/users": "admin",
     "/admin/users/{name}/disable": "admin",
     "/admin/users/{name}/password": "admin",

@@ -31,7 +31,8 @@ def _listing(request: Request, *, status: int = 200, errors: dict | None = None,
                   form_roles=form.getlist("role") if hasattr(form, "getlist") else [],
                   roles_note=t("Roles own what they may change: {list}.", list=owns),
                   message=message or ({"added": t("added user {name}", name=request.query_params.get("name", "")),
-                                       "disabled": t("disabled {name}; their sessions have ended", name=request.query_params.get("name", ""))}
+                                       "disabled": t("disabled {name}; their sessions have ended", name=request.query_params.get("name", "")),
+                                       "password": t("password set for {name}; their sessions have ended", name=request.query_params.get("name", ""))}
                                       .get(request.query_params.get("done", ""), "")))
 
 

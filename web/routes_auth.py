@@ -48,7 +48,7 @@ def signin(request: Request) -> Response:
 def signout(request: Request) -> Response:
     from db import users
 
-    users.record_sign_out(pages.store(request), pages.current_user(request).name, now=pages.now(request))
+    users.sign_out(pages.store(request), pages.current_user(request).name, now=pages.now(request))
     request.state.new_session = False
     return RedirectResponse("/signin", status_code=303)
 
@@ -71,10 +71,28 @@ def save_settings(request: Request) -> Response:
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
+def change_password(request: Request) -> Response:
+    from contracts.errors import ContractsError
+    from db import users
+
+    form = pages.form(request)
+    user = pages.current_user(request)
+    try:
+        changed = users.change_own_password(pages.store(request), user.name, str(form.get("current_password") or ""),
+                                            str(form.get("password") or ""), str(form.get("password2") or ""),
+                                            now=pages.now(request))
+    except ContractsError as error:
+        return render(request, "settings.html", status=422, title=t("Settings"), saved=False, errors=pages.field_errors(error))
+    # every other session of the user has ended; this one goes on with the new epoch
+    request.state.new_session = sessions.signed_in(user.name, changed.session_epoch, pages.now(request))
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
 routes = [
     get("/signin", signin_page, name="signin", public=True),
     post("/signin", signin, name="signin_post"),
     post("/signout", signout, name="signout"),
     get("/settings", settings_page, name="settings"),
     post("/settings", save_settings, name="settings_post"),
+    post("/settings/password", change_password, name="settings_password"),
 ]

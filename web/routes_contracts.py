@@ -101,7 +101,9 @@ def contract_page(request: Request) -> Response:
     request_link = lambda row: f"/contracts/{code}/installments/{row['seq']}/request"  # noqa: E731
     assessments = [{"seq": a.seq, "assessed_on": a.assessed_on, "inputs": a.describe(), "user": a.assessed_by,
                     "reference": a.document, "after": a.version} for a in contract.assessments]
-    history = list(reversed(store.history(code)))
+    from .routes_history import readable
+
+    history = readable(list(reversed(store.history(code))))
     return render(
         request, "contract.html", title=f"{contract.code} {contract.terms.name}", contract=contract, day=day, terms=terms,
         remarks=remarks, state=overview["status"], timeline=timeline(contract, day),

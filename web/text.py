@@ -53,6 +53,8 @@ WEB_ZH = {
     "name": "用户名", "role": "角色", "password": "密码",
     "money unit": "金额单位", "language": "语言",
     "All contracts": "全部合同", "days": "天",
+    "Change your password": "修改密码", "Current password": "当前密码", "New password": "新密码", "Set password": "设置密码",
+    "password set for {name}; their sessions have ended": "已为{name}设置新密码，其会话已全部结束",
 }
 
 
