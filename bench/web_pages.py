@@ -272,6 +272,7 @@ class Measured:
     load: tuple[float, float]
     runs: int
     timeout_s: float
+    first_timeout_s: float = FIRST_TIMEOUT_S
 
 
 def run(url: str, *, size: int, code: str, as_of: str = AS_OF, runs: int = 20, cold_runs: int = 3,
@@ -318,7 +319,7 @@ def run(url: str, *, size: int, code: str, as_of: str = AS_OF, runs: int = 20, c
         finally:
             session.stop()
     return Measured(size, url, code, as_of, baseline, rows, session.started_s, session.peak_mb, session.rss_mb,
-                    (load_before, os.getloadavg()[0]), runs, timeout)
+                    (load_before, os.getloadavg()[0]), runs, timeout, first_timeout)
 
 
 def measure(url: str, *, size: int, code: str, as_of: str, quick: bool) -> list[dict]:
@@ -351,7 +352,7 @@ def section(done: Measured, command: str, notes: str = "") -> str:
         "",
         f"Each page up to {done.runs} times after one untimed request (a page slower than {BUDGET_S:.0f} s in all: "
         f"{MIN_RUNS} times; the *runs* column says); a request not answered within {done.timeout_s:.0f} s "
-        f"({FIRST_TIMEOUT_S:.0f} s for the dashboard and the pages kept with it) is given up and the server restarted. *Median* and "
+        f"({done.first_timeout_s:.0f} s for the dashboard and the pages kept with it) is given up and the server restarted. *Median* and "
         "*p95*: request sent to last byte received, ms (on the loopback: the server's time plus the client's fraction "
         "of a millisecond; the machine is shared, so wall times carry its load). *Server CPU*: the server process's own "
         "CPU per request (`/proc/PID/stat`, 10 ms ticks averaged over the runs), which the load does not inflate. "
