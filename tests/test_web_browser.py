@@ -85,6 +85,7 @@ def _squeezed(text: str) -> str:
 @pytest.fixture
 def office(db_url, tmp_path):
     """The Emeishan store with TW2's two rules, Chen and Wang, and `contracts serve` on it."""
+    _playwright(), system_browser.chromium(), _pdftotext()  # skipped (or failed, in CI) before any work
     url = db_url
     web_server.contracts(url, "import", str(EXAMPLE))
     for rule in (["--name", "online", "--kind", "threshold", "--metric", "online_rate", "--threshold", "98",
