@@ -269,10 +269,11 @@ def _fill(sheet, rows, keys, money_keys, subtotal, advance, widths) -> tuple[set
     letters = {key: get_column_letter(index) for index, key in enumerate(keys, start=1)}
     block_start = FIRST_ROW
     bold = Font(bold=True)
+    here = sheet.max_row  # counted from here on: openpyxl's max_row scans every cell written, quadratic over a sheet
     for count, row in enumerate(rows, start=1):
         values = [_cell_value(row.get(key), key) for key in keys]
         sheet.append(values)
-        here = sheet.max_row
+        here += 1
         is_subtotal = subtotal is not None and subtotal(row)
         is_total = row.get(keys[0]) == "TOTAL"
         for index, (key, value) in enumerate(zip(keys, values), start=1):

@@ -181,3 +181,20 @@ def test_dashboard_never_waits_long_for_a_slow_computation(site, monkeypatch, db
     stale = browser.get("/").text  # the store changed: the last figures, with their time, while newer ones are made
     assert "以下为10:00时的数据；最新数据正在计算" in stale and "180天内到期的合同" in stale
     release.set()
+
+
+def test_signing_in_keeps_the_dashboards_figures_and_a_payment_renews_them(site, loaded, db_url):
+    """The dashboard's computation is keyed by the last history entry about facts: a sign-in (a history entry about a
+    person) must not throw it away, a payment must."""
+    from db.store import open_store
+    from web.portfolio import state
+
+    opened = open_store(db_url, create=False)
+    try:
+        before = state(opened.store)
+        reader(site, "finance")  # signs in: a "sign in" entry in the history
+        assert state(opened.store) == before
+        loaded("pay", "ENTRY", "--amount", "100", "--on", "2023-06-20", "--seq", "1")
+        assert state(opened.store) != before
+    finally:
+        opened.store.close()
