@@ -5,7 +5,7 @@ Each clerk is a thread with an httpx client of its own (its own session cookie a
 the race; a barrier releases the eight forms together. The server runs with one worker (the app's threads) and with
 four (uvicorn's processes: the contract's row lock in PostgreSQL is then all that stands between them).
 
-Skipped unless CONTRACTS_TEST_DATABASE_URL names a PostgreSQL server (`.ci/run` sets it for its second pass); each
+Skipped unless CONTRACTS_TEST_DATABASE_URL names a PostgreSQL server (`.ci/run` sets it); each
 test gets a database of its own (tests/conftest.py's ``db_url``), dropped afterwards.
 """
 
