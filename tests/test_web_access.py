@@ -9,21 +9,12 @@ import re
 
 import pytest
 
-from .web import PASSWORD, ROLES, Browser, Clock, add_users, cheap_hashes, make_site, snapshot, text_of
+from .web_forms import clock, site  # noqa: F401  (the one site: the example, a user per role)
+from .web import PASSWORD, Browser, cheap_hashes, make_site, snapshot, text_of
 
 UTC = dt.timezone.utc
 
 
-@pytest.fixture
-def clock():
-    return Clock(dt.datetime(2024, 3, 31, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def site(loaded, db_url, tmp_path, monkeypatch, clock):
-    cheap_hashes(monkeypatch)
-    add_users(db_url, {role: [role] for role in ROLES}, clock.now)
-    return make_site(db_url, tmp_path, clock=clock)
 
 
 def filled(path: str) -> str:

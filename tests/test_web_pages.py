@@ -3,27 +3,12 @@ reader chooses (remembered), the contract list searched, filtered, sorted and pa
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import re
 
-import pytest
+from .web_forms import clock, site  # noqa: F401  (the one site: the example, a user per role)
+from .web import Browser, text_of
 
-from .web import ROLES, Browser, Clock, add_users, cheap_hashes, make_site, text_of
-
-UTC = dt.timezone.utc
-
-
-@pytest.fixture
-def clock():
-    return Clock(dt.datetime(2024, 3, 31, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def site(loaded, db_url, tmp_path, monkeypatch, clock):
-    cheap_hashes(monkeypatch)
-    add_users(db_url, {role: [role] for role in ROLES}, clock.now)
-    return make_site(db_url, tmp_path, clock=clock)
 
 
 def reader(site, role: str = "viewer") -> Browser:
