@@ -4,7 +4,6 @@ and a whole `python -m bench.run` works at a tiny size, its figures checked agai
 import csv
 import json
 import re
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from bench import compare, stores
 from bench.measure import Program, measure
 from bench.run import json_rows, size_value
-from tests.conftest import PG_ENV, ROOT
+from tests.conftest import ROOT
 
 KEY, FIELDS = ("contract", "year", "quarter"), ("gross", "expected_net")
 
@@ -88,7 +87,6 @@ def test_the_plain_implementation_refuses_what_it_does_not_model(loaded):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(bool(os.environ.get(PG_ENV)), reason="the bench's tiny run uses SQLite: once, in the SQLite pass")
 def test_a_tiny_bench_run_checks_every_figure_and_writes_its_results(tmp_path):
     pytest.importorskip("numpy")
     results = tmp_path / "RESULTS.md"

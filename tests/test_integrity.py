@@ -102,8 +102,8 @@ def test_an_empty_file_is_not_made_a_store(tmp_path, args):
     assert path.read_bytes() == b""
 
 
-def test_an_empty_database_is_not_made_a_store_by_reading(db_url):
-    cli = Cli(db_url)
+def test_an_empty_database_is_not_made_a_store_by_reading(empty_db_url):
+    cli = Cli(empty_db_url)
     one_line(cli("list", ok=False), "error: db ")
     stderr = cli("history", ok=False).stderr  # SQLite: the file is not there; PostgreSQL: the database is empty
     assert "has no store yet" in stderr or "holds no contracts store (it is empty)" in stderr

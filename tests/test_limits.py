@@ -14,7 +14,7 @@ import pytest
 from contracts.errors import ContractsError
 from contracts.limits import TEXT, check_text, text
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, Cli
 
 LONG = "x" * 100_000
 PAY = ("pay", "ENTRY", "--amount", "10", "--on", "2023-06-20", "--seq", "1")
@@ -88,7 +88,8 @@ def test_the_limits_fit_the_columns():
     assert TEXT["rule"]["name"][0] <= tables.RuleRow.__table__.columns["name"].type.length
 
 
-def test_a_file_with_a_nul_names_the_entry_and_the_field(cli, tmp_path):
+def test_a_file_with_a_nul_names_the_entry_and_the_field(empty_db_url, tmp_path):
+    cli = Cli(empty_db_url)
     path = tmp_path / "nul.toml"
     path.write_text(EXAMPLE.read_text(encoding="utf-8").replace('name = "', 'name = "\\u0000', 1), encoding="utf-8")
     result = cli("import", str(path), ok=False)
