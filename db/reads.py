@@ -92,10 +92,14 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
     10,000"): counting every match of a broad search would read the whole table for one number."""
     where, params = [], {"as_of": as_of}
     if search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # Case-insensitive for Latin letters on both (Chinese has no case): SQLite's LIKE already is, and is twice as
+        # fast as LIKE over LOWER(); PostgreSQL's ILIKE. A search reads every row once for the count and once for the
+        # page (a substring has no index), about 30 ms at 100,000 contracts.
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["search"] = f"%{escaped}%"
-        where.append("(LOWER(code) LIKE :search ESCAPE '\\' OR LOWER(name) LIKE :search ESCAPE '\\' "
-                     "OR LOWER(vendor) LIKE :search ESCAPE '\\')")
+        like = "ILIKE" if connection.dialect.name == "postgresql" else "LIKE"
+        where.append(f"(code {like} :search ESCAPE '\\' OR name {like} :search ESCAPE '\\' "
+                     f"OR vendor {like} :search ESCAPE '\\')")
     if status:
         where.append({"not started": "billing_start > :as_of",
                       "active": "billing_start <= :as_of AND billing_end > :as_of",

@@ -255,7 +255,15 @@ class Store:
         from . import line_reads, loader
 
         with self.reading() as connection:
-            if contracts is None:
+            if contracts is None and only is not None:
+                # One line's contracts only (amendments never change a contract's line): a line's page on a
+                # province's store reads its few contracts, not all of them.
+                from sqlalchemy import text
+
+                codes = list(connection.execute(text("SELECT code FROM contract WHERE line = :only OR (line = '' AND code = :only)"),
+                                                {"only": only}).scalars())
+                contracts = [loaded.contract for loaded in loader.load(connection, codes)] if codes else []
+            elif contracts is None:
                 contracts = [loaded.contract for loaded in loader.load(connection)]
             return line_reads.load_lines(connection, contracts, only)
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, String, Text
+from sqlalchemy import BigInteger, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 
 class ContractRow(SQLModel, table=True):
     __tablename__ = "contract"
+    # The contract list's sorts, each with the code for ties, and its status filter's dates (migration 0011).
+    __table_args__ = (*(Index(f"ix_contract_{column}_code", column, "code") for column in
+                        ("billing_end", "service_end", "line", "name", "vendor", "annual_fee_fen")),
+                      Index("ix_contract_dates", "billing_start", "billing_end", "service_end"))
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(32), unique=True, nullable=False))
@@ -34,9 +38,9 @@ class ContractRow(SQLModel, table=True):
     completed_on: dt.date | None = None
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    billing_end: dt.date = Field(index=True)
-    service_end: dt.date = Field(index=True)
-    line: str = Field(default="", sa_column=Column(String(32), nullable=False, default="", index=True))
+    billing_end: dt.date
+    service_end: dt.date
+    line: str = Field(default="", sa_column=Column(String(32), nullable=False, default=""))
     pricing: str = Field(default="fixed", sa_column=Column(String(16), nullable=False, default="fixed"))
     unit_price_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     unit: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))

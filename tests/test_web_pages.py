@@ -145,9 +145,9 @@ def test_dashboard_never_waits_long_for_a_slow_computation(site, monkeypatch, db
     release = threading.Event()
     real = portfolio._compute
 
-    def slow(store, as_of, key, done, started):
+    def slow(store, as_of):
         release.wait(60)
-        real(store, as_of, key, done, started)
+        return real(store, as_of)
 
     monkeypatch.setattr(portfolio, "_compute", slow)
     monkeypatch.setattr(portfolio, "_latest", {})

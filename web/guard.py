@@ -147,7 +147,8 @@ def _run(request: Request, who: Identity, endpoint) -> Response:
     try:
         return endpoint(request)
     except ContractsError as error:  # a refused value or an unknown code: the CLI's one line
-        return problem(request, 404 if error.problem.startswith(("is not a contract", "is not a user")) else 400, error.line())
+        return problem(request, 404 if error.problem.startswith(("is not a contract", "is not a user", "is not a service line")) else 400,
+                       error.line())
     finally:
         base._sound = base._sound or acting._sound  # the quick check of an SQLite store passed: once per server is enough
 

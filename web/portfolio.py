@@ -1,17 +1,22 @@
-"""The portfolio as of a day, as the HTML report and ``contracts check`` compute it (contracts.report.build,
-Store.integrity_findings), kept while the store does not change, and brought up to date in the background.
+"""Whole-portfolio figures kept while the store does not change, and brought up to date in the background: the
+portfolio as of a day, as the HTML report and ``contracts check`` compute it (contracts.report.build,
+Store.integrity_findings), and through ``kept`` the procurement and budget pages' figures.
 
-Every change to the stored facts appends to the history in the same transaction, so the history's last id says
-whether anything changed: the dashboard and the findings page cost one computation per change (per worker), not
-one per page view. On a province's portfolio that computation takes minutes, so a page never waits for it longer
-than a moment (WAIT_SECONDS): meanwhile it shows the last one made for the same day, saying from when it is, or,
-before the first is ready, that it is being made. A small store's answer comes within the moment, always fresh.
+Every change to the stored facts appends to the history in the same transaction, so the history's last id (of the
+entries about facts) says whether anything changed: each page costs one computation per change (per worker), not
+one per view. On a province's portfolio a computation takes seconds to minutes, so a page waits for it at most a
+moment (WAIT_SECONDS, the `wait_seconds` setting), and once a computation of its kind has taken longer than that,
+hardly at all (QUICK_WAIT_SECONDS): meanwhile it shows the newest figures made for the same question, saying from
+when they are, or, before the first are ready, that they are being made. A small store's answer comes within the
+moment, always fresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -30,8 +35,6 @@ class Portfolio:
     report: "Report"
     integrity: list  # the store's own findings (database check, history chain), as `contracts check` lists first
     contracts: int
-    key: tuple = ()  # (store, the history's last id, as-of day) it was made for
-    made_at: dt.datetime | None = None  # when the computation started (UTC)
     derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def kept(self, name: str, make: Callable[["Portfolio"], Any]) -> Any:
@@ -48,15 +51,29 @@ class Portfolio:
 
 @dataclass(frozen=True)
 class Answer:
-    portfolio: Portfolio | None  # None: the first computation is not ready yet
+    portfolio: Any  # what was made (a Portfolio for the dashboard); None: the first computation is not ready yet
     fresh: bool  # made for the store as it is now
     failed: str = ""  # the one line of an error the last computation ended with
+    made_at: dt.datetime | None = None  # when the computation of what is shown started (UTC)
+
+    @property
+    def value(self) -> Any:
+        return self.portfolio
+
+
+@dataclass(frozen=True)
+class _Made:
+    value: Any
+    key: tuple  # (store, the history's last id about facts, kind)
+    made_at: dt.datetime
 
 
 _lock = threading.Lock()
-_latest: dict[tuple, Portfolio] = {}  # (store, as-of day) -> the newest made
+_latest: dict[tuple, _Made] = {}  # (store, kind) -> the newest made
 _running: dict[tuple, threading.Event] = {}  # key -> set when done
 _failures: dict[tuple, str] = {}
+_took: dict[tuple, float] = {}  # (store, kind's name) -> seconds the last computation of that kind took
+QUICK_WAIT_SECONDS = 0.15  # the wait when the last computation of the kind took longer than the page's wait
 
 
 # History entries about people, not facts: signing in, users and calendar feeds change no figure of the portfolio,
@@ -76,16 +93,13 @@ def state(store: "Store") -> int | None:
         return connection.execute(query, {"people": list(PEOPLE_ACTIONS)}).scalar()
 
 
-def _compute(store: "Store", as_of: dt.date, key: tuple, done: threading.Event, started: dt.datetime) -> None:
+def _run(store: "Store", make: Callable[["Store"], Any], key: tuple, done: threading.Event,
+         started: dt.datetime) -> None:
     from contracts.errors import ContractsError
-    from contracts.report import build
 
+    clock = time.perf_counter()
     try:
-        integrity = store.integrity_findings()
-        contracts = store.load()
-        report = build(contracts=contracts, lines=store.lines(contracts=contracts), budgets=store.budgets(), as_of=as_of,
-                       expiring_days=EXPIRING_DAYS, rebid_horizon=REBID_HORIZON, methods=REBID_METHODS)
-        made = Portfolio(report, integrity, len(contracts), key, started)
+        made = _Made(make(store), key, started)
         with _lock:
             latest = _latest.get(key[::2])
             if latest is None or (latest.key[1] or 0) <= (key[1] or 0):
@@ -94,30 +108,56 @@ def _compute(store: "Store", as_of: dt.date, key: tuple, done: threading.Event, 
     except ContractsError as error:
         with _lock:
             _failures[key[::2]] = error.line()
+    except Exception as error:  # a page must say the figures failed, not wait for them for ever
+        logging.getLogger("contracts.web").exception("computing %s failed", key[2])
+        with _lock:
+            _failures[key[::2]] = f"error: the figures could not be computed ({type(error).__name__}); the server's log has the details"
     finally:
         with _lock:
             _running.pop(key, None)
+            _took[(key[0], key[2][0])] = time.perf_counter() - clock
         done.set()
 
 
-def portfolio(store: "Store", as_of: dt.date, *, wait: float | None = None, now: dt.datetime | None = None) -> Answer:
-    """The portfolio for the store as it is now if it is ready within ``wait`` seconds, else the newest made for the
-    same day (not fresh), else None; a computation for the store as it is now is started (at ``now``, the app's
-    clock) if none is running."""
-    key = (store.url, state(store), as_of)
+def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: float,
+         now: dt.datetime | None = None) -> Answer:
+    """What ``make(store)`` returns for the store as it is now, kept until a fact changes: ``kind`` names it (its first
+    item the kind of computation, the rest what it depends on, such as the as-of day). If it is not made yet, it is
+    made in a thread of its own, and the page waits for it up to ``wait`` seconds, or only QUICK_WAIT_SECONDS when
+    the last computation of the same kind took longer than ``wait`` (a province's portfolio: the page then answers at
+    once with the newest made for the same kind, saying from when it is, or that it is being made)."""
+    key = (store.url, state(store), kind)
     with _lock:
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
-            return Answer(latest, True)
+            return Answer(latest.value, True, made_at=latest.made_at)
         done = _running.get(key)
         if done is None:
             done = _running[key] = threading.Event()
             started = now or dt.datetime.now(dt.timezone.utc)
-            threading.Thread(target=_compute, args=(store, as_of, key, done, started), daemon=True,
-                             name=f"portfolio {as_of}").start()
-    done.wait(WAIT_SECONDS if wait is None else wait)
+            threading.Thread(target=_run, args=(store, make, key, done, started), daemon=True,
+                             name=f"kept {kind}").start()
+        took = _took.get((store.url, kind[0]))
+    done.wait(wait if took is None or took <= wait else min(wait, QUICK_WAIT_SECONDS))
     with _lock:
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
-            return Answer(latest, True)
-        return Answer(latest, False, _failures.get(key[::2], ""))
+            return Answer(latest.value, True, made_at=latest.made_at)
+        return Answer(latest.value if latest else None, False, _failures.get(key[::2], ""),
+                      latest.made_at if latest else None)
+
+
+def _compute(store: "Store", as_of: dt.date) -> Portfolio:
+    from contracts.report import build
+
+    integrity = store.integrity_findings()
+    contracts = store.load()
+    report = build(contracts=contracts, lines=store.lines(contracts=contracts), budgets=store.budgets(), as_of=as_of,
+                   expiring_days=EXPIRING_DAYS, rebid_horizon=REBID_HORIZON, methods=REBID_METHODS)
+    return Portfolio(report, integrity, len(contracts))
+
+
+def portfolio(store: "Store", as_of: dt.date, *, wait: float | None = None, now: dt.datetime | None = None) -> Answer:
+    """The portfolio (contracts.report.build and the store's own findings) as of a day, kept as ``kept`` says."""
+    return kept(store, ("portfolio", as_of), lambda opened: _compute(opened, as_of),
+                wait=WAIT_SECONDS if wait is None else wait, now=now)

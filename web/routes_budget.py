@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -93,8 +94,44 @@ def _small(value) -> int:
     return 3 if value in (None, "") else limits.whole(value, "years", minimum=1, maximum=50)
 
 
+ROWS_SHOWN = 100  # contracts' rows of the forecast on the page (the year totals are always there); all in the XLSX
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """``forecast --from FIRST --years COUNT``'s rows, computed once per change of the store (web/portfolio.kept)."""
+    result: object  # contracts.forecast.ForecastResult (its rows for the workbook)
+    by_contract: list  # totals by contract and year, as the CLI's table
+    year_totals: list
+    ending: list  # (code, service end) of the contracts that end in the window, soonest first
+
+
+def compute_forecast(store, first: int, count: int, day: dt.date) -> Forecast:
+    result, contracts = forecast_result(store, first, count, day)
+    ends = {contract.code: contract.current_terms.service_end for contract in contracts}
+    return Forecast(result, result.totals(FORECAST_BY), result.year_totals(FORECAST_BY),
+                    [(code, ends[code]) for code in sorted(result.ending(), key=lambda c: (ends[c], c))])
+
+
+def kept_fy(request: Request, year: int):
+    from .portfolio import kept
+
+    return kept(pages.store(request), ("fy", year), lambda store: fy_rows(store, year),
+                wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+
+
+def kept_forecast(request: Request, first: int, count: int, day: dt.date):
+    from .portfolio import kept
+
+    return kept(pages.store(request), ("forecast", first, count, day),
+                lambda store: compute_forecast(store, first, count, day),
+                wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+
+
 def budget_page(request: Request, *, status: int = 200, which: str = "", form=None, errors=None) -> Response:
     from contracts.budget import PROGRAMME_KEYS, programme_rows
+
+    from .routes_home import status_note
 
     day = pages.as_of(request)
     store = pages.store(request)
@@ -102,25 +139,28 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
     year = _year(query.get("year"), "year", day.year)
     first, count = _year(query.get("from"), "from", day.year + 1), _small(query.get("years"))
     budgets = store.budgets()
-    figures = fy_rows(store, year)
-    result, contracts = forecast_result(store, first, count, day)
-    ends = {contract.code: contract.current_terms.service_end for contract in contracts}
+    fy_answer, forecast_answer = kept_fy(request, year), kept_forecast(request, first, count, day)
+    figures, forecast = fy_answer.value, forecast_answer.value
     forms = {name: {} for name in ("programme", "budget", "fee_line")}
     if form is not None:
         forms[which] = typed(form, {"programme": PROGRAMME_FIELDS, "budget": BUDGET_FIELDS, "fee_line": FEE_LINE_FIELDS}[which]
                              + ("update",))
     done = query.get("done", "")
+    shown = forecast.by_contract[:ROWS_SHOWN] if forecast else []
     return render(
         request, "budget.html", status=status, title=pages.t("Budgets"), day=day, year=year, first=first, count=count,
         programmes=table(programme_rows(budgets), PROGRAMME_KEYS, caption=pages.t("Programmes and budgets"),
                          empty="no programmes yet"),
+        fy_pending=status_note(request, fy_answer), forecast_pending=status_note(request, forecast_answer),
         fy=table(fy_records(figures), FY_TABLE, caption=pages.t("Fiscal year {year}", year=year),
-                 empty="nothing to report"),
-        fy_said=fy_sentences(figures),
-        forecast=table(result.totals(FORECAST_BY) + result.year_totals(FORECAST_BY), FORECAST_TABLE,
+                 empty="nothing to report") if figures is not None else None,
+        fy_said=fy_sentences(figures) if figures is not None else [],
+        forecast=table(shown + forecast.year_totals, FORECAST_TABLE,
                        caption=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1),
-                       empty="nothing falls due in that window"),
-        ending=[(code, ends[code]) for code in sorted(result.ending(), key=lambda c: (ends[c], c))],
+                       empty="nothing falls due in that window") if forecast else None,
+        forecast_cut=(len(shown), len(forecast.by_contract)) if forecast and len(shown) < len(forecast.by_contract) else None,
+        ending=forecast.ending[:ROWS_SHOWN] if forecast else [], ending_count=len(forecast.ending) if forecast else 0,
+        shown=ROWS_SHOWN,
         fee_lines=[(line.code, line.name) for line in budgets.fee_lines],
         programme_codes=[p.code for p in budgets.programmes],
         forms=forms, which=which, errors=errors or {},
@@ -167,8 +207,10 @@ def fy_workbook(request: Request) -> Response:
     from cli.render import emit
 
     year = _year(request.path_params["year"], "year", 0)
-    store = pages.store(request)
-    records = fy_records(fy_rows(store, year), for_sheet=True)
+    answer = kept_fy(request, year)
+    if answer.value is None or not answer.fresh:
+        return _not_ready(request)
+    records = fy_records(answer.value, for_sheet=True)
     return _download(request, f"fy-{year}.xlsx", lambda: emit(
         records, "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
         subtotal=lambda row: row["kind"] == "programme"))
@@ -179,11 +221,20 @@ def forecast_workbook(request: Request) -> Response:
 
     day = pages.as_of(request)
     first, count = _year(request.query_params.get("from"), "from", day.year + 1), _small(request.query_params.get("years"))
-    result, _ = forecast_result(pages.store(request), first, count, day)
-    rows = [row.record() for row in result.rows()]
+    answer = kept_forecast(request, first, count, day)
+    if answer.value is None or not answer.fresh:
+        return _not_ready(request)
+    rows = [row.record() for row in answer.value.result.rows()]
     return _download(request, f"forecast-{first}-{first + count - 1}.xlsx", lambda: emit(
         rows, "xlsx", keys=FORECAST_ROWS,
         title=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1)))
+
+
+def _not_ready(request: Request) -> Response:
+    """A workbook is of the store as it is: while its figures are being computed, say so (and when to come back)."""
+    response = pages.problem(request, 503, pages.t("The workbook is still being prepared; try again in a minute."))
+    response.headers["retry-after"] = "60"
+    return response
 
 
 def _redirect(done: str) -> Response:

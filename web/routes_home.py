@@ -94,7 +94,7 @@ def status_note(request: Request, answer) -> str:
     if answer.portfolio is None:
         return t("The figures are being computed; reload the page in a minute.")
     if not answer.fresh:
-        made = answer.portfolio.made_at.astimezone(pages.CHINA).strftime("%H:%M")
+        made = answer.made_at.astimezone(pages.CHINA).strftime("%H:%M")
         return t("These figures are of the store at {time}; newer ones are being computed (reload in a minute).", time=made)
     return ""
 

@@ -9,6 +9,8 @@ them; ``line`` is a field of the tender form, the path's ``{code}`` elsewhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,31 +34,51 @@ USAGE_FIELDS = ("period", "quantity", "amount", "note")
 FLAGS = ("while_covered", "planned")
 
 
-def _rebid(statuses, day):
-    """`contracts rebid` with its defaults: every method, the default lead times and working calendar."""
-    from contracts.procurement import rebid as compute
-    from contracts.procurement_rows import REBID_KEYS, rebid_record
+ROWS_SHOWN = 100  # per table: the most urgent first; every row is in the CLI's `lines`, `rebid` and `tenders`
+CODES_OFFERED = 500  # line codes offered as the tender form's suggestions (any code may be typed)
+
+
+@dataclass(frozen=True)
+class Procurement:
+    """The page's figures as of a day, computed once per change of the store (web/portfolio.kept): records the CLI
+    prints, in no language yet (each reader's language is applied when the page is rendered)."""
+    lines: list  # status records
+    rebid: list  # rebid records, as `contracts rebid` orders them
+    assumptions: list  # the rebid plan's assumptions (domain notes)
+    failures: list  # contracts.procurement.failures summaries
+    tenders: list  # tender records of every line
+    line_codes: list
+
+
+def compute(store, day) -> Procurement:
+    """`contracts lines`, `rebid` (every method, the default lead times and working calendar) and `tenders`."""
+    from contracts.procurement import failures, line_status
+    from contracts.procurement import rebid as plan
+    from contracts.procurement_rows import rebid_record, status_record, tender_rows
     from contracts.rebid import LeadTimes, assumptions
     from contracts.tenders import METHODS
     from contracts.workdays import WorkCalendar
-    from cli.prose import sentence
 
+    everything = store.lines()
+    statuses = [line_status(facts, day) for facts in everything]
     lead, calendar, methods = LeadTimes(), WorkCalendar(), tuple(METHODS)
-    rows = [rebid_record(row) for row in compute(statuses, day, REBID_HORIZON, lead, calendar, methods)]
-    return (table(rows, REBID_KEYS[:-1], caption=pages.t("Rebid deadlines as of {day} (horizon {days} days)",
-                                                        day=day.isoformat(), days=REBID_HORIZON),
-                  empty="no service needs a new procurement within the horizon"),
-            [sentence(note) for note in assumptions(lead, calendar, methods)])
+    return Procurement(
+        lines=[status_record(status) for status in statuses],
+        rebid=[rebid_record(row) for row in plan(statuses, day, REBID_HORIZON, lead, calendar, methods)],
+        assumptions=list(assumptions(lead, calendar, methods)),
+        failures=list(failures(everything, day, transition_limit_months=12)),
+        tenders=[row for facts in everything for row in tender_rows(facts.tenders)],
+        line_codes=[facts.line.code for facts in everything],
+    )
 
 
-def _failures(everything, day) -> list[dict]:
+def _failures(summaries) -> list[dict]:
     """`contracts tenders --failed`: per line, its attempts, the options the law opens, flags and notes."""
-    from contracts.procurement import failures
     from contracts.procurement_rows import TENDER_KEYS, tender_rows
     from cli.prose import sentence
 
     found = []
-    for summary in failures(everything, day, transition_limit_months=12):
+    for summary in summaries[:ROWS_SHOWN]:
         found.append({
             "title": pages.t("{line}: {failed} failed of {attempts}, {consecutive} in a row; last ground: {ground}",
                              line=summary.line, failed=summary.failed, attempts=len(summary.attempts),
@@ -71,24 +93,36 @@ def _failures(everything, day) -> list[dict]:
 
 
 def procurement_page(request: Request, *, status: int = 200, form=None, errors=None) -> Response:
-    from contracts.procurement import line_status
-    from contracts.procurement_rows import status_record, tender_rows
+    from contracts.procurement_rows import REBID_KEYS
     from contracts.tenders import GROUNDS, METHODS, OUTCOMES
+    from cli.prose import sentence
+
+    from .portfolio import kept
+    from .routes_home import status_note
 
     day = pages.as_of(request)
-    everything = pages.store(request).lines()
-    statuses = [line_status(facts, day) for facts in everything]
-    rebid, assumptions = _rebid(statuses, day)
+    answer = kept(pages.store(request), ("procurement", day), lambda store: compute(store, day),
+                  wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    found: Procurement | None = answer.value
     done = request.query_params.get("done", "")
+    figures = dict(lines=None, rebid=None, assumptions=[], failures=[], failures_count=0, tenders=None, line_codes=[])
+    if found is not None:
+        figures = dict(
+            lines=table(found.lines, LINE_COLUMNS, limit=ROWS_SHOWN,
+                        links={"line": lambda row: f"/procurement/lines/{row['line']}"},
+                        caption=pages.t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet"),
+            rebid=table(found.rebid, REBID_KEYS[:-1], limit=ROWS_SHOWN,
+                        caption=pages.t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(),
+                                        days=REBID_HORIZON),
+                        empty="no service needs a new procurement within the horizon"),
+            assumptions=[sentence(note) for note in found.assumptions], failures=_failures(found.failures),
+            failures_count=len(found.failures),
+            tenders=table(found.tenders, TENDER_COLUMNS, limit=ROWS_SHOWN, caption=pages.t("Tenders"),
+                          empty="no tenders recorded"),
+            line_codes=found.line_codes[:CODES_OFFERED])
     return render(
         request, "procurement.html", status=status, title=pages.t("Procurement"), day=day,
-        lines=table([status_record(s) for s in statuses], LINE_COLUMNS,
-                    links={"line": lambda row: f"/procurement/lines/{row['line']}"},
-                    caption=pages.t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet"),
-        rebid=rebid, assumptions=assumptions, failures=_failures(everything, day),
-        tenders=table([row for facts in everything for row in tender_rows(facts.tenders)], TENDER_COLUMNS,
-                      caption=pages.t("Tenders"), empty="no tenders recorded"),
-        line_codes=[facts.line.code for facts in everything],
+        pending=status_note(request, answer), shown=ROWS_SHOWN, **figures,
         methods=[(key, f"{key} {i18n.value(key)}" if i18n.value(key) != key else key) for key in METHODS],
         outcomes=[(key, i18n.value(key)) for key in OUTCOMES], grounds=[(key, i18n.value(key)) for key in GROUNDS], form=typed(form, TENDER_FIELDS) if form is not None else {"outcome": "failed"},
         errors=errors or {}, message=pages.t("Recorded tender {id}.", id=done) if done.isdigit() else "",
@@ -121,11 +155,11 @@ def line_page(request: Request, code: str, *, status: int = 200, which: str = ""
     from cli.prose import sentence
 
     day = pages.as_of(request)
-    everything = pages.store(request).lines()
-    found = [facts for facts in everything if facts.line.code == code]
-    if not found:
-        raise ContractsError("line", code, "is not a service line")
-    [facts] = found
+    try:
+        everything = pages.store(request).lines(only=code)
+    except ContractsError:
+        raise ContractsError("line", code, "is not a service line") from None
+    [facts] = everything
     line = line_status(facts, day)
     forms = {name: {} for name in ("transition", "suspension", "usage")}
     if form is not None:
@@ -175,6 +209,14 @@ def add_suspension(request: Request) -> Response:
     return pages.RedirectResponse(f"/procurement/lines/{code}?done=suspension", status_code=303)
 
 
+def _is_line(store, code: str) -> bool:
+    try:
+        store.lines(only=code)
+    except ContractsError:
+        return False
+    return True
+
+
 def record_usage(request: Request) -> Response:
     """``contracts usage CODE --period --quantity``: a unit-priced contract, or a line (its contract or transition)."""
     code, form = request.path_params["code"], pages.form(request)
@@ -187,7 +229,7 @@ def record_usage(request: Request) -> Response:
                 raise ContractsError(key, None, "is required with --period/--quantity")
         store.record_usage(code, raw)
     except ContractsError as error:
-        if back and back in {facts.line.code for facts in store.lines()}:
+        if back and _is_line(store, back):
             return line_page(request, back, status=422, which="usage", form=form, errors=errors_at(error, USAGE_FIELDS))
         return pages.problem(request, 422, error.line())
     return pages.RedirectResponse(f"/procurement/lines/{back}?done=usage" if back else f"/contracts/{code}", status_code=303)

@@ -27,6 +27,9 @@ WEB_ZH = {
     "The demo is read-only; nothing was changed.": "演示为只读，未做任何修改。",
     "Not found": "未找到", "Forbidden": "禁止访问", "Bad request": "请求有误", "Not ready": "尚未就绪",
     "The report is still being prepared; try again in a minute.": "报告仍在生成中，请稍后再试。",
+    "The workbook is still being prepared; try again in a minute.": "表格仍在生成中，请稍后再试。",
+    "The rows of the first {shown} of {count} contract-years are shown; the year totals are of them all, and the workbook has every row.":
+        "仅显示{count}个合同年度中前{shown}个的明细；各年合计含全部合同，下载的表格含全部明细。",
     "Language": "语言", "Amounts in": "金额单位", "Save": "保存", "Saved.": "已保存。", "Chinese": "中文", "English": "英文",
     "yuan (to the fen)": "元（精确到分）", "万元 (rounded to 0.01)": "万元（四舍五入到0.01）",
     "as of {day}": "截至{day}",
