@@ -159,3 +159,48 @@ def test_every_sort_of_the_contract_list_walks_an_index(db_url):
             assert "COVERING INDEX ix_contract_dates" in status, status
     finally:
         opened.store.close()
+
+
+def test_the_report_page_is_prepared_in_the_background(site, slow):
+    from web import portfolio
+
+    hold, release = slow
+    hold(portfolio, "_compute")
+    site.state.settings.wait_seconds = 0.2
+    li = clerk(site, "procurement")
+    waiting = li.get("/report/page?as_of=2024-03-31")
+    assert waiting.status_code == 503 and waiting.headers["retry-after"] == "60" and "报告仍在生成中" in waiting.text
+    release.set()
+    wait_until_kept("report")
+    ready = li.get("/report/page?as_of=2024-03-31")
+    assert ready.status_code == 200 and "TW2" in ready.text and '<html lang="zh-CN">' in ready.text  # the reader's language
+
+
+def test_a_big_store_is_not_waited_for_even_the_first_time(site, slow, monkeypatch):
+    """Before a kind was ever computed, the store's size predicts its time: one that predicts more than the page's
+    wait gets the quick wait (QUICK_WAIT_SECONDS) from the first view."""
+    from web import portfolio
+
+    hold, release = slow
+    hold(portfolio, "_compute")
+    site.state.settings.wait_seconds = 2.0
+    li = clerk(site, "finance")
+    monkeypatch.setattr(portfolio, "SECONDS_PER_CONTRACT", 10.0)  # 7 contracts: 70 s predicted, as 35,000 would
+    began = time.perf_counter()
+    first = li.get("/")
+    assert "正在计算各项数据" in first.text and time.perf_counter() - began < 1.5  # not the 2 s wait
+    monkeypatch.setattr(portfolio, "SECONDS_PER_CONTRACT", 0.0)  # a small store: waited for (up to the 2 s)
+    monkeypatch.setattr(portfolio, "_took", {})
+    release.set()
+    assert "正在计算" not in li.get("/?as_of=2024-03-30").text  # another day: a new computation, waited for
+
+
+def test_the_fiscal_year_table_keeps_every_programme_and_the_largest_items(site, monkeypatch):
+    from web import routes_budget
+
+    monkeypatch.setattr(routes_budget, "ROWS_SHOWN", 1)
+    page = clerk(site, "finance").get("/budget?year=2023").text
+    said = re.search(r"（(\d+)项中应付最多的1项及全部预算项目；下载的表格含全部）", page)
+    assert said and int(said.group(1)) > 1, page[-2000:]
+    workbook = clerk(site, "finance").get("/budget/fy/2023.xlsx")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"

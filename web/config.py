@@ -39,7 +39,7 @@ class Settings:
     demo: bool = False
     idle_hours: float = 8.0
     key_file: str | None = None  # default: beside the store (see above)
-    wait_seconds: float = 5.0  # how long the dashboard waits for fresh figures before showing the last ones (web/portfolio.py)
+    wait_seconds: float = 5.0  # how long a whole-portfolio page waits for fresh figures at most (web/portfolio.kept)
     clock: Callable[[], dt.datetime] = field(default=utc_now, repr=False)  # tests pass their own: no sleeping
     today: Callable[[], dt.date] | None = field(default=None, repr=False)  # the as-of day of the pages (default: the clock's, in China)
 

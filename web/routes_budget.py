@@ -113,6 +113,20 @@ def compute_forecast(store, first: int, count: int, day: dt.date) -> Forecast:
                     [(code, ends[code]) for code in sorted(result.ending(), key=lambda c: (ends[c], c))])
 
 
+def _fy_table(figures, year: int) -> dict:
+    """The fiscal year's table: every programme and, as `report fy` on a terminal, the ROWS_SHOWN items with the
+    largest obligations (a province's year has tens of thousands); the workbook has every row."""
+    records = fy_records(figures)
+    items = [record for record in records if record["kind"] != "programme"]
+    caption = pages.t("Fiscal year {year}", year=year)
+    if len(items) > ROWS_SHOWN:
+        keep = {id(record) for record in sorted(items, key=lambda record: -(record["obligations"] or 0))[:ROWS_SHOWN]}
+        records = [record for record in records if record["kind"] == "programme" or id(record) in keep]
+        caption += pages.t(" (the {shown} items with the largest obligations of {count}, and every programme; the "
+                           "workbook has them all)", shown=ROWS_SHOWN, count=f"{len(items):,}")
+    return table(records, FY_TABLE, caption=caption, empty="nothing to report")
+
+
 def kept_fy(request: Request, year: int):
     from .portfolio import kept
 
@@ -120,12 +134,12 @@ def kept_fy(request: Request, year: int):
                 wait=request.app.state.settings.wait_seconds, now=pages.now(request))
 
 
-def kept_forecast(request: Request, first: int, count: int, day: dt.date):
+def kept_forecast(request: Request, first: int, count: int, day: dt.date, *, wait: bool = True):
     from .portfolio import kept
 
     return kept(pages.store(request), ("forecast", first, count, day),
                 lambda store: compute_forecast(store, first, count, day),
-                wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+                wait=request.app.state.settings.wait_seconds if wait else 0.0, now=pages.now(request))
 
 
 def budget_page(request: Request, *, status: int = 200, which: str = "", form=None, errors=None) -> Response:
@@ -139,7 +153,10 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
     year = _year(query.get("year"), "year", day.year)
     first, count = _year(query.get("from"), "from", day.year + 1), _small(query.get("years"))
     budgets = store.budgets()
-    fy_answer, forecast_answer = kept_fy(request, year), kept_forecast(request, first, count, day)
+    # The fiscal year's wait covers the forecast's too when the fiscal year is not ready: both are computed at once,
+    # and a page waits for whole-portfolio figures once, not once per table.
+    fy_answer = kept_fy(request, year)
+    forecast_answer = kept_forecast(request, first, count, day, wait=fy_answer.fresh)
     figures, forecast = fy_answer.value, forecast_answer.value
     forms = {name: {} for name in ("programme", "budget", "fee_line")}
     if form is not None:
@@ -152,8 +169,7 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
         programmes=table(programme_rows(budgets), PROGRAMME_KEYS, caption=pages.t("Programmes and budgets"),
                          empty="no programmes yet"),
         fy_pending=status_note(request, fy_answer), forecast_pending=status_note(request, forecast_answer),
-        fy=table(fy_records(figures), FY_TABLE, caption=pages.t("Fiscal year {year}", year=year),
-                 empty="nothing to report") if figures is not None else None,
+        fy=_fy_table(figures, year) if figures is not None else None,
         fy_said=fy_sentences(figures) if figures is not None else [],
         forecast=table(shown + forecast.year_totals, FORECAST_TABLE,
                        caption=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1),
@@ -173,23 +189,55 @@ def budget(request: Request) -> Response:
     return budget_page(request)
 
 
-def _download(request: Request, name: str, build) -> Response:
-    """A workbook of the CLI's sheets: ``build()`` emits them as ``--format xlsx`` would."""
+def _workbook_bytes(store, name: str, build) -> bytes:
+    """A workbook of the CLI's sheets as bytes: ``build()`` emits them as ``--format xlsx`` would."""
     from cli import spreadsheet
 
-    store = pages.store(request)
     with _workbooks:
         spreadsheet.start(_nowhere(name))
         try:
             spreadsheet.remember_names(store)
             build()
-            content = spreadsheet.take_bytes() or b""
+            return spreadsheet.take_bytes() or b""
         finally:
             spreadsheet.discard()
+
+
+def _download(request: Request, name: str, kind: tuple, emit_sheets) -> Response:
+    """A workbook made in the background once per change of the store, like the figures in it (a province's forecast
+    has hundreds of thousands of rows: minutes of openpyxl), in the reader's language and unit; 503 until it is made.
+    ``emit_sheets(store)`` emits its sheets, in the computation's thread."""
     from urllib.parse import quote
 
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    from cli import i18n
+
+    from .portfolio import kept
+
+    language, unit = i18n.language(), i18n.unit()
+
+    def make(store) -> bytes:
+        i18n.configure(language, unit, here_only=True)
+        return _workbook_bytes(store, name, lambda: emit_sheets(store))
+
+    answer = kept(pages.store(request), ("workbook", *kind, language, unit), make,
+                  wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    if answer.value is None or not answer.fresh:
+        return _not_ready(request)
+    return Response(answer.value, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def _figures(store, kind: tuple, make):
+    """In a workbook's thread: the page's kept figures (waiting for them, or computing them), fresh."""
+    from .portfolio import kept
+
+    answer = kept(store, kind, make, wait=WORKBOOK_WAIT_SECONDS)
+    if answer.value is None or not answer.fresh:
+        raise ContractsError("figures", kind[0], answer.failed or "could not be computed in time; try again")
+    return answer.value
+
+
+WORKBOOK_WAIT_SECONDS = 3600
 
 
 def _nowhere(name: str) -> str:
@@ -207,13 +255,13 @@ def fy_workbook(request: Request) -> Response:
     from cli.render import emit
 
     year = _year(request.path_params["year"], "year", 0)
-    answer = kept_fy(request, year)
-    if answer.value is None or not answer.fresh:
-        return _not_ready(request)
-    records = fy_records(answer.value, for_sheet=True)
-    return _download(request, f"fy-{year}.xlsx", lambda: emit(
-        records, "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
-        subtotal=lambda row: row["kind"] == "programme"))
+
+    def sheets(store):
+        figures = _figures(store, ("fy", year), lambda opened: fy_rows(opened, year))
+        emit(fy_records(figures, for_sheet=True), "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
+             subtotal=lambda row: row["kind"] == "programme")
+
+    return _download(request, f"fy-{year}.xlsx", ("fy", year), sheets)
 
 
 def forecast_workbook(request: Request) -> Response:
@@ -221,13 +269,13 @@ def forecast_workbook(request: Request) -> Response:
 
     day = pages.as_of(request)
     first, count = _year(request.query_params.get("from"), "from", day.year + 1), _small(request.query_params.get("years"))
-    answer = kept_forecast(request, first, count, day)
-    if answer.value is None or not answer.fresh:
-        return _not_ready(request)
-    rows = [row.record() for row in answer.value.result.rows()]
-    return _download(request, f"forecast-{first}-{first + count - 1}.xlsx", lambda: emit(
-        rows, "xlsx", keys=FORECAST_ROWS,
-        title=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1)))
+
+    def sheets(store):
+        forecast = _figures(store, ("forecast", first, count, day), lambda opened: compute_forecast(opened, first, count, day))
+        emit([row.record() for row in forecast.result.rows()], "xlsx", keys=FORECAST_ROWS,
+             title=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1))
+
+    return _download(request, f"forecast-{first}-{first + count - 1}.xlsx", ("forecast", first, count, day), sheets)
 
 
 def _not_ready(request: Request) -> Response:

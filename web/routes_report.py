@@ -35,29 +35,52 @@ def policy(html: str) -> str:
 
 
 def report_html(request: Request) -> str | None:
+    """The portfolio report as of the page's day in the reader's language and unit, or None while it is being made.
+
+    The report is rendered from the dashboard's computation (web/portfolio.py, one per state of the store), in a
+    thread of its own like every whole-portfolio figure (``kept``): a province's report takes minutes, and a page
+    must not wait for it. A printed report must be of the store as it is, so an older one is never shown."""
+    from cli import i18n
+
+    from .portfolio import kept
+
+    day = pages.as_of(request)
+    language, unit = i18n.language(), i18n.unit()
+    made = pages.now(request).astimezone(pages.CHINA).strftime("%Y-%m-%d %H:%M") + " (UTC+8)"
+    answer = kept(pages.store(request), ("report", day, language, unit),
+                  lambda store: _render(store, day, language, unit, made),
+                  wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    if answer.value is None or not answer.fresh:
+        return None
+    return answer.value
+
+
+def _render(store, day, language: str, unit: str, made: str) -> str:
+    """In the computation's thread: the dashboard's portfolio (waiting for it, or starting it), rendered as the CLI's
+    ``report html`` in the reader's language and unit (set for this thread only)."""
+    from cli import i18n
     from cli.html_report import render as render_report
+    from contracts.errors import ContractsError
 
     from .portfolio import REBID_METHODS, portfolio
 
-    day = pages.as_of(request)
-    # The report is the dashboard's computation (web/portfolio.py), shared and cached per state of the store; a
-    # printed report must be of the store as it is, so wait for it (a province's takes a while) rather than show
-    # an older one.
-    answer = portfolio(pages.store(request), day, wait=REPORT_WAIT_SECONDS)
+    answer = portfolio(store, day, wait=REPORT_WAIT_SECONDS)
     if answer.portfolio is None or not answer.fresh:
-        return None
+        raise ContractsError("report", day.isoformat(), answer.failed or "could not be computed in time; try again")
+    i18n.configure(language, unit, here_only=True)
     found = answer.portfolio
-    made = pages.now(request).astimezone(pages.CHINA).strftime("%Y-%m-%d %H:%M") + " (UTC+8)"
     return render_report(found.report, contract_count=found.contracts, rebid_methods=REBID_METHODS, generated=made)
 
 
-REPORT_WAIT_SECONDS = 300
+REPORT_WAIT_SECONDS = 3600  # the report's thread waits for the dashboard's computation this long at most
 
 
 def report_page(request: Request) -> Response:
     html = report_html(request)
     if html is None:
-        return pages.problem(request, 503, pages.t("The report is still being prepared; try again in a minute."))
+        response = pages.problem(request, 503, pages.t("The report is still being prepared; try again in a minute."))
+        response.headers["retry-after"] = "60"
+        return response
     return HTMLResponse(html, headers={"content-security-policy": policy(html)})
 
 

@@ -28,6 +28,8 @@ WEB_ZH = {
     "Not found": "未找到", "Forbidden": "禁止访问", "Bad request": "请求有误", "Not ready": "尚未就绪",
     "The report is still being prepared; try again in a minute.": "报告仍在生成中，请稍后再试。",
     "The workbook is still being prepared; try again in a minute.": "表格仍在生成中，请稍后再试。",
+    " (the {shown} items with the largest obligations of {count}, and every programme; the workbook has them all)":
+        "（{count}项中应付最多的{shown}项及全部预算项目；下载的表格含全部）",
     "The rows of the first {shown} of {count} contract-years are shown; the year totals are of them all, and the workbook has every row.":
         "仅显示{count}个合同年度中前{shown}个的明细；各年合计含全部合同，下载的表格含全部明细。",
     "Language": "语言", "Amounts in": "金额单位", "Save": "保存", "Saved.": "已保存。", "Chinese": "中文", "English": "英文",
