@@ -266,7 +266,9 @@ def _wait_until_ready(session: Session, path: str, started: float, limit: float)
     while time.perf_counter() - started < limit:
         try:
             response = session.get(path, TIMEOUT_S)
-        except httpx.TimeoutException:  # a page that makes its answer in the request: not one of the kept ones
+        except httpx.TransportError as error:  # no answer in time, or the server went away: say what it printed
+            session.say(f"  {path}: {type(error).__name__}; the server's last words: "
+                        + " | ".join(session.server.output().strip().splitlines()[-5:]))
             session.restart()
             return None
         if response.status_code == 200 and (not response.headers.get("content-type", "").startswith("text/html")

@@ -73,10 +73,36 @@ _latest: dict[tuple, _Made] = {}  # (store, kind) -> the newest made
 _running: dict[tuple, threading.Event] = {}  # key -> set when done
 _failures: dict[tuple, str] = {}
 _took: dict[tuple, float] = {}  # (store, kind's name) -> seconds the last computation of that kind took
-QUICK_WAIT_SECONDS = 0.15  # the wait when the last computation of the kind took longer than the page's wait
+QUICK_WAIT_SECONDS = 0.1  # the wait when the last computation of the kind took longer than the page's wait
 # Before a kind was computed once: the dashboard's computation took 4.2 s of CPU at 2,000 contracts (bench/RESULTS.md),
 # about 2 ms a contract; a store whose size predicts more than the page's wait gets the quick wait from the first view.
 SECONDS_PER_CONTRACT = 0.002
+
+
+# One whole-portfolio computation at a time per worker: they hold the portfolio in memory (2 GB at 100,000 contracts
+# for the dashboard's) and, sharing one interpreter lock, running several at once only slows each and every page
+# served meanwhile. A computation that waits for another's figures (the report, a workbook) lets go while it waits.
+_heavy = threading.Lock()
+_local = threading.local()
+KEPT_AT_MOST = 12  # figures kept per worker (the newest of each kind and day): a reader's many as-of days must not pile up
+
+
+def _waiting(done: threading.Event, seconds: float) -> None:
+    if getattr(_local, "holding", False):
+        _heavy.release()
+        try:
+            done.wait(seconds)
+        finally:
+            _heavy.acquire()
+    else:
+        done.wait(seconds)
+
+
+def _forget_the_oldest() -> None:
+    """Under _lock: at most KEPT_AT_MOST figures, the least recently made forgotten first."""
+    while len(_latest) > KEPT_AT_MOST:
+        oldest = min(_latest, key=lambda name: _latest[name].made_at)
+        del _latest[oldest]
 
 
 def _contracts(store: "Store") -> int:
@@ -109,11 +135,17 @@ def _run(store: "Store", make: Callable[["Store"], Any], key: tuple, done: threa
 
     clock = time.perf_counter()
     try:
-        made = _Made(make(store), key, started)
+        with _heavy:
+            _local.holding = True
+            try:
+                made = _Made(make(store), key, started)
+            finally:
+                _local.holding = False
         with _lock:
             latest = _latest.get(key[::2])
             if latest is None or (latest.key[1] or 0) <= (key[1] or 0):
                 _latest[key[::2]] = made
+                _forget_the_oldest()
             _failures.pop(key[::2], None)
     except ContractsError as error:
         with _lock:
@@ -150,7 +182,7 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
         took = _took.get((store.url, kind[0]))
     if took is None:  # never computed here yet: expect what the store's size predicts
         took = _contracts(store) * SECONDS_PER_CONTRACT
-    done.wait(wait if took <= wait else min(wait, QUICK_WAIT_SECONDS))
+    _waiting(done, wait if took <= wait else min(wait, QUICK_WAIT_SECONDS))
     with _lock:
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
