@@ -14,9 +14,11 @@ moment, always fresh.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -55,10 +57,24 @@ class Answer:
     fresh: bool  # made for the store as it is now
     failed: str = ""  # the one line of an error the last computation ended with
     made_at: dt.datetime | None = None  # when the computation of what is shown started (UTC)
+    made: "_Made | None" = field(default=None, repr=False, compare=False)
 
     @property
     def value(self) -> Any:
         return self.portfolio
+
+    def derived(self, name: tuple, make: Callable[[], Any]) -> Any:
+        """What a page makes of the figures for a reader (its tables in the reader's language and unit), made once
+        per computation and ``name``: a page then costs its template, not its tables, while the store is unchanged
+        (and, while new figures are computed, it competes for the interpreter with that computation)."""
+        if self.made is None:
+            return make()
+        with _lock:
+            if name in self.made.derived:
+                return self.made.derived[name]
+        value = make()
+        with _lock:
+            return self.made.derived.setdefault(name, value)
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class _Made:
     value: Any
     key: tuple  # (store, the history's last id about facts, kind)
     made_at: dt.datetime
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _lock = threading.Lock()
@@ -73,7 +90,7 @@ _latest: dict[tuple, _Made] = {}  # (store, kind) -> the newest made
 _running: dict[tuple, threading.Event] = {}  # key -> set when done
 _failures: dict[tuple, str] = {}
 _took: dict[tuple, float] = {}  # (store, kind's name) -> seconds the last computation of that kind took
-QUICK_WAIT_SECONDS = 0.1  # the wait when the last computation of the kind took longer than the page's wait
+QUICK_WAIT_SECONDS = 0.05  # the wait when the last computation of the kind took longer than the page's wait
 # Before a kind was computed once: the dashboard's computation took 4.2 s of CPU at 2,000 contracts (bench/RESULTS.md),
 # about 2 ms a contract; a store whose size predicts more than the page's wait gets the quick wait from the first view.
 SECONDS_PER_CONTRACT = 0.002
@@ -98,11 +115,35 @@ def _waiting(done: threading.Event, seconds: float) -> None:
         done.wait(seconds)
 
 
-def _forget_the_oldest() -> None:
-    """Under _lock: at most KEPT_AT_MOST figures, the least recently made forgotten first."""
+def _forget_the_oldest() -> list:
+    """Under _lock: at most KEPT_AT_MOST figures, the least recently made forgotten first (returned, to be freed
+    once _lock is let go)."""
+    forgotten = []
     while len(_latest) > KEPT_AT_MOST:
         oldest = min(_latest, key=lambda name: _latest[name].made_at)
-        del _latest[oldest]
+        forgotten.append(_latest.pop(oldest))
+    return forgotten
+
+
+_collection_paused = [0]  # computations running with the cyclic garbage collector paused
+
+
+@contextmanager
+def _no_cycle_collection():
+    """The cyclic garbage collector paused while a computation runs: at 100,000 contracts it makes millions of
+    (acyclic: reference counting frees them) objects, and each full collection it set off walked the whole heap
+    holding the interpreter lock, stalling every page for up to 1.4 s (measured with py-spy and a probe)."""
+    with _lock:
+        _collection_paused[0] += 1
+        if _collection_paused[0] == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _lock:
+            _collection_paused[0] -= 1
+            if _collection_paused[0] == 0:
+                gc.enable()
 
 
 def _contracts(store: "Store") -> int:
@@ -134,8 +175,9 @@ def _run(store: "Store", make: Callable[["Store"], Any], key: tuple, done: threa
     from contracts.errors import ContractsError
 
     clock = time.perf_counter()
+    dropped: list = []  # figures replaced or forgotten: freed after _lock is let go (millions of objects at 100k)
     try:
-        with _heavy:
+        with _heavy, _no_cycle_collection():
             _local.holding = True
             try:
                 made = _Made(make(store), key, started)
@@ -144,8 +186,9 @@ def _run(store: "Store", make: Callable[["Store"], Any], key: tuple, done: threa
         with _lock:
             latest = _latest.get(key[::2])
             if latest is None or (latest.key[1] or 0) <= (key[1] or 0):
+                dropped.append(latest)
                 _latest[key[::2]] = made
-                _forget_the_oldest()
+                dropped.extend(_forget_the_oldest())
             _failures.pop(key[::2], None)
     except ContractsError as error:
         with _lock:
@@ -172,7 +215,7 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
     with _lock:
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
-            return Answer(latest.value, True, made_at=latest.made_at)
+            return Answer(latest.value, True, made_at=latest.made_at, made=latest)
         done = _running.get(key)
         if done is None:
             done = _running[key] = threading.Event()
@@ -186,9 +229,9 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
     with _lock:
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
-            return Answer(latest.value, True, made_at=latest.made_at)
+            return Answer(latest.value, True, made_at=latest.made_at, made=latest)
         return Answer(latest.value if latest else None, False, _failures.get(key[::2], ""),
-                      latest.made_at if latest else None)
+                      latest.made_at if latest else None, latest)
 
 
 def _compute(store: "Store", as_of: dt.date) -> Portfolio:

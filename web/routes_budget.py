@@ -10,6 +10,7 @@ only lays them out as the CLI's table does (a rate as a percentage, the programm
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import threading
 from dataclasses import dataclass
 
@@ -18,8 +19,10 @@ from starlette.responses import Response
 
 from contracts.errors import ContractsError
 
+from cli import i18n
+
 from . import pages
-from .forms import FORM, errors_at, typed
+from .forms import errors_at, typed
 from .pages import get, post, render, table
 
 FORECAST_BY = "contract"
@@ -113,24 +116,43 @@ def compute_forecast(store, first: int, count: int, day: dt.date) -> Forecast:
                     [(code, ends[code]) for code in sorted(result.ending(), key=lambda c: (ends[c], c))])
 
 
-def _fy_table(figures, year: int) -> dict:
-    """The fiscal year's table: every programme and, as `report fy` on a terminal, the ROWS_SHOWN items with the
-    largest obligations (a province's year has tens of thousands); the workbook has every row."""
-    records = fy_records(figures)
-    items = [record for record in records if record["kind"] != "programme"]
+@dataclass(frozen=True)
+class FiscalYear:
+    """``report fy YEAR``'s rows, and those the page shows, computed once per change of the store."""
+    rows: list  # every row (the workbook's)
+    shown: list  # every programme and the ROWS_SHOWN items with the largest obligations, in the rows' order
+    items: int  # how many items (contracts, fee lines) there are in all
+
+
+def compute_fy(store, year: int) -> FiscalYear:
+    """As `report fy` on a terminal: every programme and the items with the largest obligations (a province's year has
+    tens of thousands: chosen here, once, not on every view)."""
+    rows = fy_rows(store, year)
+    items = [row for row in rows if row.kind != "programme"]
+    keep = {id(row) for row in heapq.nsmallest(ROWS_SHOWN, items, key=lambda row: -(row.obligations or 0))}
+    return FiscalYear(rows, [row for row in rows if row.kind == "programme" or id(row) in keep], len(items))
+
+
+def _fy_table(figures: FiscalYear, year: int) -> dict:
     caption = pages.t("Fiscal year {year}", year=year)
-    if len(items) > ROWS_SHOWN:
-        keep = {id(record) for record in sorted(items, key=lambda record: -(record["obligations"] or 0))[:ROWS_SHOWN]}
-        records = [record for record in records if record["kind"] == "programme" or id(record) in keep]
+    if figures.items > ROWS_SHOWN:
         caption += pages.t(" (the {shown} items with the largest obligations of {count}, and every programme; the "
-                           "workbook has them all)", shown=ROWS_SHOWN, count=f"{len(items):,}")
-    return table(records, FY_TABLE, caption=caption, empty="nothing to report")
+                           "workbook has them all)", shown=ROWS_SHOWN, count=f"{figures.items:,}")
+    return table(fy_records(figures.shown), FY_TABLE, caption=caption, empty="nothing to report")
+
+
+def _forecast_tables(forecast: Forecast, first: int, count: int) -> dict:
+    shown = forecast.by_contract[:ROWS_SHOWN]
+    return {"forecast": table(shown + forecast.year_totals, FORECAST_TABLE,
+                              caption=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1),
+                              empty="nothing falls due in that window"),
+            "forecast_cut": (len(shown), len(forecast.by_contract)) if len(shown) < len(forecast.by_contract) else None}
 
 
 def kept_fy(request: Request, year: int):
     from .portfolio import kept
 
-    return kept(pages.store(request), ("fy", year), lambda store: fy_rows(store, year),
+    return kept(pages.store(request), ("fy", year), lambda store: compute_fy(store, year),
                 wait=request.app.state.settings.wait_seconds, now=pages.now(request))
 
 
@@ -163,18 +185,18 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
         forms[which] = typed(form, {"programme": PROGRAMME_FIELDS, "budget": BUDGET_FIELDS, "fee_line": FEE_LINE_FIELDS}[which]
                              + ("update",))
     done = query.get("done", "")
-    shown = forecast.by_contract[:ROWS_SHOWN] if forecast else []
+    reader = (i18n.language(), i18n.unit(), ROWS_SHOWN)
+    fiscal = fy_answer.derived(("fy", year, *reader), lambda: {
+        "fy": _fy_table(figures, year), "fy_said": fy_sentences(figures.rows)}) if figures is not None else {}
+    outlook = forecast_answer.derived(("forecast", first, count, *reader), lambda: _forecast_tables(
+        forecast, first, count)) if forecast is not None else {}
     return render(
         request, "budget.html", status=status, title=pages.t("Budgets"), day=day, year=year, first=first, count=count,
         programmes=table(programme_rows(budgets), PROGRAMME_KEYS, caption=pages.t("Programmes and budgets"),
                          empty="no programmes yet"),
         fy_pending=status_note(request, fy_answer), forecast_pending=status_note(request, forecast_answer),
-        fy=_fy_table(figures, year) if figures is not None else None,
-        fy_said=fy_sentences(figures) if figures is not None else [],
-        forecast=table(shown + forecast.year_totals, FORECAST_TABLE,
-                       caption=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1),
-                       empty="nothing falls due in that window") if forecast else None,
-        forecast_cut=(len(shown), len(forecast.by_contract)) if forecast and len(shown) < len(forecast.by_contract) else None,
+        fy=fiscal.get("fy"), fy_said=fiscal.get("fy_said", []),
+        forecast=outlook.get("forecast"), forecast_cut=outlook.get("forecast_cut"),
         ending=forecast.ending[:ROWS_SHOWN] if forecast else [], ending_count=len(forecast.ending) if forecast else 0,
         shown=ROWS_SHOWN,
         fee_lines=[(line.code, line.name) for line in budgets.fee_lines],
@@ -257,8 +279,8 @@ def fy_workbook(request: Request) -> Response:
     year = _year(request.path_params["year"], "year", 0)
 
     def sheets(store):
-        figures = _figures(store, ("fy", year), lambda opened: fy_rows(opened, year))
-        emit(fy_records(figures, for_sheet=True), "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
+        figures = _figures(store, ("fy", year), lambda opened: compute_fy(opened, year))
+        emit(fy_records(figures.rows, for_sheet=True), "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
              subtotal=lambda row: row["kind"] == "programme")
 
     return _download(request, f"fy-{year}.xlsx", ("fy", year), sheets)

@@ -107,7 +107,7 @@ def procurement_page(request: Request, *, status: int = 200, form=None, errors=N
     done = request.query_params.get("done", "")
     figures = dict(lines=None, rebid=None, assumptions=[], failures=[], failures_count=0, tenders=None, line_codes=[])
     if found is not None:
-        figures = dict(
+        figures = answer.derived(("procurement", day, i18n.language(), i18n.unit(), ROWS_SHOWN), lambda: dict(
             lines=table(found.lines, LINE_COLUMNS, limit=ROWS_SHOWN,
                         links={"line": lambda row: f"/procurement/lines/{row['line']}"},
                         caption=pages.t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet"),
@@ -119,7 +119,7 @@ def procurement_page(request: Request, *, status: int = 200, form=None, errors=N
             failures_count=len(found.failures),
             tenders=table(found.tenders, TENDER_COLUMNS, limit=ROWS_SHOWN, caption=pages.t("Tenders"),
                           empty="no tenders recorded"),
-            line_codes=found.line_codes[:CODES_OFFERED])
+            line_codes=found.line_codes[:CODES_OFFERED]))
     return render(
         request, "procurement.html", status=status, title=pages.t("Procurement"), day=day,
         pending=status_note(request, answer), shown=ROWS_SHOWN, **figures,

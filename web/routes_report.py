@@ -34,8 +34,9 @@ def policy(html: str) -> str:
             "form-action 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
-def report_html(request: Request) -> str | None:
-    """The portfolio report as of the page's day in the reader's language and unit, or None while it is being made.
+def report_html(request: Request) -> tuple[str, str] | None:
+    """The portfolio report as of the page's day in the reader's language and unit, and its Content-Security-Policy
+    (hashing its styles reads the whole page: done once, with it), or None while it is being made.
 
     The report is rendered from the dashboard's computation (web/portfolio.py, one per state of the store), in a
     thread of its own like every whole-portfolio figure (``kept``): a province's report takes minutes, and a page
@@ -55,7 +56,7 @@ def report_html(request: Request) -> str | None:
     return answer.value
 
 
-def _render(store, day, language: str, unit: str, made: str) -> str:
+def _render(store, day, language: str, unit: str, made: str) -> tuple[str, str]:
     """In the computation's thread: the dashboard's portfolio (waiting for it, or starting it), rendered as the CLI's
     ``report html`` in the reader's language and unit (set for this thread only)."""
     from cli import i18n
@@ -69,19 +70,21 @@ def _render(store, day, language: str, unit: str, made: str) -> str:
         raise ContractsError("report", day.isoformat(), answer.failed or "could not be computed in time; try again")
     i18n.configure(language, unit, here_only=True)
     found = answer.portfolio
-    return render_report(found.report, contract_count=found.contracts, rebid_methods=REBID_METHODS, generated=made)
+    html = render_report(found.report, contract_count=found.contracts, rebid_methods=REBID_METHODS, generated=made)
+    return html, policy(html)
 
 
 REPORT_WAIT_SECONDS = 3600  # the report's thread waits for the dashboard's computation this long at most
 
 
 def report_page(request: Request) -> Response:
-    html = report_html(request)
-    if html is None:
+    made = report_html(request)
+    if made is None:
         response = pages.problem(request, 503, pages.t("The report is still being prepared; try again in a minute."))
         response.headers["retry-after"] = "60"
         return response
-    return HTMLResponse(html, headers={"content-security-policy": policy(html)})
+    html, allowed = made
+    return HTMLResponse(html, headers={"content-security-policy": allowed})
 
 
 def report(request: Request) -> Response:
