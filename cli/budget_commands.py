@@ -226,14 +226,20 @@ def report_fy(
     import datetime as dt
 
     from contracts.budget import FY_KEYS, fiscal_year_figures
+    from contracts.ledgers import LastPayment, year_recording_gap
+
+    from .payable_commands import _say_remark
 
     fmt = check_format(format, output)
     fiscal_year = whole_number(year, "year")
     if not 1990 <= fiscal_year <= 2100:
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
+    today = as_of_date(None)
+    watch = LastPayment(min(dt.date(fiscal_year, 12, 31), today))  # to say when payments stop being recorded
     with store_for(ctx, db) as store:
         budgets = store.budgets()
-        rows = fiscal_year_figures(store.stream(active_before=dt.date(fiscal_year + 1, 1, 1)), budgets, fiscal_year)
+        rows = fiscal_year_figures(watch.passing(store.stream(active_before=dt.date(fiscal_year + 1, 1, 1))), budgets,
+                                   fiscal_year)
 
     def ratio(value):
         if value is None:
@@ -252,6 +258,8 @@ def report_fy(
         records = [r for r in records if r["kind"] == "programme" or id(r) in keep]
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
     emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
+    # On stderr, like arrears' remark, so that every format's stdout stays clean.
+    _say_remark(year_recording_gap(watch.last, fiscal_year, today, any(row.obligations for row in rows if row.kind != "programme")))
     if fmt == "table":
         for row in rows:
             if row.kind == "programme" and row.budget_in_force is not None:

@@ -27,6 +27,12 @@ SENTENCES: dict[str, str] = {
     "only if no payment since has gone unrecorded": "最后一笔付款记录在{last}，距{as_of}已{gap}天：此后到期的{count}期只有在其间没有漏记付款时才是欠付",
     "no payment is recorded on or before {as_of}: what is shown as owed is what fell due, not what is known to be unpaid":
         "{as_of}及以前没有付款记录：所列欠付是已到期金额，并非确知未付",
+    # contracts/ledgers.py: a fiscal year whose payments stop being recorded long before its end
+    "no payment is recorded on or before {end}: the paid figures of {year} hold only what was recorded, and what is "
+    "unpaid is what fell due": "{end}及以前没有付款记录：{year}年的已付数只含已录入的付款，所列未付是已到期金额",
+    "the last payment recorded is on {last}, {gap} days before {end}: the paid figures of {year} hold only what was "
+    "recorded, and what is unpaid is owed only if no payment has gone unrecorded":
+        "最后一笔付款记录在{last}，距{end}已{gap}天：{year}年的已付数只含已录入的付款，所列未付只有在没有漏记付款时才是欠付",
     # contracts/checks.py: the findings
     "{months} months from {start} end on {end}, not in {stated} as the source states":
         "自{start}起{months}个月应于{end}到期，而非来源所述的{stated}",

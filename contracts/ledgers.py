@@ -118,6 +118,23 @@ def recording_gap(last: dt.date | None, dues: Mapping[dt.date, int], as_of: dt.d
             f"{since} installment(s) due since are owed only if no payment since has gone unrecorded")
 
 
+def year_recording_gap(last: dt.date | None, year: int, as_of: dt.date, obligations_due: bool) -> str:
+    """A sentence under a fiscal year's figures when its payments stop being recorded long before the year's end (or
+    before ``as_of`` when the year is not over): its paid figures then hold only what was recorded, and its unpaid
+    figures are owed only if nothing went unrecorded. "" when payments were recorded up to then, or nothing fell due."""
+    end = min(dt.date(year, 12, 31), as_of)
+    if not obligations_due or end < dt.date(year, 1, 1):
+        return ""
+    if last is None:
+        return (f"no payment is recorded on or before {end.isoformat()}: the paid figures of {year} hold only what was "
+                "recorded, and what is unpaid is what fell due")
+    gap = (end - last).days
+    if gap <= RECORDING_GAP_DAYS:
+        return ""
+    return (f"the last payment recorded is on {last.isoformat()}, {gap} days before {end.isoformat()}: the paid figures "
+            f"of {year} hold only what was recorded, and what is unpaid is owed only if no payment has gone unrecorded")
+
+
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,
                       *, keep_rows: bool = True) -> PortfolioArrears:
     """What was due on or before ``as_of`` and is unpaid, installment by installment and summed per contract.

@@ -182,3 +182,15 @@ def test_no_command_prints_zero_for_an_unknown_amount(tmp_path_factory, start, m
         if line.startswith("│ TOTAL"):
             cells = [cell.strip() for cell in line.strip("│").split("│")]
             assert cells[6:8] == ["", ""], line
+
+
+def test_a_fiscal_year_after_the_last_recorded_payment_says_so(loaded, monkeypatch):
+    """`report fy 2025`: the example records payments up to 2023-12-31 only, so 2025's paid figures are 0.00 as
+    recorded; 2025-12-31 is 731 days (366 + 365) after the last payment, and the report says so (stderr)."""
+    result = loaded("report", "fy", "2025", "--format", "json")
+    assert ("the last payment recorded is on 2023-12-31, 731 days before 2025-12-31: the paid figures of 2025 hold "
+            "only what was recorded") in result.stderr
+    json.loads(result.stdout)  # stdout stays clean JSON
+    assert "last payment recorded" not in loaded("report", "fy", "2023").stderr  # paid up to the year's end
+    zh = loaded("--lang", "zh", "report", "fy", "2025").stderr
+    assert "最后一笔付款记录在2023年12月31日，距2025年12月31日已731天" in zh

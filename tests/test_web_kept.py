@@ -257,3 +257,10 @@ def test_a_pages_tables_are_made_once_per_computation_and_reader_settings(site, 
     assert made == [2023] and first.count("<tr") == again.count("<tr")
     assert wang.post("/settings", {"language": "en", "money_unit": "yuan"}).status_code in (200, 303)
     assert "Fiscal year 2023" in wang.get("/budget?year=2023").text and made == [2023, 2023]  # English: its own tables
+
+
+def test_the_budget_page_says_when_a_years_payments_stop_being_recorded(site):
+    """As `report fy 2025` says it (tests/test_honest_source.py): payments are recorded up to 2023-12-31 only."""
+    page = clerk(site, "finance").get("/budget?year=2025&as_of=2026-01-10").text
+    assert "最后一笔付款记录在2023年12月31日，距2025年12月31日已731天" in text_of(page)
+    assert "最后一笔付款记录" not in text_of(clerk(site, "finance").get("/budget?year=2023").text)

@@ -47,11 +47,13 @@ def _year(value, field: str, default: int) -> int:
     return year
 
 
-def fy_rows(store, year: int):
-    """``report fy YEAR``'s figures (contracts.budget.fiscal_year_figures over the contracts active by the year's end)."""
+def fy_rows(store, year: int, watch=None):
+    """``report fy YEAR``'s figures (contracts.budget.fiscal_year_figures over the contracts active by the year's end);
+    ``watch``: a contracts.ledgers.LastPayment the contracts pass through."""
     from contracts.budget import fiscal_year_figures
 
-    return fiscal_year_figures(store.load(active_before=dt.date(year + 1, 1, 1)), store.budgets(), year)
+    contracts = store.load(active_before=dt.date(year + 1, 1, 1))
+    return fiscal_year_figures(watch.passing(contracts) if watch else contracts, store.budgets(), year)
 
 
 def fy_records(rows, *, for_sheet: bool = False) -> list[dict]:
@@ -122,15 +124,20 @@ class FiscalYear:
     rows: list  # every row (the workbook's)
     shown: list  # every programme and the ROWS_SHOWN items with the largest obligations, in the rows' order
     items: int  # how many items (contracts, fee lines) there are in all
+    remark: str = ""  # when payments stop being recorded long before the year's end (contracts.ledgers.year_recording_gap)
 
 
-def compute_fy(store, year: int) -> FiscalYear:
+def compute_fy(store, year: int, day: dt.date) -> FiscalYear:
     """As `report fy` on a terminal: every programme and the items with the largest obligations (a province's year has
-    tens of thousands: chosen here, once, not on every view)."""
-    rows = fy_rows(store, year)
+    tens of thousands: chosen here, once, not on every view), and what it says when payments stop being recorded."""
+    from contracts.ledgers import LastPayment, year_recording_gap
+
+    watch = LastPayment(min(dt.date(year, 12, 31), day))
+    rows = fy_rows(store, year, watch)
     items = [row for row in rows if row.kind != "programme"]
     keep = {id(row) for row in heapq.nsmallest(ROWS_SHOWN, items, key=lambda row: -(row.obligations or 0))}
-    return FiscalYear(rows, [row for row in rows if row.kind == "programme" or id(row) in keep], len(items))
+    return FiscalYear(rows, [row for row in rows if row.kind == "programme" or id(row) in keep], len(items),
+                      year_recording_gap(watch.last, year, day, any(row.obligations for row in items)))
 
 
 def _fy_table(figures: FiscalYear, year: int) -> dict:
@@ -152,7 +159,8 @@ def _forecast_tables(forecast: Forecast, first: int, count: int) -> dict:
 def kept_fy(request: Request, year: int):
     from .portfolio import kept
 
-    return kept(pages.store(request), ("fy", year), lambda store: compute_fy(store, year),
+    day = pages.as_of(request)
+    return kept(pages.store(request), ("fy", year, day), lambda store: compute_fy(store, year, day),
                 wait=request.app.state.settings.wait_seconds, now=pages.now(request))
 
 
@@ -166,6 +174,7 @@ def kept_forecast(request: Request, first: int, count: int, day: dt.date, *, wai
 
 def budget_page(request: Request, *, status: int = 200, which: str = "", form=None, errors=None) -> Response:
     from contracts.budget import PROGRAMME_KEYS, programme_rows
+    from cli.prose import sentence
 
     from .routes_home import status_note
 
@@ -186,8 +195,10 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
                              + ("update",))
     done = query.get("done", "")
     reader = (i18n.language(), i18n.unit(), ROWS_SHOWN)
-    fiscal = fy_answer.derived(("fy", year, *reader), lambda: {
-        "fy": _fy_table(figures, year), "fy_said": fy_sentences(figures.rows)}) if figures is not None else {}
+    fiscal = fy_answer.derived(("fy", year, day, *reader), lambda: {
+        "fy": _fy_table(figures, year),
+        "fy_said": fy_sentences(figures.rows) + ([f"{i18n.t('note')}: {sentence(figures.remark)}"] if figures.remark else []),
+    }) if figures is not None else {}
     outlook = forecast_answer.derived(("forecast", first, count, *reader), lambda: _forecast_tables(
         forecast, first, count)) if forecast is not None else {}
     return render(
@@ -277,13 +288,14 @@ def fy_workbook(request: Request) -> Response:
     from cli.render import emit
 
     year = _year(request.path_params["year"], "year", 0)
+    day = pages.as_of(request)
 
     def sheets(store):
-        figures = _figures(store, ("fy", year), lambda opened: compute_fy(opened, year))
+        figures = _figures(store, ("fy", year, day), lambda opened: compute_fy(opened, year, day))
         emit(fy_records(figures.rows, for_sheet=True), "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
              subtotal=lambda row: row["kind"] == "programme")
 
-    return _download(request, f"fy-{year}.xlsx", ("fy", year), sheets)
+    return _download(request, f"fy-{year}.xlsx", ("fy", year, day), sheets)
 
 
 def forecast_workbook(request: Request) -> Response:
