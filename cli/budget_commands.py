@@ -226,7 +226,7 @@ def report_fy(
     import datetime as dt
 
     from contracts.budget import FY_KEYS, fiscal_year_figures
-    from contracts.ledgers import LastPayment, year_recording_gap
+    from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
 
     from .payable_commands import _say_remark
 
@@ -236,10 +236,14 @@ def report_fy(
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
     today = as_of_date(None)
     watch = LastPayment(min(dt.date(fiscal_year, 12, 31), today))  # to say when payments stop being recorded
+    window = dict(active_from=dt.date(fiscal_year, 1, 1), active_before=dt.date(fiscal_year + 1, 1, 1))
     with store_for(ctx, db) as store:
         budgets = store.budgets()
-        rows = fiscal_year_figures(watch.passing(store.stream(active_before=dt.date(fiscal_year + 1, 1, 1))), budgets,
+        rows = fiscal_year_figures(watch.passing(store.stream(active_before=window["active_before"])), budgets,
                                    fiscal_year)
+        # A second pass over the year's contracts only when payments stop being recorded long before its end.
+        dues = (dues_between(store.stream(**window), dt.date(fiscal_year, 1, 1), watch.as_of)
+                if year_gap_possible(watch.last, fiscal_year, today) else {})
 
     def ratio(value):
         if value is None:
@@ -259,7 +263,7 @@ def report_fy(
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
     emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
     # On stderr, like arrears' remark, so that every format's stdout stays clean.
-    _say_remark(year_recording_gap(watch.last, fiscal_year, today, any(row.obligations for row in rows if row.kind != "programme")))
+    _say_remark(year_recording_gap(watch.last, fiscal_year, today, dues))
     if fmt == "table":
         for row in rows:
             if row.kind == "programme" and row.budget_in_force is not None:

@@ -118,12 +118,15 @@ def recording_gap(last: dt.date | None, dues: Mapping[dt.date, int], as_of: dt.d
             f"{since} installment(s) due since are owed only if no payment since has gone unrecorded")
 
 
-def year_recording_gap(last: dt.date | None, year: int, as_of: dt.date, obligations_due: bool) -> str:
-    """A sentence under a fiscal year's figures when its payments stop being recorded long before the year's end (or
-    before ``as_of`` when the year is not over): its paid figures then hold only what was recorded, and its unpaid
-    figures are owed only if nothing went unrecorded. "" when payments were recorded up to then, or nothing fell due."""
+def year_recording_gap(last: dt.date | None, year: int, as_of: dt.date, dues: Mapping[dt.date, int]) -> str:
+    """A sentence under a fiscal year's figures when installments kept falling due long after the last recorded
+    payment (by the year's end, or ``as_of`` when the year is not over): its paid figures then hold only what was
+    recorded, and its unpaid figures are owed only if nothing went unrecorded. ``dues``: how many installments fall
+    due on each day of the year up to then (``dues_between``). "" when payments were recorded up to then, or nothing
+    fell due since the last one (a contract paid once a year is not a gap)."""
     end = min(dt.date(year, 12, 31), as_of)
-    if not obligations_due or end < dt.date(year, 1, 1):
+    since = sum(count for day, count in dues.items() if (last is None or day > last) and day <= end)
+    if end < dt.date(year, 1, 1) or not since:
         return ""
     if last is None:
         return (f"no payment is recorded on or before {end.isoformat()}: the paid figures of {year} hold only what was "
@@ -133,6 +136,28 @@ def year_recording_gap(last: dt.date | None, year: int, as_of: dt.date, obligati
         return ""
     return (f"the last payment recorded is on {last.isoformat()}, {gap} days before {end.isoformat()}: the paid figures "
             f"of {year} hold only what was recorded, and what is unpaid is owed only if no payment has gone unrecorded")
+
+
+def year_gap_possible(last: dt.date | None, year: int, as_of: dt.date) -> bool:
+    """Whether ``year_recording_gap`` could say anything: counting the year's dues (a second pass over the portfolio)
+    is needed only then."""
+    end = min(dt.date(year, 12, 31), as_of)
+    return end >= dt.date(year, 1, 1) and (last is None or (end - last).days > RECORDING_GAP_DAYS)
+
+
+def dues_between(contracts: Iterable[Contract], first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """How many installments fall due on each day of ``[first, last]`` across the contracts (the fast engine's due
+    dates of the terms in force)."""
+    from .schedule import installments_fen
+
+    dues: dict[dt.date, int] = {}
+    for contract in contracts:
+        for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
+            if first <= due <= last:
+                dues[due] = dues.get(due, 0) + 1
+            elif due > last:
+                break
+    return dues
 
 
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,

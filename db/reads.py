@@ -117,7 +117,9 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
                 else "SELECT COUNT(*) FROM contract")
     total = connection.execute(text(counting), params).scalar() or 0
     column = LIST_SORTS.get(sort, "code")
-    order = f"{column} {'DESC' if descending else 'ASC'}" + (", code" if column != "code" else "")
+    # Ties in the same direction as the column, so that a descending page walks its (column, code) index backwards.
+    direction = "DESC" if descending else "ASC"
+    order = f"{column} {direction}" + (f", code {direction}" if column != "code" else "")
     query = typed_query("SELECT code, name, vendor, line, billing_start, billing_end, service_end, annual_fee_fen, pricing "
                         f"FROM contract{clause} ORDER BY {order} LIMIT :limit OFFSET :offset",
                         ("billing_start", "billing_end", "service_end"))

@@ -194,3 +194,21 @@ def test_a_fiscal_year_after_the_last_recorded_payment_says_so(loaded, monkeypat
     assert "last payment recorded" not in loaded("report", "fy", "2023").stderr  # paid up to the year's end
     zh = loaded("--lang", "zh", "report", "fy", "2025").stderr
     assert "最后一笔付款记录在2023年12月31日，距2025年12月31日已731天" in zh
+
+
+def test_a_contract_paid_once_a_year_is_not_a_recording_gap():
+    """Found in review: a year whose one installment was paid when due is not a gap, however long ago that was; an
+    installment due after the last payment, over 92 days before the year's end, is."""
+    import datetime as dt
+
+    from contracts.ledgers import year_recording_gap, year_gap_possible
+
+    paid_when_due = {dt.date(2024, 3, 15): 1}
+    assert year_gap_possible(dt.date(2024, 3, 15), 2024, dt.date(2025, 1, 10))  # 291 days: worth counting the dues
+    assert year_recording_gap(dt.date(2024, 3, 15), 2024, dt.date(2025, 1, 10), paid_when_due) == ""
+    due_since = {dt.date(2024, 3, 15): 1, dt.date(2024, 9, 15): 1}
+    said = year_recording_gap(dt.date(2024, 3, 15), 2024, dt.date(2025, 1, 10), due_since)
+    assert said.startswith("the last payment recorded is on 2024-03-15, 291 days before 2024-12-31")  # 16 + 275 (Apr-Dec)
+    # The year not over: counted up to the as-of day; an installment due after it does not count yet.
+    assert year_recording_gap(dt.date(2024, 3, 15), 2024, dt.date(2024, 9, 1), due_since) == ""
+    assert year_recording_gap(None, 2024, dt.date(2025, 1, 10), paid_when_due).startswith("no payment is recorded on or before 2024-12-31")

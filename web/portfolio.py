@@ -105,27 +105,36 @@ KEPT_AT_MOST = 12  # figures kept per worker (the newest of each kind and day): 
 
 
 def _waiting(done: threading.Event, seconds: float) -> None:
+    """A page's wait, or a computation's for another's figures: the latter lets go of _heavy meanwhile (and must hold
+    no other lock then), and the time is not counted as its own."""
     if getattr(_local, "holding", False):
+        began = time.perf_counter()
         _heavy.release()
         try:
             done.wait(seconds)
         finally:
             _heavy.acquire()
+            _local.waited = getattr(_local, "waited", 0.0) + time.perf_counter() - began
     else:
         done.wait(seconds)
 
 
-def _forget_the_oldest() -> list:
-    """Under _lock: at most KEPT_AT_MOST figures, the least recently made forgotten first (returned, to be freed
-    once _lock is let go)."""
+_used: dict[tuple, float] = {}  # (store, kind) -> when a page last asked for it (time.monotonic)
+
+
+def _forget_the_least_used(keep: tuple) -> list:
+    """Under _lock: at most KEPT_AT_MOST figures, those asked for least recently forgotten first, never ``keep`` (the
+    figures just made: a report that waited for another computation finishes last). Returned, to be freed once _lock
+    is let go."""
     forgotten = []
     while len(_latest) > KEPT_AT_MOST:
-        oldest = min(_latest, key=lambda name: _latest[name].made_at)
-        forgotten.append(_latest.pop(oldest))
+        least = min((name for name in _latest if name != keep), key=lambda name: _used.get(name, 0.0))
+        forgotten.append(_latest.pop(least))
+        _used.pop(least, None)
     return forgotten
 
 
-_collection_paused = [0]  # computations running with the cyclic garbage collector paused
+_collection_paused = [0, True]  # computations running with the cyclic garbage collector paused; was it enabled
 
 
 @contextmanager
@@ -136,13 +145,14 @@ def _no_cycle_collection():
     with _lock:
         _collection_paused[0] += 1
         if _collection_paused[0] == 1:
+            _collection_paused[1] = gc.isenabled()
             gc.disable()
     try:
         yield
     finally:
         with _lock:
             _collection_paused[0] -= 1
-            if _collection_paused[0] == 0:
+            if _collection_paused[0] == 0 and _collection_paused[1]:
                 gc.enable()
 
 
@@ -174,21 +184,24 @@ def _run(store: "Store", make: Callable[["Store"], Any], key: tuple, done: threa
          started: dt.datetime) -> None:
     from contracts.errors import ContractsError
 
-    clock = time.perf_counter()
+    took = None
     dropped: list = []  # figures replaced or forgotten: freed after _lock is let go (millions of objects at 100k)
     try:
         with _heavy, _no_cycle_collection():
-            _local.holding = True
+            _local.holding, _local.waited = True, 0.0
+            clock = time.perf_counter()  # its own time: not its turn's wait, nor its waits for other figures
             try:
                 made = _Made(make(store), key, started)
             finally:
                 _local.holding = False
+                took = time.perf_counter() - clock - _local.waited
         with _lock:
             latest = _latest.get(key[::2])
             if latest is None or (latest.key[1] or 0) <= (key[1] or 0):
                 dropped.append(latest)
                 _latest[key[::2]] = made
-                dropped.extend(_forget_the_oldest())
+                _used.setdefault(key[::2], time.monotonic())
+                dropped.extend(_forget_the_least_used(key[::2]))
             _failures.pop(key[::2], None)
     except ContractsError as error:
         with _lock:
@@ -200,8 +213,14 @@ def _run(store: "Store", make: Callable[["Store"], Any], key: tuple, done: threa
     finally:
         with _lock:
             _running.pop(key, None)
-            _took[(key[0], key[2][0])] = time.perf_counter() - clock
+            if took is not None:
+                _took[(key[0], _kind_name(key[2]))] = took
         done.set()
+
+
+def _kind_name(kind: tuple) -> tuple:
+    """What a computation's time is remembered by: its kind, and for a workbook which one (their sizes differ)."""
+    return kind[:2] if kind[0] == "workbook" else kind[:1]
 
 
 def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: float,
@@ -213,6 +232,7 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
     once with the newest made for the same kind, saying from when it is, or that it is being made)."""
     key = (store.url, state(store), kind)
     with _lock:
+        _used[key[::2]] = time.monotonic()
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
             return Answer(latest.value, True, made_at=latest.made_at, made=latest)
@@ -222,7 +242,7 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
             started = now or dt.datetime.now(dt.timezone.utc)
             threading.Thread(target=_run, args=(store, make, key, done, started), daemon=True,
                              name=f"kept {kind}").start()
-        took = _took.get((store.url, kind[0]))
+        took = _took.get((store.url, _kind_name(kind)))
     if took is None:  # never computed here yet: expect what the store's size predicts
         took = _contracts(store) * SECONDS_PER_CONTRACT
     _waiting(done, wait if took <= wait else min(wait, QUICK_WAIT_SECONDS))

@@ -47,12 +47,13 @@ def _year(value, field: str, default: int) -> int:
     return year
 
 
-def fy_rows(store, year: int, watch=None):
-    """``report fy YEAR``'s figures (contracts.budget.fiscal_year_figures over the contracts active by the year's end);
-    ``watch``: a contracts.ledgers.LastPayment the contracts pass through."""
+def fy_rows(store, year: int, watch=None, contracts=None):
+    """``report fy YEAR``'s figures (contracts.budget.fiscal_year_figures over the contracts active by the year's end,
+    loaded unless given); ``watch``: a contracts.ledgers.LastPayment the contracts pass through."""
     from contracts.budget import fiscal_year_figures
 
-    contracts = store.load(active_before=dt.date(year + 1, 1, 1))
+    if contracts is None:
+        contracts = store.load(active_before=dt.date(year + 1, 1, 1))
     return fiscal_year_figures(watch.passing(contracts) if watch else contracts, store.budgets(), year)
 
 
@@ -130,14 +131,16 @@ class FiscalYear:
 def compute_fy(store, year: int, day: dt.date) -> FiscalYear:
     """As `report fy` on a terminal: every programme and the items with the largest obligations (a province's year has
     tens of thousands: chosen here, once, not on every view), and what it says when payments stop being recorded."""
-    from contracts.ledgers import LastPayment, year_recording_gap
+    from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
 
     watch = LastPayment(min(dt.date(year, 12, 31), day))
-    rows = fy_rows(store, year, watch)
+    contracts = store.load(active_before=dt.date(year + 1, 1, 1))
+    rows = fy_rows(store, year, watch, contracts)
     items = [row for row in rows if row.kind != "programme"]
     keep = {id(row) for row in heapq.nsmallest(ROWS_SHOWN, items, key=lambda row: -(row.obligations or 0))}
+    dues = dues_between(contracts, dt.date(year, 1, 1), watch.as_of) if year_gap_possible(watch.last, year, day) else {}
     return FiscalYear(rows, [row for row in rows if row.kind == "programme" or id(row) in keep], len(items),
-                      year_recording_gap(watch.last, year, day, any(row.obligations for row in items)))
+                      year_recording_gap(watch.last, year, day, dues))
 
 
 def _fy_table(figures: FiscalYear, year: int) -> dict:
@@ -236,13 +239,13 @@ def _workbook_bytes(store, name: str, build) -> bytes:
             spreadsheet.discard()
 
 
-def _download(request: Request, name: str, kind: tuple, emit_sheets) -> Response:
+def _download(request: Request, name: str, kind: tuple, figures_of, emit_sheets) -> Response:
     """A workbook made in the background once per change of the store, like the figures in it (a province's forecast
     has hundreds of thousands of rows: minutes of openpyxl), in the reader's language and unit; 503 until it is made.
-    ``emit_sheets(store)`` emits its sheets, in the computation's thread."""
+    In the computation's thread: ``figures_of(store)`` gets the page's figures (waiting for them), then
+    ``emit_sheets(figures)`` emits the sheets, one workbook at a time (never waiting for figures while holding the
+    workbook lock: another workbook's computation may be the one that must run)."""
     from urllib.parse import quote
-
-    from cli import i18n
 
     from .portfolio import kept
 
@@ -250,10 +253,13 @@ def _download(request: Request, name: str, kind: tuple, emit_sheets) -> Response
 
     def make(store) -> bytes:
         i18n.configure(language, unit, here_only=True)
-        return _workbook_bytes(store, name, lambda: emit_sheets(store))
+        figures = figures_of(store)
+        return _workbook_bytes(store, name, lambda: emit_sheets(figures))
 
     answer = kept(pages.store(request), ("workbook", *kind, language, unit), make,
                   wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    if answer.failed and not answer.fresh:
+        return pages.problem(request, 500, answer.failed)
     if answer.value is None or not answer.fresh:
         return _not_ready(request)
     return Response(answer.value, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -290,12 +296,12 @@ def fy_workbook(request: Request) -> Response:
     year = _year(request.path_params["year"], "year", 0)
     day = pages.as_of(request)
 
-    def sheets(store):
-        figures = _figures(store, ("fy", year, day), lambda opened: compute_fy(opened, year, day))
+    def sheets(figures):
         emit(fy_records(figures.rows, for_sheet=True), "xlsx", keys=FY_KEYS, title=pages.t("Fiscal year {year}", year=year),
              subtotal=lambda row: row["kind"] == "programme")
 
-    return _download(request, f"fy-{year}.xlsx", ("fy", year, day), sheets)
+    return _download(request, f"fy-{year}.xlsx", ("fy", year, day),
+                     lambda store: _figures(store, ("fy", year, day), lambda opened: compute_fy(opened, year, day)), sheets)
 
 
 def forecast_workbook(request: Request) -> Response:
@@ -304,12 +310,13 @@ def forecast_workbook(request: Request) -> Response:
     day = pages.as_of(request)
     first, count = _year(request.query_params.get("from"), "from", day.year + 1), _small(request.query_params.get("years"))
 
-    def sheets(store):
-        forecast = _figures(store, ("forecast", first, count, day), lambda opened: compute_forecast(opened, first, count, day))
+    def sheets(forecast):
         emit([row.record() for row in forecast.result.rows()], "xlsx", keys=FORECAST_ROWS,
              title=pages.t("Obligations {first}-{last} by due date", first=first, last=first + count - 1))
 
-    return _download(request, f"forecast-{first}-{first + count - 1}.xlsx", ("forecast", first, count, day), sheets)
+    return _download(request, f"forecast-{first}-{first + count - 1}.xlsx", ("forecast", first, count, day),
+                     lambda store: _figures(store, ("forecast", first, count, day),
+                                            lambda opened: compute_forecast(opened, first, count, day)), sheets)
 
 
 def _not_ready(request: Request) -> Response:

@@ -155,10 +155,7 @@ def line_page(request: Request, code: str, *, status: int = 200, which: str = ""
     from cli.prose import sentence
 
     day = pages.as_of(request)
-    try:
-        everything = pages.store(request).lines(only=code)
-    except ContractsError:
-        raise ContractsError("line", code, "is not a service line") from None
+    everything = pages.store(request).lines(only=code)  # an unknown line: "is not a service line" (404)
     [facts] = everything
     line = line_status(facts, day)
     forms = {name: {} for name in ("transition", "suspension", "usage")}
@@ -212,8 +209,10 @@ def add_suspension(request: Request) -> Response:
 def _is_line(store, code: str) -> bool:
     try:
         store.lines(only=code)
-    except ContractsError:
-        return False
+    except ContractsError as error:
+        if error.problem.startswith("is not a service line"):
+            return False
+        raise
     return True
 
 

@@ -34,9 +34,10 @@ def policy(html: str) -> str:
             "form-action 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
-def report_html(request: Request) -> tuple[str, str] | None:
+def report_html(request: Request) -> tuple[str, str] | str | None:
     """The portfolio report as of the page's day in the reader's language and unit, and its Content-Security-Policy
-    (hashing its styles reads the whole page: done once, with it), or None while it is being made.
+    (hashing its styles reads the whole page: done once, with it), or None while it is being made, or the one line
+    of the error its computation ended with.
 
     The report is rendered from the dashboard's computation (web/portfolio.py, one per state of the store), in a
     thread of its own like every whole-portfolio figure (``kept``): a province's report takes minutes, and a page
@@ -51,6 +52,8 @@ def report_html(request: Request) -> tuple[str, str] | None:
     answer = kept(pages.store(request), ("report", day, language, unit),
                   lambda store: _render(store, day, language, unit, made),
                   wait=request.app.state.settings.wait_seconds, now=pages.now(request))
+    if answer.failed and not answer.fresh:
+        return answer.failed  # the one line of the computation's error
     if answer.value is None or not answer.fresh:
         return None
     return answer.value
@@ -79,6 +82,8 @@ REPORT_WAIT_SECONDS = 3600  # the report's thread waits for the dashboard's comp
 
 def report_page(request: Request) -> Response:
     made = report_html(request)
+    if isinstance(made, str):
+        return pages.problem(request, 500, made)
     if made is None:
         response = pages.problem(request, 503, pages.t("The report is still being prepared; try again in a minute."))
         response.headers["retry-after"] = "60"
