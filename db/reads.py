@@ -113,9 +113,6 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
                      "WHERE funding.kind = 'contract' AND programme.code = :programme)")
         params["programme"] = programme
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    counting = (f"SELECT COUNT(*) FROM (SELECT 1 FROM contract{clause} LIMIT {COUNTED_UP_TO + 1}) AS matching" if where
-                else "SELECT COUNT(*) FROM contract")
-    total = connection.execute(text(counting), params).scalar() or 0
     column = LIST_SORTS.get(sort, "code")
     # Ties in the same direction as the column, so that a descending page walks its (column, code) index backwards.
     direction = "DESC" if descending else "ASC"
@@ -123,7 +120,14 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
     query = typed_query("SELECT code, name, vendor, line, billing_start, billing_end, service_end, annual_fee_fen, pricing "
                         f"FROM contract{clause} ORDER BY {order} LIMIT :limit OFFSET :offset",
                         ("billing_start", "billing_end", "service_end"))
-    return total, connection.execute(query, {**params, "limit": limit, "offset": offset}).all()
+    rows = connection.execute(query, {**params, "limit": limit, "offset": offset}).all()
+    if 0 < len(rows) < limit or (offset == 0 and not rows):
+        # The last page: the page itself says how many match, and a search for something rare (a code) reads the
+        # table once, not twice (on PostgreSQL each scan of 100,000 rows with ILIKE takes about 0.12 s).
+        return offset + len(rows), rows
+    counting = (f"SELECT COUNT(*) FROM (SELECT 1 FROM contract{clause} LIMIT {COUNTED_UP_TO + 1}) AS matching" if where
+                else "SELECT COUNT(*) FROM contract")
+    return connection.execute(text(counting), params).scalar() or 0, rows
 
 
 def line_and_programme_codes(connection: Connection) -> tuple[list[str], list[tuple[str, str]]]:

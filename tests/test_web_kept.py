@@ -171,12 +171,14 @@ def test_every_sort_of_the_contract_list_walks_an_index(db_url):
                  lambda conn, cursor, statement, parameters, context, many: sent.append((statement, parameters)))
     try:
         with opened.store.reading() as connection:
-            def plans(**options) -> list[str]:
+            def plans(**options) -> tuple[str, str]:
+                """The plans of the count and of the page (past the example's end: both are sent)."""
                 sent.clear()
                 reads.contract_page(connection, as_of=dt.date(2024, 6, 1), offset=1000, **options)
-                return [" ".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
-                                                                                    parameters))
-                        for statement, parameters in list(sent) if statement.lstrip().upper().startswith("SELECT")]
+                found = {"COUNT(" in statement.upper(): " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {statement}", parameters))
+                    for statement, parameters in list(sent) if statement.lstrip().upper().startswith("SELECT")}
+                return found[True], found[False]
 
             for sort in reads.LIST_SORTS:
                 for descending in (False, True):
@@ -283,3 +285,34 @@ def test_the_budget_page_says_when_a_years_payments_stop_being_recorded(site):
     page = clerk(site, "finance").get("/budget?year=2025&as_of=2026-01-10").text
     assert "最后一笔付款记录在2023年12月31日，距2025年12月31日已731天" in text_of(page)
     assert "最后一笔付款记录" not in text_of(clerk(site, "finance").get("/budget?year=2023").text)
+
+
+def test_a_search_for_something_rare_reads_the_table_once(db_url, loaded):
+    """db.reads.contract_page: a page that is not full says itself how many match, so a search for a code (one match)
+    sends one query, not a count and a page (each a scan of every contract); a full page is still counted."""
+    import datetime as dt
+
+    from sqlalchemy import event
+
+    from db import reads
+    from db.store import open_store
+
+    opened = open_store(db_url, create=False)
+    sent: list = []
+    event.listen(opened.store.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, parameters, context, many: sent.append(statement))
+    try:
+        with opened.store.reading() as connection:
+            def selects(**options) -> tuple[int, list, int]:
+                sent.clear()
+                total, rows = reads.contract_page(connection, as_of=dt.date(2024, 3, 31), **options)
+                return total, [row[0] for row in rows], sum(s.lstrip().upper().startswith("SELECT") for s in sent)
+
+            assert selects(search="tw2") == (1, ["TW2"], 1)
+            assert selects(search="nothing like it") == (0, [], 1)
+            # seven contracts, pages of three: page 3 holds the seventh alone; pages 1-2 are full and counted
+            assert selects(limit=3, offset=6) == (7, ["TW2"], 1)
+            assert selects(limit=3, offset=0) == (7, ["ENTRY", "ROAD", "ROAD-INC"], 2)
+            assert selects(limit=3, offset=30)[:2] == (7, [])  # past the end: counted
+    finally:
+        opened.store.close()
