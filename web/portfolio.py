@@ -228,8 +228,9 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
     """What ``make(store)`` returns for the store as it is now, kept until a fact changes: ``kind`` names it (its first
     item the kind of computation, the rest what it depends on, such as the as-of day). If it is not made yet, it is
     made in a thread of its own, and the page waits for it up to ``wait`` seconds, or only QUICK_WAIT_SECONDS when
-    the last computation of the same kind took longer than ``wait`` (a province's portfolio: the page then answers at
-    once with the newest made for the same kind, saying from when it is, or that it is being made)."""
+    the last computation of the same kind, with those running or queued before it, took longer than ``wait`` (a
+    province's portfolio: the page then answers at once with the newest made for the same kind, saying from when it
+    is, or that it is being made)."""
     key = (store.url, state(store), kind)
     with _lock:
         _used[key[::2]] = time.monotonic()
@@ -243,9 +244,12 @@ def kept(store: "Store", kind: tuple, make: Callable[["Store"], Any], *, wait: f
             threading.Thread(target=_run, args=(store, make, key, done, started), daemon=True,
                              name=f"kept {kind}").start()
         took = _took.get((store.url, _kind_name(kind)))
+        # One computation runs at a time: those running or waiting for their turn come first.
+        ahead = sum(_took.get((other[0], _kind_name(other[2])), 0.0) for other in _running
+                    if other != key and other[0] == store.url)
     if took is None:  # never computed here yet: expect what the store's size predicts
         took = _contracts(store) * SECONDS_PER_CONTRACT
-    _waiting(done, wait if took <= wait else min(wait, QUICK_WAIT_SECONDS))
+    _waiting(done, wait if took + ahead <= wait else min(wait, QUICK_WAIT_SECONDS))
     with _lock:
         latest = _latest.get(key[::2])
         if latest is not None and latest.key == key:
