@@ -93,13 +93,18 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
     where, params = [], {"as_of": as_of}
     if search:
         # Case-insensitive for Latin letters on both (Chinese has no case): SQLite's LIKE already is, and is twice as
-        # fast as LIKE over LOWER(); PostgreSQL's ILIKE. A search reads every row once for the count and once for the
-        # page (a substring has no index), about 30 ms at 100,000 contracts.
+        # fast as LIKE over LOWER(). A search reads every row (a substring has no index): about 30 ms at 100,000
+        # contracts on SQLite, 60 ms on PostgreSQL, once for the page and, when the page is full, once for the count.
+        if connection.dialect.name == "postgresql":
+            # One LIKE over the three fields lowered together (a line feed between them, which a search box cannot
+            # send): three ILIKEs took 170 ms a scan at 100,000 contracts, this 63 ms.
+            search = search.lower()
+            matching = "LOWER(code || chr(10) || name || chr(10) || vendor) LIKE :search ESCAPE '\\'"
+        else:
+            matching = "(code LIKE :search ESCAPE '\\' OR name LIKE :search ESCAPE '\\' OR vendor LIKE :search ESCAPE '\\')"
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["search"] = f"%{escaped}%"
-        like = "ILIKE" if connection.dialect.name == "postgresql" else "LIKE"
-        where.append(f"(code {like} :search ESCAPE '\\' OR name {like} :search ESCAPE '\\' "
-                     f"OR vendor {like} :search ESCAPE '\\')")
+        where.append(matching)
     if status:
         where.append({"not started": "billing_start > :as_of",
                       "active": "billing_start <= :as_of AND billing_end > :as_of",
