@@ -228,7 +228,7 @@ def report_fy(
     from contracts.budget import FY_KEYS, fiscal_year_figures
     from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
 
-    from .payable_commands import _say_remark
+    from .render import say_remark
 
     fmt = check_format(format, output)
     fiscal_year = whole_number(year, "year")
@@ -263,7 +263,7 @@ def report_fy(
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
     emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
     # On stderr, like arrears' remark, so that every format's stdout stays clean.
-    _say_remark(year_recording_gap(watch.last, fiscal_year, today, dues))
+    say_remark(year_recording_gap(watch.last, fiscal_year, today, dues))
     if fmt == "table":
         for row in rows:
             if row.kind == "programme" and row.budget_in_force is not None:

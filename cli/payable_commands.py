@@ -10,7 +10,7 @@ from contracts.errors import ContractsError
 
 from .i18n import t
 from .options import OutputOption, AsOfOption, DbOption, FormatOption, as_of_date, whole_number
-from .render import check_format, emit
+from .render import check_format, emit, say_remark
 from .session import store_for
 
 rule_app = typer.Typer(help="Deduction rules: add a rule or a new version of one (an amendment).", no_args_is_help=True)
@@ -285,13 +285,13 @@ def _arrears(contracts, day, summary: bool, fmt: str) -> None:
     if summary:  # summed as the rows are made: none is kept
         found = portfolio_arrears(contracts, day, keep_rows=False)
         emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
-        _say_remark(found.remark)
+        say_remark(found.remark)
         return
     watch = LastPayment(day)  # to say when payments stop being recorded long before the day
     contracts = watch.passing(contracts)
     if fmt in ("csv", "json"):  # every row, written as it is made
         write_rows(map(arrears_record, watch.counting(arrears_stream(contracts, day))), fmt, ARREARS_KEYS)
-        _say_remark(watch.remark())
+        say_remark(watch.remark())
         return
     tally, rows = ArrearsTally(), []
     for row in watch.counting(arrears_stream(contracts, day, tally)):
@@ -303,25 +303,16 @@ def _arrears(contracts, day, summary: bool, fmt: str) -> None:
         rows.clear()
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
         print(t(TOO_MANY_ROWS, count=f"{tally.rows:,}"))
-        _say_remark(watch.remark())
+        say_remark(watch.remark())
         return
     emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
          empty="nothing is in arrears")
     if fmt in ("table", "xlsx") and rows:
         emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
-    _say_remark(watch.remark())
+    say_remark(watch.remark())
 
 
 TOO_MANY_ROWS = "{count} installments are in arrears: --format csv or --format json gives every one, --summary this table alone"
-
-
-def _say_remark(remark: str) -> None:
-    """A remark on the figures, on stderr so that every format's stdout stays clean."""
-    if remark:
-        from .prose import sentence
-        from .render import say
-
-        say(f"{t('note')}: {sentence(remark)}")
 
 
 HISTORY_KEYS = ("id", "at", "user", "action", "contract", "record", "before", "after", "account", "hash")

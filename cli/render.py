@@ -357,3 +357,12 @@ def emit_record(record: Mapping[str, Any], fmt: str, *, keys: Sequence[str], tit
 def say(message: str) -> None:
     """A status line for people, on stderr so that stdout stays clean for machine formats."""
     print(message, file=sys.stderr)
+
+
+def say_remark(remark: str) -> None:
+    """A remark the domain makes on the figures (a sentence, in the reader's language), on stderr so that every
+    format's stdout stays clean; nothing when there is none."""
+    if remark:
+        from .prose import sentence
+
+        say(f"{i18n.t('note')}: {sentence(remark)}")

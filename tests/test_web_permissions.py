@@ -8,15 +8,13 @@ through (whatever its answer, it is not 403), and what it writes is recorded und
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from web import permissions
 
-from .web import ROLES, Browser, Clock, add_users, cheap_hashes, make_site, snapshot
+from .web import ROLES, Browser, add_users, cheap_hashes, make_site, snapshot
+from .web_forms import clock  # noqa: F401  (the site's clock: 2024-03-31 10:00 in China)
 
-UTC = dt.timezone.utc
 NEW_PASSWORD = "another long password"
 
 # A valid form for each data-changing route: (path parameters, fields). The target of user changes is "target".
@@ -59,12 +57,8 @@ def test_every_owner_is_a_role_that_may_change_something():
 
 
 @pytest.fixture
-def clock():
-    return Clock(dt.datetime(2024, 3, 31, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
 def site(loaded, db_url, tmp_path, monkeypatch, clock):
+    """As tests/web_forms.py's site, with one more user ("target") for the routes that change another user."""
     cheap_hashes(monkeypatch)
     add_users(db_url, {role: [role] for role in ROLES} | {"target": ["viewer"]}, clock.now)
     return make_site(db_url, tmp_path, clock=clock)

@@ -65,6 +65,11 @@ def typed(form: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
     return {name: str(form.get(name) or "") for name in fields}
 
 
+def stripped(form: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str | None]:
+    """The form's text fields as the store functions take them: trimmed, an empty one as not given (None)."""
+    return {name: str(form.get(name) or "").strip() or None for name in fields}
+
+
 def blank(value: Any) -> Any:
     """An empty field as not given (None), else the text as typed."""
     return None if value is None or (isinstance(value, str) and not value.strip()) else value

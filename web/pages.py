@@ -73,6 +73,19 @@ def now(request: Request) -> dt.datetime:
     return request.app.state.settings.clock()
 
 
+def status_note(request: Request, answer) -> str:
+    """What the reader must know when a whole-portfolio page's figures (web/portfolio.kept's answer) are not those
+    of the store as it is this moment."""
+    if answer.failed:
+        return answer.failed
+    if answer.portfolio is None:
+        return t("The figures are being computed; reload the page in a minute.")
+    if not answer.fresh:
+        made = answer.made_at.astimezone(CHINA).strftime("%H:%M")
+        return t("These figures are of the store at {time}; newer ones are being computed (reload in a minute).", time=made)
+    return ""
+
+
 def csrf_token(request: Request) -> str:
     """The token every form that changes data carries in its hidden field ``csrf`` (the templates' csrf_field())."""
     return request.state.session.csrf

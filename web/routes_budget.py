@@ -22,7 +22,7 @@ from contracts.errors import ContractsError
 from cli import i18n
 
 from . import pages
-from .forms import errors_at, typed
+from .forms import errors_at, stripped, typed
 from .pages import get, post, render, table
 
 FORECAST_BY = "contract"
@@ -179,8 +179,6 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
     from contracts.budget import PROGRAMME_KEYS, programme_rows
     from cli.prose import sentence
 
-    from .routes_home import status_note
-
     day = pages.as_of(request)
     store = pages.store(request)
     query = request.query_params
@@ -208,7 +206,7 @@ def budget_page(request: Request, *, status: int = 200, which: str = "", form=No
         request, "budget.html", status=status, title=pages.t("Budgets"), day=day, year=year, first=first, count=count,
         programmes=table(programme_rows(budgets), PROGRAMME_KEYS, caption=pages.t("Programmes and budgets"),
                          empty="no programmes yet"),
-        fy_pending=status_note(request, fy_answer), forecast_pending=status_note(request, forecast_answer),
+        fy_pending=pages.status_note(request, fy_answer), forecast_pending=pages.status_note(request, forecast_answer),
         fy=fiscal.get("fy"), fy_said=fiscal.get("fy_said", []),
         forecast=outlook.get("forecast"), forecast_cut=outlook.get("forecast_cut"),
         ending=forecast.ending[:ROWS_SHOWN] if forecast else [], ending_count=len(forecast.ending) if forecast else 0,
@@ -334,7 +332,7 @@ def add_programme(request: Request) -> Response:
     from contracts.budget import make_programme
 
     form = pages.form(request)
-    raw = {key: str(form.get(key) or "").strip() or None for key in PROGRAMME_FIELDS}
+    raw = stripped(form, PROGRAMME_FIELDS)
     raw["contracts"], raw["fee_lines"] = raw["contracts"] or "", raw["fee_lines"] or ""
     try:
         pages.store(request).add_programme(make_programme(raw), update=bool(form.get("update")))
@@ -345,7 +343,7 @@ def add_programme(request: Request) -> Response:
 
 def add_budget(request: Request) -> Response:
     form = pages.form(request)
-    raw = {key: str(form.get(key) or "").strip() or None for key in BUDGET_FIELDS if key != "programme"}
+    raw = stripped(form, [key for key in BUDGET_FIELDS if key != "programme"])
     raw["unit"] = raw["unit"] or "yuan"
     raw["purpose_contracts"] = raw["purpose_contracts"] or ""
     try:
@@ -362,7 +360,7 @@ def add_fee_line(request: Request) -> Response:
     from contracts.budget import make_fee_line
 
     form = pages.form(request)
-    given = {key: str(form.get(key) or "").strip() or None for key in FEE_LINE_FIELDS}
+    given = stripped(form, FEE_LINE_FIELDS)
     raw = {key: value for key, value in given.items() if key != "per"} | {"unit": given["per"]}
     try:
         pages.store(request).add_fee_line(make_fee_line(raw), update=bool(form.get("update")))
@@ -396,7 +394,7 @@ def fee_line_view(request: Request) -> Response:
 
 def add_fee_amount(request: Request) -> Response:
     code, form = request.path_params["code"], pages.form(request)
-    raw = {key: str(form.get(key) or "").strip() or None for key in FEE_AMOUNT_FIELDS}
+    raw = stripped(form, FEE_AMOUNT_FIELDS)
     raw["unit"] = raw["unit"] or "yuan"
     try:
         pages.store(request).add_fee_amount(code, raw)

@@ -18,7 +18,7 @@ from contracts.payables import ARREARS_SUMMARY_KEYS
 from contracts.procurement_rows import FAILED_KEYS, failure_record
 
 from . import pages
-from .pages import get, render, table
+from .pages import get, render, status_note, table
 from .portfolio import EXPIRING_DAYS, portfolio
 from .text import t
 
@@ -85,18 +85,6 @@ def rank(found) -> Ranked:
                    "arrears": len(report.arrears), "failed": len(report.failed_tenders)},
                   [(state, states.get(state, 0)) for state in QUARTER_STATES],
                   {"count": len(found.findings), **{s: severities.get(s, 0) for s in ("error", "warning", "info")}})
-
-
-def status_note(request: Request, answer) -> str:
-    """What the reader must know when the figures are not those of the store as it is this moment."""
-    if answer.failed:
-        return answer.failed
-    if answer.portfolio is None:
-        return t("The figures are being computed; reload the page in a minute.")
-    if not answer.fresh:
-        made = answer.made_at.astimezone(pages.CHINA).strftime("%H:%M")
-        return t("These figures are of the store at {time}; newer ones are being computed (reload in a minute).", time=made)
-    return ""
 
 
 def dashboard(request: Request) -> Response:

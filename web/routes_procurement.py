@@ -19,7 +19,7 @@ from contracts.errors import ContractsError
 from cli import i18n
 
 from . import pages
-from .forms import errors_at, typed
+from .forms import errors_at, stripped, typed
 from .pages import get, post, render, table
 
 REBID_HORIZON = 365  # days, as `contracts rebid` by default
@@ -98,7 +98,6 @@ def procurement_page(request: Request, *, status: int = 200, form=None, errors=N
     from cli.prose import sentence
 
     from .portfolio import kept
-    from .routes_home import status_note
 
     day = pages.as_of(request)
     answer = kept(pages.store(request), ("procurement", day), lambda store: compute(store, day),
@@ -122,7 +121,7 @@ def procurement_page(request: Request, *, status: int = 200, form=None, errors=N
             line_codes=found.line_codes[:CODES_OFFERED]))
     return render(
         request, "procurement.html", status=status, title=pages.t("Procurement"), day=day,
-        pending=status_note(request, answer), shown=ROWS_SHOWN, **figures,
+        pending=pages.status_note(request, answer), shown=ROWS_SHOWN, **figures,
         methods=[(key, f"{key} {i18n.value(key)}" if i18n.value(key) != key else key) for key in METHODS],
         outcomes=[(key, i18n.value(key)) for key in OUTCOMES], grounds=[(key, i18n.value(key)) for key in GROUNDS], form=typed(form, TENDER_FIELDS) if form is not None else {"outcome": "failed"},
         errors=errors or {}, message=pages.t("Recorded tender {id}.", id=done) if done.isdigit() else "",
@@ -186,7 +185,7 @@ def _flags(form) -> dict:
 
 def add_transition(request: Request) -> Response:
     code, form = request.path_params["code"], pages.form(request)
-    raw = {key: str(form.get(key) or "").strip() or None for key in TRANSITION_FIELDS} | _flags(form)
+    raw = stripped(form, TRANSITION_FIELDS) | _flags(form)
     try:
         pages.store(request).add_transition(code, raw)
     except ContractsError as error:
@@ -197,7 +196,7 @@ def add_transition(request: Request) -> Response:
 
 def add_suspension(request: Request) -> Response:
     code, form = request.path_params["code"], pages.form(request)
-    raw = {key: str(form.get(key) or "").strip() or None for key in SUSPENSION_FIELDS} | _flags(form)
+    raw = stripped(form, SUSPENSION_FIELDS) | _flags(form)
     try:
         pages.store(request).add_suspension(code, raw)
     except ContractsError as error:
@@ -219,7 +218,7 @@ def _is_line(store, code: str) -> bool:
 def record_usage(request: Request) -> Response:
     """``contracts usage CODE --period --quantity``: a unit-priced contract, or a line (its contract or transition)."""
     code, form = request.path_params["code"], pages.form(request)
-    raw = {key: str(form.get(key) or "").strip() or None for key in USAGE_FIELDS}
+    raw = stripped(form, USAGE_FIELDS)
     store = pages.store(request)
     back = str(form.get("line") or "").strip()
     try:

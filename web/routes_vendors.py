@@ -10,7 +10,7 @@ from starlette.responses import Response
 from contracts.errors import ContractsError
 
 from . import pages
-from .forms import errors_at, typed
+from .forms import errors_at, stripped, typed
 from .pages import get, post, render, table
 
 FIELDS = ("name", "credit_code", "bank", "account", "contact")
@@ -45,7 +45,7 @@ def save_vendor(request: Request) -> Response:
     form = pages.form(request)
     store = pages.store(request)
     update = bool(form.get("update"))
-    given = {key: str(form.get(key) or "").strip() or None for key in FIELDS if key != "name"}
+    given = stripped(form, [key for key in FIELDS if key != "name"])
     try:
         vendor = make_vendor({"name": str(form.get("name") or ""), **given})
         stored = store.vendor(vendor.name) if update else None
