@@ -179,38 +179,32 @@ def forecast(
     if by not in ("contract", "line", "programme"):
         raise ContractsError("by", by, "must be one of: contract, line, programme")
     rate = None if deduction_rate is None else parse_share(deduction_rate, "deduction_rate")
-    ends: dict[str, dt.date] = {}  # each contract's service end, for those that end in the window
-
-    def noting_ends(contracts):
-        for contract in contracts:
-            ends[contract.code] = contract.current_terms.service_end
-            yield contract
-
     with store_for(ctx, db) as store:
         budgets = store.budgets()
-        # The contracts as the store streams them, each used once: a province is never held in memory.
-        result = forecast_portfolio(noting_ends(store.stream(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))),
-                                    budgets.programme_of(), first, count, as_of=day, accrual=accrual,
-                                    deduction_rate=rate, project_usage=project_usage)
+        # Contracts with terms only come as columns and are summed all at once; the rest are streamed, each used
+        # once: a province is never held in memory.
+        with store.split(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1)) as (terms_only, rest):
+            result = forecast_portfolio(rest, budgets.programme_of(), first, count, as_of=day, accrual=accrual,
+                                        deduction_rate=rate, project_usage=project_usage, terms_only=terms_only)
     title = t("Obligations {first}-{last} by accrual" if accrual else "Obligations {first}-{last} by due date",
               first=first, last=first + count - 1)
     keys = ("contract", "line", "programme", "year", "quarter", "gross", "expected_net", "basis", "ends_in_window")
     if fmt != "table" or quarters:
         emit([row.record() for row in result.rows()], fmt, keys=keys, title=title, empty="nothing falls due in that window")
         return
-    summary = result.totals(by)
     year_totals = result.year_totals(by)
-    shown = summary
-    if len(summary) > TABLE_LIMIT:
+    rows = result.count(by)
+    if rows > TABLE_LIMIT:
         # A table is for people: the largest obligations, then the totals; machine formats give every row.
-        largest = sorted(summary, key=lambda row: -row["gross"])[:TABLE_LIMIT]
-        shown = sorted(largest, key=lambda row: (row[by], row["year"]))
-        title += f" (the {TABLE_LIMIT} largest of {len(summary)} rows; --format csv or json gives all)"
+        shown = sorted(result.largest(by, TABLE_LIMIT), key=lambda row: (row[by], row["year"]))
+        title += f" (the {TABLE_LIMIT} largest of {rows} rows; --format csv or json gives all)"
+    else:
+        shown = result.totals(by)
     emit(shown + year_totals, "table", keys=(by, "year", "Q1", "Q2", "Q3", "Q4", "gross", "expected_net", "basis"), title=title,
          empty="nothing falls due in that window")
-    ending = sorted(result.ending(), key=lambda c: (ends[c], c))
-    for code in ending[:TABLE_LIMIT]:
-        print(f"ends in the window: {code} on {ends[code].isoformat()}: budget for a successor from then")
+    ending = result.ending_on()
+    for code, day_ending in ending[:TABLE_LIMIT]:
+        print(f"ends in the window: {code} on {day_ending.isoformat()}: budget for a successor from then")
     if len(ending) > TABLE_LIMIT:
         print(f"... and {len(ending) - TABLE_LIMIT} more contracts end in the window (--format csv lists them)")
 

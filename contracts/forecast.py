@@ -13,8 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
+import numpy as np
+
+from . import bulk
+from .bulk import isum
 from .money import fen_times_share, from_fen, split_fen, to_fen
 from .payables import AWAITING, AWAITING_USAGE, SETTLED_BEFORE, Ledger, build_ledger
 from .periods import Period, calendar_period_containing, months_between
@@ -125,89 +130,66 @@ Source = tuple[ContractTerms, "Ledger | None", Sequence[Usage]]
 class Forecast:
     """Obligations per (contract, year, quarter), kept as integers until someone asks for rows or totals.
 
-    What is unknown (a unit-priced installment awaiting its usage) is counted apart, in ``unknown``, never as 0.00:
-    the rows and totals it touches say how many installments they leave out.
+    Two kinds of cells: those of contracts with facts, in ``cells`` (a dict), and those of the contracts with terms
+    only, in ``bulk`` (arrays: a province has hundreds of thousands, summed and sorted by NumPy). What is unknown (a
+    unit-priced installment awaiting its usage) is counted apart, in ``unknown``, never as 0.00: the rows and totals
+    it touches say how many installments they leave out.
     """
 
-    def __init__(self, cells: dict, meta: dict, unknown: dict | None = None) -> None:
+    def __init__(self, cells: dict, meta: dict, unknown: dict | None = None, bulk: "BulkCells | None" = None) -> None:
         self.cells = cells  # (contract, year, quarter) -> [gross fen, net fen, basis or set of bases]
         self.meta = meta  # contract -> (line, programme, ends in the window)
         self.unknown = unknown or {}  # (contract, year, quarter) -> installments left out (awaiting usage)
-        self._cache: dict[str, tuple[list[dict], dict]] = {}  # by -> totals(by)'s rows and sums (the cells do not change)
+        self.bulk = bulk
+        self.ends_on: dict[str, dt.date] = {}  # the service end of each contract that ends in the window
+        self._cache: dict[str, _Grouped] = {}  # by -> the sums of totals(by) (the cells do not change)
 
     def rows(self) -> list[ForecastRow]:
         meta, rows = self.meta, []
-        for key in sorted(set(self.cells) | set(self.unknown)):
+        for key in set(self.cells) | set(self.unknown):
             code, year, quarter = key
             gross, net, bases = self.cells.get(key, (None, None, set()))
             basis = bases if isinstance(bases, str) else ", ".join(sorted(bases))
             if key in self.unknown:
                 basis = described(Basis.UNKNOWN, [f"{self.unknown[key]} installment(s) awaiting usage, left out", basis])
             rows.append(ForecastRow(code, meta[code][0], meta[code][1], year, quarter, gross, net, basis, meta[code][2]))
+        if self.bulk is not None:
+            rows.extend(self.bulk.rows())
+        rows.sort(key=_row_key)
         return rows
 
     def totals(self, by: str) -> list[dict]:
         """Sums per (contract|line|programme|all, year): per quarter, gross and expected net, and what they leave out."""
-        return [dict(row) for row in self._totals(by)[0]]
+        grouped = self._grouped(by)
+        return [grouped.row(at) for at in grouped.order()]
 
-    def _totals(self, by: str) -> tuple[list[dict], dict[tuple[str, int], list[int]]]:
-        """The rows of ``totals(by)`` and their sums in fen, worked out once (a province has hundreds of thousands)."""
+    def count(self, by: str) -> int:
+        """How many rows ``totals(by)`` has."""
+        return int(self._grouped(by).present.sum())
+
+    def largest(self, by: str, count: int) -> list[dict]:
+        """The ``count`` rows of ``totals(by)`` with the largest gross (ties in the rows' order, a gross no one knows
+        last): ``sorted(totals(by), key=gross, descending)[:count]``, without making the other rows."""
+        grouped = self._grouped(by)
+        at = grouped.order()
+        gross = grouped.sums[..., 4].reshape(-1)[at]
+        unknown = grouped.gross_unknown().reshape(-1)[at]
+        ranked = at[np.lexsort((np.arange(at.size), -gross, unknown))][:count]
+        return [grouped.row(index) for index in ranked.tolist()]
+
+    def _grouped(self, by: str) -> "_Grouped":
         cached = self._cache.get(by)
-        if cached is not None:
-            return cached
-        column = {"contract": None, "line": 0, "programme": 1, "all": "all"}[by]
-        meta = self.meta
-
-        grouped: dict[tuple[str, int], list[int]] = {}
-        known: dict[tuple[str, int], set[int]] = {}  # the quarters with a known amount
-        bounded: dict[tuple[str, int], set[str]] = {}  # contracts whose amounts are upper bounds
-        for (code, year, quarter), (gross, net, bases) in self.cells.items():
-            key = (code if column is None else "all" if column == "all" else meta[code][column] or "(none)", year)
-            sums = grouped.get(key)
-            if sums is None:
-                sums = grouped[key] = [0, 0, 0, 0, 0, 0]
-                known[key] = set()
-            sums[quarter - 1] += gross
-            sums[4] += gross
-            sums[5] += net
-            known[key].add(quarter)
-            if _upper_bound(bases):
-                bounded.setdefault(key, set()).add(code)
-        left_out: dict[tuple[str, int], dict[str, int]] = {}
-        unknown_quarters: dict[tuple[str, int], set[int]] = {}
-        for (code, year, quarter), count in self.unknown.items():
-            key = (code if column is None else "all" if column == "all" else meta[code][column] or "(none)", year)
-            grouped.setdefault(key, [0, 0, 0, 0, 0, 0])
-            per_contract = left_out.setdefault(key, {})
-            per_contract[code] = per_contract.get(code, 0) + count
-            unknown_quarters.setdefault(key, set()).add(quarter)
-
-        def amount(key, quarter: int | None, fen: int) -> Decimal | None:
-            # An amount no one knows is left empty, never 0.00: a quarter (or a row) with nothing known but unknowns.
-            seen = known.get(key, set())
-            if (quarter is None and not seen) or (quarter is not None and quarter not in seen
-                                                  and quarter in unknown_quarters.get(key, set())):
-                return None
-            return from_fen(fen)
-
-        rows = []
-        named = by != "contract"
-        for key, s in sorted(grouped.items()):
-            name, year = key
-            if key in unknown_quarters or key not in known:
-                figures = [amount(key, q, s[q - 1]) for q in (1, 2, 3, 4)] + [amount(key, None, s[4]), amount(key, None, s[5])]
-            else:  # every amount known (the common case): no question to ask of each
-                figures = [from_fen(fen) for fen in s]
-            lo, bd = left_out.get(key), bounded.get(key)
-            rows.append({by: name, "year": year, "Q1": figures[0], "Q2": figures[1], "Q3": figures[2], "Q4": figures[3],
-                         "gross": figures[4], "expected_net": figures[5],
-                         "basis": _left_out(lo, bd, named=named) if lo or bd else "computed"})
-        self._cache[by] = rows, grouped
-        return rows, grouped
+        if cached is None:
+            cached = self._cache[by] = _Grouped(self, by)
+        return cached
 
     def ending(self) -> list[str]:
         """Contracts whose service ends inside the window: a successor must be budgeted."""
         return sorted(code for code, (_, _, ends) in self.meta.items() if ends)
+
+    def ending_on(self) -> list[tuple[str, dt.date]]:
+        """(code, service end) of the contracts that end inside the window, soonest first."""
+        return sorted(((code, self.ends_on[code]) for code in self.ending()), key=lambda pair: (pair[1], pair[0]))
 
     def year_totals(self, by: str) -> list[dict]:
         """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows, added in fen:
@@ -219,20 +201,141 @@ class Forecast:
         for (code, year, _), (_, _, bases) in self.cells.items():
             if _upper_bound(bases):
                 bounded.setdefault(year, set()).add(code)
-        sums: dict[int, list[int]] = {}
-        for (_, year), fen in self._totals(by)[1].items():
-            total = sums.get(year)
-            if total is None:
-                total = sums[year] = [0, 0, 0, 0, 0, 0]
-            for index in range(6):
-                total[index] += fen[index]
+        grouped = self._grouped(by)
+        sums = grouped.sums.sum(axis=0)  # (years, 6): int64, exact
+        present = grouped.present.any(axis=0)
+        # per year, the amounts some row knows: a sum of nothing known stays None
+        quarter_known = (~grouped.quarter_unknown() & grouped.present[..., None]).any(axis=0)  # (years, 4)
+        sum_known = (~grouped.gross_unknown() & grouped.present).any(axis=0)  # (years,)
         keys = ("Q1", "Q2", "Q3", "Q4", "gross", "expected_net")
-        known: dict[int, set[str]] = {}  # per year, the amounts some row knows: a sum of nothing known stays None
-        for row in self._totals(by)[0]:
-            known.setdefault(row["year"], set()).update(key for key in keys if row[key] is not None)
-        return [{by: "TOTAL", "year": year, **{key: from_fen(fen) if key in known.get(year, ()) else None
-                                                for key, fen in zip(keys, sums[year])},
-                 "basis": _left_out(left_out.get(year), bounded.get(year))} for year in sorted(sums)]
+        rows = []
+        for index in np.flatnonzero(present).tolist():
+            year = grouped.first + index
+            known = [bool(quarter_known[index, q]) for q in range(4)] + [bool(sum_known[index])] * 2
+            rows.append({by: "TOTAL", "year": year, **{key: from_fen(int(fen)) if seen else None
+                                                        for key, fen, seen in zip(keys, sums[index].tolist(), known)},
+                         "basis": _left_out(left_out.get(year), bounded.get(year))})
+        return rows
+
+
+def _row_key(row: ForecastRow) -> tuple:
+    return row[0], row[3], row[4]
+
+
+class BulkCells:
+    """The cells of the contracts with terms only (``bulk.quarter_sums``): gross = expected net = the schedule."""
+
+    def __init__(self, sums: "bulk.QuarterSums", codes: list[str], meta: list[tuple[str, str, bool]]) -> None:
+        self.sums, self.codes, self.meta = sums, codes, meta  # meta: (line, programme, ends), by position
+        self.service_ends: dict[int, dt.date] = {}  # by position, of those that end in the window
+
+    def rows(self) -> list[ForecastRow]:
+        codes, meta, make = self.codes, self.meta, tuple.__new__
+        s = self.sums
+        return [make(ForecastRow, (codes[o], *meta[o][:2], y, q, f, f, "schedule", meta[o][2]))
+                for o, y, q, f in zip(s.owner.tolist(), s.year.tolist(), s.quarter.tolist(), s.fen.tolist())]
+
+
+class _Grouped:
+    """The sums behind ``Forecast.totals(by)``: one slot per (group, year), groups in name order, in NumPy arrays
+    (``sums``: quarters 1-4, gross, net in fen; ``known``: the quarters some cell holds), and what the few cells of
+    contracts with facts add to them in dicts (what is left out, whose amounts are upper bounds)."""
+
+    def __init__(self, forecast: Forecast, by: str) -> None:
+        self.by = by
+        column = {"contract": None, "line": 0, "programme": 1, "all": "all"}[by]
+        meta = forecast.meta
+
+        def group(code: str) -> str:
+            return code if column is None else "all" if column == "all" else meta[code][column] or "(none)"
+
+        keys = list(forecast.cells) + list(forecast.unknown)
+        years = [key[1] for key in keys]
+        bulk = forecast.bulk
+        if bulk is not None and bulk.sums.year.size:
+            years += [int(bulk.sums.year.min()), int(bulk.sums.year.max())]
+        self.first = min(years) if years else 0
+        span = max(years) - self.first + 1 if years else 0
+        names = {group(key[0]) for key in keys}
+        owner_names: list[str] = []
+        if bulk is not None:
+            owner_names = [code if column is None else "all" if column == "all" else line_programme[column] or "(none)"
+                           for code, line_programme in zip(bulk.codes, bulk.meta)]
+            names.update(owner_names[o] for o in np.unique(bulk.sums.owner).tolist())
+        self.names = sorted(names)
+        number = {name: index for index, name in enumerate(self.names)}
+        size = len(self.names) * span
+        self.span = span
+        quarter_slot, quarter_fen, gross_slot, net_fen = [], [], [], []
+        self.bounded: dict[int, set[str]] = {}  # slot -> contracts whose amounts are upper bounds
+        for (code, year, quarter), (gross, net, bases) in forecast.cells.items():
+            slot = number[group(code)] * span + year - self.first
+            quarter_slot.append(slot * 4 + quarter - 1)
+            quarter_fen.append(gross)
+            gross_slot.append(slot)
+            net_fen.append(net)
+            if _upper_bound(bases):
+                self.bounded.setdefault(slot, set()).add(code)
+        quarter_slot_a = np.array(quarter_slot, np.int64)
+        quarter_fen_a = np.array(quarter_fen, np.int64)
+        gross_slot_a = np.array(gross_slot, np.int64)
+        net_fen_a = np.array(net_fen, np.int64)
+        if bulk is not None and bulk.sums.owner.size:
+            s = bulk.sums
+            owner_slot = np.array([number.get(name, 0) for name in owner_names], np.int64) * span
+            slot = owner_slot[s.owner] + (s.year - self.first)
+            quarter_slot_a = np.concatenate([quarter_slot_a, slot * 4 + s.quarter - 1])
+            quarter_fen_a = np.concatenate([quarter_fen_a, s.fen])
+            gross_slot_a = np.concatenate([gross_slot_a, slot])
+            net_fen_a = np.concatenate([net_fen_a, s.fen])
+        quarters = isum(quarter_slot_a, quarter_fen_a, size * 4).reshape(size, 4)
+        self.sums = np.zeros((size, 6), np.int64)
+        self.sums[:, :4] = quarters
+        self.sums[:, 4] = quarters.sum(axis=1)
+        self.sums[:, 5] = isum(gross_slot_a, net_fen_a, size)
+        self.known = np.bincount(quarter_slot_a, minlength=size * 4).reshape(size, 4) > 0
+        self.present = self.known.any(axis=1)
+        self.left_out: dict[int, dict[str, int]] = {}
+        self.unknown_quarters = np.zeros((size, 4), bool)
+        for (code, year, quarter), count in forecast.unknown.items():
+            slot = number[group(code)] * span + year - self.first
+            self.present[slot] = True
+            per_contract = self.left_out.setdefault(slot, {})
+            per_contract[code] = per_contract.get(code, 0) + count
+            self.unknown_quarters[slot, quarter - 1] = True
+        self.sums = self.sums.reshape(len(self.names), span, 6)
+        self.present = self.present.reshape(len(self.names), span)
+
+    def order(self) -> np.ndarray:
+        """The slots with a row, in the rows' order (name, then year)."""
+        return np.flatnonzero(self.present.reshape(-1))
+
+    def quarter_unknown(self) -> np.ndarray:
+        """Per slot and quarter: the amount is no one's to know (no cell, but installments left out)."""
+        return (~self.known & self.unknown_quarters).reshape(len(self.names), self.span, 4)
+
+    def gross_unknown(self) -> np.ndarray:
+        """Per slot: nothing known at all (the row's gross and net are empty)."""
+        return (~self.known.any(axis=1)).reshape(len(self.names), self.span)
+
+    def row(self, slot: int) -> dict:
+        name, year = self.names[slot // self.span], self.first + slot % self.span
+        fen = self.sums.reshape(-1, 6)[slot].tolist()
+        seen = self.known[slot]
+        if not seen.any():
+            figures = [None] * 6
+            for quarter in range(4):
+                if not self.unknown_quarters[slot, quarter]:
+                    figures[quarter] = from_fen(fen[quarter])
+        elif self.unknown_quarters[slot].any():
+            figures = [None if not seen[q] and self.unknown_quarters[slot, q] else from_fen(fen[q]) for q in range(4)]
+            figures += [from_fen(fen[4]), from_fen(fen[5])]
+        else:  # every amount known (the common case): no question to ask of each
+            figures = [from_fen(value) for value in fen]
+        lo, bd = self.left_out.get(slot), self.bounded.get(slot)
+        return {self.by: name, "year": year, "Q1": figures[0], "Q2": figures[1], "Q3": figures[2], "Q4": figures[3],
+                "gross": figures[4], "expected_net": figures[5],
+                "basis": _left_out(lo, bd, named=self.by != "contract") if lo or bd else "computed"}
 
 
 def _upper_bound(bases: str | set[str]) -> bool:
@@ -257,12 +360,45 @@ def _left_out(counts: dict[str, int] | None, bounded: set[str] | None = None, na
 
 def forecast_portfolio(contracts: Iterable["Contract"], programme_of: Mapping[str, str], first_year: int, years: int, *,
                        as_of: dt.date, accrual: bool = False, deduction_rate: Fraction | None = None,
-                       project_usage: bool = False) -> Forecast:
+                       project_usage: bool = False, terms_only: "bulk.TermsOnly | None" = None) -> Forecast:
     """The forecast of whole contracts: each by its terms in force, its ledger as of ``as_of`` where it has
-    facts beyond its terms (assessed nets, usage), straight from the schedule engine where it has none."""
+    facts beyond its terms (assessed nets, usage), straight from the schedule engine where it has none.
+
+    ``terms_only``: more contracts of the window, with terms only and a fixed fee, as columns: by due date their
+    schedules are summed by ``bulk`` all at once (the few it leaves, and all of them by accrual, are taken whole)."""
+    cells = None
+    if terms_only is not None and len(terms_only):
+        if accrual:  # split by days over the quarters: the per-contract engine does it
+            contracts = chain(contracts, terms_only.contracts_of(terms_only.codes))
+        else:
+            cells = _bulk_cells(terms_only, programme_of, first_year, years)
+            left = [terms_only.codes[i] for i in np.flatnonzero(cells.sums.uncovered).tolist()]
+            if left:
+                contracts = chain(contracts, terms_only.contracts_of(left))
     sources = ((c.current_terms, None if c.terms_only else c.ledger(as_of), c.usage) for c in contracts)
-    return forecast(sources, programme_of, first_year, years, accrual=accrual, deduction_rate=deduction_rate,
-                    project_usage=project_usage)
+    result = forecast(sources, programme_of, first_year, years, accrual=accrual, deduction_rate=deduction_rate,
+                      project_usage=project_usage)
+    if cells is not None:
+        result.bulk = cells
+        for position in np.unique(cells.sums.owner).tolist():
+            code = cells.codes[position]
+            result.meta[code] = cells.meta[position]
+            if cells.meta[position][2]:
+                result.ends_on[code] = cells.service_ends[position]
+    return result
+
+
+def _bulk_cells(terms_only: "bulk.TermsOnly", programme_of: Mapping[str, str], first_year: int, years: int) -> "BulkCells":
+    columns = terms_only.columns
+    low, high = bulk.day_number(dt.date(first_year, 1, 1)), bulk.day_number(dt.date(first_year + years, 1, 1))
+    service_end = columns.service_end()
+    ends = ((service_end >= low) & (service_end < high)).tolist()
+    meta = [(line, programme_of.get(code, ""), end) for code, line, end in zip(terms_only.codes, terms_only.lines, ends)]
+    cells = BulkCells(bulk.quarter_sums(columns, first_year, years), terms_only.codes, meta)
+    cells.service_ends = {position: bulk.EPOCH + dt.timedelta(days=day)
+                          for position, day in zip(np.flatnonzero((service_end >= low) & (service_end < high)).tolist(),
+                                                   service_end[(service_end >= low) & (service_end < high)].tolist())}
+    return cells
 
 
 def forecast(sources: Iterable[Source], programme_of: Mapping[str, str], first_year: int, years: int, *,
@@ -272,11 +408,13 @@ def forecast(sources: Iterable[Source], programme_of: Mapping[str, str], first_y
     rows: dict[tuple[str, int, int], list] = {}
     unknown: dict[tuple[str, int, int], int] = {}
     meta: dict[str, tuple[str, str, bool]] = {}
+    service_ends: dict[str, dt.date] = {}
     for terms, ledger, usage in sources:
         last_due = terms.billing_end + dt.timedelta(days=terms.payment_lag_days)
         if last_due < window.start or terms.billing_start >= window.end:
             continue  # nothing of it can fall in the window
         meta[terms.code] = (terms.line_code, programme_of.get(terms.code, ""), window.start <= terms.service_end < window.end)
+        service_ends[terms.code] = terms.service_end
         if ledger is None and not accrual and not terms.is_unit_priced:
             _schedule_by_quarter(terms, window, rows)  # the common case, kept lean for a province
             continue
@@ -304,7 +442,9 @@ def forecast(sources: Iterable[Source], programme_of: Mapping[str, str], first_y
                 slot[0] += gross_part
                 slot[1] += net_part
                 slot[2].add(basis)
-    return Forecast(rows, {code: meta[code] for code in {key[0] for key in rows} | {key[0] for key in unknown}}, unknown)
+    result = Forecast(rows, {code: meta[code] for code in {key[0] for key in rows} | {key[0] for key in unknown}}, unknown)
+    result.ends_on = {code: service_ends[code] for code in result.meta if result.meta[code][2]}
+    return result
 
 
 def _schedule_by_quarter(terms: ContractTerms, window: Period, rows: dict) -> None:

@@ -88,10 +88,17 @@ def stream(connection: Connection, *, active_from: dt.date | None = None, active
 
 def _contract_query(connection: Connection, codes: Sequence[str] | None, active_from: dt.date | None,
                     active_before: dt.date | None) -> tuple[str, dict]:
-    where, params = [], {}
+    where, params = window(connection, active_from, active_before)
     if codes is not None:
-        where.append("code IN :codes")
+        where.insert(0, "code IN :codes")
         params["codes"] = tuple(codes)
+    return "SELECT * FROM contract" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code", params
+
+
+def window(connection: Connection, active_from: dt.date | None, active_before: dt.date | None) -> tuple[list[str], dict]:
+    """The conditions (and their parameters) keeping the contracts with an installment that can fall due in
+    ``[active_from, active_before)``, allowing for the longest payment lag stored."""
+    where, params = [], {}
     if active_from is not None:
         longest_lag = connection.execute(text("SELECT MAX(payment_lag_days) FROM contract")).scalar() or 0
         where.append("billing_end >= :first")
@@ -99,7 +106,19 @@ def _contract_query(connection: Connection, codes: Sequence[str] | None, active_
     if active_before is not None:
         where.append("billing_start < :last")
         params["last"] = active_before
-    return "SELECT * FROM contract" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code", params
+    return where, params
+
+
+def stream_ids(connection: Connection, ids: Sequence[int], batch: int = BATCH) -> Iterator[Contract]:
+    """The contracts with these row ids (taken in the order given, a batch of them a query), each with every fact."""
+    for start in range(0, len(ids), batch):
+        wanted = [int(contract_id) for contract_id in ids[start:start + batch]]
+        marks = ", ".join(str(contract_id) for contract_id in wanted)  # our own integers
+        found = {row.id: terms_from_row(row) for row in connection.execute(
+            typed_query(f"SELECT * FROM contract WHERE id IN ({marks})"))}
+        facts = _facts(connection, wanted)
+        for contract_id in wanted:
+            yield _contract(found[contract_id], facts.get(contract_id))
 
 
 def _facts(connection: Connection, wanted: list[int]) -> dict[int, dict[str, list]]:
@@ -117,6 +136,11 @@ def _with_facts(connection: Connection, ids: list[int] | None) -> set[int]:
     """The contracts (of ``ids``, or all) that have any fact beyond their terms."""
     if ids is not None:
         return set(ids)  # a handful: look them up directly
+    return with_facts(connection)
+
+
+def with_facts(connection: Connection) -> set[int]:
+    """The ids of every contract that has any fact beyond its terms."""
     found: set[int] = set()
     for table in FACT_TABLES:
         found.update(connection.execute(text(f"SELECT DISTINCT contract_id FROM {table} WHERE contract_id IS NOT NULL")).scalars())

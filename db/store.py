@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from contracts.amendments import Amendment
     from contracts.assessments import Assessment
     from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme
+    from contracts.bulk import TermsOnly
     from contracts.contract import Contract
     from contracts.deductions import Rule
     from contracts.lines import ServiceLine, Suspension, Transition
@@ -221,6 +222,17 @@ class Store:
 
         with self.reading() as connection:
             yield from loader.stream(connection, active_from=active_from, active_before=active_before)
+
+    @contextmanager
+    def split(self, *, active_from: dt.date | None = None,
+              active_before: dt.date | None = None) -> Iterator[tuple["TermsOnly", Iterator[Contract]]]:
+        """The contracts ``stream`` would give, in two parts: those with terms only and a fixed fee as columns
+        (``contracts.bulk.TermsOnly``, for answers made by arrays), and every other one streamed whole. Both are read
+        through one connection, open until the block ends."""
+        from . import columns
+
+        with self.reading() as connection:
+            yield columns.split(connection, active_from=active_from, active_before=active_before)
 
     def contract(self, code: str) -> Contract:
         """One contract with every fact attached (an unknown code is an error naming it)."""

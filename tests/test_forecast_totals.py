@@ -115,3 +115,13 @@ def test_totals_and_year_totals_are_the_old_ones(forecast, by):
     # exactly equal, down to the Decimal's exponent (a figure prints as it did)
     assert [str(v) for row in forecast.totals(by) for v in row.values()] == [str(v) for row in old_totals(forecast, by) for v in row.values()]
     assert [str(v) for row in forecast.year_totals(by) for v in row.values()] == [str(v) for row in old_year_totals(forecast, by) for v in row.values()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(forecast=forecasts(), by=st.sampled_from(["contract", "line", "programme", "all"]), count=st.integers(0, 8))
+def test_largest_are_the_first_of_the_totals_sorted_by_gross(forecast, by, count):
+    rows = old_totals(forecast, by)
+    # the CLI sorted by -gross (stable: ties in the rows' order); a gross no one knows goes last
+    expected = sorted(rows, key=lambda row: (row["gross"] is None, -(row["gross"] or 0)))[:count]
+    assert forecast.largest(by, count) == expected
+    assert forecast.count(by) == len(rows)

@@ -1,0 +1,313 @@
+"""The schedule engine over many contracts at once: NumPy arrays of terms in, every installment out, in integer fen.
+
+A province's portfolio is mostly contracts with nothing recorded but their terms and a fixed fee: their obligations
+are their schedules. Made one contract at a time in Python (``schedule.installments_fen``) they cost microseconds
+each, which a million contracts turn into seconds; made here by array arithmetic over all of them at once, the same
+installments cost a tenth of that (issue #17, bench/RESULTS.md). The rules are the schedule module's, word for word
+(its docstring states them): contract years from the billing start, a partial last year at the annual fee x months /
+12 half up, equal parts half up with the remainder to the year's last (rounded down where that would go negative),
+month ends clipped to the anchor's day; calendar alignment cut at calendar periods, whole periods at the annual fee /
+periods a year and the stubs sharing the rest of the year's fee by their days.
+
+Two rare calendar cases are not done here (``Installments.uncovered`` names the contracts, which the caller gives to
+the per-contract engine): a year whose stubs would share a negative leftover (only tiny fees), and a period running
+over three contract years. Dates are integer days since 1970-01-01, months integer months since 1970-01.
+``tests/test_bulk.py`` holds every installment equal to ``installments_fen``'s, to the fen, for any terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .contract import Contract
+
+EPOCH = dt.date(1970, 1, 1)
+FIRST_MONTH = (1900 - 1970) * 12  # the months the tables below cover: 1900-01 .. 2399-12
+LAST_MONTH = FIRST_MONTH + 500 * 12
+MONTH_STARTS = np.arange(FIRST_MONTH, LAST_MONTH + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+FIRST_DAY = int(MONTH_STARTS[0])
+MONTH_OF_DAY = np.repeat(np.arange(FIRST_MONTH, LAST_MONTH), np.diff(MONTH_STARTS))  # day -> its month
+STEPS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+_HALF = 24  # isum adds two 24-bit halves, each exactly in float64
+_LIMIT = 1 << 50  # amounts beyond this many fen (10 trillion yuan) are refused: isum would no longer be exact
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def month_start(months: np.ndarray) -> np.ndarray:
+    """The first day of each month (months since 1970-01), in days since 1970-01-01."""
+    return MONTH_STARTS[months - FIRST_MONTH]
+
+
+def month_of(days: np.ndarray) -> np.ndarray:
+    """The month of each day."""
+    return MONTH_OF_DAY[days - FIRST_DAY]
+
+
+def add_months(start_month: np.ndarray, start_day: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """start + k months, the day clipped to the month's end (anchored on the original day), in days:
+    ``periods.add_months`` over arrays."""
+    target = start_month + k - FIRST_MONTH
+    first = MONTH_STARTS[target]
+    length = MONTH_STARTS[target + 1] - first
+    return first + np.minimum(start_day, length) - 1
+
+
+def isum(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sums of integer fen per index, exactly: ``np.bincount`` adds in float64, so the values go in as two 24-bit
+    halves (every partial sum stays far below 2**53) and come out as int64."""
+    values = np.asarray(values, np.int64)
+    if values.size and int(np.abs(values).max()) >= _LIMIT:
+        raise OverflowError("an amount beyond 2**50 fen")
+    low = np.bincount(index, weights=values & 0xFFFFFF, minlength=size)
+    high = np.bincount(index, weights=values >> _HALF, minlength=size)
+    return np.rint(low).astype(np.int64) + (np.rint(high).astype(np.int64) << _HALF)
+
+
+@dataclass
+class TermsColumns:
+    """The schedule terms of many contracts, one array each (position = the contract)."""
+
+    start: np.ndarray  # billing start, days since 1970-01-01
+    months: np.ndarray  # billing months
+    service_months: np.ndarray
+    fee: np.ndarray  # annual fee, fen
+    step: np.ndarray  # months an installment covers: 1, 3, 6, 12
+    anniversary: np.ndarray  # bool: anniversary alignment (else calendar)
+    arrears: np.ndarray  # bool: due at the period's end (else at its start)
+    lag: np.ndarray  # payment lag, days
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple]) -> "TermsColumns":
+        """From (billing start day, billing months, service months, fee fen, step months, anniversary 0/1,
+        arrears 0/1, lag days) tuples of integers, as ``db.columns`` reads them."""
+        table = np.array(rows, np.int64).reshape(-1, 8)
+        return cls(
+            start=table[:, 0].copy(), months=table[:, 1].copy(), service_months=table[:, 2].copy(), fee=table[:, 3].copy(),
+            step=table[:, 4].copy(), anniversary=table[:, 5] == 1, arrears=table[:, 6] == 1, lag=table[:, 7].copy())
+
+    def __len__(self) -> int:
+        return int(self.start.size)
+
+    def take(self, index) -> "TermsColumns":
+        return TermsColumns(**{name: getattr(self, name)[index] for name in self.__dataclass_fields__})
+
+    @property
+    def start_month(self) -> np.ndarray:
+        return month_of(self.start)
+
+    @property
+    def start_day(self) -> np.ndarray:
+        return self.start - month_start(self.start_month) + 1
+
+    def service_end(self) -> np.ndarray:
+        return add_months(self.start_month, self.start_day, self.service_months)
+
+    def in_range(self) -> np.ndarray:
+        """Contracts whose dates the month tables cover (1900 to 2399, with room for lags): the rest go elsewhere."""
+        last_day = int(MONTH_STARTS[-1]) - 1
+        known = (self.start >= FIRST_DAY) & (self.start <= last_day)
+        month = np.where(known, month_of(np.clip(self.start, FIRST_DAY, last_day)), LAST_MONTH)
+        return known & (month + np.maximum(self.months, self.service_months) + 24 < LAST_MONTH) \
+            & (np.abs(self.fee) < _LIMIT) & (self.fee >= 0) & (self.lag >= 0) & (self.lag < 3660)
+
+
+@dataclass
+class Installments:
+    """Every installment of the covered contracts: owner (position in the columns), seq, start, end, due (days),
+    amount (fen); ``uncovered`` (per contract) marks the contracts left to the per-contract engine."""
+
+    owner: np.ndarray
+    seq: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    due: np.ndarray
+    amount: np.ndarray
+    uncovered: np.ndarray
+
+    def where(self, keep: np.ndarray) -> "Installments":
+        return Installments(self.owner[keep], self.seq[keep], self.start[keep], self.end[keep], self.due[keep],
+                            self.amount[keep], self.uncovered)
+
+
+def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For contracts with these numbers of items: each item's contract (position) and its index within it."""
+    owner = np.repeat(np.arange(counts.size), counts)
+    first = np.cumsum(counts) - counts
+    return owner, np.arange(owner.size) - first[owner]
+
+
+def _equal_parts(total: np.ndarray, count: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """``money.equal_split`` over arrays: each part half up, the remainder to the last (down where it goes negative)."""
+    part = (2 * total + count) // (2 * count)
+    last = total - part * (count - 1)
+    part = np.where(last < 0, total // count, part)
+    last = total - part * (count - 1)
+    return np.where(position == count - 1, last, part)
+
+
+def _year_fee(fee: np.ndarray, months: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """``schedule.year_fee_fen``: the annual fee, or for a partial last year fee x months / 12 half up."""
+    span = np.minimum(12, months - 12 * year)
+    return np.where(span == 12, fee, (2 * fee * span + 12) // 24)
+
+
+def _anniversary(t: TermsColumns) -> dict[str, np.ndarray]:
+    step, months = t.step, t.months
+    owner, k = _expand(np.maximum(-(-months // step), 0))
+    s, m = step[owner], months[owner]
+    first = k * s
+    sm, sd = t.start_month[owner], t.start_day[owner]
+    start = add_months(sm, sd, first)
+    end = add_months(sm, sd, np.minimum(first + s, m))
+    year = first // 12
+    count = -(-np.minimum(12, m - 12 * year) // s)
+    amount = _equal_parts(_year_fee(t.fee[owner], m, year), count, (first - 12 * year) // s)
+    return {"owner": owner, "seq": k + 1, "start": start, "end": end, "amount": amount,
+            "bad": np.zeros(len(t), bool)}
+
+
+def _calendar(t: TermsColumns) -> dict[str, np.ndarray]:
+    step, months = t.step, t.months
+    sm, sd = t.start_month, t.start_day
+    bill_end = add_months(sm, sd, months)
+    end_month = month_of(bill_end)
+    first_after = np.where(bill_end == month_start(end_month), end_month, end_month + 1)  # first month start >= the end
+    period0 = sm // step * step  # the calendar period holding the billing start (the step divides 12)
+    owner, p = _expand(np.where(months > 0, -(-(first_after - period0) // step), 0))
+    s = step[owner]
+    cal_start = month_start(period0[owner] + p * s)
+    cal_end = month_start(period0[owner] + (p + 1) * s)
+    start = np.where(p == 0, t.start[owner], cal_start)
+    end = np.minimum(cal_end, bill_end[owner])
+    # Each period's slot(s) in the contract years: the year holding its start, and the next one if it runs on.
+    osm, osd, om = sm[owner], sd[owner], months[owner]
+    year = (month_of(start) - osm) // 12
+    year = np.where(start < add_months(osm, osd, 12 * year), year - 1, year)
+    year_end = add_months(osm, osd, np.minimum(12 * year + 12, om))
+    runs_on = end > year_end
+    bad = np.zeros(len(t), bool)
+    three = runs_on & (end > add_months(osm, osd, np.minimum(12 * year + 24, om)))
+    bad[owner[three]] = True  # a period over three contract years: left to the per-contract engine
+    period = np.arange(owner.size)
+    slot_period = np.concatenate([period, period[runs_on]])
+    slot_year = np.concatenate([year, year[runs_on] + 1])
+    slot_a = np.concatenate([start, year_end[runs_on]])
+    slot_b = np.concatenate([np.minimum(end, year_end), end[runs_on]])
+    slot_owner = owner[slot_period]
+    order = np.lexsort((slot_period, slot_year, slot_owner))
+    slot_period, slot_year, slot_a, slot_b, slot_owner = (x[order] for x in (slot_period, slot_year, slot_a, slot_b, slot_owner))
+    whole = (slot_a == cal_start[slot_period]) & (slot_b == cal_end[slot_period])
+    days = slot_b - slot_a
+    # Groups: one contract year of one contract.
+    new = np.ones(slot_owner.size, bool)
+    new[1:] = (slot_owner[1:] != slot_owner[:-1]) | (slot_year[1:] != slot_year[:-1])
+    group = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    n = np.bincount(group, minlength=starts.size)
+    wholes = isum(group, whole.astype(np.int64), starts.size)
+    position = np.arange(group.size) - starts[group]
+    group_owner = slot_owner[starts]
+    fee = t.fee[group_owner]
+    per_year = 12 // step[group_owner]
+    year_fee = _year_fee(fee, months[group_owner], slot_year[starts])
+    period_fee = (2 * fee + per_year) // (2 * per_year)
+    leftover = year_fee - period_fee * wholes
+    all_whole = wholes == n
+    bad[group_owner[~all_whole & (leftover < 0)]] = True  # stubs sharing a negative leftover: the engine's own rule
+    equal = _equal_parts(year_fee[group], n[group], position)
+    # The stubs share the leftover by their days: half up, the remainder to the last stub (down where negative).
+    stub = ~whole
+    stub_days = isum(group, np.where(stub, days, 0), starts.size)
+    stub_count = n - wholes
+    stub_rank = np.cumsum(stub) - 1
+    stub_rank = stub_rank - np.concatenate([[0], np.cumsum(stub)])[starts][group]
+    total = np.maximum(stub_days[group], 1)
+    share = (2 * leftover[group] * days + total) // (2 * total)
+    share_down = leftover[group] * days // total
+    not_last = stub & (stub_rank < stub_count[group] - 1)
+    rest = leftover - isum(group, np.where(not_last, share, 0), starts.size)
+    share = np.where((rest < 0)[group], share_down, share)
+    rest = leftover - isum(group, np.where(not_last, share, 0), starts.size)
+    part = np.where(all_whole[group], equal, np.where(whole, period_fee[group], np.where(not_last, share, rest[group])))
+    amount = isum(slot_period, part, owner.size)
+    return {"owner": owner, "seq": p + 1, "start": start, "end": end, "amount": amount, "bad": bad}
+
+
+def installments(terms: TermsColumns) -> Installments:
+    """Every installment of every contract the arrays can do, ordered by contract and then seq (due order)."""
+    inside = terms.in_range()
+    uncovered = ~inside
+    parts = []
+    for mask, make in ((terms.anniversary & inside, _anniversary), (~terms.anniversary & inside, _calendar)):
+        index = np.flatnonzero(mask)
+        if index.size:
+            made = make(terms.take(index))
+            uncovered[index[made.pop("bad")]] = True
+            made["owner"] = index[made["owner"]]
+            parts.append(made)
+    empty = np.zeros(0, np.int64)
+    if not parts:
+        return Installments(empty, empty, empty, empty, empty, empty, uncovered)
+    out = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    order = np.lexsort((out["seq"], out["owner"]))
+    out = {key: value[order] for key, value in out.items()}
+    keep = ~uncovered[out["owner"]]
+    out = {key: value[keep] for key, value in out.items()}
+    owner = out["owner"]
+    due = np.where(terms.arrears[owner], out["end"], out["start"]) + terms.lag[owner]
+    return Installments(owner, out["seq"], out["start"], out["end"], due, out["amount"], uncovered)
+
+
+@dataclass
+class QuarterSums:
+    """What the covered contracts fall due for per calendar quarter of a window: one entry per (contract, quarter)
+    with anything due, ordered by contract and quarter; ``uncovered`` as in ``Installments``."""
+
+    owner: np.ndarray
+    year: np.ndarray
+    quarter: np.ndarray  # 1..4
+    fen: np.ndarray
+    uncovered: np.ndarray
+
+
+def quarter_sums(terms: TermsColumns, first_year: int, years: int) -> QuarterSums:
+    """Installments falling due in [first_year-01-01, first_year+years-01-01), summed per contract and quarter
+    (``forecast``'s cells of a contract with terms only, by due date)."""
+    items = installments(terms)
+    low, high = day_number(dt.date(first_year, 1, 1)), day_number(dt.date(first_year + years, 1, 1))
+    inside = (items.due >= low) & (items.due < high)
+    owner, due, amount = items.owner[inside], items.due[inside], items.amount[inside]
+    month = month_of(due)
+    cell = owner * (4 * years) + (month // 12 + 1970 - first_year) * 4 + month % 12 // 3
+    unique, inverse = np.unique(cell, return_inverse=True)
+    fen = isum(inverse.reshape(-1), amount, unique.size)
+    owner, slot = np.divmod(unique, 4 * years)
+    return QuarterSums(owner, first_year + slot // 4, slot % 4 + 1, fen, items.uncovered)
+
+
+@dataclass
+class TermsOnly:
+    """The contracts of a window with nothing recorded but their terms and a fixed fee, as the store reads them for
+    whole-portfolio answers: their codes, their lines (the code where none) and their terms as columns, position for
+    position; ``contracts_of(codes)`` gives whole contracts for some of them (those the arrays leave to the engine)."""
+
+    codes: list[str]
+    lines: list[str]
+    columns: TermsColumns
+    contracts_of: Callable[[list[str]], Iterable["Contract"]]
+
+    @classmethod
+    def of(cls, codes: list[str], lines: list[str], rows: Sequence[tuple],
+           contracts_of: Callable[[list[str]], Iterable["Contract"]]) -> "TermsOnly":
+        return cls(codes, lines, TermsColumns.from_rows(rows), contracts_of)
+
+    def __len__(self) -> int:
+        return len(self.codes)

@@ -1,0 +1,135 @@
+"""The forecast with its terms-only contracts summed as arrays (contracts.bulk) is the forecast made one contract at a
+time, row for row, total for total, to the fen: on mixed portfolios, and through the store on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracts.bulk import TermsOnly
+from contracts.forecast import forecast_portfolio
+
+from .test_bulk import columns
+from .test_fastpath import portfolios
+
+BY = ("contract", "line", "programme", "all")
+
+
+def split(contracts):
+    alone = [c for c in contracts if c.terms_only and not c.terms.is_unit_priced]
+    rest = [c for c in contracts if c not in alone]
+    by_code = {c.code: c for c in alone}
+    terms = [c.terms for c in alone]
+    only = TermsOnly([t.code for t in terms], [t.line_code for t in terms], columns(terms) if terms else columns([]),
+                     lambda codes: [by_code[code] for code in codes])
+    return rest, only
+
+
+def answers(result):
+    return {"rows": result.rows(), "ending": result.ending_on(),
+            **{by: (result.totals(by), result.year_totals(by), result.largest(by, 3), result.count(by)) for by in BY}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(contracts=portfolios(), first=st.integers(2018, 2040), years=st.integers(1, 4), accrual=st.booleans(),
+       as_of=st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)))
+def test_the_arrays_give_the_engines_forecast(contracts, first, years, accrual, as_of):
+    programmes = {contracts[0].code: "P1"}
+    expected = forecast_portfolio(contracts, programmes, first, years, as_of=as_of, accrual=accrual)
+    rest, only = split(contracts)
+    found = forecast_portfolio(rest, programmes, first, years, as_of=as_of, accrual=accrual, terms_only=only)
+    assert answers(found) == answers(expected)
+    assert [str(v) for row in found.totals("contract") for v in row.values()] == \
+        [str(v) for row in expected.totals("contract") for v in row.values()]
+
+
+# -- through the store ------------------------------------------------------------------------------------------------
+
+MIXED = """
+[[line]]
+code = "LINE-1"
+name = "a line of two contracts"
+
+[[contract]]
+code = "TINY-CAL"
+name = "a calendar contract whose stubs share a negative leftover: left to the engine"
+billing_start = 2024-01-15
+billing_months = 30
+annual_fee = "0.20"
+frequency = "monthly"
+alignment = "calendar"
+
+[[contract]]
+code = "PLAIN-A"
+name = "terms only, anniversary, month-end start"
+billing_start = 2024-01-31
+billing_months = 36
+service_months = 40
+annual_fee = "1234567.89"
+frequency = "quarterly"
+line = "LINE-1"
+payment_lag_days = 30
+
+[[contract]]
+code = "PLAIN-B"
+name = "terms only, calendar, in advance"
+billing_start = 2025-05-20
+billing_months = 25
+annual_fee = "100000.01"
+frequency = "semiannual"
+alignment = "calendar"
+timing = "advance"
+line = "LINE-1"
+
+[[contract]]
+code = "UNIT-1"
+name = "unit-priced: awaits its usage"
+billing_start = 2025-01-01
+billing_months = 24
+annual_fee = "0"
+pricing = "unit"
+unit_price = "12.50"
+unit = "GB"
+"""
+
+
+def test_the_split_is_the_stream_in_two_parts(loaded, tmp_path):
+    from db.store import open_store
+
+    extra = tmp_path / "mixed.toml"
+    extra.write_text(MIXED, encoding="utf-8")
+    loaded("import", str(extra))
+    window = dict(active_from=dt.date(2025, 1, 1), active_before=dt.date(2028, 1, 1))
+    store = open_store(loaded.url, create=False).store
+    try:
+        streamed = {c.code: c for c in store.stream(**window)}
+        with store.split(**window) as (only, rest):
+            others = {c.code: c for c in rest}
+            assert set(only.codes).isdisjoint(others) and set(only.codes) | set(others) == set(streamed)
+            assert {"PLAIN-A", "PLAIN-B", "TINY-CAL"} <= set(only.codes) and "UNIT-1" in others
+            assert all(streamed[code].terms_only and not streamed[code].terms.is_unit_priced for code in only.codes)
+            assert others == {code: c for code, c in streamed.items() if code in others}
+            assert only.lines[only.codes.index("PLAIN-B")] == "LINE-1"
+            assert only.lines[only.codes.index("TINY-CAL")] == "TINY-CAL"  # no line: its own
+            assert list(only.contracts_of(["TINY-CAL"])) == [streamed["TINY-CAL"]]
+            # the columns are the stored terms, as the engine reads them
+            plain_a = only.columns.take([only.codes.index("PLAIN-A")])
+            assert (plain_a.start.tolist(), plain_a.months.tolist(), plain_a.service_months.tolist(), plain_a.fee.tolist(),
+                    plain_a.step.tolist(), plain_a.anniversary.tolist(), plain_a.arrears.tolist(), plain_a.lag.tolist()) == \
+                ([(dt.date(2024, 1, 31) - dt.date(1970, 1, 1)).days], [36], [40], [123456789], [3], [True], [True], [30])
+            assert len(only) == len(only.columns)
+        expected = forecast_portfolio(list(streamed.values()), store.budgets().programme_of(), 2025, 3,
+                                      as_of=dt.date(2024, 6, 1))
+    finally:
+        store.close()
+    # the command (arrays for the terms-only contracts, TINY-CAL by the engine) prints the engine's rows
+    found = loaded.json("forecast", "--from", "2025", "--years", "3", "--as-of", "2024-06-01")
+    assert found == [{key: (str(value) if key in ("gross", "expected_net") and value is not None else value)
+                      for key, value in row.record().items()} for row in expected.rows()]
+    assert any(row["contract"] == "TINY-CAL" for row in found) and any(row["contract"] == "PLAIN-B" for row in found)
+    table = loaded("forecast", "--from", "2025", "--years", "3", "--as-of", "2024-06-01", "--by", "line").stdout
+    assert "LINE-1" in table and "│ PLAIN-A" not in table  # the line's row, not its contracts'
+    # 40 months from 2024-01-31 (clipped to the month's end); 25 months from 2025-05-20
+    assert "ends in the window: PLAIN-A on 2027-05-31" in table and "ends in the window: PLAIN-B on 2027-06-20" in table
