@@ -233,8 +233,9 @@ def report_fy(
     window = dict(active_from=dt.date(fiscal_year, 1, 1), active_before=dt.date(fiscal_year + 1, 1, 1))
     with store_for(ctx, db) as store:
         budgets = store.budgets()
-        rows = fiscal_year_figures(watch.passing(store.stream(active_before=window["active_before"])), budgets,
-                                   fiscal_year)
+        # Contracts with terms only come as columns, summed all at once; the rest are streamed whole.
+        with store.split(active_before=window["active_before"]) as (terms_only, rest):
+            rows = fiscal_year_figures(watch.passing(rest), budgets, fiscal_year, terms_only=terms_only)
         # A second pass over the year's contracts only when payments stop being recorded long before its end.
         dues = (dues_between(store.stream(**window), dt.date(fiscal_year, 1, 1), watch.as_of)
                 if year_gap_possible(watch.last, fiscal_year, today) else {})

@@ -8,6 +8,8 @@ marked "?", and a sum that leaves it out says so.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from enum import StrEnum
 from typing import Iterable
 
@@ -42,8 +44,10 @@ def described(basis: Basis, notes: Iterable[str] = ()) -> str:
     return basis.value + (": " + "; ".join(notes) if notes else "")
 
 
+@lru_cache(maxsize=4096)
 def kind_of(text: str) -> Basis:
-    """The basis a ``described`` field begins with."""
+    """The basis a ``described`` field begins with (remembered: a province's report asks it of the same few texts
+    hundreds of thousands of times)."""
     head = (text or "computed").split(":", 1)[0].strip()
     return Basis(head) if head in Basis._value2member_map_ else Basis.COMPUTED
 

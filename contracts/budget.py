@@ -28,6 +28,7 @@ from .stated import Stated, parse_stated
 from .terms import CODE_PATTERN, ContractTerms
 
 if TYPE_CHECKING:
+    from .bulk import TermsOnly
     from .contract import Contract
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -545,7 +546,7 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
 
 
 def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year: int,
-                        as_of: dt.date | None = None) -> list[FyRow]:
+                        as_of: dt.date | None = None, terms_only: "TermsOnly | None" = None) -> list[FyRow]:
     """The fiscal-year report: per programme, its contracts and fee lines, then the programme's row.
 
     What is known on ``as_of`` (None: every recorded fact) and by the year's end, whichever is earlier:
@@ -557,6 +558,24 @@ def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year:
     seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
     figures: dict[str, YearFigures] = {}
     paid: dict[str, Decimal] = {}
+    if terms_only is not None and len(terms_only):
+        # More contracts with terms only and a fixed fee, as columns: their schedules summed all at once (the same
+        # figures as schedule_year_figures'; the few the arrays leave are taken whole, below).
+        from itertools import chain
+
+        from . import bulk
+
+        sums = bulk.year_sums(terms_only.columns, year)
+        make, left = YearFigures.__new__, []
+        for code, of_year, before, uncovered in zip(terms_only.codes, sums.of_year.tolist(), sums.before.tolist(),
+                                                    sums.uncovered.tolist()):
+            if uncovered:
+                left.append(code)
+            else:
+                obligations = from_fen(of_year)
+                figures[code] = make(YearFigures, obligations, obligations, from_fen(before))
+        if left:
+            contracts = chain(contracts, terms_only.contracts_of(left))
     for contract in contracts:
         if contract.terms_only:
             figures[contract.code] = schedule_year_figures(contract.terms, year)

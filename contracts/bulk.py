@@ -32,6 +32,7 @@ LAST_MONTH = FIRST_MONTH + 500 * 12
 MONTH_STARTS = np.arange(FIRST_MONTH, LAST_MONTH + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
 FIRST_DAY = int(MONTH_STARTS[0])
 MONTH_OF_DAY = np.repeat(np.arange(FIRST_MONTH, LAST_MONTH), np.diff(MONTH_STARTS))  # day -> its month
+CHUNK = 20_000  # contracts whose installments are made at once (some 350,000 installments, ~30 MB of arrays)
 STEPS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 _HALF = 24  # isum adds two 24-bit halves, each exactly in float64
 _LIMIT = 1 << 50  # amounts beyond this many fen (10 trillion yuan) are refused: isum would no longer be exact
@@ -278,19 +279,33 @@ class QuarterSums:
     uncovered: np.ndarray
 
 
+def _chunks(terms: TermsColumns):
+    """(first position, the columns of CHUNK contracts from there): the installments of a chunk at a time, so that a
+    million contracts' arrays stay within a hundred MB or so."""
+    for first in range(0, len(terms), CHUNK):
+        yield first, terms.take(slice(first, first + CHUNK))
+
+
 def quarter_sums(terms: TermsColumns, first_year: int, years: int) -> QuarterSums:
     """Installments falling due in [first_year-01-01, first_year+years-01-01), summed per contract and quarter
     (``forecast``'s cells of a contract with terms only, by due date)."""
-    items = installments(terms)
     low, high = day_number(dt.date(first_year, 1, 1)), day_number(dt.date(first_year + years, 1, 1))
-    inside = (items.due >= low) & (items.due < high)
-    owner, due, amount = items.owner[inside], items.due[inside], items.amount[inside]
-    month = month_of(due)
-    cell = owner * (4 * years) + (month // 12 + 1970 - first_year) * 4 + month % 12 // 3
-    unique, inverse = np.unique(cell, return_inverse=True)
-    fen = isum(inverse.reshape(-1), amount, unique.size)
-    owner, slot = np.divmod(unique, 4 * years)
-    return QuarterSums(owner, first_year + slot // 4, slot % 4 + 1, fen, items.uncovered)
+    parts, uncovered = [], np.zeros(len(terms), bool)
+    for first, chunk in _chunks(terms):
+        items = installments(chunk)
+        uncovered[first:first + len(chunk)] = items.uncovered
+        inside = (items.due >= low) & (items.due < high)
+        owner, due, amount = items.owner[inside], items.due[inside], items.amount[inside]
+        month = month_of(due)
+        cell = owner * (4 * years) + (month // 12 + 1970 - first_year) * 4 + month % 12 // 3
+        unique, inverse = np.unique(cell, return_inverse=True)
+        fen = isum(inverse.reshape(-1), amount, unique.size)
+        owner, slot = np.divmod(unique, 4 * years)
+        parts.append((owner + first, first_year + slot // 4, slot % 4 + 1, fen))
+    if not parts:
+        empty = np.zeros(0, np.int64)
+        return QuarterSums(empty, empty, empty, empty, uncovered)
+    return QuarterSums(*(np.concatenate([part[i] for part in parts]) for i in range(4)), uncovered)
 
 
 @dataclass
@@ -311,3 +326,29 @@ class TermsOnly:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+
+@dataclass
+class YearSums:
+    """Per contract (position in the columns): what falls due in one calendar year, and before it, in fen."""
+
+    of_year: np.ndarray
+    before: np.ndarray
+    uncovered: np.ndarray
+
+
+def year_sums(terms: TermsColumns, year: int) -> YearSums:
+    """``budget.schedule_year_figures``' sums for every covered contract at once: installments due in ``year`` and
+    those due before it."""
+    first_day, last_day = day_number(dt.date(year, 1, 1)), day_number(dt.date(year, 12, 31))
+    size = len(terms)
+    of_year, before, uncovered = np.zeros(size, np.int64), np.zeros(size, np.int64), np.zeros(size, bool)
+    for first, chunk in _chunks(terms):
+        items = installments(chunk)
+        end = first + len(chunk)
+        uncovered[first:end] = items.uncovered
+        earlier = items.due < first_day
+        inside = ~earlier & (items.due <= last_day)
+        of_year[first:end] = isum(items.owner, np.where(inside, items.amount, 0), len(chunk))
+        before[first:end] = isum(items.owner, np.where(earlier, items.amount, 0), len(chunk))
+    return YearSums(of_year, before, uncovered)

@@ -89,3 +89,20 @@ def test_sums_are_exact_beyond_floating_point():
                        2**49, 2**49, 2**49, 1], np.int64)
     assert bulk.isum(np.zeros(values.size, np.int64), values, 1).tolist() == [16 * 2**49]
     assert bulk.isum(np.array([0, 0, 1]), np.array([-5, 3, -7]), 2).tolist() == [-2, -7]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(contract_terms(), min_size=1, max_size=12), st.integers(2015, 2040))
+def test_chunks_give_what_one_pass_gives(terms_list, year):
+    # a province goes through the arrays CHUNK contracts at a time: the positions must come out where they were
+    from unittest import mock
+
+    cols = columns(terms_list)
+    whole_q, whole_y = bulk.quarter_sums(cols, year, 3), bulk.year_sums(cols, year)
+    with mock.patch.object(bulk, "CHUNK", 3):
+        chunked_q, chunked_y = bulk.quarter_sums(cols, year, 3), bulk.year_sums(cols, year)
+    for a, b in ((whole_q, chunked_q), (whole_y, chunked_y)):
+        assert {k: v.tolist() for k, v in a.__dict__.items()} == {k: v.tolist() for k, v in b.__dict__.items()}
+    expected = [sum(i.fen for i in installments_fen(t) if i.due.year == year) for t in terms_list]
+    assert [v if not u else sum(i.fen for i in installments_fen(t) if i.due.year == year)
+            for v, u, t in zip(whole_y.of_year.tolist(), whole_y.uncovered.tolist(), terms_list)] == expected

@@ -129,7 +129,41 @@ def test_the_split_is_the_stream_in_two_parts(loaded, tmp_path):
     assert found == [{key: (str(value) if key in ("gross", "expected_net") and value is not None else value)
                       for key, value in row.record().items()} for row in expected.rows()]
     assert any(row["contract"] == "TINY-CAL" for row in found) and any(row["contract"] == "PLAIN-B" for row in found)
+    # report fy: the arrays' figures for PLAIN-A and PLAIN-B, the engine's for the rest, as the engine alone gives them
+    from contracts.budget import fiscal_year_figures
+
+    store = open_store(loaded.url, create=False).store
+    try:
+        engine_rows = fiscal_year_figures(store.load(active_before=dt.date(2027, 1, 1)), store.budgets(), 2026)
+    finally:
+        store.close()
+    fy = loaded.json("report", "fy", "2026")
+    assert [(row["item"], row["obligations"], row["earlier_arrears"]) for row in fy] == \
+        [(row.item or "TOTAL", None if row.obligations is None else str(row.obligations),
+          None if row.earlier_arrears is None else str(row.earlier_arrears)) for row in engine_rows]
+    plain_a = next(row for row in fy if row["item"] == "PLAIN-A")
+    # 1,234,567.89 a year in quarters of 308,641.97, the year's last 308,641.98; periods end on 2024-04-30, 07-31,
+    # 10-31, 2025-01-31, ... (the 31st clipped), due 30 days later. Due in 2026: seq 8 (2026-01-31 + 30 = 2026-03-02,
+    # the last of year 2: 308,641.98) and seqs 9-11 (308,641.97 each) = 1,234,567.89. Before 2026: year 1 whole
+    # (1,234,567.89) and seqs 5-7 (3 x 308,641.97 = 925,925.91) = 2,160,493.80, all unpaid.
+    assert (plain_a["obligations"], plain_a["unpaid_of_year"], plain_a["earlier_arrears"]) == \
+        ("1234567.89", "1234567.89", "2160493.80")
     table = loaded("forecast", "--from", "2025", "--years", "3", "--as-of", "2024-06-01", "--by", "line").stdout
     assert "LINE-1" in table and "│ PLAIN-A" not in table  # the line's row, not its contracts'
     # 40 months from 2024-01-31 (clipped to the month's end); 25 months from 2025-05-20
     assert "ends in the window: PLAIN-A on 2027-05-31" in table and "ends in the window: PLAIN-B on 2027-06-20" in table
+
+
+# -- the fiscal year ----------------------------------------------------------------------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(contracts=portfolios(), year=st.integers(2015, 2045), as_of=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)))
+def test_the_arrays_give_the_engines_fiscal_year(contracts, year, as_of):
+    from contracts.budget import Budgets, Programme, fiscal_year_figures
+
+    budgets = Budgets(programmes=(Programme("P1", "one programme", contracts=(contracts[0].code,)),))
+    expected = fiscal_year_figures(contracts, budgets, year, as_of)
+    rest, only = split(contracts)
+    found = fiscal_year_figures(rest, budgets, year, as_of, terms_only=only)
+    assert found == expected
+    assert [str(v) for row in found for v in row.__dict__.values()] == [str(v) for row in expected for v in row.__dict__.values()]
