@@ -271,22 +271,38 @@ def arrears(
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        _arrears(store.stream(), day, summary, fmt)
+        if summary or fmt in ("table", "xlsx"):
+            # The sums first: contracts with terms only come as columns, summed by arrays, the rest streamed whole.
+            from contracts.ledgers import portfolio_arrears
+
+            with store.split() as (terms_only, rest):
+                found = portfolio_arrears(rest, day, keep_rows=False, terms_only=terms_only)
+            if summary or found.count > ROWS_SHOWN:
+                _arrears_summed(found, day, fmt, cut=not summary)
+                return
+        _arrears(store.stream(), day, fmt)  # few enough rows to show each (or every row asked for)
 
 
-def _arrears(contracts, day, summary: bool, fmt: str) -> None:
-    """``arrears`` over the contracts as the store streams them: nothing a province has is held to be printed."""
-    from contracts.ledgers import LastPayment, arrears_stream, portfolio_arrears
+def _arrears_summed(found, day, fmt: str, cut: bool) -> None:
+    """The sums by contract; ``cut``: in place of more rows than a table shows, saying how to get every one."""
+    from contracts.payables import ARREARS_SUMMARY_KEYS
+
+    emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
+         empty="nothing is in arrears")
+    if cut:
+        print(t(TOO_MANY_ROWS, count=f"{found.count:,}"))
+    say_remark(found.remark)
+
+
+def _arrears(contracts, day, fmt: str) -> None:
+    """``arrears`` row by row over the contracts as the store streams them: nothing a province has is held to be
+    printed."""
+    from contracts.ledgers import LastPayment, arrears_stream
     from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, ArrearsTally, arrears_record
 
     from .render import write_rows
 
     by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
-    if summary:  # summed as the rows are made: none is kept
-        found = portfolio_arrears(contracts, day, keep_rows=False)
-        emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
-        say_remark(found.remark)
-        return
     watch = LastPayment(day)  # to say when payments stop being recorded long before the day
     contracts = watch.passing(contracts)
     if fmt in ("csv", "json"):  # every row, written as it is made

@@ -12,6 +12,7 @@ import json
 import sys
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from contracts.basis import legend, mark, notes_of
@@ -135,12 +136,24 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str],
     return count
 
 
-def human(value: Any, key: str = "") -> str:
-    """A value as a person reads it in a table: amounts in the chosen unit, states in the chosen language."""
+@lru_cache(maxsize=None)
+def _prose_shown():
+    """cli.prose.shown, imported on first use (an import statement in ``human`` cost a microsecond a cell)."""
     from .prose import shown
 
+    return shown
+
+
+def human(value: Any, key: str = "") -> str:
+    """A value as a person reads it in a table: amounts in the chosen unit, states in the chosen language."""
     if value is None:
         return ""
+    kind = value.__class__
+    if kind is Decimal:  # the common cell first (a province's table has hundreds of thousands)
+        return f"{value:,}" if key in NOT_MONEY else i18n.shown_amount(value)
+    shown = _prose_shown()
+    if kind is str:
+        return shown(value, key)
     if isinstance(value, str):  # a StrEnum (a severity, a bar kind) too: as the plain word it is
         return shown(value.value if isinstance(value, Enum) else value, key)
     if isinstance(value, bool):

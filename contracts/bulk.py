@@ -352,3 +352,46 @@ def year_sums(terms: TermsColumns, year: int) -> YearSums:
         of_year[first:end] = isum(items.owner, np.where(inside, items.amount, 0), len(chunk))
         before[first:end] = isum(items.owner, np.where(earlier, items.amount, 0), len(chunk))
     return YearSums(of_year, before, uncovered)
+
+
+BUCKET_LIMITS = (30, 90, 180, 365)  # payables.BUCKETS' days: 0-30, 31-90, 91-180, 181-365, and over 365
+
+
+@dataclass
+class ArrearsSums:
+    """Per contract (position): what is owed on a day in each aging bucket (fen, the five columns of
+    ``payables.BUCKET_NAMES``) and how many installments; and how many fall due on each day (for the recording gap)."""
+
+    owed: np.ndarray  # (contracts, 5)
+    rows: np.ndarray  # (contracts,)
+    due_days: np.ndarray  # the days (day numbers) installments in arrears fall due on
+    due_counts: np.ndarray  # how many on each
+    uncovered: np.ndarray
+
+
+def arrears_sums(terms: TermsColumns, as_of: dt.date) -> ArrearsSums:
+    """``fastpath.arrears_rows`` summed: for a contract with terms only, every installment due by ``as_of`` with
+    something in it is owed whole (nothing is paid, nothing deducted), aged by the days since it fell due."""
+    day = day_number(as_of)
+    size = len(terms)
+    owed, rows, uncovered = np.zeros((size, 5), np.int64), np.zeros(size, np.int64), np.zeros(size, bool)
+    due_days, due_counts = [], []
+    for first, chunk in _chunks(terms):
+        items = installments(chunk)
+        end = first + len(chunk)
+        uncovered[first:end] = items.uncovered
+        late = (items.due <= day) & (items.amount > 0)
+        owner, due, amount = items.owner[late], items.due[late], items.amount[late]
+        bucket = np.searchsorted(np.array(BUCKET_LIMITS), day - due, side="left")
+        owed[first:end] = isum(owner * 5 + bucket, amount, len(chunk) * 5).reshape(len(chunk), 5)
+        rows[first:end] = np.bincount(owner, minlength=len(chunk))
+        days, counts = np.unique(due, return_counts=True)
+        due_days.append(days)
+        due_counts.append(counts)
+    if due_days:
+        days = np.concatenate(due_days)
+        unique, inverse = np.unique(days, return_inverse=True)
+        counts = np.bincount(inverse.reshape(-1), weights=np.concatenate(due_counts), minlength=unique.size).astype(np.int64)
+    else:
+        unique = counts = np.zeros(0, np.int64)
+    return ArrearsSums(owed, rows, unique, counts, uncovered)

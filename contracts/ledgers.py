@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator, Mapping, Sequence, Union
+from itertools import chain
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence, Union
 
 from .contract import Contract
 from .errors import ContractsError
@@ -19,6 +20,9 @@ from . import fastpath
 from .fastpath import on_fast_path
 from .payables import ArrearsRow, ArrearsTally, Ledger, Payable, arrears, payable_record
 from .periods import Period
+
+if TYPE_CHECKING:
+    from .bulk import TermsOnly
 
 ZERO = Decimal("0.00")
 
@@ -68,6 +72,7 @@ class PortfolioArrears:
     rows: list  # ArrearsRow: each installment due by the day and not fully paid
     summary: list[dict]  # per contract by aging bucket, with a TOTAL row last
     remark: str = ""  # said under the arrears when payments stop being recorded long before the day (``recording_gap``)
+    count: int = 0  # how many rows there are (kept or not)
 
 
 # Quarterly payment is the slowest rhythm the portfolio knows (按季结算): a quarter and a day without a recorded payment
@@ -161,20 +166,42 @@ def dues_between(contracts: Iterable[Contract], first: dt.date, last: dt.date) -
 
 
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,
-                      *, keep_rows: bool = True) -> PortfolioArrears:
+                      *, keep_rows: bool = True, terms_only: "TermsOnly | None" = None) -> PortfolioArrears:
     """What was due on or before ``as_of`` and is unpaid, installment by installment and summed per contract.
 
     ``ledgers``: as ``arrears_stream`` takes them. ``keep_rows=False``: the summary only (``rows`` is empty), in
-    memory that does not grow with the rows.
+    memory that does not grow with the rows. ``terms_only`` (with ``keep_rows=False`` only): more contracts, with
+    terms only and a fixed fee, as columns, summed by arrays (``tally_terms_only``).
     """
     tally = ArrearsTally()
     watch = LastPayment(as_of)
     kept: list = []
+    if terms_only is not None:
+        if keep_rows:
+            raise ValueError("the rows of contracts given as columns are not made one by one")
+        contracts = tally_terms_only(terms_only, as_of, tally, watch, contracts)
     for row in arrears_stream(watch.passing(contracts), as_of, tally, ledgers):
         watch.due(row.due)
         if keep_rows:
             kept.append(row)
-    return PortfolioArrears(kept, tally.summary(), watch.remark())
+    return PortfolioArrears(kept, tally.summary(), watch.remark(), tally.rows)
+
+
+def tally_terms_only(terms_only: "TermsOnly", as_of: dt.date, tally: ArrearsTally, watch: LastPayment,
+                     contracts: Iterable[Contract]) -> Iterable[Contract]:
+    """Adds the arrears of contracts with terms only (as columns) to ``tally`` and their due days to ``watch``, as
+    their rows from ``fastpath.arrears_rows`` would (every installment due and not empty is owed whole, its basis
+    "computed"); gives back ``contracts`` with the few the arrays leave to the engine added."""
+    from . import bulk
+
+    sums = bulk.arrears_sums(terms_only.columns, as_of)
+    for position in sums.rows.nonzero()[0].tolist():
+        tally.add_summed(terms_only.codes[position], sums.owed[position].tolist(), int(sums.rows[position]), "computed")
+    for day, count in zip(sums.due_days.tolist(), sums.due_counts.tolist()):
+        due = bulk.EPOCH + dt.timedelta(days=day)
+        watch.dues[due] = watch.dues.get(due, 0) + count
+    left = [code for code, uncovered in zip(terms_only.codes, sums.uncovered.tolist()) if uncovered]
+    return chain(contracts, terms_only.contracts_of(left)) if left else contracts
 
 
 def payable_rows(contracts: Sequence[Contract], as_of: dt.date, *, seq: int | None = None,

@@ -333,6 +333,16 @@ class ArrearsTally:
                 bases = self._bases[row.contract] = {}
             bases[row.basis] = None
 
+    def add_summed(self, code: str, owed_fen: Sequence[int], rows: int, basis: str) -> None:
+        """What ``rows`` rows of one contract would add, already summed (fen per aging bucket, all assessed)."""
+        self.rows += rows
+        sums = self._of(code)
+        for index, fen in enumerate(owed_fen):
+            if fen:
+                sums[index] += from_fen(fen)
+        sums[-3] += from_fen(sum(owed_fen))
+        self._bases.setdefault(code, {})[basis] = None
+
     def credit(self, code: str, credit: Decimal) -> None:
         if credit:
             self._of(code)[-1] = credit

@@ -127,7 +127,7 @@ def _facts(connection: Connection, wanted: list[int]) -> dict[int, dict[str, lis
     for start in range(0, len(wanted), BATCH):
         marks = ", ".join(str(int(contract_id)) for contract_id in wanted[start:start + BATCH])  # our own integers
         for table in FACT_TABLES:
-            for row in connection.execute(typed_query(f"SELECT * FROM {table} WHERE contract_id IN ({marks}) ORDER BY id")):
+            for row in connection.execute(typed_query(f"SELECT * FROM {table} WHERE contract_id IN ({marks}) ORDER BY id")).all():
                 facts[row.contract_id][table].append(row)
     return facts
 
