@@ -101,7 +101,11 @@ SWITCH_INTERVAL_S = 0.0005
 
 def from_environment() -> Starlette:
     """The app in a uvicorn worker: settings from the environment ``contracts serve`` set (web/config.py)."""
+    import gc
     import sys
 
+    from cli.main import DEFAULT_GC_THRESHOLDS
+
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    gc.set_threshold(*DEFAULT_GC_THRESHOLDS)  # a server runs for months: its cycles are collected (cli.main.run)
     return create_app(Settings.from_environment())
