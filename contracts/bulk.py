@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
+from .money import to_fen
+from .terms import Alignment, Timing
+
 if TYPE_CHECKING:
     from .contract import Contract
 
@@ -395,3 +398,41 @@ def arrears_sums(terms: TermsColumns, as_of: dt.date) -> ArrearsSums:
     else:
         unique = counts = np.zeros(0, np.int64)
     return ArrearsSums(owed, rows, unique, counts, uncovered)
+
+
+def years_sums(terms: TermsColumns, years: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``year_sums`` for several years in one pass over the installments: (due in each year, due before each year),
+    both (contracts, len(years)), and ``uncovered``."""
+    size, count = len(terms), len(years)
+    of_year, before, uncovered = np.zeros((size, count), np.int64), np.zeros((size, count), np.int64), np.zeros(size, bool)
+    starts = [day_number(dt.date(year, 1, 1)) for year in years]
+    for first, chunk in _chunks(terms):
+        items = installments(chunk)
+        end = first + len(chunk)
+        uncovered[first:end] = items.uncovered
+        due_year = month_of(items.due) // 12 + 1970
+        for column, (year, start) in enumerate(zip(years, starts)):
+            of_year[first:end, column] = isum(items.owner, np.where(due_year == year, items.amount, 0), len(chunk))
+            before[first:end, column] = isum(items.owner, np.where(items.due < start, items.amount, 0), len(chunk))
+    return of_year, before, uncovered
+
+
+_EPOCH_ORDINAL = EPOCH.toordinal()
+
+
+def split_contracts(contracts: Iterable["Contract"]) -> tuple[TermsOnly, list["Contract"]]:
+    """The contracts with terms only and a fixed fee as columns (for callers that hold whole contracts already), and
+    the rest as they were."""
+    alone, rest, rows = [], [], []
+    for contract in contracts:
+        terms = contract.terms
+        if not contract.terms_only or terms.is_unit_priced:
+            rest.append(contract)
+            continue
+        alone.append(contract)
+        rows.append((terms.billing_start.toordinal() - _EPOCH_ORDINAL, terms.billing_months, terms.service_months,
+                     to_fen(terms.annual_fee), terms.frequency.months, int(terms.alignment is Alignment.anniversary),
+                     int(terms.timing is Timing.arrears), terms.payment_lag_days))
+    by_code = {contract.code: contract for contract in alone}
+    return (TermsOnly.of([c.code for c in alone], [c.terms.line_code for c in alone], rows,
+                         lambda codes: [by_code[code] for code in codes]), rest)

@@ -208,3 +208,21 @@ def test_arrears_through_the_store_are_the_engines(loaded, tmp_path):
     assert plain_a["total"] == "2469135.78"
     table = loaded("arrears", "--as-of", "2026-03-15").stdout  # few rows: each shown, as before
     assert "PLAIN-A" in table and "TINY-CAL" in table
+
+
+@settings(max_examples=100, deadline=None)
+@given(contracts=portfolios(), first=st.integers(2015, 2040), as_of=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)))
+def test_several_years_by_arrays_are_the_engines(contracts, first, as_of):
+    from unittest import mock
+
+    from contracts import budget
+    from contracts.budget import Budgets, Programme, fiscal_years_figures
+
+    budgets = Budgets(programmes=(Programme("P1", "one programme", contracts=(contracts[-1].code,)),))
+    years = list(range(first, first + 4))
+    with mock.patch.object(budget, "BULK_FROM", 10**9):
+        expected = fiscal_years_figures(contracts, budgets, years, as_of)
+    with mock.patch.object(budget, "BULK_FROM", 0):
+        found = fiscal_years_figures(contracts, budgets, years, as_of)
+    assert found == expected
+    assert repr(found) == repr(expected)  # every Decimal with its exponent
