@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
-from . import limits
+from . import fastpath, limits
 from .errors import ContractsError
 from .money import from_fen, parse_money, split_fen, to_fen
 from .basis import Basis, adding, combined, described, kind_of, weakest
@@ -515,8 +515,6 @@ def _programme_basis(items: Sequence[FyRow], budget: Budget | None) -> str:
     return described(weakest(kinds), notes)
 
 
-BULK_FROM = 64  # contracts from which whole-portfolio figures sum the terms-only ones as arrays (contracts/bulk.py)
-
 FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
            "execution_rate", "coverage", "budget_in_force", "paid_for_earlier", "basis")
 
@@ -527,7 +525,7 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
     built once per day it is known on (every year from the as-of year on shares one)."""
     figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
     paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
-    if len(contracts) >= BULK_FROM:
+    if len(contracts) >= fastpath.BULK_FROM:
         # Most of a province's contracts have terms only: their schedules summed by arrays, every year at once (the
         # same figures as schedule_years_figures'; the few the arrays leave stay with the rest).
         from . import bulk

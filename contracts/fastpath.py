@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .terms import ContractTerms
 
 ZERO = Decimal("0.00")
+# From this many contracts, whole-portfolio answers sum those with terms only as arrays (contracts/bulk.py, NumPy)
+# rather than one by one here: below it, NumPy's import and set-up would cost more than they save.
+BULK_FROM = 64
 _row = tuple.__new__  # ArrearsRow is a NamedTuple: built without its keyword-handling __new__ (millions are made)
 
 

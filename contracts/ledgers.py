@@ -176,6 +176,11 @@ def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Le
     tally = ArrearsTally()
     watch = LastPayment(as_of)
     kept: list = []
+    if terms_only is None and not keep_rows and not (ledgers is not None and not isinstance(ledgers, Mapping)) \
+            and isinstance(contracts, Sequence) and len(contracts) >= fastpath.BULK_FROM:
+        from . import bulk
+
+        terms_only, contracts = bulk.split_contracts(contracts)  # the sums alone: those with terms only by arrays
     if terms_only is not None:
         if keep_rows:
             raise ValueError("the rows of contracts given as columns are not made one by one")

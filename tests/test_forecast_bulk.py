@@ -174,13 +174,21 @@ def test_the_arrays_give_the_engines_fiscal_year(contracts, year, as_of):
 @settings(max_examples=150, deadline=None)
 @given(contracts=portfolios(), as_of=st.dates(dt.date(1994, 1, 1), dt.date(2045, 1, 1)))
 def test_the_arrays_give_the_engines_arrears(contracts, as_of):
-    from contracts.ledgers import portfolio_arrears
+    from unittest import mock
+
+    from contracts import fastpath
+    from contracts.ledgers import full_ledgers, portfolio_arrears
 
     expected = portfolio_arrears(contracts, as_of)
     rest, only = split(contracts)
     found = portfolio_arrears(rest, as_of, keep_rows=False, terms_only=only)
     assert found.summary == expected.summary and found.remark == expected.remark
     assert found.count == len(expected.rows) == expected.count
+    with mock.patch.object(fastpath, "BULK_FROM", 0):  # the same, split by portfolio_arrears itself
+        for split_itself in (portfolio_arrears(contracts, as_of, keep_rows=False),
+                             portfolio_arrears(contracts, as_of, full_ledgers(contracts, as_of), keep_rows=False)):
+            assert (split_itself.summary, split_itself.remark, split_itself.count) == \
+                (expected.summary, expected.remark, expected.count)
     assert [str(v) for row in found.summary for v in row.values()] == \
         [str(v) for row in expected.summary for v in row.values()]
 
@@ -215,14 +223,14 @@ def test_arrears_through_the_store_are_the_engines(loaded, tmp_path):
 def test_several_years_by_arrays_are_the_engines(contracts, first, as_of):
     from unittest import mock
 
-    from contracts import budget
+    from contracts import fastpath
     from contracts.budget import Budgets, Programme, fiscal_years_figures
 
     budgets = Budgets(programmes=(Programme("P1", "one programme", contracts=(contracts[-1].code,)),))
     years = list(range(first, first + 4))
-    with mock.patch.object(budget, "BULK_FROM", 10**9):
+    with mock.patch.object(fastpath, "BULK_FROM", 10**9):
         expected = fiscal_years_figures(contracts, budgets, years, as_of)
-    with mock.patch.object(budget, "BULK_FROM", 0):
+    with mock.patch.object(fastpath, "BULK_FROM", 0):
         found = fiscal_years_figures(contracts, budgets, years, as_of)
     assert found == expected
     assert repr(found) == repr(expected)  # every Decimal with its exponent
