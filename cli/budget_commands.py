@@ -237,8 +237,11 @@ def report_fy(
         with store.split(active_before=window["active_before"]) as (terms_only, rest):
             rows = fiscal_year_figures(watch.passing(rest), budgets, fiscal_year, terms_only=terms_only)
         # A second pass over the year's contracts only when payments stop being recorded long before its end.
-        dues = (dues_between(store.stream(**window), dt.date(fiscal_year, 1, 1), watch.as_of)
-                if year_gap_possible(watch.last, fiscal_year, today) else {})
+        if year_gap_possible(watch.last, fiscal_year, today):
+            with store.split(**window) as (terms_only, rest):
+                dues = dues_between(rest, dt.date(fiscal_year, 1, 1), watch.as_of, terms_only)
+        else:
+            dues = {}
 
     def ratio(value):
         if value is None:

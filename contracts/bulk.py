@@ -436,3 +436,18 @@ def split_contracts(contracts: Iterable["Contract"]) -> tuple[TermsOnly, list["C
     by_code = {contract.code: contract for contract in alone}
     return (TermsOnly.of([c.code for c in alone], [c.terms.line_code for c in alone], rows,
                          lambda codes: [by_code[code] for code in codes]), rest)
+
+
+def due_counts(terms: TermsColumns, first: dt.date, last: dt.date) -> tuple[dict[dt.date, int], np.ndarray]:
+    """How many installments fall due on each day of ``[first, last]`` (``ledgers.dues_between``), and ``uncovered``."""
+    low, high = day_number(first), day_number(last)
+    counts: dict[dt.date, int] = {}
+    uncovered = np.zeros(len(terms), bool)
+    for start, chunk in _chunks(terms):
+        items = installments(chunk)
+        uncovered[start:start + len(chunk)] = items.uncovered
+        days, many = np.unique(items.due[(items.due >= low) & (items.due <= high)], return_counts=True)
+        for day, count in zip(days.tolist(), many.tolist()):
+            due = EPOCH + dt.timedelta(days=day)
+            counts[due] = counts.get(due, 0) + count
+    return counts, uncovered

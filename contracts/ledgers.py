@@ -150,12 +150,20 @@ def year_gap_possible(last: dt.date | None, year: int, as_of: dt.date) -> bool:
     return end >= dt.date(year, 1, 1) and (last is None or (end - last).days > RECORDING_GAP_DAYS)
 
 
-def dues_between(contracts: Iterable[Contract], first: dt.date, last: dt.date) -> dict[dt.date, int]:
+def dues_between(contracts: Iterable[Contract], first: dt.date, last: dt.date,
+                 terms_only: "TermsOnly | None" = None) -> dict[dt.date, int]:
     """How many installments fall due on each day of ``[first, last]`` across the contracts (the fast engine's due
-    dates of the terms in force)."""
+    dates of the terms in force), and across ``terms_only``'s (counted by arrays) if given."""
     from .schedule import installments_fen
 
     dues: dict[dt.date, int] = {}
+    if terms_only is not None and len(terms_only):
+        from . import bulk
+
+        dues, uncovered = bulk.due_counts(terms_only.columns, first, last)
+        left = [code for code, alone in zip(terms_only.codes, uncovered.tolist()) if alone]
+        if left:
+            contracts = chain(contracts, terms_only.contracts_of(left))
     for contract in contracts:
         for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
             if first <= due <= last:

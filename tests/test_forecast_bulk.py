@@ -234,3 +234,13 @@ def test_several_years_by_arrays_are_the_engines(contracts, first, as_of):
         found = fiscal_years_figures(contracts, budgets, years, as_of)
     assert found == expected
     assert repr(found) == repr(expected)  # every Decimal with its exponent
+
+
+@settings(max_examples=100, deadline=None)
+@given(contracts=portfolios(), first=st.dates(dt.date(2015, 1, 1), dt.date(2040, 1, 1)), days=st.integers(0, 800))
+def test_dues_by_arrays_are_the_engines(contracts, first, days):
+    from contracts.ledgers import dues_between
+
+    last = first + dt.timedelta(days=days)
+    rest, only = split(contracts)
+    assert dues_between(rest, first, last, only) == dues_between(contracts, first, last)

@@ -47,16 +47,6 @@ def _year(value, field: str, default: int) -> int:
     return year
 
 
-def fy_rows(store, year: int, watch=None, contracts=None):
-    """``report fy YEAR``'s figures (contracts.budget.fiscal_year_figures over the contracts active by the year's end,
-    loaded unless given); ``watch``: a contracts.ledgers.LastPayment the contracts pass through."""
-    from contracts.budget import fiscal_year_figures
-
-    if contracts is None:
-        contracts = store.load(active_before=dt.date(year + 1, 1, 1))
-    return fiscal_year_figures(watch.passing(contracts) if watch else contracts, store.budgets(), year)
-
-
 def fy_records(rows, *, for_sheet: bool = False) -> list[dict]:
     """``report fy``'s rows: a rate as a percentage in a table, a number in a sheet (shown as a percentage)."""
 
@@ -87,11 +77,13 @@ def fy_sentences(rows) -> list[str]:
 
 
 def forecast_result(store, first: int, count: int, day: dt.date):
-    """``forecast --from FIRST --years COUNT`` (by due date, no expected deduction): the result and the contracts."""
+    """``forecast --from FIRST --years COUNT`` (by due date, no expected deduction), as the command computes it: the
+    contracts with terms only as columns, summed by arrays, the rest whole."""
     from contracts.forecast import forecast_portfolio
 
-    contracts = store.load(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1))
-    return forecast_portfolio(contracts, store.budgets().programme_of(), first, count, as_of=day), contracts
+    programmes = store.budgets().programme_of()
+    with store.split(active_from=dt.date(first, 1, 1), active_before=dt.date(first + count, 1, 1)) as (terms_only, rest):
+        return forecast_portfolio(rest, programmes, first, count, as_of=day, terms_only=terms_only)
 
 
 def _small(value) -> int:
@@ -113,10 +105,8 @@ class Forecast:
 
 
 def compute_forecast(store, first: int, count: int, day: dt.date) -> Forecast:
-    result, contracts = forecast_result(store, first, count, day)
-    ends = {contract.code: contract.current_terms.service_end for contract in contracts}
-    return Forecast(result, result.totals(FORECAST_BY), result.year_totals(FORECAST_BY),
-                    [(code, ends[code]) for code in sorted(result.ending(), key=lambda c: (ends[c], c))])
+    result = forecast_result(store, first, count, day)
+    return Forecast(result, result.totals(FORECAST_BY), result.year_totals(FORECAST_BY), result.ending_on())
 
 
 @dataclass(frozen=True)
@@ -133,12 +123,18 @@ def compute_fy(store, year: int, day: dt.date) -> FiscalYear:
     tens of thousands: chosen here, once, not on every view), and what it says when payments stop being recorded."""
     from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
 
+    from contracts.budget import fiscal_year_figures
+
     watch = LastPayment(min(dt.date(year, 12, 31), day))
-    contracts = store.load(active_before=dt.date(year + 1, 1, 1))
-    rows = fy_rows(store, year, watch, contracts)
-    items = [row for row in rows if row.kind != "programme"]
-    keep = {id(row) for row in heapq.nsmallest(ROWS_SHOWN, items, key=lambda row: -(row.obligations or 0))}
-    dues = dues_between(contracts, dt.date(year, 1, 1), watch.as_of) if year_gap_possible(watch.last, year, day) else {}
+    budgets = store.budgets()
+    # As `report fy` computes it: the contracts with terms only as columns, summed by arrays, the rest whole.
+    with store.split(active_before=dt.date(year + 1, 1, 1)) as (terms_only, rest):
+        contracts = list(rest)  # few: those with facts (kept for the dues below)
+        rows = fiscal_year_figures(watch.passing(contracts), budgets, year, terms_only=terms_only)
+        items = [row for row in rows if row.kind != "programme"]
+        keep = {id(row) for row in heapq.nsmallest(ROWS_SHOWN, items, key=lambda row: -(row.obligations or 0))}
+        dues = (dues_between(contracts, dt.date(year, 1, 1), watch.as_of, terms_only)
+                if year_gap_possible(watch.last, year, day) else {})
     return FiscalYear(rows, [row for row in rows if row.kind == "programme" or id(row) in keep], len(items),
                       year_recording_gap(watch.last, year, day, dues))
 
