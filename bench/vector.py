@@ -1,8 +1,8 @@
 """The vectorised limit: ``python -m bench.vector forecast|fy URL [options]`` (needs NumPy: ``pip install '.[bench]'``).
 
 What the whole-portfolio answers cost when nothing is done per contract in Python: the stored terms are read as
-columns, every installment of every contract is made by NumPy array arithmetic in integer fen (anniversary and
-calendar schedules alike, the README's rules), the few assessed installments get their deductions by a join on
+columns, every installment of every contract is made by NumPy array arithmetic in integer fen (contracts/bulk.py, the
+array engine the commands use for their terms-only contracts: anniversary and calendar schedules alike), the few assessed installments get their deductions by a join on
 (contract, seq), and the answer is a grouped sum. This is the floor a command could reach in Python, the "limit" of
 issue #17. Its answers are checked equal to the plain implementation's too (``--rows FILE`` writes them), so the
 limit is the same computation and not a cheaper one.
@@ -26,10 +26,10 @@ from fractions import Fraction
 import numpy as np
 
 from bench import storeread
+from contracts import bulk
 
 CHUNK = 50_000  # contracts at a time: ~850,000 installments, some 100 MB of arrays
 STEPS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-EPOCH = dt.date(1970, 1, 1)
 
 
 class NotVectorised(SystemExit):
@@ -37,30 +37,9 @@ class NotVectorised(SystemExit):
         super().__init__(f"bench.vector: not vectorised: {what}")
 
 
-# -- dates as integer days since 1970-01-01, months as integer months since 1970-01 --------------------------------
+# -- dates as integer days since 1970-01-01, months as integer months since 1970-01 (contracts/bulk.py) ---------------
 
-FIRST_MONTH = (1900 - 1970) * 12  # the months the tables below cover: 1900-01 .. 2299-12
-MONTH_STARTS = np.arange(FIRST_MONTH, FIRST_MONTH + 400 * 12 + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-FIRST_DAY = int(MONTH_STARTS[0])
-MONTH_OF_DAY = np.repeat(np.arange(FIRST_MONTH, FIRST_MONTH + 400 * 12), np.diff(MONTH_STARTS))  # day -> month index
-
-
-def month_start(months: np.ndarray) -> np.ndarray:
-    """The first day of each month index (months since 1970-01), in days since 1970-01-01 (a table look-up)."""
-    return MONTH_STARTS[months - FIRST_MONTH]
-
-
-def month_of(days: np.ndarray) -> np.ndarray:
-    """The month index of each day."""
-    return MONTH_OF_DAY[days - FIRST_DAY]
-
-
-def add_months(start_month: np.ndarray, start_day: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """start + k months, the day clipped to the month's end (anchored on the original start), in days."""
-    target = start_month + k - FIRST_MONTH
-    first = MONTH_STARTS[target]
-    length = MONTH_STARTS[target + 1] - first
-    return first + np.minimum(start_day, length) - 1
+EPOCH, month_of, month_start, add_months, isum = bulk.EPOCH, bulk.month_of, bulk.month_start, bulk.add_months, bulk.isum
 
 
 def fen_str(fen: int) -> str:
@@ -97,142 +76,21 @@ def read_terms(connection, sqlite: bool, codes: bool = False) -> dict[str, np.nd
     return terms
 
 
-def isum(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sums of integer fen per index, exactly: np.bincount adds in float64, so the values go in as two halves of 24
-    bits each (every partial sum stays far below 2**53), and come out as int64."""
-    values = np.asarray(values, np.int64)
-    if values.size and values.min() < 0:
-        raise NotVectorised("a negative amount")
-    low = np.bincount(index, weights=values & 0xFFFFFF, minlength=size)
-    high = np.bincount(index, weights=values >> 24, minlength=size)
-    return np.rint(low).astype(np.int64) + (np.rint(high).astype(np.int64) << 24)
-
-
 def take(terms: dict, index) -> dict:
     return {key: value[index] for key, value in terms.items()}
 
 
-# -- schedules ----------------------------------------------------------------------------------------------------------
-
-def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For contracts with these numbers of items: each item's contract (position) and its index within the contract."""
-    owner = np.repeat(np.arange(len(counts)), counts)
-    first = np.cumsum(counts) - counts
-    return owner, np.arange(owner.size) - first[owner]
-
-
-def _equal_parts(year_fee: np.ndarray, count: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Equal parts of each year's fee, half up, the remainder to the year's last (rounded down where that goes negative)."""
-    part = (2 * year_fee + count) // (2 * count)
-    last = year_fee - part * (count - 1)
-    down = last < 0
-    part = np.where(down, year_fee // count, part)
-    last = year_fee - part * (count - 1)
-    return np.where(position == count - 1, last, part)
-
-
-def _year_fee(fee: np.ndarray, months: np.ndarray, year: np.ndarray) -> np.ndarray:
-    span = np.minimum(12, months - 12 * year)
-    return np.where(span == 12, fee, (2 * fee * span + 12) // 24)
-
-
-def anniversary(t: dict) -> dict[str, np.ndarray]:
-    step, months = t["step"], t["months"]
-    owner, k = _expand(-(-months // step))
-    s, m = step[owner], months[owner]
-    first = k * s
-    start = add_months(t["start_month"][owner], t["start_day"][owner], first)
-    end = add_months(t["start_month"][owner], t["start_day"][owner], np.minimum(first + s, m))
-    year = first // 12
-    count = -(-np.minimum(12, m - 12 * year) // s)
-    amount = _equal_parts(_year_fee(t["fee"][owner], m, year), count, (first - 12 * year) // s)
-    return {"owner": owner, "seq": k + 1, "start": start, "end": end, "amount": amount}
-
-
-def calendar(t: dict) -> dict[str, np.ndarray]:
-    step, months = t["step"], t["months"]
-    sm, sd = t["start_month"], t["start_day"]
-    bill_end = add_months(sm, sd, months)
-    end_month = month_of(bill_end)
-    first_after = np.where(bill_end == month_start(end_month), end_month, end_month + 1)  # first month start >= the end
-    period0 = sm // step * step  # the calendar period holding the billing start (step divides 12)
-    owner, p = _expand(-(-(first_after - period0) // step))
-    s = step[owner]
-    cal_start = month_start(period0[owner] + p * s)
-    cal_end = month_start(period0[owner] + (p + 1) * s)
-    start = np.where(p == 0, t["start"][owner], cal_start)
-    end = np.minimum(cal_end, bill_end[owner])
-    # Each period's slot(s) in the contract years: the year holding its start, and the next one if it runs on.
-    osm, osd, om = sm[owner], sd[owner], months[owner]
-    start_month = month_of(start)
-    year = (start_month - osm) // 12
-    year = np.where(start < add_months(osm, osd, 12 * year), year - 1, year)
-    year_end = add_months(osm, osd, np.minimum(12 * year + 12, om))
-    runs_on = end > year_end
-    if np.any(end[runs_on] > add_months(osm[runs_on], osd[runs_on], np.minimum(12 * year[runs_on] + 24, om[runs_on]))):
-        raise NotVectorised("a period spanning three contract years")
-    period = np.arange(owner.size)
-    slot_period = np.concatenate([period, period[runs_on]])
-    slot_year = np.concatenate([year, year[runs_on] + 1])
-    slot_a = np.concatenate([start, year_end[runs_on]])
-    slot_b = np.concatenate([np.minimum(end, year_end), end[runs_on]])
-    slot_owner = owner[slot_period]
-    order = np.lexsort((slot_period, slot_year, slot_owner))
-    slot_period, slot_year, slot_a, slot_b, slot_owner = (x[order] for x in (slot_period, slot_year, slot_a, slot_b, slot_owner))
-    whole = (slot_a == cal_start[slot_period]) & (slot_b == cal_end[slot_period])
-    days = slot_b - slot_a
-    # Groups: one contract year of one contract.
-    new = np.ones(slot_owner.size, bool)
-    new[1:] = (slot_owner[1:] != slot_owner[:-1]) | (slot_year[1:] != slot_year[:-1])
-    group = np.cumsum(new) - 1
-    starts = np.flatnonzero(new)
-    n = np.bincount(group)
-    wholes = np.bincount(group, weights=whole).astype(np.int64)  # counts: exact in float64
-    position = np.arange(group.size) - starts[group]
-    fee = t["fee"][slot_owner[starts]]
-    year_fee = _year_fee(fee, months[slot_owner[starts]], slot_year[starts])
-    period_fee = (2 * fee + 12 // step[slot_owner[starts]]) // (2 * (12 // step[slot_owner[starts]]))
-    leftover = year_fee - period_fee * wholes
-    all_whole = wholes == n
-    if np.any(~all_whole & (leftover < 0)):
-        raise NotVectorised("a calendar year whose stubs would share a negative leftover")
-    equal = _equal_parts(year_fee[group], n[group], position)
-    # The stubs share the leftover by their days: half up, the remainder to the last stub (down where negative).
-    stub = ~whole
-    stub_days = np.bincount(group, weights=np.where(stub, days, 0)).astype(np.int64)
-    stub_count = n - wholes
-    stub_rank = np.cumsum(stub) - 1
-    stub_rank = stub_rank - np.concatenate([[0], np.cumsum(stub)])[starts][group]
-    total = np.maximum(stub_days[group], 1)
-    share = (2 * leftover[group] * days + total) // (2 * total)
-    share_down = leftover[group] * days // total
-    not_last = stub & (stub_rank < stub_count[group] - 1)
-    rest = leftover - isum(group, np.where(not_last, share, 0), n.size)
-    down = rest < 0
-    share = np.where(down[group], share_down, share)
-    rest = leftover - isum(group, np.where(not_last, share, 0), n.size)
-    stub_part = np.where(not_last, share, rest[group])
-    part = np.where(all_whole[group], equal, np.where(whole, period_fee[group], stub_part))
-    amount = isum(slot_period, part, owner.size)
-    return {"owner": owner, "seq": p + 1, "start": start, "end": end, "amount": amount}
-
+# -- schedules: contracts/bulk.py, the array engine the commands use for their terms-only contracts ------------------
 
 def installments(t: dict) -> dict[str, np.ndarray]:
     """Every installment of the contracts in ``t``: owner (position in t), seq, start, end, due (days), amount (fen)."""
-    parts = []
-    for mask, make in ((t["anniversary"], anniversary), (~t["anniversary"], calendar)):
-        index = np.flatnonzero(mask)
-        if index.size:
-            made = make(take(t, index))
-            made["owner"] = index[made["owner"]]
-            parts.append(made)
-    if not parts:
-        empty = np.zeros(0, np.int64)
-        return {"owner": empty, "seq": empty, "start": empty, "end": empty, "amount": empty, "due": empty}
-    out = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    anchor = np.where(t["arrears"][out["owner"]], out["end"], out["start"])
-    out["due"] = anchor + t["lag"][out["owner"]]
-    return out
+    columns = bulk.TermsColumns(start=t["start"], months=t["months"], service_months=t["service_months"], fee=t["fee"],
+                                step=t["step"], anniversary=t["anniversary"], arrears=t["arrears"], lag=t["lag"])
+    items = bulk.installments(columns)
+    if items.uncovered.any():
+        raise NotVectorised("a calendar year whose stubs would share a negative leftover, or dates beyond 1900-2399")
+    return {"owner": items.owner, "seq": items.seq, "start": items.start, "end": items.end, "amount": items.amount,
+            "due": items.due}
 
 
 # -- the facts: deductions of the assessed installments, payments ---------------------------------------------------
