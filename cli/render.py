@@ -97,6 +97,8 @@ def csv_cell(value: Any) -> Any:
     kind = type(value)
     if kind is Decimal:
         return f"{value:.2f}"  # money, the commonest cell of a big output: as ``plain`` writes it
+    if kind is str:
+        return csv_text(value)  # what ``flat`` and ``plain`` give back for text, neutralised
     if value is None:
         return ""
     if kind is int or kind is dt.date:
