@@ -436,7 +436,7 @@ def measure_size(size: int, args, data: Path, say) -> SizeResult:
                     last.rename(work / ("export-check.json" if row.key == "export" else "report-check.html"))
         say("  checking every figure against the plain implementation ...")
         checks = run_checks(store, code, rows, work, say)
-        web = web_rows(store, code, args.quick)
+        web = "not measured in this run (--no-web)" if args.no_web else web_rows(store, code, args.quick)
         if not args.no_profile and size == max(args.sizes):
             commands = [row for row in rows.values() if row.program.module == "cli.main" and row.key != "version"]
             slowest = max(commands, key=lambda row: row.result.wall)
@@ -492,6 +492,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-profile", action="store_true", help="do not profile the slowest command")
     parser.add_argument("--no-projection", action="store_true", help="skip the engine-against-reference projection benchmark")
     parser.add_argument("--no-imports", action="store_true", help="skip the import costs")
+    parser.add_argument("--no-web", action="store_true", help="skip the web pages (python -m bench.web_pages times them on "
+                        "its own; at 1M their background computations would take the machine for an hour)")
     args = parser.parse_args(argv)
     args.sizes = sorted(set(args.sizes or ([10_000] if args.quick else [10_000, 100_000])))
     started, first_load = time.perf_counter(), os.getloadavg()
