@@ -280,7 +280,12 @@ def arrears(
             if summary or found.count > ROWS_SHOWN:
                 _arrears_summed(found, day, fmt, cut=not summary)
                 return
-        _arrears(store.stream(), day, fmt)  # few enough rows to show each (or every row asked for)
+        if fmt in ("csv", "json"):  # every row, written as it is made
+            from .arrears_lines import write_arrears
+
+            say_remark(write_arrears(store, day, fmt).remark())
+            return
+        _arrears(store.stream(), day, fmt)  # few enough rows to show each
 
 
 def _arrears_summed(found, day, fmt: str, cut: bool) -> None:
@@ -300,15 +305,9 @@ def _arrears(contracts, day, fmt: str) -> None:
     from contracts.ledgers import LastPayment, arrears_stream
     from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, ArrearsTally, arrears_record
 
-    from .render import write_rows
-
     by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
     watch = LastPayment(day)  # to say when payments stop being recorded long before the day
     contracts = watch.passing(contracts)
-    if fmt in ("csv", "json"):  # every row, written as it is made
-        write_rows(map(arrears_record, watch.counting(arrears_stream(contracts, day))), fmt, ARREARS_KEYS)
-        say_remark(watch.remark())
-        return
     tally, rows = ArrearsTally(), []
     for row in watch.counting(arrears_stream(contracts, day, tally)):
         if fmt == "xlsx" or len(rows) <= ROWS_SHOWN:

@@ -114,17 +114,29 @@ _FLAT = (str, int, bool, type(None))  # values the C encoder writes as json.dump
 def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str], out=None) -> int:
     """Rows as CSV or JSON, each written as it comes (a province's arrears are never held to be printed); the same
     text as one ``json.dumps(list, indent=2)`` or one CSV table. Returns how many rows were written."""
-    out = out or sys.stdout
-    count = 0
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(k)) for k in keys])
-            count += 1
-        return count
-    scalar = _SCALAR.encode  # the C encoder: json's indenting one is pure Python, and a province has millions of rows
+    writer = RowWriter(fmt, keys, out)
     for row in rows:
+        writer.row(row)
+    return writer.close()
+
+
+class RowWriter:
+    """``write_rows`` a row at a time; ``text`` writes a row its caller formatted itself (cli/arrears_lines.py writes
+    a province's terms-only rows from arrays), with the separators of the rows around it."""
+
+    def __init__(self, fmt: str, keys: Sequence[str], out=None) -> None:
+        self.fmt, self.keys, self.out, self.count = fmt, tuple(keys), out or sys.stdout, 0
+        if fmt == "csv":
+            self._csv = csv.writer(self.out, lineterminator="\n")
+            self._csv.writerow(keys)
+
+    def row(self, row: Mapping[str, Any]) -> None:
+        keys = self.keys
+        if self.fmt == "csv":
+            self._csv.writerow([csv_cell(row.get(k)) for k in keys])
+            self.count += 1
+            return
+        scalar = _SCALAR.encode  # the C encoder: json's indenting one is pure Python, and a province has millions of rows
         values = {k: plain(row.get(k)) for k in keys}
         if keys and all(type(v) in _FLAT for v in values.values()):
             # A flat object at depth 1 of a list indented by 2: exactly what json.dumps(..., indent=2) writes for it.
@@ -132,10 +144,20 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str],
         else:
             # One element of a list indented by 2: each line two spaces in (JSON strings hold no raw newline).
             text = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        out.write(("[\n  " if count == 0 else ",\n  ") + text)
-        count += 1
-    out.write("\n]\n" if count else "[]\n")
-    return count
+        self.text(text)
+
+    def text(self, text: str, rows: int = 1) -> None:
+        """``rows`` rows already formatted: CSV lines each ending in a newline, or JSON objects joined by ",\\n  "."""
+        if self.fmt == "csv":
+            self.out.write(text)
+        else:
+            self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
+        self.count += rows
+
+    def close(self) -> int:
+        if self.fmt != "csv":
+            self.out.write("\n]\n" if self.count else "[]\n")
+        return self.count
 
 
 @lru_cache(maxsize=None)

@@ -321,11 +321,14 @@ class TermsOnly:
     lines: list[str]
     columns: TermsColumns
     contracts_of: Callable[[list[str]], Iterable["Contract"]]
+    # With the rest of the window, in the store's order of codes: a position here, or -1 for the next of the rest
+    # (for rows written in the order the whole portfolio would give them); None when not known.
+    order: list[int] | None = None
 
     @classmethod
     def of(cls, codes: list[str], lines: list[str], rows: Sequence[tuple],
-           contracts_of: Callable[[list[str]], Iterable["Contract"]]) -> "TermsOnly":
-        return cls(codes, lines, TermsColumns.from_rows(rows), contracts_of)
+           contracts_of: Callable[[list[str]], Iterable["Contract"]], order: list[int] | None = None) -> "TermsOnly":
+        return cls(codes, lines, TermsColumns.from_rows(rows), contracts_of, order)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -451,3 +454,39 @@ def due_counts(terms: TermsColumns, first: dt.date, last: dt.date) -> tuple[dict
             due = EPOCH + dt.timedelta(days=day)
             counts[due] = counts.get(due, 0) + count
     return counts, uncovered
+
+
+@dataclass
+class ArrearsItems:
+    """The installments in arrears of a chunk of contracts (``fastpath.arrears_rows``' rows as arrays): each due by
+    the day with something in it, owed whole, in contract and seq order; ``bucket`` indexes ``BUCKET_LIMITS``' buckets
+    (4: over 365 days)."""
+
+    first: int  # the chunk's first position
+    size: int
+    owner: np.ndarray  # positions in the columns
+    seq: np.ndarray
+    due: np.ndarray
+    fen: np.ndarray
+    days: np.ndarray
+    bucket: np.ndarray
+    uncovered: np.ndarray  # per contract of the chunk
+
+    def span(self, position: int) -> tuple[int, int]:
+        """Where the rows of the contract at ``position`` are (start, end)."""
+        return self._starts[position - self.first], self._starts[position - self.first + 1]
+
+    def __post_init__(self) -> None:
+        self._starts = np.searchsorted(self.owner, np.arange(self.first, self.first + self.size + 1)).tolist()
+
+
+def arrears_chunks(terms: TermsColumns, as_of: dt.date):
+    """``ArrearsItems`` a chunk of contracts at a time, in position order (for rows written as they are made)."""
+    day = day_number(as_of)
+    limits = np.array(BUCKET_LIMITS)
+    for first, chunk in _chunks(terms):
+        items = installments(chunk)
+        late = (items.due <= day) & (items.amount > 0)
+        due = items.due[late]
+        yield ArrearsItems(first, len(chunk), items.owner[late] + first, items.seq[late], due, items.amount[late],
+                           day - due, np.searchsorted(limits, day - due, side="left"), items.uncovered)

@@ -41,11 +41,13 @@ def split(connection: Connection, *, active_from: dt.date | None = None,
              "CASE timing WHEN 'arrears' THEN 1 ELSE 0 END, payment_lag_days, pricing FROM contract"
              + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code")
     with_facts = loader.with_facts(connection)
-    ids, codes, lines, rows, rest = [], [], [], [], []
+    ids, codes, lines, rows, rest, order = [], [], [], [], [], []
     for row in connection.execute(text(query), params):
         if row[0] in with_facts or row[11] != "fixed":
             rest.append(row[0])
+            order.append(-1)
             continue
+        order.append(len(ids))
         ids.append(row[0])
         codes.append(row[1])
         lines.append(row[2] or row[1])
@@ -56,4 +58,4 @@ def split(connection: Connection, *, active_from: dt.date | None = None,
         position = {code: index for index, code in enumerate(codes)}
         yield from loader.stream_ids(connection, [ids[position[code]] for code in wanted])
 
-    return TermsOnly.of(codes, lines, rows, contracts_of), loader.stream_ids(connection, rest)
+    return TermsOnly.of(codes, lines, rows, contracts_of, order), loader.stream_ids(connection, rest)

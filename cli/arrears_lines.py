@@ -1,0 +1,95 @@
+"""`arrears --format csv|json` over a province: every installment in arrears, written as it is made, in the store's
+order of contracts, the very text ``render.write_rows`` gives for the same rows.
+
+A province's arrears are about a million rows, nine in ten of contracts with nothing recorded but their terms. Their
+rows come from the array engine (``contracts.bulk.arrears_chunks``) and are formatted here from plain integers, a line
+per row, with the code's cell worked out once per contract: the fields besides the code are numbers, dates and fixed
+words, which neither CSV nor JSON escapes. The other contracts' rows go through ``RowWriter.row`` as before.
+``tests/test_arrears_lines.py`` holds the output byte for byte to ``write_rows`` over the same store.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from contracts.basis import Basis
+from contracts.payables import ARREARS_KEYS, BUCKET_NAMES, PAYABLE, arrears_record
+
+from .render import _SCALAR, RowWriter, csv_cell
+
+_ROW_BASIS = Basis.COMPUTED.value  # fastpath.arrears_rows' basis: owed whole, nothing paid or deducted
+
+
+def write_arrears(store, day: dt.date, fmt: str, out=None):
+    """Every arrears row of the store as of ``day`` to ``out`` (stdout); gives back the ``LastPayment`` watch (for the
+    recording-gap remark)."""
+    from contracts import bulk
+    from contracts.ledgers import LastPayment, arrears_stream
+
+    watch = LastPayment(day)  # to say when payments stop being recorded long before the day
+    writer = RowWriter(fmt, ARREARS_KEYS, out)
+    with store.split() as (terms_only, rest):
+        rest = watch.passing(rest)
+        chunks = bulk.arrears_chunks(terms_only.columns, day)
+        items = None
+
+        def engine_rows(contracts) -> None:
+            for row in watch.counting(arrears_stream(contracts, day)):
+                writer.row(arrears_record(row))
+
+        for position in terms_only.order:
+            if position < 0:
+                engine_rows([next(rest)])
+                continue
+            while items is None or position >= items.first + items.size:
+                items = next(chunks)
+                _count_dues(watch, items)
+            if items.uncovered[position - items.first]:  # the rare schedule the arrays leave to the engine
+                engine_rows(terms_only.contracts_of([terms_only.codes[position]]))
+                continue
+            start, end = items.span(position)
+            if start < end:
+                writer.text(_lines(fmt, terms_only.codes[position], items, start, end), end - start)
+    writer.close()
+    return watch
+
+
+def _count_dues(watch, items) -> None:
+    """The chunk's rows counted by due day, as ``LastPayment.counting`` counts the rows it passes on."""
+    import numpy as np
+
+    days, counts = np.unique(items.due, return_counts=True)
+    for day, count in zip(days.tolist(), counts.tolist()):
+        due = dt.date(1970, 1, 1) + dt.timedelta(days=day)
+        watch.dues[due] = watch.dues.get(due, 0) + count
+
+
+def _lines(fmt: str, code: str, items, start: int, end: int) -> str:
+    """The rows [start, end) of one contract, formatted as ``RowWriter.row`` formats an ``arrears_record``."""
+    import numpy as np
+
+    seqs = items.seq[start:end].tolist()
+    dues = np.datetime_as_string(items.due[start:end].astype("datetime64[D]")).tolist()
+    fens = items.fen[start:end].tolist()
+    days = items.days[start:end].tolist()
+    buckets = [BUCKET_NAMES[b] for b in items.bucket[start:end].tolist()]
+    amounts = [f"{fen // 100}.{fen % 100:02d}" for fen in fens]  # fen > 0: Decimal's "{:.2f}" of it
+    if fmt == "csv":
+        cell = _csv_code(code)
+        tail = f",{PAYABLE.value},{_ROW_BASIS}\n"
+        return "".join(f"{cell},{seq},{due},{amount},0.00,{amount},{late},{bucket}{tail}"
+                       for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets))
+    head = '{\n    "contract": ' + _SCALAR.encode(code) + ',\n    "seq": '
+    tail = f'",\n    "state": "{PAYABLE.value}",\n    "basis": "{_ROW_BASIS}"\n  }}'
+    return ",\n  ".join(f'{head}{seq},\n    "due": "{due}",\n    "net": "{amount}",\n    "paid": "0.00",\n    '
+                        f'"owed": "{amount}",\n    "days_overdue": {late},\n    "bucket": "{bucket}{tail}'
+                        for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets))
+
+
+def _csv_code(code: str) -> str:
+    """The code's CSV cell as ``csv.writer`` writes it (quoted if it must be), neutralised as ``csv_cell`` does."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([csv_cell(code), ""])
+    return buffer.getvalue()[:-2]  # without the empty second cell's "," and the newline
