@@ -20,6 +20,7 @@ from contracts.money import format_money, from_fen
 from contracts.periods import months_between
 
 from .history import GENESIS, plain
+from .json_indented import dumps_indent1
 from .migrate import HEAD, REVISIONS
 
 FORMAT = "contracts-export"
@@ -170,12 +171,12 @@ def write_export(connection, out: IO[str], progress: Callable[[int], None] | Non
         if callable(value):
             value = value()
         if isinstance(value, (str, dict)):
-            out.write(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n "))
+            out.write(dumps_indent1(value, "\n "))
             continue
         count = 0
         for entry in value:
             # One entry of a list at depth 2: every line of its own indented text two spaces further in.
-            out.write(("[\n  " if count == 0 else ",\n  ") + json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+            out.write(("[\n  " if count == 0 else ",\n  ") + dumps_indent1(entry, "\n  "))
             count += 1
         out.write("\n ]" if count else "[]")
         counts[key] = count
