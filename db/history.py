@@ -32,6 +32,10 @@ def plain(value: Any) -> Any:
     kind = type(value)
     if value is None or kind is str or kind is int or kind is bool:
         return value
+    if kind is Decimal:  # the commonest values after text, answered as ``_default`` would (an export has millions)
+        return str(value)
+    if kind is dt.date:
+        return value.isoformat()
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -45,6 +49,8 @@ def plain(value: Any) -> Any:
 def _default(value: Any) -> Any:
     """What json cannot write itself (the C encoder asks only for these, which keeps a big import quick)."""
     names = _FIELDS.get(type(value))
+    if names is None and isinstance(value, Enum):  # before the dataclass test, which is slow and always no for these
+        return value.value
     if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = _FIELDS[type(value)] = tuple(field.name for field in dataclasses.fields(value))
     if names is not None:
