@@ -37,8 +37,8 @@ FIRST_DAY = int(MONTH_STARTS[0])
 MONTH_OF_DAY = np.repeat(np.arange(FIRST_MONTH, LAST_MONTH), np.diff(MONTH_STARTS))  # day -> its month
 CHUNK = 20_000  # contracts whose installments are made at once (some 350,000 installments, ~30 MB of arrays)
 STEPS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-_HALF = 24  # isum adds two 24-bit halves, each exactly in float64
-_LIMIT = 1 << 50  # amounts beyond this many fen (10 trillion yuan) are refused: isum would no longer be exact
+_PART, _MASK = 21, (1 << 21) - 1  # isum adds three 21-bit parts, each exactly in float64
+_LIMIT = float(1 << 62)  # sums of more fen than this would pass int64 (isum refuses them)
 
 
 def day_number(day: dt.date) -> int:
@@ -65,14 +65,17 @@ def add_months(start_month: np.ndarray, start_day: np.ndarray, k: np.ndarray) ->
 
 
 def isum(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sums of integer fen per index, exactly: ``np.bincount`` adds in float64, so the values go in as two 24-bit
-    halves (every partial sum stays far below 2**53) and come out as int64."""
+    """Sums of integer fen per index, exactly: ``np.bincount`` adds in float64, so the values go in as three 21-bit
+    parts (every partial sum of a billion of them stays below 2**53) and come out as int64. Refused (OverflowError)
+    only where a sum could pass 2**62 fen, some 46 million billion yuan: no budget's."""
     values = np.asarray(values, np.int64)
-    if values.size and int(np.abs(values).max()) >= _LIMIT:
-        raise OverflowError("an amount beyond 2**50 fen")
-    low = np.bincount(index, weights=values & 0xFFFFFF, minlength=size)
-    high = np.bincount(index, weights=values >> _HALF, minlength=size)
-    return np.rint(low).astype(np.int64) + (np.rint(high).astype(np.int64) << _HALF)
+    if values.size and float(np.abs(values.astype(np.float64)).sum()) >= _LIMIT:
+        raise OverflowError("sums beyond 2**62 fen")
+    low = np.bincount(index, weights=values & _MASK, minlength=size)
+    middle = np.bincount(index, weights=(values >> _PART) & _MASK, minlength=size)
+    high = np.bincount(index, weights=values >> (2 * _PART), minlength=size)
+    return (np.rint(low).astype(np.int64) + (np.rint(middle).astype(np.int64) << _PART)
+            + (np.rint(high).astype(np.int64) << (2 * _PART)))
 
 
 @dataclass
@@ -112,15 +115,20 @@ class TermsColumns:
         return self.start - month_start(self.start_month) + 1
 
     def service_end(self) -> np.ndarray:
-        return add_months(self.start_month, self.start_day, self.service_months)
+        """Each contract's service end (day number); for those outside ``in_range`` a stand-in (they are the engine's)."""
+        last_day = int(MONTH_STARTS[-1]) - 1
+        start = np.clip(self.start, FIRST_DAY, last_day)
+        month = month_of(start)
+        months = np.clip(self.service_months, 0, LAST_MONTH - 1 - month)
+        return add_months(month, start - month_start(month) + 1, months)
 
     def in_range(self) -> np.ndarray:
         """Contracts whose dates the month tables cover (1900 to 2399, with room for lags): the rest go elsewhere."""
         last_day = int(MONTH_STARTS[-1]) - 1
         known = (self.start >= FIRST_DAY) & (self.start <= last_day)
         month = np.where(known, month_of(np.clip(self.start, FIRST_DAY, last_day)), LAST_MONTH)
-        return known & (month + np.maximum(self.months, self.service_months) + 24 < LAST_MONTH) \
-            & (np.abs(self.fee) < _LIMIT) & (self.fee >= 0) & (self.lag >= 0) & (self.lag < 3660)
+        return known & (month + np.maximum(self.months, self.service_months) + self.lag // 28 + 24 < LAST_MONTH) \
+            & (self.fee >= 0) & (self.fee < (1 << 52)) & (self.lag >= 0)  # 2 x fee x 366 days within int64
 
 
 @dataclass

@@ -161,7 +161,7 @@ class Forecast:
     def totals(self, by: str) -> list[dict]:
         """Sums per (contract|line|programme|all, year): per quarter, gross and expected net, and what they leave out."""
         grouped = self._grouped(by)
-        return [grouped.row(at) for at in grouped.order()]
+        return [grouped.row(at) for at in grouped.order().tolist()]
 
     def count(self, by: str) -> int:
         """How many rows ``totals(by)`` has."""

@@ -106,3 +106,24 @@ def test_chunks_give_what_one_pass_gives(terms_list, year):
     expected = [sum(i.fen for i in installments_fen(t) if i.due.year == year) for t in terms_list]
     assert [v if not u else sum(i.fen for i in installments_fen(t) if i.due.year == year)
             for v, u, t in zip(whole_y.of_year.tolist(), whole_y.uncovered.tolist(), terms_list)] == expected
+
+
+def test_sums_of_the_largest_fees_the_store_takes_are_exact():
+    # validation takes a contract of up to 10**14 yuan: 10**16 fen, past 2**53 (float64's exact integers)
+    values = np.array([10**16 + 1, 10**16 + 3, -(10**15) - 7, 2**53 + 1], np.int64)
+    assert bulk.isum(np.array([0, 0, 1, 1]), values, 2).tolist() == [2 * 10**16 + 4, -(10**15) - 7 + 2**53 + 1]
+
+
+def test_huge_fees_and_long_lags_go_to_the_engine_or_come_out_exact():
+    huge = make_terms({"code": "H", "name": "huge", "billing_start": dt.date(2025, 3, 31), "billing_months": 12,
+                       "service_months": 12, "annual_fee": "50000000000000.00", "frequency": "annual",
+                       "alignment": "calendar", "payment_lag_days": 3000})
+    large = make_terms({"code": "L", "name": "large", "billing_start": dt.date(2025, 3, 31), "billing_months": 24,
+                        "service_months": 24, "annual_fee": "9000000000000.00", "frequency": "monthly",
+                        "alignment": "calendar", "payment_lag_days": 3650})
+    items = bulk.installments(columns([huge, large]))
+    made = by_contract(items, 2)
+    for position, terms in enumerate((huge, large)):
+        if not items.uncovered[position]:
+            assert made[position] == [tuple(item) for item in installments_fen(terms)]
+    assert items.uncovered.tolist() == [True, False]  # 5 x 10**15 fen a year passes 2**52: the engine's

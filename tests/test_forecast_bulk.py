@@ -244,3 +244,16 @@ def test_dues_by_arrays_are_the_engines(contracts, first, days):
     last = first + dt.timedelta(days=days)
     rest, only = split(contracts)
     assert dues_between(rest, first, last, only) == dues_between(contracts, first, last)
+
+
+def test_the_largest_fee_a_store_takes_is_forecast_to_the_fen(loaded, tmp_path):
+    # 5 x 10**15 fen a year: past what the arrays take (the engine's), and past float64's exact integers when summed
+    extra = tmp_path / "huge.toml"
+    extra.write_text('[[contract]]\ncode = "HUGE"\nname = "the largest fee"\nbilling_start = 2025-01-01\n'
+                     'billing_months = 12\nannual_fee = "50000000000000.00"\nfrequency = "annual"\ntiming = "advance"\n',
+                     encoding="utf-8")
+    loaded("import", str(extra))
+    rows = loaded.json("forecast", "--from", "2025", "--years", "1", "--as-of", "2024-06-01")
+    assert [(r["quarter"], r["gross"]) for r in rows if r["contract"] == "HUGE"] == [(1, "50000000000000.00")]
+    table = loaded("forecast", "--from", "2025", "--years", "1", "--as-of", "2024-06-01").stdout
+    assert "50,000,000,000,000.00" in table

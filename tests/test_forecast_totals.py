@@ -111,6 +111,7 @@ def forecasts(draw):
 def test_totals_and_year_totals_are_the_old_ones(forecast, by):
     assert forecast.year_totals(by) == old_year_totals(forecast, by)  # first: before totals(by) is cached
     assert forecast.totals(by) == old_totals(forecast, by)
+    assert all(type(row["year"]) is int for row in forecast.totals(by) + forecast.year_totals(by))  # never NumPy's
     assert forecast.year_totals(by) == old_year_totals(forecast, by)
     # exactly equal, down to the Decimal's exponent (a figure prints as it did)
     assert [str(v) for row in forecast.totals(by) for v in row.values()] == [str(v) for row in old_totals(forecast, by) for v in row.values()]
