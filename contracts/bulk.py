@@ -95,7 +95,7 @@ class TermsColumns:
     def from_rows(cls, rows: Sequence[tuple]) -> "TermsColumns":
         """From (billing start day, billing months, service months, fee fen, step months, anniversary 0/1,
         arrears 0/1, lag days) tuples of integers, as ``db.columns`` reads them."""
-        table = np.array(rows, np.int64).reshape(-1, 8)
+        table = np.asarray(rows, np.int64).reshape(-1, 8)
         return cls(
             start=table[:, 0].copy(), months=table[:, 1].copy(), service_months=table[:, 2].copy(), fee=table[:, 3].copy(),
             step=table[:, 4].copy(), anniversary=table[:, 5] == 1, arrears=table[:, 6] == 1, lag=table[:, 7].copy())
@@ -334,9 +334,12 @@ class TermsOnly:
     order: list[int] | None = None
 
     @classmethod
-    def of(cls, codes: list[str], lines: list[str], rows: Sequence[tuple],
+    def of(cls, codes: list[str], lines: list[str], batches: Sequence[Sequence[tuple]],
            contracts_of: Callable[[list[str]], Iterable["Contract"]], order: list[int] | None = None) -> "TermsOnly":
-        return cls(codes, lines, TermsColumns.from_rows(rows), contracts_of, order)
+        """From the rows ``TermsColumns.from_rows`` takes, in batches (each made an array on its own, so that a
+        million contracts are never a million Python tuples at once)."""
+        tables = [np.array(batch, np.int64).reshape(-1, 8) for batch in batches if len(batch)]
+        return cls(codes, lines, TermsColumns.from_rows(np.concatenate(tables) if tables else []), contracts_of, order)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -445,7 +448,7 @@ def split_contracts(contracts: Iterable["Contract"]) -> tuple[TermsOnly, list["C
                      to_fen(terms.annual_fee), terms.frequency.months, int(terms.alignment is Alignment.anniversary),
                      int(terms.timing is Timing.arrears), terms.payment_lag_days))
     by_code = {contract.code: contract for contract in alone}
-    return (TermsOnly.of([c.code for c in alone], [c.terms.line_code for c in alone], rows,
+    return (TermsOnly.of([c.code for c in alone], [c.terms.line_code for c in alone], [rows],
                          lambda codes: [by_code[code] for code in codes]), rest)
 
 

@@ -20,6 +20,7 @@ from contracts.contract import Contract
 
 from . import loader
 
+BATCH = 20_000  # rows read (and turned into columns) at a time
 _STEPS = "CASE frequency WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'semiannual' THEN 6 ELSE 12 END"
 
 
@@ -41,21 +42,27 @@ def split(connection: Connection, *, active_from: dt.date | None = None,
              "CASE timing WHEN 'arrears' THEN 1 ELSE 0 END, payment_lag_days, pricing FROM contract"
              + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code")
     with_facts = loader.with_facts(connection)
-    ids, codes, lines, rows, rest, order = [], [], [], [], [], []
-    for row in connection.execute(text(query), params):
-        if row[0] in with_facts or row[11] != "fixed":
-            rest.append(row[0])
-            order.append(-1)
-            continue
-        order.append(len(ids))
-        ids.append(row[0])
-        codes.append(row[1])
-        lines.append(row[2] or row[1])
-        rows.append(tuple(row[3:11]))
+    ids, codes, lines, batches, rest, order = [], [], [], [], [], []
+    reading = connection.execution_options(stream_results=True, max_row_buffer=BATCH) \
+        if connection.dialect.supports_server_side_cursors else connection  # a million rows never at once
+    result = reading.execute(text(query), params)
+    while batch := result.fetchmany(BATCH):
+        rows = []
+        for row in batch:
+            if row[0] in with_facts or row[11] != "fixed":
+                rest.append(row[0])
+                order.append(-1)
+                continue
+            order.append(len(ids))
+            ids.append(row[0])
+            codes.append(row[1])
+            lines.append(row[2] or row[1])
+            rows.append(row[3:11])
+        batches.append(rows)  # turned into integer columns a batch at a time
 
     def contracts_of(wanted: list[str]) -> Iterator[Contract]:
         """Whole contracts for some of the terms-only codes (the rare ones the arrays leave to the engine)."""
         position = {code: index for index, code in enumerate(codes)}
         yield from loader.stream_ids(connection, [ids[position[code]] for code in wanted])
 
-    return TermsOnly.of(codes, lines, rows, contracts_of, order), loader.stream_ids(connection, rest)
+    return TermsOnly.of(codes, lines, batches, contracts_of, order), loader.stream_ids(connection, rest)
