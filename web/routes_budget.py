@@ -121,9 +121,8 @@ class FiscalYear:
 def compute_fy(store, year: int, day: dt.date) -> FiscalYear:
     """As `report fy` on a terminal: every programme and the items with the largest obligations (a province's year has
     tens of thousands: chosen here, once, not on every view), and what it says when payments stop being recorded."""
-    from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
-
     from contracts.budget import fiscal_year_figures
+    from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
 
     watch = LastPayment(min(dt.date(year, 12, 31), day))
     budgets = store.budgets()
