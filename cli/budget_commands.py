@@ -220,7 +220,7 @@ def report_fy(
     import datetime as dt
 
     from contracts.budget import FY_KEYS, fiscal_year_figures
-    from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
+    from contracts.ledgers import DueCounter, LastPayment, year_gap_possible, year_recording_gap
 
     from .render import say_remark
 
@@ -233,15 +233,12 @@ def report_fy(
     window = dict(active_from=dt.date(fiscal_year, 1, 1), active_before=dt.date(fiscal_year + 1, 1, 1))
     with store_for(ctx, db) as store:
         budgets = store.budgets()
-        # Contracts with terms only come as columns, summed all at once; the rest are streamed whole.
+        # Contracts with terms only come as columns, summed all at once; the rest are streamed whole, their due days
+        # counted as they pass (for the recording gap: the year's installments due after the last payment).
+        counter = DueCounter(dt.date(fiscal_year, 1, 1), watch.as_of)
         with store.split(active_before=window["active_before"]) as (terms_only, rest):
-            rows = fiscal_year_figures(watch.passing(rest), budgets, fiscal_year, terms_only=terms_only)
-        # A second pass over the year's contracts only when payments stop being recorded long before its end.
-        if year_gap_possible(watch.last, fiscal_year, today):
-            with store.split(**window) as (terms_only, rest):
-                dues = dues_between(rest, dt.date(fiscal_year, 1, 1), watch.as_of, terms_only)
-        else:
-            dues = {}
+            rows = fiscal_year_figures(counter.passing(watch.passing(rest)), budgets, fiscal_year, terms_only=terms_only)
+            dues = counter.with_terms_only(terms_only) if year_gap_possible(watch.last, fiscal_year, today) else {}
 
     def ratio(value):
         if value is None:

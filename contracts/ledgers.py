@@ -154,23 +154,43 @@ def dues_between(contracts: Iterable[Contract], first: dt.date, last: dt.date,
                  terms_only: "TermsOnly | None" = None) -> dict[dt.date, int]:
     """How many installments fall due on each day of ``[first, last]`` across the contracts (the fast engine's due
     dates of the terms in force), and across ``terms_only``'s (counted by arrays) if given."""
-    from .schedule import installments_fen
+    counter = DueCounter(first, last)
+    for _ in counter.passing(contracts):
+        pass
+    return counter.with_terms_only(terms_only) if terms_only is not None else counter.dues
 
-    dues: dict[dt.date, int] = {}
-    if terms_only is not None and len(terms_only):
+
+class DueCounter:
+    """``dues_between`` counted as the contracts stream past for another answer (``report fy``'s one pass)."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        self.first, self.last, self.dues = first, last, {}
+
+    def passing(self, contracts: Iterable[Contract]) -> Iterator[Contract]:
+        from .schedule import installments_fen
+
+        first, last, dues = self.first, self.last, self.dues
+        for contract in contracts:
+            for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
+                if first <= due <= last:
+                    dues[due] = dues.get(due, 0) + 1
+                elif due > last:
+                    break
+            yield contract
+
+    def with_terms_only(self, terms_only: "TermsOnly") -> dict[dt.date, int]:
+        """The counts so far with those of ``terms_only``'s contracts added (by arrays, the few they leave whole)."""
+        if not len(terms_only):
+            return self.dues
         from . import bulk
 
-        dues, uncovered = bulk.due_counts(terms_only.columns, first, last)
+        counts, uncovered = bulk.due_counts(terms_only.columns, self.first, self.last)
+        for due, count in counts.items():
+            self.dues[due] = self.dues.get(due, 0) + count
         left = [code for code, alone in zip(terms_only.codes, uncovered.tolist()) if alone]
-        if left:
-            contracts = chain(contracts, terms_only.contracts_of(left))
-    for contract in contracts:
-        for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
-            if first <= due <= last:
-                dues[due] = dues.get(due, 0) + 1
-            elif due > last:
-                break
-    return dues
+        for _ in self.passing(terms_only.contracts_of(left) if left else ()):
+            pass
+        return self.dues
 
 
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,
