@@ -67,6 +67,9 @@ class Payable:
 
 
 UPPER_BOUND_NOTE = "deducted per assessment, the rules not recorded"
+_BOUND_BASIS = described(Basis.UPPER_BOUND, [UPPER_BOUND_NOTE])  # the same text for every such payable: made once
+_AWAITING_BASIS = {state: described(Basis.UNKNOWN, [state.value]) for state in (PayableState.AWAITING,
+                                                                                 PayableState.AWAITING_USAGE)}
 
 
 def opening_basis(opening: Opening) -> str:
@@ -149,19 +152,21 @@ def ledger_over(
     year_withheld = [0] * len(years)
     # The rules in force change only on the days versions take effect: work them out once per change.
     changes = sorted({rule.effective_from for rule in rules})
-    in_force_by_change: dict[int, list[Rule]] = {}
+    # per change: (the rules in force, whether any needs an assessment, whether any is unrecorded)
+    in_force_by_change: dict[int, tuple[list[Rule], bool, bool]] = {}
 
     # First the deductions (in seq order, so yearly caps see earlier installments), then the payments.
     rows: list[tuple] = []
     for item in schedule:
         gross_fen = to_fen(item.amount)
         change = bisect_right(changes, item.period_start)
-        if change not in in_force_by_change:
-            in_force_by_change[change] = rules_in_force(rules, item.period_start)
-        in_force = in_force_by_change[change]
+        known = in_force_by_change.get(change)
+        if known is None:
+            in_force = rules_in_force(rules, item.period_start)
+            known = in_force_by_change[change] = (in_force, any(rule.needs_assessment for rule in in_force),
+                                                  any(isinstance(rule, UnrecordedRule) for rule in in_force))
+        in_force, needs, bound = known
         assessment = assessed.get(item.seq)
-        needs = any(rule.needs_assessment for rule in in_force)
-        bound = any(isinstance(rule, UnrecordedRule) for rule in in_force)
         if item.seq in unrecorded or (needs and assessment is None):
             rows.append((item, None, (), False, assessment, bound))
             continue
@@ -200,14 +205,14 @@ def ledger_over(
             state = AWAITING_USAGE if seq in unrecorded else AWAITING
             payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
                                     total_deduction=None, net=None, paid=zero, owed=None, state=state,
-                                    basis=described(Basis.UNKNOWN, [state.value])))
+                                    basis=_AWAITING_BASIS[state]))
         else:
             paid = allocation.paid_fen.get(seq, 0)
             payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
                                     deductions=deductions, total_deduction=from_fen(to_fen(gross) - net), net=from_fen(net),
                                     paid=from_fen(paid), owed=from_fen(net - paid), state=_state(net, paid),
                                     settled_by="payments" if paid else "", assessment=assessment, failed_pass_mark=failed,
-                                    basis=described(Basis.UPPER_BOUND, [UPPER_BOUND_NOTE]) if bound else "computed"))
+                                    basis=_BOUND_BASIS if bound else "computed"))
     return Ledger(terms, tuple(payables), allocation)
 
 
