@@ -247,15 +247,24 @@ def report_fy(
             return value  # a number, shown as a percentage
         return f"{value:.2%}" if fmt == "table" else f"{value:.4f}"
 
-    records = [{**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
-                "coverage": ratio(row.coverage)} for row in rows]
+    def record(row) -> dict:
+        return {**row.__dict__, "item": row.item or "TOTAL", "execution_rate": ratio(row.execution_rate),
+                "coverage": ratio(row.coverage)}
+
     title = t("Fiscal year {year}", year=fiscal_year)
-    items = [r for r in records if r["kind"] != "programme"]
-    if fmt == "table" and len(items) > TABLE_LIMIT:
-        # People read the programmes and the largest items; machine formats give every row.
-        keep = {id(r) for r in sorted(items, key=lambda r: -(r["obligations"] or 0))[:TABLE_LIMIT]}
-        records = [r for r in records if r["kind"] == "programme" or id(r) in keep]
-        title += f" (the {TABLE_LIMIT} items with the largest obligations of {len(items)}, and every programme; --format csv gives all)"
+    items = sum(1 for row in rows if row.kind != "programme")
+    if fmt == "table" and items > TABLE_LIMIT:
+        # People read the programmes and the largest items (ties in the rows' order); machine formats give every row.
+        import heapq
+
+        keep = {id(row) for row in heapq.nsmallest(TABLE_LIMIT, (row for row in rows if row.kind != "programme"),
+                                                      key=lambda row: -(row.obligations or 0))}
+        records = [record(row) for row in rows if row.kind == "programme" or id(row) in keep]
+        title += f" (the {TABLE_LIMIT} items with the largest obligations of {items}, and every programme; --format csv gives all)"
+    elif fmt in ("csv", "json"):
+        records = map(record, rows)  # each made as it is written: a province's year has a million rows
+    else:
+        records = [record(row) for row in rows]
     emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
     # On stderr, like arrears' remark, so that every format's stdout stays clean.
     say_remark(year_recording_gap(watch.last, fiscal_year, today, dues))
