@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from contracts.amendments import Amendment
@@ -96,7 +98,14 @@ def write_terms(row: ContractRow, terms: ContractTerms) -> ContractRow:
 # -- rules, assessments, payments, openings ---------------------------------------------------------
 
 def rule_from_row(row: RuleRow, code: str) -> Rule:
-    return make_rule(json.loads(row.params), code)
+    """The stored rule of contract ``code``. A province's contracts share a few rule texts: each distinct text is read
+    and checked once (``make_rule``), and each contract gets that rule with its own code."""
+    return dataclasses.replace(_stored_rule(row.params), contract=code)
+
+
+@lru_cache(maxsize=4096)
+def _stored_rule(params: str) -> Rule:
+    return make_rule(json.loads(params), "-")  # "-": a stand-in code, replaced by the contract's
 
 
 def rule_to_row(rule: Rule, contract_id: int) -> RuleRow:
