@@ -9,9 +9,9 @@ installments cost a tenth of that (issue #17, bench/RESULTS.md). The rules are t
 month ends clipped to the anchor's day; calendar alignment cut at calendar periods, whole periods at the annual fee /
 periods a year and the stubs sharing the rest of the year's fee by their days.
 
-Two rare calendar cases are not done here (``Installments.uncovered`` names the contracts, which the caller gives to
-the per-contract engine): a year whose stubs would share a negative leftover (only tiny fees), and a period running
-over three contract years. Dates are integer days since 1970-01-01, months integer months since 1970-01.
+A few rare contracts are not done here (``Installments.uncovered`` names them, and the caller gives them to the
+per-contract engine): a calendar year whose stubs would share a negative leftover (only tiny fees), a period running
+over three contract years, a fee past 2**52 fen a year, and dates the month tables do not cover (1900 to 2399). Dates are integer days since 1970-01-01, months integer months since 1970-01.
 ``tests/test_bulk.py`` holds every installment equal to ``installments_fen``'s, to the fen, for any terms.
 """
 
@@ -36,7 +36,6 @@ MONTH_STARTS = np.arange(FIRST_MONTH, LAST_MONTH + 1).astype("datetime64[M]").as
 FIRST_DAY = int(MONTH_STARTS[0])
 MONTH_OF_DAY = np.repeat(np.arange(FIRST_MONTH, LAST_MONTH), np.diff(MONTH_STARTS))  # day -> its month
 CHUNK = 20_000  # contracts whose installments are made at once (some 350,000 installments, ~30 MB of arrays)
-STEPS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 _PART, _MASK = 21, (1 << 21) - 1  # isum adds three 21-bit parts, each exactly in float64
 _LIMIT = float(1 << 62)  # sums of more fen than this would pass int64 (isum refuses them)
 
