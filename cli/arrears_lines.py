@@ -45,7 +45,7 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
                 continue
             while items is None or position >= items.first + items.size:
                 items = next(chunks)
-                _count_dues(watch, items)
+                bulk.count_days(items.due, watch.dues)  # as LastPayment.counting counts the rows it passes on
             if items.uncovered[position - items.first]:  # the rare schedule the arrays leave to the engine
                 engine_rows(terms_only.contracts_of([terms_only.codes[position]]))
                 continue
@@ -54,16 +54,6 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
                 writer.text(_lines(fmt, terms_only.codes[position], items, start, end), end - start)
     writer.close()
     return watch
-
-
-def _count_dues(watch, items) -> None:
-    """The chunk's rows counted by due day, as ``LastPayment.counting`` counts the rows it passes on."""
-    import numpy as np
-
-    days, counts = np.unique(items.due, return_counts=True)
-    for day, count in zip(days.tolist(), counts.tolist()):
-        due = dt.date(1970, 1, 1) + dt.timedelta(days=day)
-        watch.dues[due] = watch.dues.get(due, 0) + count
 
 
 def _lines(fmt: str, code: str, items, start: int, end: int) -> str:

@@ -526,20 +526,11 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
     figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
     paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
     if len(contracts) >= fastpath.BULK_FROM:
-        # Most of a province's contracts have terms only: their schedules summed by arrays, every year at once (the
-        # same figures as schedule_years_figures'; the few the arrays leave stay with the rest).
+        # Most of a province's contracts have terms only: their schedules summed by arrays, every year at once.
         from . import bulk
 
         only, contracts = bulk.split_contracts(contracts)
-        of_year, before, uncovered = bulk.years_sums(only.columns, years)
-        make = YearFigures.__new__
-        for code, this_year, earlier, left in zip(only.codes, of_year.tolist(), before.tolist(), uncovered.tolist()):
-            if left:
-                continue
-            for year, obligations_fen, earlier_fen in zip(years, this_year, earlier):
-                obligations = from_fen(obligations_fen)
-                figures[year][code] = make(YearFigures, obligations, obligations, from_fen(earlier_fen))
-        contracts += only.contracts_of([code for code, left in zip(only.codes, uncovered.tolist()) if left])
+        contracts += _terms_only_figures(only, years, figures)
     for contract in contracts:
         if contract.terms_only:
             for year, found in schedule_years_figures(contract.terms, years).items():
@@ -560,6 +551,24 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
             for year in years}
 
 
+def _terms_only_figures(terms_only: "TermsOnly", years: Sequence[int],
+                        figures: dict[int, dict[str, YearFigures]]) -> list["Contract"]:
+    """``schedule_years_figures`` of contracts with terms only and a fixed fee, given as columns, summed by arrays into
+    ``figures`` (year -> code -> figures); gives back, whole, the few the arrays leave to the engine."""
+    from . import bulk
+
+    of_year, before, uncovered = bulk.years_sums(terms_only.columns, years)
+    make, left = YearFigures.__new__, []
+    for code, this_year, earlier, alone in zip(terms_only.codes, of_year.tolist(), before.tolist(), uncovered.tolist()):
+        if alone:
+            left.append(code)
+            continue
+        for year, obligations_fen, earlier_fen in zip(years, this_year, earlier):
+            obligations = from_fen(obligations_fen)
+            figures[year][code] = make(YearFigures, obligations, obligations, from_fen(earlier_fen))
+    return list(terms_only.contracts_of(left)) if left else []
+
+
 def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year: int,
                         as_of: dt.date | None = None, terms_only: "TermsOnly | None" = None) -> list[FyRow]:
     """The fiscal-year report: per programme, its contracts and fee lines, then the programme's row.
@@ -574,23 +583,10 @@ def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year:
     figures: dict[str, YearFigures] = {}
     paid: dict[str, Decimal] = {}
     if terms_only is not None and len(terms_only):
-        # More contracts with terms only and a fixed fee, as columns: their schedules summed all at once (the same
-        # figures as schedule_year_figures'; the few the arrays leave are taken whole, below).
+        # More contracts with terms only and a fixed fee, as columns: their schedules summed all at once.
         from itertools import chain
 
-        from . import bulk
-
-        sums = bulk.year_sums(terms_only.columns, year)
-        make, left = YearFigures.__new__, []
-        for code, of_year, before, uncovered in zip(terms_only.codes, sums.of_year.tolist(), sums.before.tolist(),
-                                                    sums.uncovered.tolist()):
-            if uncovered:
-                left.append(code)
-            else:
-                obligations = from_fen(of_year)
-                figures[code] = make(YearFigures, obligations, obligations, from_fen(before))
-        if left:
-            contracts = chain(contracts, terms_only.contracts_of(left))
+        contracts = chain(contracts, _terms_only_figures(terms_only, [year], {year: figures}))
     for contract in contracts:
         if contract.terms_only:
             figures[contract.code] = schedule_year_figures(contract.terms, year)

@@ -344,78 +344,46 @@ class TermsOnly:
         return len(self.codes)
 
 
-@dataclass
-class YearSums:
-    """Per contract (position in the columns): what falls due in one calendar year, and before it, in fen."""
-
-    of_year: np.ndarray
-    before: np.ndarray
-    uncovered: np.ndarray
-
-
-def year_sums(terms: TermsColumns, year: int) -> YearSums:
-    """``budget.schedule_year_figures``' sums for every covered contract at once: installments due in ``year`` and
-    those due before it."""
-    first_day, last_day = day_number(dt.date(year, 1, 1)), day_number(dt.date(year, 12, 31))
-    size = len(terms)
-    of_year, before, uncovered = np.zeros(size, np.int64), np.zeros(size, np.int64), np.zeros(size, bool)
-    for first, chunk in _chunks(terms):
-        items = installments(chunk)
-        end = first + len(chunk)
-        uncovered[first:end] = items.uncovered
-        earlier = items.due < first_day
-        inside = ~earlier & (items.due <= last_day)
-        of_year[first:end] = isum(items.owner, np.where(inside, items.amount, 0), len(chunk))
-        before[first:end] = isum(items.owner, np.where(earlier, items.amount, 0), len(chunk))
-    return YearSums(of_year, before, uncovered)
-
-
 BUCKET_LIMITS = (30, 90, 180, 365)  # payables.BUCKETS' days: 0-30, 31-90, 91-180, 181-365, and over 365
 
 
 @dataclass
 class ArrearsSums:
     """Per contract (position): what is owed on a day in each aging bucket (fen, the five columns of
-    ``payables.BUCKET_NAMES``) and how many installments; and how many fall due on each day (for the recording gap)."""
+    ``payables.BUCKET_NAMES``) and how many installments."""
 
     owed: np.ndarray  # (contracts, 5)
     rows: np.ndarray  # (contracts,)
-    due_days: np.ndarray  # the days (day numbers) installments in arrears fall due on
-    due_counts: np.ndarray  # how many on each
     uncovered: np.ndarray
 
 
-def arrears_sums(terms: TermsColumns, as_of: dt.date) -> ArrearsSums:
-    """``fastpath.arrears_rows`` summed: for a contract with terms only, every installment due by ``as_of`` with
-    something in it is owed whole (nothing is paid, nothing deducted), aged by the days since it fell due."""
-    day = day_number(as_of)
+def arrears_sums(terms: TermsColumns, as_of: dt.date, dues: dict[dt.date, int]) -> ArrearsSums:
+    """``fastpath.arrears_rows`` summed (``arrears_chunks``' rows, per contract and bucket); the rows' due days are
+    counted into ``dues`` (for the recording gap, as ``ledgers.LastPayment`` counts rows)."""
     size = len(terms)
     owed, rows, uncovered = np.zeros((size, 5), np.int64), np.zeros(size, np.int64), np.zeros(size, bool)
-    due_days, due_counts = [], []
-    for first, chunk in _chunks(terms):
-        items = installments(chunk)
-        end = first + len(chunk)
+    for items in arrears_chunks(terms, as_of):
+        first, end = items.first, items.first + items.size
         uncovered[first:end] = items.uncovered
-        late = (items.due <= day) & (items.amount > 0)
-        owner, due, amount = items.owner[late], items.due[late], items.amount[late]
-        bucket = np.searchsorted(np.array(BUCKET_LIMITS), day - due, side="left")
-        owed[first:end] = isum(owner * 5 + bucket, amount, len(chunk) * 5).reshape(len(chunk), 5)
-        rows[first:end] = np.bincount(owner, minlength=len(chunk))
-        days, counts = np.unique(due, return_counts=True)
-        due_days.append(days)
-        due_counts.append(counts)
-    if due_days:
-        days = np.concatenate(due_days)
-        unique, inverse = np.unique(days, return_inverse=True)
-        counts = np.bincount(inverse.reshape(-1), weights=np.concatenate(due_counts), minlength=unique.size).astype(np.int64)
-    else:
-        unique = counts = np.zeros(0, np.int64)
-    return ArrearsSums(owed, rows, unique, counts, uncovered)
+        owner = items.owner - first
+        owed[first:end] = isum(owner * 5 + items.bucket, items.fen, items.size * 5).reshape(items.size, 5)
+        rows[first:end] = np.bincount(owner, minlength=items.size)
+        count_days(items.due, dues)
+    return ArrearsSums(owed, rows, uncovered)
+
+
+def count_days(days: np.ndarray, into: dict[dt.date, int]) -> dict[dt.date, int]:
+    """Adds to ``into`` how many of ``days`` (day numbers) fall on each date; gives it back."""
+    found, counts = np.unique(days, return_counts=True)
+    for day, count in zip(found.tolist(), counts.tolist()):
+        date = EPOCH + dt.timedelta(days=day)
+        into[date] = into.get(date, 0) + count
+    return into
 
 
 def years_sums(terms: TermsColumns, years: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``year_sums`` for several years in one pass over the installments: (due in each year, due before each year),
-    both (contracts, len(years)), and ``uncovered``."""
+    """``budget.schedule_years_figures``' sums for every covered contract, in one pass over the installments: (due in
+    each year, due before each year), both (contracts, len(years)), and ``uncovered``."""
     size, count = len(terms), len(years)
     of_year, before, uncovered = np.zeros((size, count), np.int64), np.zeros((size, count), np.int64), np.zeros(size, bool)
     starts = [day_number(dt.date(year, 1, 1)) for year in years]
@@ -459,10 +427,7 @@ def due_counts(terms: TermsColumns, first: dt.date, last: dt.date) -> tuple[dict
     for start, chunk in _chunks(terms):
         items = installments(chunk)
         uncovered[start:start + len(chunk)] = items.uncovered
-        days, many = np.unique(items.due[(items.due >= low) & (items.due <= high)], return_counts=True)
-        for day, count in zip(days.tolist(), many.tolist()):
-            due = EPOCH + dt.timedelta(days=day)
-            counts[due] = counts.get(due, 0) + count
+        count_days(items.due[(items.due >= low) & (items.due <= high)], counts)
     return counts, uncovered
 
 

@@ -227,12 +227,9 @@ def tally_terms_only(terms_only: "TermsOnly", as_of: dt.date, tally: ArrearsTall
     "computed"); gives back ``contracts`` with the few the arrays leave to the engine added."""
     from . import bulk
 
-    sums = bulk.arrears_sums(terms_only.columns, as_of)
+    sums = bulk.arrears_sums(terms_only.columns, as_of, watch.dues)
     for position in sums.rows.nonzero()[0].tolist():
         tally.add_summed(terms_only.codes[position], sums.owed[position].tolist(), int(sums.rows[position]), "computed")
-    for day, count in zip(sums.due_days.tolist(), sums.due_counts.tolist()):
-        due = bulk.EPOCH + dt.timedelta(days=day)
-        watch.dues[due] = watch.dues.get(due, 0) + count
     left = [code for code, uncovered in zip(terms_only.codes, sums.uncovered.tolist()) if uncovered]
     return chain(contracts, terms_only.contracts_of(left)) if left else contracts
 

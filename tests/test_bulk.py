@@ -98,14 +98,31 @@ def test_chunks_give_what_one_pass_gives(terms_list, year):
     from unittest import mock
 
     cols = columns(terms_list)
-    whole_q, whole_y = bulk.quarter_sums(cols, year, 3), bulk.year_sums(cols, year)
+    day = dt.date(year, 6, 30)
+
+    def answers():
+        dues: dict = {}
+        arrears = bulk.arrears_sums(cols, day, dues)
+        return (bulk.quarter_sums(cols, year, 3).__dict__, dict(zip(("of_year", "before", "uncovered"),
+                                                                     bulk.years_sums(cols, [year, year + 1]))),
+                arrears.__dict__, dues)
+
+    whole_q, whole_y, whole_a, whole_dues = answers()
     with mock.patch.object(bulk, "CHUNK", 3):
-        chunked_q, chunked_y = bulk.quarter_sums(cols, year, 3), bulk.year_sums(cols, year)
-    for a, b in ((whole_q, chunked_q), (whole_y, chunked_y)):
-        assert {k: v.tolist() for k, v in a.__dict__.items()} == {k: v.tolist() for k, v in b.__dict__.items()}
+        chunked_q, chunked_y, chunked_a, chunked_dues = answers()
+    for a, b in ((whole_q, chunked_q), (whole_y, chunked_y), (whole_a, chunked_a)):
+        assert {k: v.tolist() for k, v in a.items()} == {k: v.tolist() for k, v in b.items()}
+    assert chunked_dues == whole_dues
     expected = [sum(i.fen for i in installments_fen(t) if i.due.year == year) for t in terms_list]
-    assert [v if not u else sum(i.fen for i in installments_fen(t) if i.due.year == year)
-            for v, u, t in zip(whole_y.of_year.tolist(), whole_y.uncovered.tolist(), terms_list)] == expected
+    assert [v[0] if not u else sum(i.fen for i in installments_fen(t) if i.due.year == year)
+            for v, u, t in zip(whole_y["of_year"].tolist(), whole_y["uncovered"].tolist(), terms_list)] == expected
+    # the due days counted: every covered contract's installments due by the day with something in them
+    counted: dict = {}
+    for t, u in zip(terms_list, whole_a["uncovered"].tolist()):
+        for i in installments_fen(t):
+            if not u and i.due <= day and i.fen > 0:
+                counted[i.due] = counted.get(i.due, 0) + 1
+    assert whole_dues == counted
 
 
 def test_sums_of_the_largest_fees_the_store_takes_are_exact():
