@@ -219,8 +219,8 @@ def report_fy(
     """Budget, obligations, payments, unpaid and earlier arrears, per programme and contract, for one fiscal year."""
     import datetime as dt
 
-    from contracts.budget import FY_KEYS, fiscal_year_figures
-    from contracts.ledgers import DueCounter, LastPayment, year_gap_possible, year_recording_gap
+    from contracts.budget import FY_KEYS, shown_rows
+    from contracts.ledgers import fiscal_year_report
 
     from .render import say_remark
 
@@ -229,16 +229,11 @@ def report_fy(
     if not 1990 <= fiscal_year <= 2100:
         raise ContractsError("year", fiscal_year, "is outside 1990-2100")
     today = as_of_date(None)
-    watch = LastPayment(min(dt.date(fiscal_year, 12, 31), today))  # to say when payments stop being recorded
-    window = dict(active_from=dt.date(fiscal_year, 1, 1), active_before=dt.date(fiscal_year + 1, 1, 1))
     with store_for(ctx, db) as store:
         budgets = store.budgets()
-        # Contracts with terms only come as columns, summed all at once; the rest are streamed whole, their due days
-        # counted as they pass (for the recording gap: the year's installments due after the last payment).
-        counter = DueCounter(dt.date(fiscal_year, 1, 1), watch.as_of)
-        with store.split(active_before=window["active_before"]) as (terms_only, rest):
-            rows = fiscal_year_figures(counter.passing(watch.passing(rest)), budgets, fiscal_year, terms_only=terms_only)
-            dues = counter.with_terms_only(terms_only) if year_gap_possible(watch.last, fiscal_year, today) else {}
+        # Contracts with terms only come as columns, summed all at once; the rest are streamed whole.
+        with store.split(active_before=dt.date(fiscal_year + 1, 1, 1)) as (terms_only, rest):
+            rows, remark = fiscal_year_report(rest, budgets, fiscal_year, today, terms_only=terms_only)
 
     def ratio(value):
         if value is None:
@@ -254,12 +249,8 @@ def report_fy(
     title = t("Fiscal year {year}", year=fiscal_year)
     items = sum(1 for row in rows if row.kind != "programme")
     if fmt == "table" and items > TABLE_LIMIT:
-        # People read the programmes and the largest items (ties in the rows' order); machine formats give every row.
-        import heapq
-
-        keep = {id(row) for row in heapq.nsmallest(TABLE_LIMIT, (row for row in rows if row.kind != "programme"),
-                                                      key=lambda row: -(row.obligations or 0))}
-        records = [record(row) for row in rows if row.kind == "programme" or id(row) in keep]
+        # People read the programmes and the largest items; machine formats give every row.
+        records = [record(row) for row in shown_rows(rows, TABLE_LIMIT)]
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {items}, and every programme; --format csv gives all)"
     elif fmt in ("csv", "json"):
         records = map(record, rows)  # each made as it is written: a province's year has a million rows
@@ -267,7 +258,7 @@ def report_fy(
         records = [record(row) for row in rows]
     emit(records, fmt, keys=FY_KEYS, title=title, empty="nothing to report", subtotal=lambda row: row["kind"] == "programme")
     # On stderr, like arrears' remark, so that every format's stdout stays clean.
-    say_remark(year_recording_gap(watch.last, fiscal_year, today, dues))
+    say_remark(remark)
     if fmt == "table":
         for row in rows:
             if row.kind == "programme" and row.budget_in_force is not None:

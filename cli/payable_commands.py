@@ -271,60 +271,30 @@ def arrears(
     """What was due and is unpaid on a day, by contract, with aging; unassessed installments apart."""
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
-        if summary or fmt in ("table", "xlsx"):
-            # The sums first: contracts with terms only come as columns, summed by arrays, the rest streamed whole.
-            from contracts.ledgers import portfolio_arrears
-
-            with store.split() as (terms_only, rest):
-                found = portfolio_arrears(rest, day, keep_rows=False, terms_only=terms_only)
-            if summary or found.count > ROWS_SHOWN:
-                _arrears_summed(found, day, fmt, cut=not summary)
-                return
-        if fmt in ("csv", "json"):  # every row, written as it is made
+        if fmt in ("csv", "json") and not summary:  # every row, written as it is made
             from .arrears_lines import write_arrears
 
             say_remark(write_arrears(store, day, fmt).remark())
             return
-        _arrears(store.stream(), day, fmt)  # few enough rows to show each
+        # The sums first: contracts with terms only come as columns, summed by arrays, the rest streamed whole.
+        from contracts.ledgers import arrears_stream, portfolio_arrears
+        from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, arrears_record
 
-
-def _arrears_summed(found, day, fmt: str, cut: bool) -> None:
-    """The sums by contract; ``cut``: in place of more rows than a table shows, saying how to get every one."""
-    from contracts.payables import ARREARS_SUMMARY_KEYS
-
-    emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("Arrears by contract as of {day}", day=day.isoformat()),
-         empty="nothing is in arrears")
-    if cut:
-        print(t(TOO_MANY_ROWS, count=f"{found.count:,}"))
+        with store.split() as (terms_only, rest):
+            found = portfolio_arrears(rest, day, keep_rows=False, terms_only=terms_only)
+        by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
+        if summary or found.count > ROWS_SHOWN:
+            # A province's arrears are a million lines no one reads on a screen: the sums, and how to get every line.
+            emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
+            if not summary:
+                print(t(TOO_MANY_ROWS, count=f"{found.count:,}"))
+        else:  # few enough rows to show each (a table or a workbook), with the sums under them
+            rows = [arrears_record(row) for row in arrears_stream(store.stream(), day)]
+            emit(rows, fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
+                 empty="nothing is in arrears")
+            if rows:
+                emit(found.summary, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
     say_remark(found.remark)
-
-
-def _arrears(contracts, day, fmt: str) -> None:
-    """``arrears`` row by row over the contracts as the store streams them: nothing a province has is held to be
-    printed."""
-    from contracts.ledgers import LastPayment, arrears_stream
-    from contracts.payables import ARREARS_KEYS, ARREARS_SUMMARY_KEYS, ArrearsTally, arrears_record
-
-    by_contract = t("Arrears by contract as of {day}", day=day.isoformat())
-    watch = LastPayment(day)  # to say when payments stop being recorded long before the day
-    contracts = watch.passing(contracts)
-    tally, rows = ArrearsTally(), []
-    for row in watch.counting(arrears_stream(contracts, day, tally)):
-        if fmt == "xlsx" or len(rows) <= ROWS_SHOWN:
-            rows.append(row)
-    totals = tally.summary()
-    if len(rows) > ROWS_SHOWN:
-        # A province's arrears are a million lines no one reads on a screen: the sums, and how to get every line.
-        rows.clear()
-        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=by_contract, empty="nothing is in arrears")
-        print(t(TOO_MANY_ROWS, count=f"{tally.rows:,}"))
-        say_remark(watch.remark())
-        return
-    emit([arrears_record(row) for row in rows], fmt, keys=ARREARS_KEYS, title=t("Arrears as of {day}", day=day.isoformat()),
-         empty="nothing is in arrears")
-    if fmt in ("table", "xlsx") and rows:
-        emit(totals, fmt, keys=ARREARS_SUMMARY_KEYS, title=t("By contract (not yet assessed: at gross, apart)"))
-    say_remark(watch.remark())
 
 
 TOO_MANY_ROWS = "{count} installments are in arrears: --format csv or --format json gives every one, --summary this table alone"

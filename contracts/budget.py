@@ -515,6 +515,16 @@ def _programme_basis(items: Sequence[FyRow], budget: Budget | None) -> str:
     return described(weakest(kinds), notes)
 
 
+def shown_rows(rows: Sequence[FyRow], items: int) -> list[FyRow]:
+    """The rows a page or a terminal shows of a fiscal year: every programme, and the ``items`` contracts and fee lines
+    with the largest obligations (ties in the rows' order, an unknown one as none), in the rows' order."""
+    import heapq
+
+    keep = {id(row) for row in heapq.nsmallest(items, (row for row in rows if row.kind != "programme"),
+                                                key=lambda row: -(row.obligations or 0))}
+    return [row for row in rows if row.kind == "programme" or id(row) in keep]
+
+
 FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "paid", "unpaid_of_year", "earlier_arrears",
            "execution_rate", "coverage", "budget_in_force", "paid_for_earlier", "basis")
 

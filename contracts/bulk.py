@@ -420,7 +420,7 @@ def split_contracts(contracts: Iterable["Contract"]) -> tuple[TermsOnly, list["C
 
 
 def due_counts(terms: TermsColumns, first: dt.date, last: dt.date) -> tuple[dict[dt.date, int], np.ndarray]:
-    """How many installments fall due on each day of ``[first, last]`` (``ledgers.dues_between``), and ``uncovered``."""
+    """How many installments fall due on each day of ``[first, last]`` (``ledgers.DueCounter``), and ``uncovered``."""
     low, high = day_number(first), day_number(last)
     counts: dict[dt.date, int] = {}
     uncovered = np.zeros(len(terms), bool)

@@ -22,6 +22,7 @@ from .payables import ArrearsRow, ArrearsTally, Ledger, Payable, arrears, payabl
 from .periods import Period
 
 if TYPE_CHECKING:
+    from .budget import Budgets, FyRow
     from .bulk import TermsOnly
 
 ZERO = Decimal("0.00")
@@ -127,7 +128,7 @@ def year_recording_gap(last: dt.date | None, year: int, as_of: dt.date, dues: Ma
     """A sentence under a fiscal year's figures when installments kept falling due long after the last recorded
     payment (by the year's end, or ``as_of`` when the year is not over): its paid figures then hold only what was
     recorded, and its unpaid figures are owed only if nothing went unrecorded. ``dues``: how many installments fall
-    due on each day of the year up to then (``dues_between``). "" when payments were recorded up to then, or nothing
+    due on each day of the year up to then (``DueCounter``). "" when payments were recorded up to then, or nothing
     fell due since the last one (a contract paid once a year is not a gap)."""
     end = min(dt.date(year, 12, 31), as_of)
     since = sum(count for day, count in dues.items() if (last is None or day > last) and day <= end)
@@ -150,18 +151,9 @@ def year_gap_possible(last: dt.date | None, year: int, as_of: dt.date) -> bool:
     return end >= dt.date(year, 1, 1) and (last is None or (end - last).days > RECORDING_GAP_DAYS)
 
 
-def dues_between(contracts: Iterable[Contract], first: dt.date, last: dt.date,
-                 terms_only: "TermsOnly | None" = None) -> dict[dt.date, int]:
-    """How many installments fall due on each day of ``[first, last]`` across the contracts (the fast engine's due
-    dates of the terms in force), and across ``terms_only``'s (counted by arrays) if given."""
-    counter = DueCounter(first, last)
-    for _ in counter.passing(contracts):
-        pass
-    return counter.with_terms_only(terms_only) if terms_only is not None else counter.dues
-
-
 class DueCounter:
-    """``dues_between`` counted as the contracts stream past for another answer (``report fy``'s one pass)."""
+    """How many installments fall due on each day of ``[first, last]`` across contracts (the fast engine's due dates
+    of the terms in force), counted as the contracts stream past for another answer (``report fy``'s one pass)."""
 
     def __init__(self, first: dt.date, last: dt.date) -> None:
         self.first, self.last, self.dues = first, last, {}
@@ -191,6 +183,22 @@ class DueCounter:
         for _ in self.passing(terms_only.contracts_of(left) if left else ()):
             pass
         return self.dues
+
+
+def fiscal_year_report(contracts: Iterable[Contract], budgets: "Budgets", year: int, today: dt.date,
+                       terms_only: "TermsOnly | None" = None) -> tuple[list["FyRow"], str]:
+    """``report fy YEAR``: the fiscal year's rows (``budget.fiscal_year_figures`` of the contracts, and of
+    ``terms_only``'s by arrays), and the remark when payments stop being recorded long before its end (or ``today``):
+    the year's due days counted as the contracts pass, in the one pass over them."""
+    from .budget import fiscal_year_figures
+
+    watch = LastPayment(min(dt.date(year, 12, 31), today))
+    counter = DueCounter(dt.date(year, 1, 1), watch.as_of)
+    rows = fiscal_year_figures(counter.passing(watch.passing(contracts)), budgets, year, terms_only=terms_only)
+    if not year_gap_possible(watch.last, year, today):
+        return rows, ""
+    dues = counter.with_terms_only(terms_only) if terms_only is not None else counter.dues
+    return rows, year_recording_gap(watch.last, year, today, dues)
 
 
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,

@@ -180,3 +180,62 @@ def cli(db_url):
 def loaded(cli):
     cli("import", str(EXAMPLE))
     return cli
+
+
+# Contracts with terms only in every shape the array engine must match, and one it leaves to the per-contract engine.
+MIXED = """
+[[line]]
+code = "LINE-1"
+name = "a line of two contracts"
+
+[[contract]]
+code = "TINY-CAL"
+name = "a calendar contract whose stubs share a negative leftover: left to the engine"
+billing_start = 2024-01-15
+billing_months = 30
+annual_fee = "0.20"
+frequency = "monthly"
+alignment = "calendar"
+
+[[contract]]
+code = "PLAIN-A"
+name = "terms only, anniversary, month-end start"
+billing_start = 2024-01-31
+billing_months = 36
+service_months = 40
+annual_fee = "1234567.89"
+frequency = "quarterly"
+line = "LINE-1"
+payment_lag_days = 30
+
+[[contract]]
+code = "PLAIN-B"
+name = "terms only, calendar, in advance"
+billing_start = 2025-05-20
+billing_months = 25
+annual_fee = "100000.01"
+frequency = "semiannual"
+alignment = "calendar"
+timing = "advance"
+line = "LINE-1"
+
+[[contract]]
+code = "UNIT-1"
+name = "unit-priced: awaits its usage"
+billing_start = 2025-01-01
+billing_months = 24
+annual_fee = "0"
+pricing = "unit"
+unit_price = "12.50"
+unit = "GB"
+"""
+
+
+@pytest.fixture
+def mixed(loaded, tmp_path):
+    """The example store with MIXED imported beside it: contracts the arrays do (contracts/bulk.py), one they leave
+    to the engine, a unit-priced one (tests/test_forecast_bulk.py, tests/test_arrears_lines.py)."""
+    extra = tmp_path / "mixed.toml"
+    extra.write_text(MIXED, encoding="utf-8")
+    loaded("import", str(extra))
+    return loaded

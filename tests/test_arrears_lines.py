@@ -9,8 +9,6 @@ from unittest import mock
 
 import pytest
 
-from .test_forecast_bulk import MIXED
-
 DAYS = (dt.date(2024, 6, 1), dt.date(2026, 3, 15), dt.date(2019, 1, 1))
 
 
@@ -30,12 +28,10 @@ def expected_text(url: str, day: dt.date, fmt: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_every_row_as_write_rows_writes_it(loaded, tmp_path, fmt):
+def test_every_row_as_write_rows_writes_it(mixed, fmt):
     from contracts import bulk
 
-    extra = tmp_path / "mixed.toml"
-    extra.write_text(MIXED, encoding="utf-8")
-    loaded("import", str(extra))
+    loaded = mixed
     for day in DAYS:
         expected = expected_text(loaded.url, day, fmt)
         assert loaded("arrears", "--format", fmt, "--as-of", day.isoformat()).stdout == expected

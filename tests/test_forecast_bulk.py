@@ -47,60 +47,10 @@ def test_the_arrays_give_the_engines_forecast(contracts, first, years, accrual, 
 
 # -- through the store ------------------------------------------------------------------------------------------------
 
-MIXED = """
-[[line]]
-code = "LINE-1"
-name = "a line of two contracts"
-
-[[contract]]
-code = "TINY-CAL"
-name = "a calendar contract whose stubs share a negative leftover: left to the engine"
-billing_start = 2024-01-15
-billing_months = 30
-annual_fee = "0.20"
-frequency = "monthly"
-alignment = "calendar"
-
-[[contract]]
-code = "PLAIN-A"
-name = "terms only, anniversary, month-end start"
-billing_start = 2024-01-31
-billing_months = 36
-service_months = 40
-annual_fee = "1234567.89"
-frequency = "quarterly"
-line = "LINE-1"
-payment_lag_days = 30
-
-[[contract]]
-code = "PLAIN-B"
-name = "terms only, calendar, in advance"
-billing_start = 2025-05-20
-billing_months = 25
-annual_fee = "100000.01"
-frequency = "semiannual"
-alignment = "calendar"
-timing = "advance"
-line = "LINE-1"
-
-[[contract]]
-code = "UNIT-1"
-name = "unit-priced: awaits its usage"
-billing_start = 2025-01-01
-billing_months = 24
-annual_fee = "0"
-pricing = "unit"
-unit_price = "12.50"
-unit = "GB"
-"""
-
-
-def test_the_split_is_the_stream_in_two_parts(loaded, tmp_path):
+def test_the_split_is_the_stream_in_two_parts(mixed):
     from db.store import open_store
 
-    extra = tmp_path / "mixed.toml"
-    extra.write_text(MIXED, encoding="utf-8")
-    loaded("import", str(extra))
+    loaded = mixed
     window = dict(active_from=dt.date(2025, 1, 1), active_before=dt.date(2028, 1, 1))
     store = open_store(loaded.url, create=False).store
     try:
@@ -193,13 +143,11 @@ def test_the_arrays_give_the_engines_arrears(contracts, as_of):
         [str(v) for row in expected.summary for v in row.values()]
 
 
-def test_arrears_through_the_store_are_the_engines(loaded, tmp_path):
+def test_arrears_through_the_store_are_the_engines(mixed):
     from contracts.ledgers import portfolio_arrears
     from db.store import open_store
 
-    extra = tmp_path / "mixed.toml"
-    extra.write_text(MIXED, encoding="utf-8")
-    loaded("import", str(extra))
+    loaded = mixed
     store = open_store(loaded.url, create=False).store
     try:
         expected = portfolio_arrears(store.load(), dt.date(2026, 3, 15))
@@ -239,11 +187,13 @@ def test_several_years_by_arrays_are_the_engines(contracts, first, as_of):
 @settings(max_examples=100, deadline=None)
 @given(contracts=portfolios(), first=st.dates(dt.date(2015, 1, 1), dt.date(2040, 1, 1)), days=st.integers(0, 800))
 def test_dues_by_arrays_are_the_engines(contracts, first, days):
-    from contracts.ledgers import dues_between
+    from contracts.ledgers import DueCounter
 
     last = first + dt.timedelta(days=days)
     rest, only = split(contracts)
-    assert dues_between(rest, first, last, only) == dues_between(contracts, first, last)
+    by_arrays, one_by_one = DueCounter(first, last), DueCounter(first, last)
+    assert list(by_arrays.passing(rest)) == rest and list(one_by_one.passing(contracts)) == contracts
+    assert by_arrays.with_terms_only(only) == one_by_one.dues
 
 
 def test_the_largest_fee_a_store_takes_is_forecast_to_the_fen(loaded, tmp_path):

@@ -10,7 +10,6 @@ only lays them out as the CLI's table does (a rate as a percentage, the programm
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import threading
 from dataclasses import dataclass
 
@@ -121,21 +120,14 @@ class FiscalYear:
 def compute_fy(store, year: int, day: dt.date) -> FiscalYear:
     """As `report fy` on a terminal: every programme and the items with the largest obligations (a province's year has
     tens of thousands: chosen here, once, not on every view), and what it says when payments stop being recorded."""
-    from contracts.budget import fiscal_year_figures
-    from contracts.ledgers import LastPayment, dues_between, year_gap_possible, year_recording_gap
+    from contracts.budget import shown_rows
+    from contracts.ledgers import fiscal_year_report
 
-    watch = LastPayment(min(dt.date(year, 12, 31), day))
     budgets = store.budgets()
     # As `report fy` computes it: the contracts with terms only as columns, summed by arrays, the rest whole.
     with store.split(active_before=dt.date(year + 1, 1, 1)) as (terms_only, rest):
-        contracts = list(rest)  # few: those with facts (kept for the dues below)
-        rows = fiscal_year_figures(watch.passing(contracts), budgets, year, terms_only=terms_only)
-        items = [row for row in rows if row.kind != "programme"]
-        keep = {id(row) for row in heapq.nsmallest(ROWS_SHOWN, items, key=lambda row: -(row.obligations or 0))}
-        dues = (dues_between(contracts, dt.date(year, 1, 1), watch.as_of, terms_only)
-                if year_gap_possible(watch.last, year, day) else {})
-    return FiscalYear(rows, [row for row in rows if row.kind == "programme" or id(row) in keep], len(items),
-                      year_recording_gap(watch.last, year, day, dues))
+        rows, remark = fiscal_year_report(rest, budgets, year, day, terms_only=terms_only)
+    return FiscalYear(rows, shown_rows(rows, ROWS_SHOWN), sum(1 for row in rows if row.kind != "programme"), remark)
 
 
 def _fy_table(figures: FiscalYear, year: int) -> dict:
