@@ -225,9 +225,10 @@ def _row_key(row: ForecastRow) -> tuple:
 class BulkCells:
     """The cells of the contracts with terms only (``bulk.quarter_sums``): gross = expected net = the schedule."""
 
-    def __init__(self, sums: "bulk.QuarterSums", codes: list[str], meta: list[tuple[str, str, bool]]) -> None:
+    def __init__(self, sums: "bulk.QuarterSums", codes: list[str], meta: list[tuple[str, str, bool]],
+                 service_ends: dict[int, dt.date]) -> None:
         self.sums, self.codes, self.meta = sums, codes, meta  # meta: (line, programme, ends), by position
-        self.service_ends: dict[int, dt.date] = {}  # by position, of those that end in the window
+        self.service_ends = service_ends  # by position, of those that end in the window
 
     def rows(self) -> list[ForecastRow]:
         codes, meta, make = self.codes, self.meta, tuple.__new__
@@ -392,13 +393,12 @@ def _bulk_cells(terms_only: "bulk.TermsOnly", programme_of: Mapping[str, str], f
     columns = terms_only.columns
     low, high = bulk.day_number(dt.date(first_year, 1, 1)), bulk.day_number(dt.date(first_year + years, 1, 1))
     service_end = columns.service_end()
-    ends = ((service_end >= low) & (service_end < high)).tolist()
-    meta = [(line, programme_of.get(code, ""), end) for code, line, end in zip(terms_only.codes, terms_only.lines, ends)]
-    cells = BulkCells(bulk.quarter_sums(columns, first_year, years), terms_only.codes, meta)
-    cells.service_ends = {position: bulk.EPOCH + dt.timedelta(days=day)
-                          for position, day in zip(np.flatnonzero((service_end >= low) & (service_end < high)).tolist(),
-                                                   service_end[(service_end >= low) & (service_end < high)].tolist())}
-    return cells
+    ending = (service_end >= low) & (service_end < high)
+    meta = [(line, programme_of.get(code, ""), end)
+            for code, line, end in zip(terms_only.codes, terms_only.lines, ending.tolist())]
+    ends_on = {position: bulk.EPOCH + dt.timedelta(days=day)
+               for position, day in zip(np.flatnonzero(ending).tolist(), service_end[ending].tolist())}
+    return BulkCells(bulk.quarter_sums(columns, first_year, years), terms_only.codes, meta, ends_on)
 
 
 def forecast(sources: Iterable[Source], programme_of: Mapping[str, str], first_year: int, years: int, *,
