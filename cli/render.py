@@ -308,6 +308,17 @@ def cell(row: Mapping[str, Any], key: str) -> str:
 BASIS_NOTES_SHOWN = 8  # distinct notes under a table; the JSON, CSV and workbook carry every row's basis in full
 
 
+def legend_lines(texts: Iterable[str]) -> list[str]:
+    """What the marks among these bases mean, a line each in the reader's language (the web's tables say the same)."""
+    from .prose import sentence
+
+    lines = []
+    for line in legend(texts):
+        mark_, words = line.split(" ", 1)
+        lines.append(f"{mark_} {sentence(words)}")  # the legend's words are the domain's (contracts/basis.py)
+    return lines
+
+
 def _basis_legend(say_line, rows, columns) -> None:
     """Under a table with a basis column: what its marks mean, and the notes behind them (each once)."""
     if "basis" not in columns:
@@ -315,9 +326,8 @@ def _basis_legend(say_line, rows, columns) -> None:
     from .prose import sentence
 
     texts = [row.get("basis") or "" for row in rows]
-    for line in legend(texts):
-        mark_, words = line.split(" ", 1)
-        say_line(f"{mark_} {sentence(words)}")  # the legend's words are the domain's (contracts/basis.py)
+    for line in legend_lines(texts):
+        say_line(line)
     notes = list(dict.fromkeys(note for text in texts if mark(text) for note in notes_of(text)))
     for note in notes[:BASIS_NOTES_SHOWN]:
         say_line(f"  - {sentence(note)}")

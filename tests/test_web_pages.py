@@ -190,3 +190,27 @@ def test_signing_in_keeps_the_dashboards_figures_and_a_payment_renews_them(site,
         assert state(opened.store) != before
     finally:
         opened.store.close()
+
+
+def test_a_tables_legend_is_in_the_readers_language():
+    # the web's tables said their legend in English on Chinese pages (i18n.t knew none of the legend's words); they say
+    # it as the CLI's tables do: "? 未知，不计入任何合计", "≤ 上限：按考核扣款，但扣款规则未录入"
+    import contextvars
+    from decimal import Decimal
+
+    from cli import i18n
+    from contracts.basis import Basis, described
+    from web.pages import table
+
+    rows = [{"contract": "A", "gross": Decimal("1.00"), "basis": described(Basis.UNKNOWN, ["1 installment(s) awaiting usage"])},
+            {"contract": "B", "gross": Decimal("2.00"), "basis": described(Basis.UPPER_BOUND, ["deducted per assessment, "
+                                                                                               "the rules not recorded"])}]
+
+    def notes(lang: str) -> list[str]:
+        i18n.configure(lang=lang, here_only=True)
+        return table(rows, ("contract", "gross", "basis"))["notes"]
+
+    chinese = contextvars.copy_context().run(notes, "zh")
+    assert "? 未知，不计入任何合计" in chinese and "≤ 上限：按考核扣款，但扣款规则未录入" in chinese
+    english = contextvars.copy_context().run(notes, "en")
+    assert "? unknown, not counted in any total" in english

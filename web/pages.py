@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from cli import i18n
-from cli.render import cell, heading, human
+from cli.render import cell, heading, human, legend_lines
 
 from .text import t  # noqa: F401  (pages.t: the pages' words)
 
@@ -132,7 +132,7 @@ def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, headers: Ma
     that column's cells links (the URL is escaped by the template). ``limit``: at most that many rows (the first,
     and with ``keep_last`` the last too, a total row), saying so under the table; ``of``: how many rows there are
     in all when ``rows`` holds only the first of them."""
-    from contracts.basis import legend, mark, notes_of
+    from contracts.basis import mark, notes_of
     from cli.prose import sentence
 
     count = len(rows) if of is None else of
@@ -147,9 +147,7 @@ def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, headers: Ma
     notes: list[str] = []
     if "basis" in keys:
         texts = [row.get("basis") or "" for row in rows]
-        for line in legend(texts):
-            mark_, words = line.split(" ", 1)
-            notes.append(f"{mark_} {i18n.t(words)}")
+        notes += legend_lines(texts)  # as the CLI's tables say it (i18n.t knew none of the legend's words)
         notes += [f"{mark_of} {sentence(note)}" for mark_of, note in dict.fromkeys(
             (mark(text), note) for text in texts if mark(text) for note in notes_of(text))]
     if len(rows) - keep_last < count - keep_last:
