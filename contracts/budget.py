@@ -530,9 +530,12 @@ FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "
 
 
 def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, years: Sequence[int],
-                         as_of: dt.date | None = None) -> dict[int, list[FyRow]]:
+                         as_of: dt.date | None = None,
+                         ledgers_as_of: Mapping[str, Ledger] | None = None) -> dict[int, list[FyRow]]:
     """``fiscal_year_figures`` of several years, each contract's schedule walked once for them all and its ledger
-    built once per day it is known on (every year from the as-of year on shares one)."""
+    built once per state of its facts (``Contract.facts_known_on``): every year from the as-of year on shares one,
+    and so do the years before its first assessment or payment. ``ledgers_as_of``: ledgers the caller built as of
+    ``as_of`` already, by code (``ledgers.full_ledgers``), used rather than built again."""
     figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
     paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
     if len(contracts) >= fastpath.BULK_FROM:
@@ -546,13 +549,16 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
             for year, found in schedule_years_figures(contract.terms, years).items():
                 figures[year][contract.code] = found
             continue
-        ledgers: dict[dt.date, Ledger] = {}
+        ledgers: dict[tuple[int, int], Ledger] = {}
+        if ledgers_as_of is not None and as_of is not None and contract.code in ledgers_as_of:
+            ledgers[contract.facts_known_on(as_of)] = ledgers_as_of[contract.code]
         for year in years:
             seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
             counted = [p for p in contract.payments if p.paid_on <= seen]
-            ledger = ledgers.get(seen)
+            known = contract.facts_known_on(seen)
+            ledger = ledgers.get(known)
             if ledger is None:
-                ledger = ledgers[seen] = contract.ledger(seen)
+                ledger = ledgers[known] = contract.ledger(seen)
             figures[year][contract.code] = contract_year_figures(ledger, year, counted)
             amount = paid_by_year(counted).get(year)
             if amount is not None:

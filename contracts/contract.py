@@ -84,6 +84,16 @@ class Contract:
         """Every installment's payable (gross, deductions, net, paid, owed, state) from the facts known on ``as_of``."""
         return ledger_over(self.current_terms, self.schedule(as_of), **self._facts(as_of))
 
+    def facts_known_on(self, day: dt.date | None) -> tuple[int, int]:
+        """What of the dated facts is known on ``day`` (None: all recorded): how many assessment versions and payments
+        had been recorded by then. A ledger reads nothing else that depends on the day (terms, rules, usage,
+        amendments and the opening hold on every day), and the facts known only grow, so two days with the same
+        answer have the same ledger: a report over many years builds one ledger per answer, not one per year."""
+        if day is None:
+            return len(self.assessments), len(self.payments)
+        return (sum(1 for item in self.assessments if item.assessed_on <= day),
+                sum(1 for item in self.payments if item.paid_on <= day))
+
     def _facts(self, as_of: dt.date | None) -> dict:
         return dict(rules=self.rules, assessments=self.assessments, payments=self.payments, opening=self.opening,
                     usage=self.usage, as_of=as_of)

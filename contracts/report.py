@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from decimal import Decimal
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .basis import combined
 from .budget import Budgets, fiscal_years_figures
@@ -19,7 +19,7 @@ from .contract import Contract
 from . import fastpath
 from .ledgers import full_ledgers, portfolio_arrears
 from .overview import expiring_records
-from .payables import payable_record
+from .payables import Ledger, payable_record
 from .periods import add_months, calendar_period_containing
 from .procurement import LineFacts, LineStatus, failures, line_status, rebid
 from .rebid import LeadTimes, RebidRow
@@ -147,11 +147,14 @@ def timeline(lines: Sequence[LineFacts], statuses: Sequence[LineStatus], as_of: 
     return shown, len(rows) - len(shown), (dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
 
 
-def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, years: Sequence[int]) -> list[YearFlow]:
+def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, years: Sequence[int],
+               ledgers: Mapping[str, Ledger] | None = None) -> list[YearFlow]:
     """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day:
-    the programme rows of ``budget.fiscal_year_figures`` as known on the as-of day."""
+    the programme rows of ``budget.fiscal_year_figures`` as known on the as-of day. ``ledgers``: the contracts'
+    ledgers as of ``as_of`` by code, if the caller has them (``ledgers.full_ledgers``)."""
     flows = []
-    every_year = fiscal_years_figures(contracts, budgets, years, as_of)  # one pass over the portfolio for them all
+    # one pass over the portfolio for every year
+    every_year = fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=ledgers)
     for year in years:
         rows = [row for row in every_year[year] if row.kind == "programme"]
         in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]
@@ -195,7 +198,7 @@ def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets:
         fastpath.payables(contract.terms, period) if contract.code not in ledgers
         else (item for item in ledgers[contract.code].payables if period.contains(item.due)))]
     summary = portfolio_arrears(contracts, as_of, ledgers, keep_rows=False).summary
-    flows = cash_flows(contracts, budgets, as_of, flow_years(contracts, budgets, as_of))
+    flows = cash_flows(contracts, budgets, as_of, flow_years(contracts, budgets, as_of), ledgers)
     report = Report(
         as_of=as_of, timeline=rows, timeline_omitted=omitted, window=window, flows=flows,
         expiring=expiring, expiring_days=expiring_days,

@@ -94,6 +94,10 @@ HASHED = ("at", "user", "account", "action", "contract", "record", "before", "af
 ADVISORY_LOCK = 0x636F6E74  # PostgreSQL: one writer of the history at a time ("cont")
 
 
+# json.dumps with these options makes a new encoder every call; ``check`` hashes every entry of a province's history
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def entry_hash(previous: str, row: Mapping[str, Any]) -> str:
     """SHA-256 of the previous entry's hash and this entry's content: the one hash function of the history.
 
@@ -102,7 +106,13 @@ def entry_hash(previous: str, row: Mapping[str, Any]) -> str:
     leave gaps; a restore renumbers), the order of the chain is the order of the ids.
     """
     content = [previous] + [row.get(key) if key in ("before", "after") else (row.get(key) or "") for key in HASHED]
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_ENCODE(content).encode("utf-8")).hexdigest()
+
+
+def _content_hash(previous: str, at, user, account, action, contract, record, before, after) -> str:
+    """``entry_hash`` of a row given as its HASHED fields in order (the same text hashed, without a mapping)."""
+    content = [previous, at or "", user or "", account or "", action or "", contract or "", record or "", before, after]
+    return hashlib.sha256(_ENCODE(content).encode("utf-8")).hexdigest()
 
 
 def chain(entries: list[dict], previous: str = GENESIS) -> str:
@@ -178,6 +188,21 @@ def verify(rows) -> tuple[int, str, ChainBreak | None]:
         if first_break is None and values["hash"] != entry_hash(previous, values):
             first_break = ChainBreak(values["id"], values["at"], values["action"], values["record"])
         previous = values["hash"] or ""
+    return count, previous, first_break
+
+
+VERIFIED_COLUMNS = ("id", *HASHED, "hash")  # the order of the tuples ``verify_tuples`` takes
+
+
+def verify_tuples(rows) -> tuple[int, str, ChainBreak | None]:
+    """``verify`` of rows given as tuples in the order of VERIFIED_COLUMNS (a province's history is read this way:
+    a tuple per entry rather than a row object looked up by name)."""
+    previous, count, first_break, digest = GENESIS, 0, None, _content_hash
+    for entry_id, at, user, account, action, contract, record, before, after, stored in rows:
+        count += 1
+        if first_break is None and stored != digest(previous, at, user, account, action, contract, record, before, after):
+            first_break = ChainBreak(entry_id, at, action, record)
+        previous = stored or ""
     return count, previous, first_break
 
 

@@ -9,6 +9,8 @@ the ``amcheck`` extension where an administrator installed it (this program inst
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -88,6 +90,26 @@ def refuse_if_damaged(connection, shown: str) -> None:
                              "it is, run 'contracts check', and restore from a backup (contracts export/import)")
 
 
+@contextmanager
+def _history_cursor(connection):
+    """Every history entry in id order, as the driver's own tuples (VERIFIED_COLUMNS), read as they are walked: a
+    province's history is a row per change, never held whole (a server-side cursor on PostgreSQL)."""
+    from . import history
+
+    columns = ", ".join(f'"{name}"' for name in history.VERIFIED_COLUMNS)  # "user": a keyword in PostgreSQL
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="contracts_history_chain")
+        cursor.itersize = 5000
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(f"SELECT {columns} FROM history ORDER BY id")
+        yield cursor
+    finally:
+        cursor.close()
+
+
 def store_findings(connection) -> list[Finding]:
     """The store's own soundness as findings of ``contracts check``: damage, the history chain, codes that clash."""
     from . import history
@@ -98,9 +120,8 @@ def store_findings(connection) -> list[Finding]:
                 for problem in database_problems(connection)]
     if findings:
         return findings  # the rest reads the damaged store: report what is certain
-    rows = connection.execute(text('SELECT id, at, "user", account, action, contract, record, before, after, hash '
-                                   "FROM history ORDER BY id"))
-    count, head, broken = history.verify(rows)
+    with _history_cursor(connection) as cursor:
+        count, head, broken = history.verify_tuples(cursor)
     if broken is not None:
         findings.append(Finding(ERROR, "history chain", f"history entry {broken.id}", "hash", f"{broken.at} {broken.action}",
                                 broken.record, f"history entry {broken.id} ({broken.at}, {broken.action}) does not fit the chain: "

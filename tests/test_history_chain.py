@@ -10,6 +10,8 @@ import getpass
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
 from .conftest import EXAMPLE, Cli
@@ -166,3 +168,24 @@ def test_the_migration_chains_the_history_written_before_it(tmp_path):
 def test_user_is_one_line_and_recorded_with_the_account(cli):
     cli("import", str(EXAMPLE))
     one_line(cli("--user", "", "pay", "ENTRY", "--amount", "5", "--on", "2023-06-20", ok=False), "error: user '': is empty")
+
+
+# -- the chain walked from the driver's tuples (check at a province's size, #17) against the walk by name -----------
+
+_texts = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(['{"amount": "55350.00"}', "科长 王", ""]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries=st.lists(st.tuples(*[_texts] * 8), min_size=1, max_size=6), tamper=st.integers(0, 7), where=st.integers(0, 5))
+def test_verify_tuples_is_verify(entries, tamper, where):
+    from db.history import HASHED, VERIFIED_COLUMNS, chain, verify, verify_tuples
+
+    items = [dict(zip(HASHED, values)) for values in entries]
+    chain(items)
+    rows = [{"id": index, **item} for index, item in enumerate(items, start=1)]
+    if where < len(rows):  # an entry changed after it was chained (or left alone when the change changes nothing)
+        key = HASHED[tamper]
+        rows[where][key] = (rows[where][key] or "") + "x"
+    found = verify_tuples(tuple(row[name] for name in VERIFIED_COLUMNS) for row in rows)
+    assert found == verify(rows)
+    assert found[0] == len(rows) and (found[2] is not None) == (where < len(rows))
