@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
@@ -465,22 +465,21 @@ def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budg
     for programme in groups:
         items: list[FyRow] = []
         for code in programme.contracts:
-            if code not in figures:
+            found = figures.get(code)
+            if found is None:
                 continue
-            found = figures[code] if isinstance(figures[code], YearFigures) else YearFigures(*figures[code])
+            if not isinstance(found, YearFigures):
+                found = YearFigures(*found)
             paid, basis = payments_in_year.get(code, ZERO), found.basis
             if found.paid_unknown:
                 basis = adding(basis, Basis.UNKNOWN, "what was paid for them then is not recorded")
                 paid = paid or None
-            items.append(FyRow(programme.code, code, "contract", None, None, found.obligations, paid, found.unpaid, found.earlier,
-                               None, None, paid_for_earlier=found.paid_for_earlier, basis=basis))
+            items.append(_fy_row((programme.code, code, "contract", None, None, found.obligations, paid, found.unpaid,
+                                  found.earlier, None, None, None, found.paid_for_earlier, basis)))
         for code in programme.fee_lines:
             items.append(fee_line_row(programme.code, code, year, fee_amounts))
         budget = next((b for b in budgets if b.programme == programme.code and b.year == year), None)
-        # A total adds up what its items know (their basis says what it leaves out); nothing known is no total at all.
-        totals = [sum(known, ZERO) if (known := [getattr(row, key) for row in items if getattr(row, key) is not None])
-                  or not items else None
-                  for key in ("obligations", "paid", "unpaid_of_year", "earlier_arrears", "paid_for_earlier")]
+        totals = _item_totals(items)
         in_force = budget.in_force.yuan if budget else None
         rows.extend(items)
         rows.append(FyRow(programme.code, "", "programme", budget.original.yuan if budget else None,
@@ -488,6 +487,32 @@ def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budg
                           _ratio(totals[1], in_force), _ratio(in_force, totals[0]) if in_force is not None else None,
                           budget_in_force=in_force, paid_for_earlier=totals[4], basis=_programme_basis(items, budget)))
     return rows
+
+
+_FY_FIELDS = tuple(FyRow.__dataclass_fields__)
+_TOTALLED = ("obligations", "paid", "unpaid_of_year", "earlier_arrears", "paid_for_earlier")
+
+
+def _fy_row(values: tuple) -> FyRow:
+    """``FyRow(*values)``, every field given in order, made without the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` a field): the HTML report makes a row per contract and year, 700,000 for a province."""
+    row = object.__new__(FyRow)
+    row.__dict__.update(zip(_FY_FIELDS, values))
+    return row
+
+
+def _item_totals(items: Sequence[FyRow]) -> list[Decimal | None]:
+    """The programme's totals of ``_TOTALLED``: each adds up what its items know (their basis says what it leaves
+    out), in the items' order from 0.00; nothing known is no total at all (but no items at all is 0.00)."""
+    sums: list[Decimal | None] = [None] * len(_TOTALLED)
+    for row in items:
+        values = row.__dict__
+        for index, key in enumerate(_TOTALLED):
+            value = values[key]
+            if value is not None:
+                total = sums[index]
+                sums[index] = (ZERO if total is None else total) + value
+    return [ZERO if total is None and not items else total for total in sums]
 
 
 def _programme_basis(items: Sequence[FyRow], budget: Budget | None) -> str:
@@ -531,19 +556,24 @@ FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "
 
 def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, years: Sequence[int],
                          as_of: dt.date | None = None,
-                         ledgers_as_of: Mapping[str, Ledger] | None = None) -> dict[int, list[FyRow]]:
+                         ledgers_as_of: Mapping[str, Ledger] | None = None, *,
+                         programmes_only: bool = False) -> dict[int, list[FyRow]]:
     """``fiscal_year_figures`` of several years, each contract's schedule walked once for them all and its ledger
     built once per state of its facts (``Contract.facts_known_on``): every year from the as-of year on shares one,
     and so do the years before its first assessment or payment. ``ledgers_as_of``: ledgers the caller built as of
-    ``as_of`` already, by code (``ledgers.full_ledgers``), used rather than built again."""
+    ``as_of`` already, by code (``ledgers.full_ledgers``), used rather than built again. ``programmes_only``: each
+    year's programme rows alone (the HTML report's cash flow), so that a province's rows of every contract and year
+    are never all held at once; the figures of the contracts with terms only are made a year at a time too."""
     figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
     paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
+    summed = None
     if len(contracts) >= fastpath.BULK_FROM:
         # Most of a province's contracts have terms only: their schedules summed by arrays, every year at once.
         from . import bulk
 
         only, contracts = bulk.split_contracts(contracts)
-        contracts += _terms_only_figures(only, years, figures)
+        summed = _TermsOnlyYears(only, years)
+        contracts += summed.left
     for contract in contracts:
         if contract.terms_only:
             for year, found in schedule_years_figures(contract.terms, years).items():
@@ -563,26 +593,74 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
             amount = paid_by_year(counted).get(year)
             if amount is not None:
                 paid[year][contract.code] = amount
-    return {year: fy_report(year, budgets.programmes, budgets.budgets, figures[year], paid[year], budgets.fee_amounts)
-            for year in years}
+    programmes = budgets.programmes
+    if summed is not None and programmes_only:
+        programmes = summed.by_programme(programmes, figures)
+    every_year = {}
+    for index, year in enumerate(years):
+        of_year = figures.pop(year)  # each year's figures let go once its rows are made
+        if summed is not None and not programmes_only:
+            summed.add_year(index, of_year)
+        rows = fy_report(year, programmes, budgets.budgets, of_year, paid[year], budgets.fee_amounts)
+        every_year[year] = [row for row in rows if row.kind == "programme"] if programmes_only else rows
+    return every_year
 
 
-def _terms_only_figures(terms_only: "TermsOnly", years: Sequence[int],
-                        figures: dict[int, dict[str, YearFigures]]) -> list["Contract"]:
-    """``schedule_years_figures`` of contracts with terms only and a fixed fee, given as columns, summed by arrays into
-    ``figures`` (year -> code -> figures); gives back, whole, the few the arrays leave to the engine."""
-    from . import bulk
+SUMMED_ITEM = "\x00terms only "  # the key of contracts summed as one item (no stored code holds a control character)
 
-    of_year, before, uncovered = bulk.years_sums(terms_only.columns, years)
-    make, left = YearFigures.__new__, []
-    for code, this_year, earlier, alone in zip(terms_only.codes, of_year.tolist(), before.tolist(), uncovered.tolist()):
-        if alone:
-            left.append(code)
-            continue
-        for year, obligations_fen, earlier_fen in zip(years, this_year, earlier):
-            obligations = from_fen(obligations_fen)
-            figures[year][code] = make(YearFigures, obligations, obligations, from_fen(earlier_fen))
-    return list(terms_only.contracts_of(left)) if left else []
+
+class _TermsOnlyYears:
+    """``schedule_years_figures`` of contracts with terms only and a fixed fee, given as columns: their schedules
+    summed by arrays for every year at once (a few integers a contract), each year's figures made when asked for;
+    ``left``: the few the arrays leave to the engine, whole."""
+
+    def __init__(self, terms_only: "TermsOnly", years: Sequence[int]) -> None:
+        from . import bulk
+
+        self.codes = terms_only.codes
+        self.of_year, self.before, uncovered = bulk.years_sums(terms_only.columns, years)
+        self.alone = uncovered.tolist()
+        left = [code for code, alone in zip(self.codes, self.alone) if alone]
+        self.left = list(terms_only.contracts_of(left)) if left else []
+
+    def by_programme(self, programmes: Sequence[Programme], figures: dict[int, dict[str, YearFigures]]) -> list[Programme]:
+        """For programme rows alone: the programmes with the contracts summed here taken out of each and put back as
+        one item of their sums a year, added to ``figures`` (year -> key -> figures) under a key no code can be
+        (``SUMMED_ITEM``). A programme row's figures are the same: its totals add exact amounts (in any order, the
+        same Decimal), and an item with terms only is known in every total (paid 0.00, nothing earlier settled), its
+        basis computed: it names no contract in the row's basis. Those funded by no programme are summed for the
+        "(none)" group the same way."""
+        position = {code: index for index, (code, alone) in enumerate(zip(self.codes, self.alone)) if not alone}
+        funded = {code for programme in programmes for code in programme.contracts}
+        groups = [(programme, [position[code] for code in programme.contracts if code in position])
+                  for programme in programmes]
+        loose = [index for code, index in position.items() if code not in funded]
+        made = []
+        for programme, positions in groups:
+            if positions:
+                key = SUMMED_ITEM + programme.code
+                self._add_sums(key, positions, figures)
+                programme = replace(programme, contracts=tuple(
+                    code for code in programme.contracts if code not in position) + (key,))
+            made.append(programme)
+        if loose:
+            self._add_sums(SUMMED_ITEM, loose, figures)  # not funded: fy_report puts it in the "(none)" group
+        return made
+
+    def _add_sums(self, key: str, positions: list[int], figures: dict[int, dict[str, YearFigures]]) -> None:
+        of_year, before = self.of_year[positions].T.tolist(), self.before[positions].T.tolist()  # exact Python sums
+        for year, obligations_fen, earlier_fen in zip(figures, of_year, before):
+            obligations = from_fen(sum(obligations_fen))
+            figures[year][key] = YearFigures(obligations, obligations, from_fen(sum(earlier_fen)))
+
+    def add_year(self, index: int, figures: dict[str, YearFigures]) -> None:
+        """The figures of the year at ``index`` (of the years given), added by code to ``figures``."""
+        make = YearFigures.__new__
+        for code, obligations_fen, earlier_fen, alone in zip(self.codes, self.of_year[:, index].tolist(),
+                                                            self.before[:, index].tolist(), self.alone):
+            if not alone:
+                obligations = from_fen(obligations_fen)
+                figures[code] = make(YearFigures, obligations, obligations, from_fen(earlier_fen))
 
 
 def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year: int,
@@ -602,7 +680,9 @@ def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year:
         # More contracts with terms only and a fixed fee, as columns: their schedules summed all at once.
         from itertools import chain
 
-        contracts = chain(contracts, _terms_only_figures(terms_only, [year], {year: figures}))
+        summed = _TermsOnlyYears(terms_only, [year])
+        summed.add_year(0, figures)
+        contracts = chain(contracts, summed.left)
     for contract in contracts:
         if contract.terms_only:
             figures[contract.code] = schedule_year_figures(contract.terms, year)

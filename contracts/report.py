@@ -154,7 +154,7 @@ def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, 
     ledgers as of ``as_of`` by code, if the caller has them (``ledgers.full_ledgers``)."""
     flows = []
     # one pass over the portfolio for every year
-    every_year = fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=ledgers)
+    every_year = fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=ledgers, programmes_only=True)
     for year in years:
         rows = [row for row in every_year[year] if row.kind == "programme"]
         in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]

@@ -4,6 +4,7 @@ time, row for row, total for total, to the fen: on mixed portfolios, and through
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -166,22 +167,33 @@ def test_arrears_through_the_store_are_the_engines(mixed):
     assert "PLAIN-A" in table and "TINY-CAL" in table
 
 
-@settings(max_examples=100, deadline=None)
-@given(contracts=portfolios(), first=st.integers(2015, 2040), as_of=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)))
-def test_several_years_by_arrays_are_the_engines(contracts, first, as_of):
+@settings(max_examples=200, deadline=None)
+@given(contracts=portfolios(), first=st.integers(2015, 2040), as_of=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)),
+       data=st.data())
+def test_several_years_by_arrays_are_the_engines(contracts, first, as_of, data):
     from unittest import mock
 
     from contracts import fastpath
-    from contracts.budget import Budgets, Programme, fiscal_years_figures
+    from contracts.budget import Budget, Budgets, Programme, fiscal_years_figures
+    from contracts.stated import Stated
 
-    budgets = Budgets(programmes=(Programme("P1", "one programme", contracts=(contracts[-1].code,)),))
+    # Programmes funding any of the contracts (one twice, one funded by two, one funded by none, a code not stored),
+    # some with a budget: the programme rows summed from the arrays must be the rows made item by item.
+    codes = [c.code for c in contracts] + ["NOT-STORED"]
+    programmes = tuple(Programme(f"P{n}", f"programme {n}", contracts=tuple(data.draw(st.lists(st.sampled_from(codes), max_size=4))))
+                       for n in range(data.draw(st.integers(0, 3))))
+    budgets = Budgets(programmes=programmes, budgets=tuple(
+        Budget(p.code, first + 1, Stated(Decimal("1000.00"), "1000", "yuan")) for p in programmes[:1]))
     years = list(range(first, first + 4))
     with mock.patch.object(fastpath, "BULK_FROM", 10**9):
         expected = fiscal_years_figures(contracts, budgets, years, as_of)
     with mock.patch.object(fastpath, "BULK_FROM", 0):
         found = fiscal_years_figures(contracts, budgets, years, as_of)
+        programmes = fiscal_years_figures(contracts, budgets, years, as_of, programmes_only=True)
     assert found == expected
     assert repr(found) == repr(expected)  # every Decimal with its exponent
+    # the HTML report's cash flow: each year's programme rows alone, the same rows
+    assert repr(programmes) == repr({year: [row for row in rows if row.kind == "programme"] for year, rows in expected.items()})
 
 
 @settings(max_examples=100, deadline=None)

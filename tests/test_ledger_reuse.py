@@ -79,3 +79,5 @@ def test_the_years_figures_are_each_years_with_ledgers_given_or_not(loaded):
         assert fiscal_years_figures(contracts, budgets, years, as_of) == expected
         given = full_ledgers(contracts, as_of)
         assert given and fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=given) == expected
+        assert fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=given, programmes_only=True) == {
+            year: [row for row in rows if row.kind == "programme"] for year, rows in expected.items()}
