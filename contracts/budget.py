@@ -557,23 +557,26 @@ FY_KEYS = ("programme", "item", "kind", "original", "adjusted", "obligations", "
 def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, years: Sequence[int],
                          as_of: dt.date | None = None,
                          ledgers_as_of: Mapping[str, Ledger] | None = None, *,
-                         programmes_only: bool = False) -> dict[int, list[FyRow]]:
+                         programmes_only: bool = False, terms_only: "TermsOnly | None" = None) -> dict[int, list[FyRow]]:
     """``fiscal_year_figures`` of several years, each contract's schedule walked once for them all and its ledger
     built once per state of its facts (``Contract.facts_known_on``): every year from the as-of year on shares one,
     and so do the years before its first assessment or payment. ``ledgers_as_of``: ledgers the caller built as of
     ``as_of`` already, by code (``ledgers.full_ledgers``), used rather than built again. ``programmes_only``: each
     year's programme rows alone (the HTML report's cash flow), so that a province's rows of every contract and year
-    are never all held at once; the figures of the contracts with terms only are made a year at a time too."""
+    are never all held at once; the figures of the contracts with terms only are made a year at a time too.
+    ``terms_only``: more contracts, with terms only and a fixed fee, as columns (``bulk.split_contracts``, when the
+    caller has split them already), summed by arrays as those of a long list are anyway."""
     figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
     paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
     summed = None
-    if len(contracts) >= fastpath.BULK_FROM:
+    if terms_only is None and len(contracts) >= fastpath.BULK_FROM:
         # Most of a province's contracts have terms only: their schedules summed by arrays, every year at once.
         from . import bulk
 
-        only, contracts = bulk.split_contracts(contracts)
-        summed = _TermsOnlyYears(only, years)
-        contracts += summed.left
+        terms_only, contracts = bulk.split_contracts(contracts)
+    if terms_only is not None:
+        summed = _TermsOnlyYears(terms_only, years)
+        contracts = list(contracts) + summed.left
     for contract in contracts:
         if contract.terms_only:
             for year, found in schedule_years_figures(contract.terms, years).items():

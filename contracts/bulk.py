@@ -419,6 +419,24 @@ def split_contracts(contracts: Iterable["Contract"]) -> tuple[TermsOnly, list["C
                          lambda codes: [by_code[code] for code in codes]), rest)
 
 
+def installments_due(terms: TermsColumns, first: dt.date, last: dt.date) -> Installments:
+    """The installments of the covered contracts falling due in ``[first, last)`` (a quarter's payables), ordered by
+    contract and seq, ``owner`` a position in ``terms``; ``uncovered`` as in ``Installments``. Made a chunk at a
+    time: only what falls due in the window is kept."""
+    low, high = day_number(first), day_number(last)
+    uncovered = np.zeros(len(terms), bool)
+    parts = []
+    for start, chunk in _chunks(terms):
+        items = installments(chunk)
+        uncovered[start:start + len(chunk)] = items.uncovered
+        kept = items.where((items.due >= low) & (items.due < high))
+        parts.append((kept.owner + start, kept.seq, kept.start, kept.end, kept.due, kept.amount))
+    if not parts:
+        empty = np.zeros(0, np.int64)
+        return Installments(empty, empty, empty, empty, empty, empty, uncovered)
+    return Installments(*(np.concatenate(column) for column in zip(*parts)), uncovered)
+
+
 def due_counts(terms: TermsColumns, first: dt.date, last: dt.date) -> tuple[dict[dt.date, int], np.ndarray]:
     """How many installments fall due on each day of ``[first, last]`` (``ledgers.DueCounter``), and ``uncovered``."""
     low, high = day_number(first), day_number(last)

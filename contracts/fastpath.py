@@ -63,6 +63,12 @@ def payables(terms: "ContractTerms", window: Period | None = None) -> Iterator[P
                 break
             if due < window.start:
                 continue
-        amount = from_fen(fen)
-        yield Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=amount,
-                      total_deduction=ZERO, net=amount, paid=ZERO, owed=amount, state=PAYABLE if fen > 0 else PAID)
+        yield payable(code, seq, start, end, due, fen)
+
+
+def payable(code: str, seq: int, start: dt.date, end: dt.date, due: dt.date, fen: int) -> Payable:
+    """The ledger's payable of one installment of a contract with terms only: owed whole, nothing paid (a zero
+    installment counts as paid)."""
+    amount = from_fen(fen)
+    return Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=amount,
+                   total_deduction=ZERO, net=amount, paid=ZERO, owed=amount, state=PAYABLE if fen > 0 else PAID)

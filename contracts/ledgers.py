@@ -256,6 +256,42 @@ def payable_rows(contracts: Sequence[Contract], as_of: dt.date, *, seq: int | No
     return [payable_record(item) for item in items]
 
 
+def window_payable_rows(contracts: Sequence[Contract], as_of: dt.date, window: Period,
+                        ledgers: Mapping[str, Ledger] | None = None, terms_only: "TermsOnly | None" = None) -> list[dict]:
+    """``payable_rows(contracts, as_of, window=window)``: every installment falling due in ``window``, contract by
+    contract in the order given. ``ledgers``: those the caller has as of ``as_of``, by code (``full_ledgers``);
+    a contract with terms only needs none (``fastpath.payables``). ``terms_only``: some of ``contracts`` as columns,
+    their installments in the window found by arrays (a province's quarter: a quarter of its contracts are due)."""
+    ledgers = ledgers or {}
+    from_arrays: dict[str, list[dict]] = {}
+    covered: set[str] = set()
+    if terms_only is not None and len(terms_only):
+        from . import bulk
+
+        items = bulk.installments_due(terms_only.columns, window.start, window.end)
+        codes, epoch = terms_only.codes, bulk.EPOCH.toordinal()
+        day = dt.date.fromordinal
+        covered = {code for code, alone in zip(codes, items.uncovered.tolist()) if not alone}
+        for owner, seq, start, end, due, fen in zip(items.owner.tolist(), items.seq.tolist(), items.start.tolist(),
+                                                    items.end.tolist(), items.due.tolist(), items.amount.tolist()):
+            code = codes[owner]
+            from_arrays.setdefault(code, []).append(payable_record(fastpath.payable(
+                code, seq, day(start + epoch), day(end + epoch), day(due + epoch), fen)))
+    rows: list[dict] = []
+    for contract in contracts:
+        code = contract.code
+        ledger = ledgers.get(code)
+        if ledger is not None:
+            rows += [payable_record(item) for item in ledger.payables if window.contains(item.due)]
+        elif code in covered:
+            rows += from_arrays.get(code, ())
+        elif on_fast_path(contract):
+            rows += [payable_record(item) for item in fastpath.payables(contract.terms, window)]
+        else:
+            rows += [payable_record(item) for item in contract.ledger(as_of).payables if window.contains(item.due)]
+    return rows
+
+
 def payment_placement(ledger: Ledger, payment_id: int) -> tuple[list[tuple[int, Decimal]], Decimal]:
     """Where one payment went: (seq, amount) for each installment it settled (seq 0: the opening balance),
     and what it could not place (a credit to the vendor)."""

@@ -10,21 +10,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .basis import combined
 from .budget import Budgets, fiscal_years_figures
 from .checks import CheckSettings, Finding, portfolio_findings
 from .contract import Contract
 from . import fastpath
-from .ledgers import full_ledgers, portfolio_arrears
+from .ledgers import full_ledgers, portfolio_arrears, window_payable_rows
 from .overview import expiring_records
-from .payables import Ledger, payable_record
+from .payables import Ledger
 from .periods import add_months, calendar_period_containing
 from .procurement import LineFacts, LineStatus, failures, line_status, rebid
 from .rebid import LeadTimes, RebidRow
 from .tenders import FailureSummary, Tender, ordered
 from .workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from .bulk import TermsOnly
 
 ZERO = Decimal("0.00")
 TIMELINE_ROWS = 60  # lines drawn at most; a province's timeline is a table, not a picture
@@ -148,13 +151,15 @@ def timeline(lines: Sequence[LineFacts], statuses: Sequence[LineStatus], as_of: 
 
 
 def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, years: Sequence[int],
-               ledgers: Mapping[str, Ledger] | None = None) -> list[YearFlow]:
+               ledgers: Mapping[str, Ledger] | None = None, terms_only: "TermsOnly | None" = None) -> list[YearFlow]:
     """Per fiscal year: what fell (or falls) due, the budgets in force, and what was paid by the as-of day:
     the programme rows of ``budget.fiscal_year_figures`` as known on the as-of day. ``ledgers``: the contracts'
-    ledgers as of ``as_of`` by code, if the caller has them (``ledgers.full_ledgers``)."""
+    ledgers as of ``as_of`` by code, if the caller has them (``ledgers.full_ledgers``); ``terms_only``: more
+    contracts, with terms only and a fixed fee, as columns (``bulk.split_contracts``)."""
     flows = []
     # one pass over the portfolio for every year
-    every_year = fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=ledgers, programmes_only=True)
+    every_year = fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=ledgers, programmes_only=True,
+                                      terms_only=terms_only)
     for year in years:
         rows = [row for row in every_year[year] if row.kind == "programme"]
         in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]
@@ -194,11 +199,15 @@ def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets:
                                 as_of, expiring_days)
     period = calendar_period_containing(as_of, 3)
     quarter = f"{as_of.year}Q{(period.start.month - 1) // 3 + 1}"
-    payables = [payable_record(item) for contract in contracts for item in (
-        fastpath.payables(contract.terms, period) if contract.code not in ledgers
-        else (item for item in ledgers[contract.code].payables if period.contains(item.due)))]
-    summary = portfolio_arrears(contracts, as_of, ledgers, keep_rows=False).summary
-    flows = cash_flows(contracts, budgets, as_of, flow_years(contracts, budgets, as_of), ledgers)
+    # Most of a province's contracts have terms only: split once, their sums made by arrays (contracts/bulk.py).
+    terms_only, rest = None, contracts
+    if len(contracts) >= fastpath.BULK_FROM:
+        from . import bulk
+
+        terms_only, rest = bulk.split_contracts(contracts)
+    payables = window_payable_rows(contracts, as_of, period, ledgers, terms_only)
+    summary = portfolio_arrears(rest, as_of, ledgers, keep_rows=False, terms_only=terms_only).summary
+    flows = cash_flows(rest, budgets, as_of, flow_years(contracts, budgets, as_of), ledgers, terms_only)
     report = Report(
         as_of=as_of, timeline=rows, timeline_omitted=omitted, window=window, flows=flows,
         expiring=expiring, expiring_days=expiring_days,

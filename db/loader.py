@@ -17,7 +17,7 @@ from typing import Iterator, NamedTuple, Sequence
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
-from contracts.contract import Contract
+from contracts.contract import Contract, bare_contract
 from contracts.errors import ContractsError
 
 from .reads import typed_query
@@ -149,7 +149,7 @@ def with_facts(connection: Connection) -> set[int]:
 
 def _contract(terms, rows: dict[str, list] | None) -> Contract:
     if not rows:
-        return Contract(terms)
+        return bare_contract(terms)
     code = terms.code
     openings = rows["opening_balance"]
     return Contract(

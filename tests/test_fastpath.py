@@ -162,3 +162,13 @@ def test_fiscal_years_figures_are_each_years(contracts, as_of, first):
     years = list(range(first, first + 7))
     assert fiscal_years_figures(contracts, budgets, years, as_of) == {
         year: fiscal_year_figures(contracts, budgets, year, as_of) for year in years}
+
+
+@settings(max_examples=100, deadline=None)
+@given(terms=contract_terms())
+def test_a_bare_contract_is_the_contract_of_its_terms(terms):
+    from contracts.contract import bare_contract
+
+    made, plain = bare_contract(terms), Contract(terms)
+    assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
+    assert list(vars(made)) == list(vars(plain)) and made.terms_only and made.current_terms is terms

@@ -219,3 +219,44 @@ def test_the_largest_fee_a_store_takes_is_forecast_to_the_fen(loaded, tmp_path):
     assert [(r["quarter"], r["gross"]) for r in rows if r["contract"] == "HUGE"] == [(1, "50000000000000.00")]
     table = loaded("forecast", "--from", "2025", "--years", "1", "--as-of", "2024-06-01").stdout
     assert "50,000,000,000,000.00" in table
+
+
+@settings(max_examples=150, deadline=None)
+@given(contracts=portfolios(), as_of=st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)), year=st.integers(2015, 2040),
+       quarter=st.integers(1, 4), given_ledgers=st.booleans())
+def test_a_quarters_payables_by_arrays_are_every_ledgers(contracts, as_of, year, quarter, given_ledgers):
+    """The HTML report's (and the dashboard's) payables of the quarter: the contracts with terms only found by arrays,
+    each row in its contract's place, equal to the full ledger's rows of every contract (``payable_rows``)."""
+    from contracts.ledgers import full_ledgers, payable_rows, window_payable_rows
+    from contracts.periods import quarter_period
+
+    window = quarter_period(f"{year}Q{quarter}")
+    expected = payable_rows(contracts, as_of, window=window)
+    _, only = split(contracts)
+    ledgers = full_ledgers(contracts, as_of) if given_ledgers else None
+    assert window_payable_rows(contracts, as_of, window, ledgers, only) == expected
+    assert window_payable_rows(contracts, as_of, window, ledgers) == expected
+    assert repr(window_payable_rows(contracts, as_of, window, ledgers, only)) == repr(expected)
+
+
+def test_the_report_by_arrays_is_the_report_one_by_one(mixed):
+    """contracts.report.build over the example and mixed stores, with the arrays (as for a province) and without."""
+    from unittest import mock
+
+    from contracts import fastpath
+    from contracts.report import build
+    from db.store import open_store
+
+    store = open_store(mixed.url, create=False).store
+    try:
+        contracts, lines, budgets = store.load(), None, store.budgets()
+        lines = store.lines(contracts=contracts)
+    finally:
+        store.close()
+    for as_of in (dt.date(2024, 2, 10), dt.date(2025, 11, 30), dt.date(2026, 7, 1)):
+        with mock.patch.object(fastpath, "BULK_FROM", 10**9):
+            expected = build(contracts=contracts, lines=lines, budgets=budgets, as_of=as_of)
+        with mock.patch.object(fastpath, "BULK_FROM", 0):
+            found = build(contracts=contracts, lines=lines, budgets=budgets, as_of=as_of)
+        assert expected.payables, "the quarter has installments"
+        assert repr(found) == repr(expected)
