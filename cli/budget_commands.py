@@ -289,12 +289,20 @@ def check(
     fmt, day = check_format(format, output), as_of_date(as_of)
     settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
     with store_for(ctx, db) as store:
-        sound = store.integrity_findings()  # the database's own check and the history chain, first
+        # The database's own check and the history chain, while the store is read beside them. If the store turns
+        # out damaged, the damage is the answer, and whatever reading it did (or failed to do) is left aside.
+        with store.integrity_in_background() as soundness:
+            try:
+                contracts = store.load()
+                budgets = store.budgets()
+                lines = store.lines(contracts=contracts)
+                unread = None
+            except Exception as exc:  # noqa: BLE001 - raised again below unless the store is damaged
+                unread = exc
+            sound = soundness()
         damaged = any(f.check == "store integrity" for f in sound)
-        if not damaged:  # the rest would read the damaged store: then the damage is the answer
-            contracts = store.load()
-            budgets = store.budgets()
-            lines = store.lines(contracts=contracts)
+        if unread is not None and not damaged:
+            raise unread
     findings = sound + ([] if damaged else portfolio_findings(contracts, [line_status(facts, day) for facts in lines], budgets,
                                                                day, settings))
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=t("Checks as of {day}", day=day.isoformat()),

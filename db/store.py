@@ -190,6 +190,18 @@ class Store:
         with self.reading() as connection:
             return store_findings(connection)
 
+    @contextmanager
+    def integrity_in_background(self) -> Iterator[Callable[[], list]]:
+        """``integrity_findings`` worked out in a thread of its own while the block reads the store: the database's
+        own check runs in its C code (SQLite's integrity_check, PostgreSQL's queries), which leaves Python free, so
+        the two take the time of the longer rather than of both (``check`` on a province's store). The block is given
+        the function that waits for the findings; leaving the block waits too."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity") as pool:
+            running = pool.submit(self.integrity_findings)
+            yield running.result
+
     # -- reading ----------------------------------------------------------------------------------
 
     @contextmanager

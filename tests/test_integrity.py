@@ -36,10 +36,13 @@ def damage_a_page(path, table: str = "history") -> int:
     return page
 
 
-def test_a_damaged_page_is_reported_by_check_and_refused_by_writers(tmp_path):
+# "contract": the table check reads beside the integrity check (#17); reading it fails or reads garbage, and the
+# damage must still be the answer
+@pytest.mark.parametrize("table", ["history", "contract"])
+def test_a_damaged_page_is_reported_by_check_and_refused_by_writers(tmp_path, table):
     path = tmp_path / "store.db"
     assert run("--db", str(path), "import", str(EXAMPLE)).exit_code == 0
-    damage_a_page(path)
+    damage_a_page(path, table)
     with sqlite3.connect(path) as connection:  # the damage is real: SQLite's own check sees it (or cannot even run)
         try:
             assert connection.execute("PRAGMA quick_check").fetchone()[0] != "ok"
