@@ -27,7 +27,7 @@ from .lines import (
     timeline,
 )
 from .periods import months_between
-from .rebid import LeadTimes, RebidRow, rebid_rows
+from .rebid import LeadTimes, Plans, RebidRow, rebid_rows
 from .schedule import contract_total
 from .tenders import FailureSummary, Tender, failure_summary, ordered
 from .terms import ContractTerms
@@ -169,6 +169,7 @@ def rebid(statuses: Sequence[LineStatus], as_of: dt.date, horizon_days: int, lea
           calendar: WorkCalendar, methods: tuple[str, ...]) -> list[RebidRow]:
     """Lines whose coverage ends within the horizon (or has already lapsed) with no awarded successor."""
     rows = []
+    plans = Plans(lead, calendar)  # shared by every line: most end on the same few hundred days, or lapsed already
     for status in statuses:
         if status.coverage_ends is None or status.successor or status.state == SUSPENDED:
             continue
@@ -176,7 +177,8 @@ def rebid(statuses: Sequence[LineStatus], as_of: dt.date, horizon_days: int, lea
         if not lapsed and not (as_of <= status.coverage_ends <= as_of + dt.timedelta(days=horizon_days)):
             continue
         rows.extend(rebid_rows(status.line, status.coverage_ends, as_of, lead, calendar, methods,
-                               in_transition=status.state == IN_TRANSITION, transition_ends=status.transition_ends))
+                               in_transition=status.state == IN_TRANSITION, transition_ends=status.transition_ends,
+                               plans=plans))
     return sorted(rows, key=lambda row: (row.coverage_ends, row.line, row.latest_start or dt.date.min))
 
 

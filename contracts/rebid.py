@@ -127,37 +127,72 @@ def state_for(slack: int, expired: bool, lead: LeadTimes) -> str:
     return ON_TRACK
 
 
+class Plans:
+    """``plan``, ``latest_start`` and the calendar's assumed days for one set of lead times and one calendar, each
+    worked out once per method and day: a province's lines end on a few hundred days, and every lapsed line asks for
+    the same earliest signing (``rebid`` over 100,000 lines asked for it 100,000 times)."""
+
+    def __init__(self, lead: LeadTimes, calendar: WorkCalendar) -> None:
+        self.lead, self.calendar = lead, calendar
+        self._earliest: dict[tuple[str, dt.date], dt.date] = {}
+        self._latest: dict[tuple[str, dt.date], Plan] = {}
+        self._assumed: dict[tuple[dt.date, dt.date, int], tuple[str, ...]] = {}
+
+    def earliest(self, method: str, as_of: dt.date) -> dt.date:
+        """The earliest signing of a tender started on ``as_of``."""
+        key = (method, as_of)
+        if key not in self._earliest:
+            self._earliest[key] = plan(method, as_of, self.lead, self.calendar).signed
+        return self._earliest[key]
+
+    def latest(self, method: str, expires: dt.date) -> Plan:
+        key = (method, expires)
+        if key not in self._latest:
+            self._latest[key] = latest_start(method, expires, self.lead, self.calendar)
+        return self._latest[key]
+
+    def assumed(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
+        # The calendar notes each year it had to assume as it is asked about days (its set only grows): the answer
+        # is kept for as long as that set stays the size it was.
+        key = (first, last, len(self.calendar.fallback_years))
+        if key not in self._assumed:
+            self._assumed[key] = self.calendar.assumed_between(first, last)
+        return self._assumed[key]
+
+
 def rebid_rows(line: str, coverage_ends: dt.date, as_of: dt.date, lead: LeadTimes, calendar: WorkCalendar,
                methods: tuple[str, ...] = tuple(METHODS), *, in_transition: bool = False,
-               transition_ends: dt.date | None = None) -> list[RebidRow]:
+               transition_ends: dt.date | None = None, plans: Plans | None = None) -> list[RebidRow]:
     """For one line whose coverage ends on ``coverage_ends``: each method's latest start and slack.
 
     A line ``in_transition`` (an approved interim arrangement serves it, as ``contracts lines`` says) is in that
     state, not lapsed; if the transition has an end, the successor must be signed before it, and the latest start
-    is counted back from it.
+    is counted back from it. ``plans``: the plans worked out for other lines already (with the same lead times and
+    calendar), to share.
     """
+    plans = plans or Plans(lead, calendar)
     rows = []
     for method in methods:
-        earliest = plan(method, as_of, lead, calendar).signed
+        earliest = plans.earliest(method, as_of)
         if in_transition:
             if transition_ends is None or as_of >= transition_ends:
                 row = RebidRow(line, coverage_ends, method, None, None, None, IN_TRANSITION, None, earliest)
             else:
-                best = latest_start(method, transition_ends, lead, calendar)
+                best = plans.latest(method, transition_ends)
                 row = RebidRow(line, coverage_ends, method, best.start, transition_ends - dt.timedelta(days=1),
                                (best.start - as_of).days, IN_TRANSITION, best, earliest)
         elif as_of >= coverage_ends:
             row = RebidRow(line, coverage_ends, method, None, coverage_ends - dt.timedelta(days=1), None, LAPSED,
                            None, earliest)
         else:
-            best = latest_start(method, coverage_ends, lead, calendar)
+            best = plans.latest(method, coverage_ends)
             slack = (best.start - as_of).days
             row = RebidRow(line, coverage_ends, method, best.start, coverage_ends - dt.timedelta(days=1), slack,
                            state_for(slack, False, lead), best, earliest)
         if calendar.fallback_years:  # say which days the dates of this row rest on, where they were assumed
             first = min(as_of, row.latest_start or as_of)
             last = max(earliest, row.plan.signed if row.plan else earliest)
-            row = replace(row, assumed_days=calendar.assumed_between(first, last))
+            row = replace(row, assumed_days=plans.assumed(first, last))
         rows.append(row)
     return rows
 
