@@ -158,7 +158,7 @@ def payable(
     db: DbOption = None,
 ) -> None:
     """Gross, each deduction with its rule and reason, net, paid and still owed, per installment."""
-    from contracts.ledgers import payable_rows
+    from contracts.ledgers import payable_rows, window_payable_rows
     from contracts.payables import PAYABLE_KEYS
     from contracts.periods import quarter_period
 
@@ -171,7 +171,10 @@ def payable(
     number = whole_number(seq, "seq", minimum=1) if seq is not None else None
     with store_for(ctx, db) as store:
         contracts = store.load([code] if code else None)
-    rows = payable_rows(contracts, day, seq=number, window=window)
+    if number is None and window is not None:  # a quarter: a contract with terms only needs no ledger (a province's most)
+        rows = window_payable_rows(contracts, day, window)
+    else:
+        rows = payable_rows(contracts, day, seq=number, window=window)
     title = (t("Payable as of {day}, due in {quarter}", day=day.isoformat(), quarter=quarter.upper()) if quarter
              else t("Payable as of {day}", day=day.isoformat()))
     _show_payables(rows, fmt, PAYABLE_KEYS, detail=number is not None or len(rows) <= 4, title=title)

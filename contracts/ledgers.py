@@ -261,10 +261,15 @@ def window_payable_rows(contracts: Sequence[Contract], as_of: dt.date, window: P
     """``payable_rows(contracts, as_of, window=window)``: every installment falling due in ``window``, contract by
     contract in the order given. ``ledgers``: those the caller has as of ``as_of``, by code (``full_ledgers``);
     a contract with terms only needs none (``fastpath.payables``). ``terms_only``: some of ``contracts`` as columns,
-    their installments in the window found by arrays (a province's quarter: a quarter of its contracts are due)."""
+    their installments in the window found by arrays (a province's quarter: a quarter of its contracts are due); made
+    here from a long list when not given."""
     ledgers = ledgers or {}
     from_arrays: dict[str, list[dict]] = {}
     covered: set[str] = set()
+    if terms_only is None and len(contracts) >= fastpath.BULK_FROM:
+        from . import bulk
+
+        terms_only, _ = bulk.split_contracts(contracts)
     if terms_only is not None and len(terms_only):
         from . import bulk
 

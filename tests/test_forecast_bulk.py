@@ -260,3 +260,26 @@ def test_the_report_by_arrays_is_the_report_one_by_one(mixed):
             found = build(contracts=contracts, lines=lines, budgets=budgets, as_of=as_of)
         assert expected.payables, "the quarter has installments"
         assert repr(found) == repr(expected)
+
+
+def test_payable_for_a_quarter_by_arrays_is_by_ledgers(mixed):
+    """`payable --quarter` over a whole store: the contracts with terms only found by arrays (as for a province) give
+    the command's very output, in every format."""
+    from unittest import mock
+
+    from contracts import fastpath
+
+    for quarter in ("2024Q1", "2025Q3", "2026Q2"):
+        for fmt in ("csv", "json", "table"):
+            args = ("payable", "--quarter", quarter, "--as-of", "2026-06-30", "--format", fmt)
+            with mock.patch.object(fastpath, "BULK_FROM", 10**9):
+                expected = mixed(*args).stdout
+            with mock.patch.object(fastpath, "BULK_FROM", 0):
+                found = mixed(*args).stdout
+            assert found == expected
+    # PLAIN-A (2024-01-31, quarterly in arrears, 30 days' lag): 123,456,789 fen a year in four parts, each
+    # 30,864,197.25 rounded half up to 30,864,197 and the rest (30,864,198) to the last; its seq 2 (to 2024-07-31)
+    # falls due 2024-08-30, in 2024Q3
+    rows = mixed.json("payable", "--quarter", "2024Q3", "--as-of", "2026-06-30")
+    assert [(row["contract"], row["seq"], row["due"], str(row["gross"]), str(row["owed"]))
+            for row in rows if row["contract"] == "PLAIN-A"] == [("PLAIN-A", 2, "2024-08-30", "308641.97", "308641.97")]
