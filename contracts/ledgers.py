@@ -264,24 +264,11 @@ def window_payable_rows(contracts: Sequence[Contract], as_of: dt.date, window: P
     their installments in the window found by arrays (a province's quarter: a quarter of its contracts are due); made
     here from a long list when not given."""
     ledgers = ledgers or {}
-    from_arrays: dict[str, list[dict]] = {}
-    covered: set[str] = set()
     if terms_only is None and len(contracts) >= fastpath.BULK_FROM:
         from . import bulk
 
         terms_only, _ = bulk.split_contracts(contracts)
-    if terms_only is not None and len(terms_only):
-        from . import bulk
-
-        items = bulk.installments_due(terms_only.columns, window.start, window.end)
-        codes, epoch = terms_only.codes, bulk.EPOCH.toordinal()
-        day = dt.date.fromordinal
-        covered = {code for code, alone in zip(codes, items.uncovered.tolist()) if not alone}
-        for owner, seq, start, end, due, fen in zip(items.owner.tolist(), items.seq.tolist(), items.start.tolist(),
-                                                    items.end.tolist(), items.due.tolist(), items.amount.tolist()):
-            code = codes[owner]
-            from_arrays.setdefault(code, []).append(payable_record(fastpath.payable(
-                code, seq, day(start + epoch), day(end + epoch), day(due + epoch), fen)))
+    from_arrays, covered = _due_by_arrays(terms_only, window) if terms_only is not None and len(terms_only) else ({}, set())
     rows: list[dict] = []
     for contract in contracts:
         code = contract.code
@@ -295,6 +282,22 @@ def window_payable_rows(contracts: Sequence[Contract], as_of: dt.date, window: P
         else:
             rows += [payable_record(item) for item in contract.ledger(as_of).payables if window.contains(item.due)]
     return rows
+
+
+def _due_by_arrays(terms_only: "TermsOnly", window: Period) -> tuple[dict[str, list[dict]], set[str]]:
+    """The payable rows of the installments falling due in ``window`` of contracts given as columns, by code, and
+    the codes the arrays cover (the rest are left to the engine)."""
+    from . import bulk
+
+    items = bulk.installments_due(terms_only.columns, window.start, window.end)
+    codes, epoch, day = terms_only.codes, bulk.EPOCH.toordinal(), dt.date.fromordinal
+    rows: dict[str, list[dict]] = {}
+    for owner, seq, start, end, due, fen in zip(items.owner.tolist(), items.seq.tolist(), items.start.tolist(),
+                                                items.end.tolist(), items.due.tolist(), items.amount.tolist()):
+        code = codes[owner]
+        rows.setdefault(code, []).append(payable_record(fastpath.payable(
+            code, seq, day(start + epoch), day(end + epoch), day(due + epoch), fen)))
+    return rows, {code for code, alone in zip(codes, items.uncovered.tolist()) if not alone}
 
 
 def payment_placement(ledger: Ledger, payment_id: int) -> tuple[list[tuple[int, Decimal]], Decimal]:
