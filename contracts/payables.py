@@ -355,9 +355,14 @@ class ArrearsTally:
     def summary(self) -> list[dict]:
         zero = Decimal("0.00")
         summaries, totals = [], [zero] * len(SUMMED)
+        combined_of: dict[tuple[str, ...], str] = {}  # most contracts share their few bases ("computed" alone)
         for code in sorted(self._sums):
             sums = self._sums[code]
-            summaries.append({"contract": code, **dict(zip(SUMMED, sums)), "basis": combined(self._bases.get(code, ()))})
+            bases = tuple(self._bases.get(code, ()))
+            basis = combined_of.get(bases)
+            if basis is None:
+                basis = combined_of[bases] = combined(bases)
+            summaries.append({"contract": code, **dict(zip(SUMMED, sums)), "basis": basis})
             totals = [a + b for a, b in zip(totals, sums)]
         every_basis = {basis: None for bases in self._bases.values() for basis in bases}  # in the order rows came
         total = {"contract": "TOTAL", **dict(zip(SUMMED, totals)), "basis": combined(every_basis)}
