@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from . import fastpath, limits
 from .errors import ContractsError
-from .instances import maker
 from .money import from_fen, parse_money, split_fen, to_fen
 from .basis import Basis, adding, combined, described, kind_of, weakest
 from .payables import AT_GROSS, AWAITING_USAGE, SETTLED_BEFORE, Ledger
@@ -475,8 +474,8 @@ def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budg
             if found.paid_unknown:
                 basis = adding(basis, Basis.UNKNOWN, "what was paid for them then is not recorded")
                 paid = paid or None
-            items.append(_fy_row(programme.code, code, "contract", None, None, found.obligations, paid, found.unpaid,
-                                 found.earlier, None, None, None, found.paid_for_earlier, basis))
+            items.append(_fy_row((programme.code, code, "contract", None, None, found.obligations, paid, found.unpaid,
+                                  found.earlier, None, None, None, found.paid_for_earlier, basis)))
         for code in programme.fee_lines:
             items.append(fee_line_row(programme.code, code, year, fee_amounts))
         budget = next((b for b in budgets if b.programme == programme.code and b.year == year), None)
@@ -490,10 +489,16 @@ def fy_report(year: int, programmes: Sequence[Programme], budgets: Sequence[Budg
     return rows
 
 
+_FY_FIELDS = tuple(FyRow.__dataclass_fields__)
 _TOTALLED = ("obligations", "paid", "unpaid_of_year", "earlier_arrears", "paid_for_earlier")
 
 
-_fy_row = maker(FyRow)  # the HTML report makes a row per contract and year: 700,000 for a province (contracts/instances)
+def _fy_row(values: tuple) -> FyRow:
+    """``FyRow(*values)``, every field given in order, made without the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` a field): the HTML report makes a row per contract and year, 700,000 for a province."""
+    row = object.__new__(FyRow)
+    row.__dict__.update(zip(_FY_FIELDS, values))
+    return row
 
 
 def _item_totals(items: Sequence[FyRow]) -> list[Decimal | None]:

@@ -27,7 +27,6 @@ from .lines import (
     timeline,
 )
 from .periods import months_between
-from .instances import maker
 from .rebid import LeadTimes, Plans, RebidRow, rebid_rows
 from .schedule import contract_total
 from .tenders import FailureSummary, Tender, failure_summary, ordered
@@ -99,22 +98,19 @@ def _lone_contract_status(facts: LineFacts, as_of: dt.date) -> LineStatus:
     if until <= start:
         segments: tuple[Segment, ...] = ()
     elif start < end < until:
-        segments = (_segment("contract", start, end, (code,), False), _segment("gap", end, until, (), False))
+        segments = (Segment("contract", start, end, (code,)), Segment("gap", end, until, ()))
     elif end >= until:
-        segments = (_segment("contract", start, until, (code,), False),)
+        segments = (Segment("contract", start, until, (code,)),)
     else:  # a contract of no days
-        segments = (_segment("gap", start, until, (), False),)
+        segments = (Segment("gap", start, until, ()),)
     state = state_on(segments, as_of)
-    # LineStatus(line, name, contracts, current, state, coverage_ends, successor, segments, junctions,
-    # in_transition_since, transition_months, transition_spending, predecessor_amount, suspended_from, flags,
-    # transition_ends), every field in that order
-    return _lone_status(facts.line.code, facts.line.name, (code,), code if start <= as_of < end else "", state, end, "",
-                        segments, (), None, None, _NONE_SPENT, None, None,
-                        _UNCOVERED_FLAGS if state == UNCOVERED else (), None)
-
-
-_segment, _lone_status = maker(Segment), maker(LineStatus)  # a province's lines are mostly such: made quickly
-_UNCOVERED_FLAGS = ("the service has no contract and no approved transition",)
+    return LineStatus(
+        line=facts.line.code, name=facts.line.name, contracts=(code,), current=code if start <= as_of < end else "",
+        state=state, coverage_ends=end, successor="", segments=segments, junctions=(), in_transition_since=None,
+        transition_months=None, transition_spending=_NONE_SPENT, predecessor_amount=None, suspended_from=None,
+        flags=("the service has no contract and no approved transition",) if state == UNCOVERED else (),
+        transition_ends=None,
+    )
 
 
 def _line_status_in_full(facts: LineFacts, as_of: dt.date, *, transition_limit_months: int = 12) -> LineStatus:

@@ -8,16 +8,12 @@ from typing import Sequence
 from sqlalchemy.engine import Connection
 
 from contracts.contract import Contract
-from contracts.instances import maker
 from contracts.errors import ContractsError
 from contracts.lines import ServiceLine
 from contracts.procurement import LineFacts
 
 from .mapping import line_from_row, suspension_from_row, tender_from_row, transition_from_row, usage_from_row
 from .reads import rows
-
-
-_line_facts, _service_line = maker(LineFacts), maker(ServiceLine)
 
 
 def load_lines(connection: Connection, contracts: Sequence[Contract], only: str | None = None) -> list[LineFacts]:
@@ -30,8 +26,7 @@ def load_lines(connection: Connection, contracts: Sequence[Contract], only: str 
         terms = contract.current_terms
         key = terms.line_code
         if key not in lines:
-            # LineFacts(ServiceLine(key, name, buyer), explicit=False): a province's contracts mostly form their own
-            lines[key] = _line_facts(_service_line(key, terms.name, terms.buyer, ""), False, [], {}, [], [], [], [])
+            lines[key] = LineFacts(ServiceLine(key, terms.name, terms.buyer), explicit=False)
         lines[key].contracts.append(terms)
         if contract.usage:
             lines[key].usage[terms.code] = sorted(contract.usage, key=lambda u: u.period.start)
