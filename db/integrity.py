@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from contracts.checks import ERROR, INFO, WARNING, Finding
 from contracts.errors import ContractsError
@@ -103,9 +103,12 @@ def _history_cursor(connection):
         cursor.itersize = 5000
     else:
         cursor = driver.cursor()
+    sql = f"SELECT {columns} FROM history ORDER BY id"
     try:
-        cursor.execute(f"SELECT {columns} FROM history ORDER BY id")
+        cursor.execute(sql)
         yield cursor
+    except connection.dialect.loaded_dbapi.Error as exc:  # wrapped as SQLAlchemy would: the store says it in one line
+        raise DBAPIError(sql, None, exc) from None
     finally:
         cursor.close()
 

@@ -121,3 +121,14 @@ def test_a_foreign_file_is_refused_by_every_command(tmp_path):
         result = run("--db", str(path), *args)
         assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
     assert path.read_bytes() == b"SQLite format 3\x00" + bytes(200)
+
+
+def test_a_history_that_cannot_be_read_is_one_line_in_check(tmp_path):
+    """check reads the history chain straight from the driver (#17): a failure there is still the store's one line
+    (here the history table is gone, as a hand-edited file could leave it), never a traceback."""
+    path = tmp_path / "store.db"
+    assert run("--db", str(path), "import", str(EXAMPLE)).exit_code == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE history RENAME TO history_elsewhere")
+    result = run("--db", str(path), "check")
+    one_line(result, f"error: db 'sqlite:///{path}': cannot be used: no such table: history")
