@@ -569,11 +569,9 @@ def fiscal_years_figures(contracts: Sequence["Contract"], budgets: Budgets, year
     figures: dict[int, dict[str, YearFigures]] = {year: {} for year in years}
     paid: dict[int, dict[str, Decimal]] = {year: {} for year in years}
     summed = None
-    if terms_only is None and len(contracts) >= fastpath.BULK_FROM:
+    if terms_only is None:
         # Most of a province's contracts have terms only: their schedules summed by arrays, every year at once.
-        from . import bulk
-
-        terms_only, contracts = bulk.split_contracts(contracts)
+        terms_only, contracts = fastpath.split_if_many(contracts)
     if terms_only is not None:
         summed = _TermsOnlyYears(terms_only, years)
         contracts = list(contracts) + summed.left

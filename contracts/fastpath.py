@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .money import from_fen
 from .payables import BUCKETS, OVER, PAID, PAYABLE, ArrearsRow, Payable
@@ -20,6 +20,7 @@ from .periods import Period
 from .schedule import installments_fen
 
 if TYPE_CHECKING:
+    from .bulk import TermsOnly
     from .contract import Contract
     from .terms import ContractTerms
 
@@ -28,6 +29,16 @@ ZERO = Decimal("0.00")
 # rather than one by one here: below it, NumPy's import and set-up would cost more than they save.
 BULK_FROM = 64
 _row = tuple.__new__  # ArrearsRow is a NamedTuple: built without its keyword-handling __new__ (millions are made)
+
+
+def split_if_many(contracts: Sequence["Contract"]) -> tuple["TermsOnly | None", Sequence["Contract"]]:
+    """(those with terms only and a fixed fee as columns, the rest) of a list of at least BULK_FROM contracts
+    (``bulk.split_contracts``); (None, the list as it is) of a shorter one, for which NumPy is not worth loading."""
+    if len(contracts) < BULK_FROM:
+        return None, contracts
+    from . import bulk
+
+    return bulk.split_contracts(contracts)
 
 
 def on_fast_path(contract: "Contract") -> bool:

@@ -213,10 +213,8 @@ def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Le
     watch = LastPayment(as_of)
     kept: list = []
     if terms_only is None and not keep_rows and not (ledgers is not None and not isinstance(ledgers, Mapping)) \
-            and isinstance(contracts, Sequence) and len(contracts) >= fastpath.BULK_FROM:
-        from . import bulk
-
-        terms_only, contracts = bulk.split_contracts(contracts)  # the sums alone: those with terms only by arrays
+            and isinstance(contracts, Sequence):
+        terms_only, contracts = fastpath.split_if_many(contracts)  # the sums alone: those with terms only by arrays
     if terms_only is not None:
         if keep_rows:
             raise ValueError("the rows of contracts given as columns are not made one by one")
@@ -264,10 +262,8 @@ def window_payable_rows(contracts: Sequence[Contract], as_of: dt.date, window: P
     their installments in the window found by arrays (a province's quarter: a quarter of its contracts are due); made
     here from a long list when not given."""
     ledgers = ledgers or {}
-    if terms_only is None and len(contracts) >= fastpath.BULK_FROM:
-        from . import bulk
-
-        terms_only, _ = bulk.split_contracts(contracts)
+    if terms_only is None:
+        terms_only, _ = fastpath.split_if_many(contracts)
     from_arrays, covered = _due_by_arrays(terms_only, window) if terms_only is not None and len(terms_only) else ({}, set())
     rows: list[dict] = []
     for contract in contracts:

@@ -161,7 +161,7 @@ def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, 
     every_year = fiscal_years_figures(contracts, budgets, years, as_of, ledgers_as_of=ledgers, programmes_only=True,
                                       terms_only=terms_only)
     for year in years:
-        rows = [row for row in every_year[year] if row.kind == "programme"]
+        rows = every_year[year]
         in_force = [row.budget_in_force for row in rows if row.budget_in_force is not None]
 
         def total(key: str) -> Decimal | None:
@@ -200,11 +200,7 @@ def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets:
     period = calendar_period_containing(as_of, 3)
     quarter = f"{as_of.year}Q{(period.start.month - 1) // 3 + 1}"
     # Most of a province's contracts have terms only: split once, their sums made by arrays (contracts/bulk.py).
-    terms_only, rest = None, contracts
-    if len(contracts) >= fastpath.BULK_FROM:
-        from . import bulk
-
-        terms_only, rest = bulk.split_contracts(contracts)
+    terms_only, rest = fastpath.split_if_many(contracts)
     payables = window_payable_rows(contracts, as_of, period, ledgers, terms_only)
     summary = portfolio_arrears(rest, as_of, ledgers, keep_rows=False, terms_only=terms_only).summary
     flows = cash_flows(rest, budgets, as_of, flow_years(contracts, budgets, as_of), ledgers, terms_only)
