@@ -11,11 +11,11 @@ from html import escape
 from typing import Any, Mapping, Sequence
 
 from contracts import __version__
-from contracts.basis import Basis, combined, kind_of, legend, mark
+from contracts.basis import Basis, combined, kind_of, mark
 from contracts.report import Report
 
 from . import i18n
-from .render import human
+from .render import human, legend_lines
 from .svg_charts import cashflow_svg, timeline_svg
 
 STYLE = """
@@ -138,8 +138,7 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
                   "paid": sum((f.paid or 0 for f in report.flows), Decimal("0.00")), "basis": mark(combined(f.basis for f in report.flows))}
     flow_notes = "".join(f'<p class="note">{escape(str(f.year))}: {escape(basis_text(f.basis))}</p>'
                          for f in report.flows if kind_of(f.basis) is not Basis.COMPUTED)
-    flow_notes += "".join(f'<p class="note">{escape(line.split(" ", 1)[0])} {escape(sentence(line.split(" ", 1)[1]))}</p>'
-                          for line in legend(f.basis for f in report.flows))
+    flow_notes += "".join(f'<p class="note">{escape(line)}</p>' for line in legend_lines(f.basis for f in report.flows))
     rebids = [{key: getattr(row, key) for key in REBID_COLUMNS} for row in report.rebids]
     arrears_keys = tuple(report.arrears[0].keys()) if report.arrears else ()
     # Payables and arrears: each row's basis as its mark, the notes and the legend once under the tables.
@@ -148,8 +147,7 @@ def render(report: Report, *, contract_count: int, rebid_methods: Sequence[str],
     arrears_rows = [{**row, "basis": mark(row.get("basis") or "computed")} for row in report.arrears]
     money_notes = "".join(f'<p class="note">{escape(basis_text(basis))}</p>'
                           for basis in dict.fromkeys(money_bases) if kind_of(basis) is not Basis.COMPUTED)
-    money_notes += "".join(f'<p class="note">{escape(line.split(" ", 1)[0])} {escape(t(line.split(" ", 1)[1]))}</p>'
-                           for line in legend(money_bases))
+    money_notes += "".join(f'<p class="note">{escape(line)}</p>' for line in legend_lines(money_bases))
     tenders = "".join(
         table([{"attempt": n, "method": a.method, "announced": a.announced, "outcome": a.outcome, "ground": a.ground,
                 "bidders": a.bidders, "contract": a.contract, "note": a.note} for n, a in enumerate(s.attempts, start=1)],
