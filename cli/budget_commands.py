@@ -289,13 +289,14 @@ def check(
     fmt, day = check_format(format, output), as_of_date(as_of)
     settings = CheckSettings(assessment_grace_days=whole_number(grace_days, "grace_days"))
     with store_for(ctx, db) as store:
-        # The database's own check and the history chain, while the store is read beside them. If the store turns
-        # out damaged, the damage is the answer, and whatever reading it did (or failed to do) is left aside.
+        # The database's own check and the history chain, while the store is read and checked beside them. If the
+        # store turns out damaged, the damage is the answer, and whatever reading it did (or failed to do) is left aside.
         with store.integrity_in_background() as soundness:
             try:
-                contracts = store.load()
-                budgets = store.budgets()
-                lines = store.lines(contracts=contracts)
+                # Contracts with terms only, alone on their lines, as a few columns; the rest whole.
+                portfolio = store.for_checks()
+                found = portfolio_findings(portfolio.contracts, [line_status(facts, day) for facts in portfolio.lines],
+                                           store.budgets(), day, settings, lone=portfolio.lone)
                 unread = None
             except Exception as exc:  # noqa: BLE001 - raised again below unless the store is damaged
                 unread = exc
@@ -303,8 +304,7 @@ def check(
         damaged = any(f.check == "store integrity" for f in sound)
         if unread is not None and not damaged:
             raise unread
-    findings = sound + ([] if damaged else portfolio_findings(contracts, [line_status(facts, day) for facts in lines], budgets,
-                                                               day, settings))
+    findings = sound + ([] if damaged else found)
     emit([f.__dict__ for f in findings], fmt, keys=FINDING_KEYS, title=t("Checks as of {day}", day=day.isoformat()),
          table_keys=("severity", "check", "record", "stated", "computed", "explanation"), empty="no findings: the data adds up")
     errors = sum(1 for f in findings if f.severity == "error")

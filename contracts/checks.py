@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .amendments import adds_over_ten_percent, supplement_check
 from .budget import Budget, Budgets, FeeAmount, Programme
@@ -21,6 +21,7 @@ from .money import format_money
 from .overview import stated_end_agrees
 from .payables import AWAITING, Ledger
 from .payments import paid_by_year
+from .periods import add_months
 from .procurement import LineStatus
 from .schedule import contract_total
 from .stated import Stated, compare_total
@@ -56,23 +57,23 @@ class CheckSettings:
 
 
 def stated_ends(terms_list: Iterable[ContractTerms]) -> list[Finding]:
-    return [
-        Finding(WARNING, "stated end", f"contract {t.code}", "stated_end", t.stated_end, t.service_end.isoformat(),
-                f"{t.service_months} months from {t.billing_start.isoformat()} end on {t.service_end.isoformat()}, "
-                f"not in {t.stated_end} as the source states")
-        for t in terms_list if stated_end_agrees(t.stated_end, t.service_end) is False
-    ]
+    return [_stated_end(t.code, t.stated_end, t.service_months, t.billing_start, t.service_end)
+            for t in terms_list if stated_end_agrees(t.stated_end, t.service_end) is False]
+
+
+def _stated_end(code: str, stated: str, months: int, start: dt.date, end: dt.date) -> Finding:
+    return Finding(WARNING, "stated end", f"contract {code}", "stated_end", stated, end.isoformat(),
+                   f"{months} months from {start.isoformat()} end on {end.isoformat()}, not in {stated} as the source states")
 
 
 def completion_gaps(terms_list: Iterable[ContractTerms], settings: CheckSettings) -> list[Finding]:
-    findings = []
-    for t in terms_list:
-        if t.completed_on and (t.billing_start - t.completed_on).days > settings.completion_gap_days:
-            days = (t.billing_start - t.completed_on).days
-            findings.append(Finding(INFO, "completion gap", f"contract {t.code}", "completed_on", t.completed_on.isoformat(),
-                                    t.billing_start.isoformat(),
-                                    f"works completed {days} days before billing began (acceptance, 验收计费, came later)"))
-    return findings
+    return [_completion_gap(t.code, t.completed_on, t.billing_start) for t in terms_list
+            if t.completed_on and (t.billing_start - t.completed_on).days > settings.completion_gap_days]
+
+
+def _completion_gap(code: str, completed_on: dt.date, start: dt.date) -> Finding:
+    return Finding(INFO, "completion gap", f"contract {code}", "completed_on", completed_on.isoformat(), start.isoformat(),
+                   f"works completed {(start - completed_on).days} days before billing began (acceptance, 验收计费, came later)")
 
 
 def line_junctions(statuses: Iterable[LineStatus]) -> list[Finding]:
@@ -88,13 +89,50 @@ def line_junctions(statuses: Iterable[LineStatus]) -> list[Finding]:
 
 
 def uncovered_lines(statuses: Iterable[LineStatus], as_of: dt.date) -> list[Finding]:
-    return [
-        Finding(WARNING, "no contract", f"line {s.line}", "state", "", s.state,
-                f"on {as_of.isoformat()} the line has no contract and no approved transition "
-                f"(coverage ended {s.coverage_ends.isoformat() if s.coverage_ends else 'never began'}); record a successor, "
-                "a transition or a suspension")
-        for s in statuses if s.state == UNCOVERED
-    ]
+    return [_uncovered(s.line, s.state, s.coverage_ends, as_of) for s in statuses if s.state == UNCOVERED]
+
+
+def _uncovered(line: str, state: str, coverage_ends: dt.date | None, as_of: dt.date) -> Finding:
+    return Finding(WARNING, "no contract", f"line {line}", "state", "", state,
+                   f"on {as_of.isoformat()} the line has no contract and no approved transition "
+                   f"(coverage ended {coverage_ends.isoformat() if coverage_ends else 'never began'}); record a successor, "
+                   "a transition or a suspension")
+
+
+class LoneTerms(NamedTuple):
+    """A contract with nothing recorded but its terms and a fixed fee, alone on its line (no other contract, and no
+    tender, transition, suspension or line usage): all that the checks ask of it. A province's store is mostly such
+    contracts; the store reads them as these few columns (``Store.for_checks``) rather than as whole contracts."""
+
+    code: str
+    line: str  # its line's code (the contract's own code where it names none)
+    billing_start: dt.date
+    service_months: int
+    stated_end: str
+    completed_on: dt.date | None
+
+
+def lone_findings(lone: Iterable[LoneTerms], as_of: dt.date, settings: CheckSettings = CheckSettings()) -> list[Finding]:
+    """What ``run_checks`` finds of such contracts and their lines: a stated end that disagrees, a completion gap, and a
+    line left without a contract. Its line's status (``procurement._lone_contract_status``) is uncovered exactly when
+    the contract has begun and its service has ended by ``as_of``: its timeline is the contract, then a gap
+    (``tests/test_check_lone.py`` holds these findings equal to the whole path's for any such contract)."""
+    findings = []
+    gap_days = settings.completion_gap_days
+    for code, line, start, months, stated, completed_on in lone:
+        end = None
+        if stated:
+            end = add_months(start, months)
+            if stated_end_agrees(stated, end) is False:
+                findings.append(_stated_end(code, stated, months, start, end))
+        if completed_on is not None and (start - completed_on).days > gap_days:
+            findings.append(_completion_gap(code, completed_on, start))
+        if start <= as_of:
+            if end is None:
+                end = add_months(start, months)
+            if end <= as_of:
+                findings.append(_uncovered(line, UNCOVERED, end, as_of))
+    return findings
 
 
 def overpayments(ledgers: Iterable[Ledger]) -> list[Finding]:
@@ -179,8 +217,12 @@ def run_checks(*, terms: Sequence[ContractTerms], ledgers: Sequence[Ledger], sta
 
 def portfolio_findings(contracts: Sequence[Contract], statuses: Sequence[LineStatus], budgets: Budgets, as_of: dt.date,
                        settings: CheckSettings = CheckSettings(),
-                       ledgers: Sequence[Ledger] | Mapping[str, Ledger] | None = None) -> list[Finding]:
+                       ledgers: Sequence[Ledger] | Mapping[str, Ledger] | None = None,
+                       lone: Iterable[LoneTerms] = ()) -> list[Finding]:
     """Every check over a whole portfolio, as of ``as_of``: what ``contracts check`` and the HTML report show.
+
+    ``lone``: more contracts, each with terms only and alone on its line, as the store reads them for the checks
+    (``LoneTerms``); ``contracts`` and ``statuses`` are then the rest of the portfolio and its other lines.
 
     ``ledgers``: the contracts' ledgers as of ``as_of``, if the caller has them already: in the same order, or by
     code for those not on the fast path (``ledgers.full_ledgers``). A contract with nothing but its terms has no
@@ -202,4 +244,5 @@ def portfolio_findings(contracts: Sequence[Contract], statuses: Sequence[LineSta
                       payments_by_year=payments_by_year, fee_amounts=budgets.fee_amounts, as_of=as_of,
                       settings=settings, amended=amended)
     found += source_findings(contracts, by_code, budgets, as_of, settings)
+    found += lone_findings(lone, as_of, settings)
     return sorted(found, key=lambda f: (SEVERITIES.index(f.severity), f.check, f.record))

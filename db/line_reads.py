@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy.engine import Connection
 
@@ -16,12 +16,15 @@ from .mapping import line_from_row, suspension_from_row, tender_from_row, transi
 from .reads import rows
 
 
-def load_lines(connection: Connection, contracts: Sequence[Contract], only: str | None = None) -> list[LineFacts]:
+def load_lines(connection: Connection, contracts: Sequence[Contract], only: str | None = None,
+               skip: Collection[str] = frozenset()) -> list[LineFacts]:
     """Every line (or ``only`` that one) with its contracts' terms in force, tenders, transitions, suspensions
-    and usage, in code order; Core queries, one per table."""
+    and usage, in code order; Core queries, one per table. ``skip``: lines left out (their contracts are not in
+    ``contracts``; ``db/check_reads.py`` reads them otherwise)."""
     lines: dict[str, LineFacts] = {}
     for row in rows(connection, "SELECT * FROM service_line ORDER BY code"):
-        lines[row.code] = LineFacts(line_from_row(row), explicit=True)
+        if row.code not in skip:
+            lines[row.code] = LineFacts(line_from_row(row), explicit=True)
     for contract in sorted(contracts, key=lambda c: (c.terms.billing_start, c.code)):
         terms = contract.current_terms
         key = terms.line_code

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from contracts.usage import Usage
     from contracts.vendors import Vendor
 
+    from .check_reads import ChecksInput
+
 from . import migrate
 from .engine import make_engine, resolve_url, sqlite_path
 from .mapping import write_terms
@@ -290,6 +292,14 @@ class Store:
             elif contracts is None:
                 contracts = [loaded.contract for loaded in loader.load(connection)]
             return line_reads.load_lines(connection, contracts, only)
+
+    def for_checks(self) -> "ChecksInput":
+        """The portfolio as the checks read it: contracts with terms only, each alone on its line, as a few columns;
+        every other contract and line whole (``db/check_reads.py``)."""
+        from .check_reads import for_checks
+
+        with self.reading() as connection:
+            return for_checks(connection)
 
     def budgets(self) -> Budgets:
         """Programmes, budgets, fee lines and their amounts."""
