@@ -43,20 +43,21 @@ def report_html(
     files.check_target(output)
     with progress_bar("reading the store", 3) as advance:
         with store_for(ctx, db) as store:
-            contracts = store.load()
+            # Contracts with terms only, alone on their lines, as columns; the rest whole (db/portfolio_reads.py).
+            portfolio = store.for_report()
             advance(1)
-            lines = store.lines(contracts=contracts)
             budgets = store.budgets()
             advance(1)
-        report = build(contracts=contracts, lines=lines, budgets=budgets, as_of=day, expiring_days=expiring_days,
-                       rebid_horizon=rebid_days, methods=methods)
+            report = build(contracts=portfolio.contracts, lines=portfolio.lines, budgets=budgets, as_of=day,
+                           expiring_days=expiring_days, rebid_horizon=rebid_days, methods=methods, lone=portfolio.lone,
+                           terms_only=portfolio.terms_only)
         import datetime as dt
 
-        page = render(report, contract_count=len(contracts), rebid_methods=methods,
+        page = render(report, contract_count=portfolio.count, rebid_methods=methods,
                       generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         advance(1)
     files.write(output, page)
     from .i18n import t
 
     say(t("wrote the report as of {day} to {path} ({contracts} contracts, {findings} findings)", day=day.isoformat(),
-          path=str(output), contracts=len(contracts), findings=len(report.findings)))
+          path=str(output), contracts=portfolio.count, findings=len(report.findings)))

@@ -11,17 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from decimal import Decimal
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .amendments import adds_over_ten_percent, supplement_check
 from .budget import Budget, Budgets, FeeAmount, Programme
 from .contract import Contract
 from .lines import UNCOVERED
+from .lone import LoneTerms
 from .money import format_money
 from .overview import stated_end_agrees
 from .payables import AWAITING, Ledger
 from .payments import paid_by_year
-from .periods import add_months
 from .procurement import LineStatus
 from .schedule import contract_total
 from .stated import Stated, compare_total
@@ -99,39 +99,21 @@ def _uncovered(line: str, state: str, coverage_ends: dt.date | None, as_of: dt.d
                    "a transition or a suspension")
 
 
-class LoneTerms(NamedTuple):
-    """A contract with nothing recorded but its terms and a fixed fee, alone on its line (no other contract, and no
-    tender, transition, suspension or line usage): all that the checks ask of it. A province's store is mostly such
-    contracts; the store reads them as these few columns (``Store.for_checks``) rather than as whole contracts."""
-
-    code: str
-    line: str  # its line's code (the contract's own code where it names none)
-    billing_start: dt.date
-    service_months: int
-    stated_end: str
-    completed_on: dt.date | None
-
-
 def lone_findings(lone: Iterable[LoneTerms], as_of: dt.date, settings: CheckSettings = CheckSettings()) -> list[Finding]:
-    """What ``run_checks`` finds of such contracts and their lines: a stated end that disagrees, a completion gap, and a
-    line left without a contract. Its line's status (``procurement._lone_contract_status``) is uncovered exactly when
-    the contract has begun and its service has ended by ``as_of``: its timeline is the contract, then a gap
-    (``tests/test_check_lone.py`` holds these findings equal to the whole path's for any such contract)."""
+    """What ``run_checks`` finds of contracts alone on their lines with terms only (``contracts.lone``): a stated end
+    that disagrees, a completion gap, and a line left without a contract (uncovered exactly when the contract has
+    begun and its service has ended by ``as_of``: ``lone.state``). ``tests/test_check_lone.py`` holds these findings
+    equal to the whole path's for any such contract and day."""
     findings = []
     gap_days = settings.completion_gap_days
-    for code, line, start, months, stated, completed_on in lone:
-        end = None
-        if stated:
-            end = add_months(start, months)
-            if stated_end_agrees(stated, end) is False:
-                findings.append(_stated_end(code, stated, months, start, end))
+    for row in lone:
+        start, end, stated, completed_on = row.billing_start, row.service_end, row.stated_end, row.completed_on
+        if stated and stated_end_agrees(stated, end) is False:
+            findings.append(_stated_end(row.code, stated, row.service_months, start, end))
         if completed_on is not None and (start - completed_on).days > gap_days:
-            findings.append(_completion_gap(code, completed_on, start))
-        if start <= as_of:
-            if end is None:
-                end = add_months(start, months)
-            if end <= as_of:
-                findings.append(_uncovered(line, UNCOVERED, end, as_of))
+            findings.append(_completion_gap(row.code, completed_on, start))
+        if start <= as_of and end <= as_of:
+            findings.append(_uncovered(row.line, UNCOVERED, end, as_of))
     return findings
 
 

@@ -255,28 +255,48 @@ def payable_rows(contracts: Sequence[Contract], as_of: dt.date, *, seq: int | No
 
 
 def window_payable_rows(contracts: Sequence[Contract], as_of: dt.date, window: Period,
-                        ledgers: Mapping[str, Ledger] | None = None, terms_only: "TermsOnly | None" = None) -> list[dict]:
+                        ledgers: Mapping[str, Ledger] | None = None, terms_only: "TermsOnly | None" = None,
+                        *, apart: bool = False) -> list[dict]:
     """``payable_rows(contracts, as_of, window=window)``: every installment falling due in ``window``, contract by
     contract in the order given. ``ledgers``: those the caller has as of ``as_of``, by code (``full_ledgers``);
     a contract with terms only needs none (``fastpath.payables``). ``terms_only``: some of ``contracts`` as columns,
     their installments in the window found by arrays (a province's quarter: a quarter of its contracts are due); made
-    here from a long list when not given."""
+    here from a long list when not given. ``apart``: ``terms_only`` are more contracts, not among ``contracts``, their
+    rows put in code order among the others' by ``terms_only.order`` (``Store.for_report``)."""
     ledgers = ledgers or {}
     if terms_only is None:
         terms_only, _ = fastpath.split_if_many(contracts)
     from_arrays, covered = _due_by_arrays(terms_only, window) if terms_only is not None and len(terms_only) else ({}, set())
-    rows: list[dict] = []
-    for contract in contracts:
+
+    def rows_of(contract: Contract) -> list[dict]:
         code = contract.code
         ledger = ledgers.get(code)
         if ledger is not None:
-            rows += [payable_record(item) for item in ledger.payables if window.contains(item.due)]
-        elif code in covered:
-            rows += from_arrays.get(code, ())
-        elif on_fast_path(contract):
-            rows += [payable_record(item) for item in fastpath.payables(contract.terms, window)]
+            return [payable_record(item) for item in ledger.payables if window.contains(item.due)]
+        if code in covered:
+            return from_arrays.get(code, [])
+        if on_fast_path(contract):
+            return [payable_record(item) for item in fastpath.payables(contract.terms, window)]
+        return [payable_record(item) for item in contract.ledger(as_of).payables if window.contains(item.due)]
+
+    rows: list[dict] = []
+    if not apart:
+        for contract in contracts:
+            rows += rows_of(contract)
+        return rows
+    if terms_only is None or terms_only.order is None:
+        raise ValueError("contracts given apart come with their place among the others (TermsOnly.order)")
+    codes = terms_only.codes
+    left = {contract.code: contract for contract in terms_only.contracts_of([code for code in codes if code not in covered])} \
+        if len(covered) < len(codes) else {}
+    others = iter(contracts)
+    for position in terms_only.order:
+        if position < 0:
+            rows += rows_of(next(others))
+        elif codes[position] in covered:
+            rows += from_arrays.get(codes[position], ())
         else:
-            rows += [payable_record(item) for item in contract.ledger(as_of).payables if window.contains(item.due)]
+            rows += rows_of(left[codes[position]])
     return rows
 
 

@@ -26,6 +26,7 @@ from .lines import (
     state_on,
     timeline,
 )
+from .lone import LoneTerms, state as lone_state
 from .periods import months_between
 from .rebid import LeadTimes, Plans, RebidRow, rebid_rows
 from .schedule import contract_total
@@ -166,19 +167,27 @@ def _line_status_in_full(facts: LineFacts, as_of: dt.date, *, transition_limit_m
 
 
 def rebid(statuses: Sequence[LineStatus], as_of: dt.date, horizon_days: int, lead: LeadTimes,
-          calendar: WorkCalendar, methods: tuple[str, ...]) -> list[RebidRow]:
-    """Lines whose coverage ends within the horizon (or has already lapsed) with no awarded successor."""
+          calendar: WorkCalendar, methods: tuple[str, ...], lone: Sequence[LoneTerms] = ()) -> list[RebidRow]:
+    """Lines whose coverage ends within the horizon (or has already lapsed) with no awarded successor. ``lone``: more
+    lines, each of one contract with terms only (``contracts.lone``): its coverage ends with its service, it has no
+    successor, and it has lapsed once uncovered."""
     rows = []
     plans = Plans(lead, calendar)  # shared by every line: most end on the same few hundred days, or lapsed already
+    last = as_of + dt.timedelta(days=horizon_days)
     for status in statuses:
         if status.coverage_ends is None or status.successor or status.state == SUSPENDED:
             continue
         lapsed = status.state in (IN_TRANSITION, UNCOVERED)
-        if not lapsed and not (as_of <= status.coverage_ends <= as_of + dt.timedelta(days=horizon_days)):
+        if not lapsed and not (as_of <= status.coverage_ends <= last):
             continue
         rows.extend(rebid_rows(status.line, status.coverage_ends, as_of, lead, calendar, methods,
                                in_transition=status.state == IN_TRANSITION, transition_ends=status.transition_ends,
                                plans=plans))
+    for item in lone:
+        ends = item.service_end
+        if lone_state(item, as_of) != UNCOVERED and not (as_of <= ends <= last):
+            continue
+        rows.extend(rebid_rows(item.line, ends, as_of, lead, calendar, methods, plans=plans))
     return sorted(rows, key=lambda row: (row.coverage_ends, row.line, row.latest_start or dt.date.min))
 
 

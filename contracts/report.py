@@ -7,9 +7,12 @@ returns plain records. Drawing them (SVG, HTML, Chinese or English) is the CLI's
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from enum import StrEnum
 from decimal import Decimal
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .basis import combined
@@ -18,6 +21,7 @@ from .checks import CheckSettings, Finding, portfolio_findings
 from .contract import Contract
 from . import fastpath
 from .ledgers import full_ledgers, portfolio_arrears, window_payable_rows
+from .lone import LoneTerms, state as lone_state
 from .overview import expiring_records
 from .payables import Ledger
 from .periods import add_months, calendar_period_containing
@@ -136,18 +140,66 @@ def _relevant(row: TimelineRow, as_of: dt.date) -> tuple:
     return (rank, not near, -last.toordinal(), row.line)
 
 
+def _lone_gap(lone: LoneTerms, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The gap after a lone contract up to the day after ``as_of`` (``procurement._lone_contract_status``'s)."""
+    start, end = lone.billing_start, lone.service_end
+    until = max(as_of + dt.timedelta(days=1), end)
+    if until <= start or end >= until:
+        return None
+    return (end, until) if start < end else (start, until)
+
+
+def lone_timeline_row(lone: LoneTerms, as_of: dt.date) -> TimelineRow:
+    """``timeline_row`` of a lone contract's line: its billing, its unbilled service, then the gap up to the day."""
+    bars = [Bar(BarKind.BILLING, lone.billing_start, lone.billing_end, lone.code)]
+    if lone.service_end > lone.billing_end:
+        bars.append(Bar(BarKind.SERVICE, lone.billing_end, lone.service_end, lone.code))
+    gap = _lone_gap(lone, as_of)
+    if gap is not None:
+        bars.append(Bar(BarKind.GAP, gap[0], gap[1], ""))
+    return TimelineRow(lone.line, lone.line_name, lone_state(lone, as_of), tuple(bars), ())
+
+
+class _LoneRelevance:
+    """``_relevant(lone_timeline_row(lone, as_of), as_of)`` without making the row: a province's lines are mostly
+    lone, and only the few shown are drawn."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of, self.soon = as_of, as_of + dt.timedelta(days=365)
+        self.near_to, self.near_from = add_months(as_of, 24), add_months(as_of, -12)
+
+    def __call__(self, lone: LoneTerms) -> tuple:
+        as_of, start, billing_end, end = self.as_of, lone.billing_start, lone.billing_end, lone.service_end
+        state = lone_state(lone, as_of)
+        served_on = end > billing_end  # a service bar after the billing bar
+        ends_soon = as_of <= billing_end <= self.soon or (served_on and as_of <= end <= self.soon)
+        rank = ATTENTION.get(state, 3 if ends_soon and state == "covered" else 4)
+        near_to, near_from = self.near_to, self.near_from
+        near = (start <= near_to and billing_end >= near_from) or (served_on and billing_end <= near_to and end >= near_from)
+        last = max(billing_end, end) if served_on else billing_end
+        gap = _lone_gap(lone, as_of)
+        if gap is not None:
+            near = near or (gap[0] <= near_to and gap[1] >= near_from)
+            last = max(last, gap[1])
+        return (rank, not near, -last.toordinal(), lone.line)
+
+
 def timeline(lines: Sequence[LineFacts], statuses: Sequence[LineStatus], as_of: dt.date,
-             limit: int = TIMELINE_ROWS) -> tuple[list[TimelineRow], int, tuple[dt.date, dt.date]]:
-    """The lines to draw (``statuses``: each line's status as of ``as_of``, in the same order), how many were left
-    out, and the window to draw them in."""
+             limit: int = TIMELINE_ROWS, lone: Sequence[LoneTerms] = ()) -> tuple[list[TimelineRow], int, tuple[dt.date, dt.date]]:
+    """The lines to draw (``statuses``: each line's status as of ``as_of``, in the same order; ``lone``: more lines,
+    each of one contract with terms only), how many were left out, and the window to draw them in."""
     rows = [timeline_row(facts, status) for facts, status in zip(lines, statuses)]
-    shown = sorted(rows, key=lambda row: _relevant(row, as_of))[:limit]
+    relevance = _LoneRelevance(as_of)
+    candidates = [(_relevant(row, as_of), row) for row in rows] + [(relevance(item), item) for item in lone]
+    # The keys end with the line's code, which no two lines share: the same lines, in the same order, as a full sort.
+    shown = [row if isinstance(row, TimelineRow) else lone_timeline_row(row, as_of)
+             for _, row in heapq.nsmallest(limit, candidates, key=itemgetter(0))]
     shown.sort(key=lambda row: (min((b.start for b in row.bars), default=as_of), row.line))
     days = [as_of] + [day for row in shown for bar in row.bars for day in (bar.start, bar.end)]
     days += [mark.day for row in shown for mark in row.marks if mark.day]
     first = max(min(days), dt.date(as_of.year - 10, 1, 1))  # a contract from long ago does not squash the rest
     last = min(max(days), dt.date(as_of.year + 5, 12, 31))
-    return shown, len(rows) - len(shown), (dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
+    return shown, len(candidates) - len(shown), (dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
 
 
 def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, years: Sequence[int],
@@ -175,10 +227,13 @@ def cash_flows(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, 
     return flows
 
 
-def flow_years(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date) -> list[int]:
-    """The fiscal years worth a bar: around the as-of year, within what the data covers."""
+def flow_years(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date, lone: Sequence[LoneTerms] = ()) -> list[int]:
+    """The fiscal years worth a bar: around the as-of year, within what the data covers (``lone``: more contracts)."""
     known = [c.terms.billing_start.year for c in contracts] + [b.year for b in budgets.budgets]
     ends = [c.terms.billing_end.year for c in contracts] + [b.year for b in budgets.budgets]
+    if lone:
+        known += [min(row.billing_start for row in lone).year]
+        ends += [max(row.billing_end for row in lone).year]
     if not known:
         return [as_of.year]
     first = max(min(known), as_of.year - YEARS_BACK)
@@ -189,28 +244,39 @@ def flow_years(contracts: Sequence[Contract], budgets: Budgets, as_of: dt.date) 
 def build(*, contracts: Sequence[Contract], lines: Sequence[LineFacts], budgets: Budgets, as_of: dt.date,
           expiring_days: int = 180, rebid_horizon: int = 365, methods: tuple[str, ...] = ("public",),
           lead: LeadTimes = LeadTimes(), calendar: WorkCalendar | None = None,
-          settings: CheckSettings = CheckSettings()) -> Report:
+          settings: CheckSettings = CheckSettings(), lone: Sequence[LoneTerms] = (),
+          terms_only: "TermsOnly | None" = None) -> Report:
+    """The report of the portfolio. ``lone`` and ``terms_only`` (``Store.for_report``): the contracts with terms only
+    that are alone on their lines, as ``LoneTerms`` and as their schedules' columns (the same contracts, in the same
+    order); ``contracts`` and ``lines`` are then every other contract and line."""
+    if lone and terms_only is None:
+        raise ValueError("lone contracts come with their schedules as columns (Store.for_report)")
     calendar = calendar or WorkCalendar()
     statuses = [line_status(facts, as_of) for facts in lines]
     ledgers = full_ledgers(contracts, as_of)  # by code; a contract with terms alone needs none (contracts/fastpath.py)
-    rows, omitted, window = timeline(lines, statuses, as_of)
+    rows, omitted, window = timeline(lines, statuses, as_of, lone=lone)
     terms = [contract.current_terms for contract in contracts]
-    expiring = expiring_records(((t.code, t.name, t.billing_start, t.billing_end, t.service_end) for t in terms),
+    expiring = expiring_records(chain(((t.code, t.name, t.billing_start, t.billing_end, t.service_end) for t in terms),
+                                      ((r.code, r.name, r.billing_start, r.billing_end, r.service_end) for r in lone)),
                                 as_of, expiring_days)
     period = calendar_period_containing(as_of, 3)
     quarter = f"{as_of.year}Q{(period.start.month - 1) // 3 + 1}"
-    # Most of a province's contracts have terms only: split once, their sums made by arrays (contracts/bulk.py).
-    terms_only, rest = fastpath.split_if_many(contracts)
-    payables = window_payable_rows(contracts, as_of, period, ledgers, terms_only)
+    if terms_only is not None:  # the store gave them apart: ``contracts`` are the rest
+        rest = contracts
+        payables = window_payable_rows(contracts, as_of, period, ledgers, terms_only, apart=True)
+    else:
+        # Most of a province's contracts have terms only: split once, their sums made by arrays (contracts/bulk.py).
+        terms_only, rest = fastpath.split_if_many(contracts)
+        payables = window_payable_rows(contracts, as_of, period, ledgers, terms_only)
     summary = portfolio_arrears(rest, as_of, ledgers, keep_rows=False, terms_only=terms_only).summary
-    flows = cash_flows(rest, budgets, as_of, flow_years(contracts, budgets, as_of), ledgers, terms_only)
+    flows = cash_flows(rest, budgets, as_of, flow_years(contracts, budgets, as_of, lone), ledgers, terms_only)
     report = Report(
         as_of=as_of, timeline=rows, timeline_omitted=omitted, window=window, flows=flows,
         expiring=expiring, expiring_days=expiring_days,
-        rebids=rebid(statuses, as_of, rebid_horizon, lead, calendar, methods), rebid_horizon=rebid_horizon,
+        rebids=rebid(statuses, as_of, rebid_horizon, lead, calendar, methods, lone=lone), rebid_horizon=rebid_horizon,
         payable_quarter=quarter, payables=payables, arrears=summary,
         failed_tenders=failures(lines, as_of),
-        findings=portfolio_findings(contracts, statuses, budgets, as_of, settings, ledgers=ledgers),
+        findings=portfolio_findings(contracts, statuses, budgets, as_of, settings, ledgers=ledgers, lone=lone),
     )
     total = summary[-1]
     report.totals = {

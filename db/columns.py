@@ -21,7 +21,7 @@ from contracts.contract import Contract
 from . import loader
 
 BATCH = 20_000  # rows read (and turned into columns) at a time
-_STEPS = "CASE frequency WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'semiannual' THEN 6 ELSE 12 END"
+STEPS = "CASE frequency WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'semiannual' THEN 6 ELSE 12 END"
 
 
 def _day_number(connection: Connection, column: str) -> str:
@@ -38,7 +38,7 @@ def split(connection: Connection, *, active_from: dt.date | None = None,
     caller keeps open until the stream is taken."""
     where, params = loader.window(connection, active_from, active_before)
     query = (f"SELECT id, code, line, {_day_number(connection, 'billing_start')}, billing_months, service_months, "
-             f"annual_fee_fen, {_STEPS}, CASE alignment WHEN 'anniversary' THEN 1 ELSE 0 END, "
+             f"annual_fee_fen, {STEPS}, CASE alignment WHEN 'anniversary' THEN 1 ELSE 0 END, "
              "CASE timing WHEN 'arrears' THEN 1 ELSE 0 END, payment_lag_days, pricing FROM contract"
              + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY code")
     with_facts = loader.with_facts(connection)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from contracts.usage import Usage
     from contracts.vendors import Vendor
 
-    from .check_reads import ChecksInput
+    from .portfolio_reads import ChecksInput, ReportInput
 
 from . import migrate
 from .engine import make_engine, resolve_url, sqlite_path
@@ -295,11 +295,18 @@ class Store:
 
     def for_checks(self) -> "ChecksInput":
         """The portfolio as the checks read it: contracts with terms only, each alone on its line, as a few columns;
-        every other contract and line whole (``db/check_reads.py``)."""
-        from .check_reads import for_checks
+        every other contract and line whole (``db/portfolio_reads.py``)."""
+        from .portfolio_reads import for_checks
 
         with self.reading() as connection:
             return for_checks(connection)
+
+    def for_report(self) -> "ReportInput":
+        """The portfolio as the HTML report reads it: ``for_checks``, and the lone contracts' schedules as columns."""
+        from .portfolio_reads import for_report
+
+        with self.reading() as connection:
+            return for_report(connection, self.load)
 
     def budgets(self) -> Budgets:
         """Programmes, budgets, fee lines and their amounts."""

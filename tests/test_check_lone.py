@@ -1,4 +1,4 @@
-"""``contracts check`` reads a contract with terms only, alone on its line, as a few columns (``checks.LoneTerms``,
+"""``contracts check`` reads a contract with terms only, alone on its line, as a few columns (``lone.LoneTerms``,
 ``Store.for_checks``) instead of a whole contract, a line and a line status (issue #17): its findings must be those
 the whole path gives, for any such contract and day, and the store must put every other contract and line on the
 whole path."""
@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from contracts.checks import (
     CheckSettings,
-    LoneTerms,
     completion_gaps,
     lone_findings,
     portfolio_findings,
@@ -21,6 +20,7 @@ from contracts.checks import (
     uncovered_lines,
 )
 from contracts.lines import ServiceLine
+from contracts.lone import lone_terms
 from contracts.procurement import LineFacts, line_status
 
 from .strategies import contract_terms
@@ -49,15 +49,15 @@ def test_a_lone_contracts_findings_are_the_whole_paths(terms, as_of, gap_days, e
     line = ServiceLine(terms.line_code, "a named line" if explicit else terms.name)
     whole = (stated_ends([terms]) + completion_gaps([terms], check)
              + uncovered_lines([line_status(LineFacts(line, explicit, [terms]), as_of)], as_of))
-    lone = LoneTerms(terms.code, terms.line_code, terms.billing_start, terms.service_months, terms.stated_end,
-                     terms.completed_on)
+    lone = lone_terms(terms.code, terms.line_code, line.name, terms.name, terms.billing_start, terms.billing_months,
+                      terms.service_months, terms.stated_end, terms.completed_on)
     assert sorted(lone_findings([lone], as_of, check), key=repr) == sorted(whole, key=repr)
 
 
 def test_a_lone_contract_ended_before_the_day_leaves_its_line_uncovered():
     # 12 months from 2023-01-01 end on 2024-01-01: on 2024-03-01 the line has had no contract for two months;
     # the source's "2023-12" agrees (the last month of service), its completion 120 days before billing is a gap.
-    lone = LoneTerms("C-1", "C-1", dt.date(2023, 1, 1), 12, "2023-11", dt.date(2022, 9, 3))
+    lone = lone_terms("C-1", "C-1", "one", "one", dt.date(2023, 1, 1), 12, 12, "2023-11", dt.date(2022, 9, 3))
     found = {(f.check, f.record, f.computed) for f in lone_findings([lone], dt.date(2024, 3, 1))}
     assert found == {("no contract", "line C-1", "uncovered"), ("stated end", "contract C-1", "2024-01-01"),
                      ("completion gap", "contract C-1", "2023-01-01")}

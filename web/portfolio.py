@@ -262,10 +262,11 @@ def _compute(store: "Store", as_of: dt.date) -> Portfolio:
     from contracts.report import build
 
     integrity = store.integrity_findings()
-    contracts = store.load()
-    report = build(contracts=contracts, lines=store.lines(contracts=contracts), budgets=store.budgets(), as_of=as_of,
-                   expiring_days=EXPIRING_DAYS, rebid_horizon=REBID_HORIZON, methods=REBID_METHODS)
-    return Portfolio(report, integrity, len(contracts))
+    portfolio = store.for_report()  # contracts with terms only, alone on their lines, as columns (db/portfolio_reads.py)
+    report = build(contracts=portfolio.contracts, lines=portfolio.lines, budgets=store.budgets(), as_of=as_of,
+                   expiring_days=EXPIRING_DAYS, rebid_horizon=REBID_HORIZON, methods=REBID_METHODS, lone=portfolio.lone,
+                   terms_only=portfolio.terms_only)
+    return Portfolio(report, integrity, portfolio.count)
 
 
 def portfolio(store: "Store", as_of: dt.date, *, wait: float | None = None, now: dt.datetime | None = None) -> Answer:

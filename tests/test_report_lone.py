@@ -1,0 +1,113 @@
+"""The HTML report (and the web's dashboard) read a contract with terms only, alone on its line, as a few columns
+(``Store.for_report``): its timeline row, its place among the lines drawn, its rebid deadline and its expiry must be
+those the whole path gives, for any such contract and day, and the report of a whole store the same."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracts.lines import ServiceLine
+from contracts.lone import lone_terms
+from contracts.procurement import LineFacts, line_status, rebid
+from contracts.rebid import LeadTimes
+from contracts.report import _LoneRelevance, _relevant, build, lone_timeline_row, timeline, timeline_row
+from contracts.workdays import WorkCalendar
+
+from .strategies import contract_terms
+from .test_check_lone import MORE
+
+days = st.dates(dt.date(1990, 1, 1), dt.date(2070, 12, 31))
+
+
+@st.composite
+def lone_lines(draw, code: str = "C-1"):
+    """(the whole path's line facts, the same contract as LoneTerms): a line of its own or an explicit one."""
+    terms = draw(contract_terms(code=code))
+    if draw(st.booleans()):  # no service at all: the line is a gap from its start
+        terms = dataclasses.replace(terms, service_months=0)
+    explicit = draw(st.booleans())
+    line = ServiceLine(f"L-{code}", "a named line") if explicit else ServiceLine(code, terms.name)
+    terms = dataclasses.replace(terms, line=line.code if explicit else "")
+    lone = lone_terms(terms.code, line.code, line.name, terms.name, terms.billing_start, terms.billing_months,
+                      terms.service_months)
+    return LineFacts(line, explicit, [terms]), lone
+
+
+@settings(max_examples=400, deadline=None)
+@given(line=lone_lines(), as_of=days)
+def test_a_lone_lines_timeline_row_and_its_place_are_the_whole_paths(line, as_of):
+    facts, lone = line
+    row = timeline_row(facts, line_status(facts, as_of))
+    assert lone_timeline_row(lone, as_of) == row
+    assert _LoneRelevance(as_of)(lone) == _relevant(row, as_of)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(lone_lines(), min_size=1, max_size=6), as_of=days, limit=st.integers(1, 4),
+       horizon=st.sampled_from([0, 30, 365, 2000]))
+def test_lines_drawn_and_rebid_deadlines_of_lone_lines_are_the_whole_paths(lines, as_of, limit, horizon):
+    lines = [(dataclasses.replace(facts, contracts=[dataclasses.replace(facts.contracts[0], code=f"C-{i}")]),
+              lone._replace(code=f"C-{i}")) for i, (facts, lone) in enumerate(lines)]
+    lines = [(dataclasses.replace(facts, line=dataclasses.replace(facts.line, code=f"L-{i}")), lone._replace(line=f"L-{i}"))
+             for i, (facts, lone) in enumerate(lines)]
+    whole = [facts for facts, _ in lines]
+    statuses = [line_status(facts, as_of) for facts in whole]
+    # Half the lines whole, half lone: the same lines drawn, in the same order, as all of them whole.
+    half = len(lines) // 2
+    assert timeline(whole[:half], statuses[:half], as_of, limit, lone=[lone for _, lone in lines[half:]]) == \
+        timeline(whole, statuses, as_of, limit)
+    calendar, methods = WorkCalendar(), ("public", "negotiation")
+    assert rebid(statuses[:half], as_of, horizon, LeadTimes(), calendar, methods, lone=[lone for _, lone in lines[half:]]) == \
+        rebid(statuses, as_of, horizon, LeadTimes(), calendar, methods)
+
+
+def test_a_lone_line_uncovered_is_drawn_first_and_rebid_as_lapsed():
+    # Three lines on 2024-06-01: one ended on 2024-01-01 (uncovered: drawn first, its rebid lapsed), one ending on
+    # 2024-12-01 (within a year: drawn second, a deadline within the horizon), one ending in 2030 (left out).
+    ended = lone_terms("C-1", "C-1", "ended", "ended", dt.date(2023, 1, 1), 12, 12)
+    soon = lone_terms("C-2", "C-2", "soon", "soon", dt.date(2023, 12, 1), 12, 12)
+    later = lone_terms("C-3", "C-3", "later", "later", dt.date(2024, 1, 1), 72, 72)
+    day = dt.date(2024, 6, 1)
+    shown, omitted, _ = timeline([], [], day, 2, lone=[later, soon, ended])
+    assert [(row.line, row.state) for row in shown] == [("C-1", "uncovered"), ("C-2", "covered")] and omitted == 1
+    rows = rebid([], day, 365, LeadTimes(), WorkCalendar(), ("public",), lone=[later, soon, ended])
+    assert [(row.line, row.coverage_ends, row.state) for row in rows] == [
+        ("C-1", dt.date(2024, 1, 1), "lapsed"), ("C-2", dt.date(2024, 12, 1), rows[1].state)]
+    assert rows[1].state != "lapsed"
+
+
+def test_the_report_of_a_store_read_apart_is_the_whole_paths(mixed, tmp_path):
+    """The example store, MIXED and MORE (lone contracts on lines of their own and on an explicit line, a line key
+    shared by two contracts, a tendered line, facts, a unit price): the whole report, on days before, amid and after
+    their contracts, equal to the one made from every contract whole."""
+    from db.store import open_store
+
+    extra = tmp_path / "more.toml"
+    extra.write_text(MORE, encoding="utf-8")
+    mixed("import", str(extra))
+    store = open_store(mixed.url).store
+    try:
+        portfolio = store.for_report()
+        assert {row.code for row in portfolio.lone} >= {"ALONE-ENDED", "ALONE-NAMED", "TINY-CAL"}
+        assert next(row.line_name for row in portfolio.lone if row.code == "ALONE-NAMED") == \
+            "an explicit line with one contract and nothing else"
+        assert portfolio.terms_only.codes == [row.code for row in portfolio.lone]
+        contracts = store.load()
+        assert portfolio.count == len(contracts)
+        lines, budgets = store.lines(contracts=contracts), store.budgets()
+        for day in (dt.date(2018, 6, 1), dt.date(2021, 2, 1), dt.date(2024, 6, 1), dt.date(2025, 8, 15), dt.date(2031, 1, 1)):
+            apart = build(contracts=portfolio.contracts, lines=portfolio.lines, budgets=budgets, as_of=day,
+                          lone=portfolio.lone, terms_only=portfolio.terms_only, methods=("public", "negotiation"))
+            whole = build(contracts=contracts, lines=lines, budgets=budgets, as_of=day, methods=("public", "negotiation"))
+            assert apart == whole, day
+            if day == dt.date(2021, 2, 1):  # the lone contracts' own parts are there
+                assert "ALONE-ENDED" in [row.line for row in apart.timeline]
+                assert {"ALONE-ENDED", "NAMED"} <= {row.line for row in apart.rebids}
+            if day == dt.date(2025, 8, 15):  # TINY-CAL's quarter: its installments among the payables, in code order
+                assert "TINY-CAL" in {row["contract"] for row in apart.payables}
+    finally:
+        store.close()
