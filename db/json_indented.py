@@ -37,11 +37,20 @@ def dumps_indent1(value: Any, newline: str = "\n") -> str:
         for key, item in value.items():
             if type(key) is not str:
                 return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
-            parts.append(_string(key) + ": " + dumps_indent1(item, inner))
+            kind = type(item)  # the commonest scalars written here, without a call each (an export has millions)
+            if kind is str:
+                parts.append(_string(key) + ": " + _string(item))
+            elif item is None:
+                parts.append(_string(key) + ": null")
+            elif kind is int:
+                parts.append(_string(key) + ": " + _int(item))
+            else:
+                parts.append(_string(key) + ": " + dumps_indent1(item, inner))
         return "{" + inner + ("," + inner).join(parts) + newline + "}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = newline + " "
-        return "[" + inner + ("," + inner).join(dumps_indent1(item, inner) for item in value) + newline + "]"
+        return "[" + inner + ("," + inner).join([dumps_indent1(item, inner) for item in value]) + newline + "]"
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
+

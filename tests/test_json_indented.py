@@ -23,3 +23,16 @@ def test_the_same_text_as_json(value, newline):
 def test_text_with_quotes_newlines_and_chinese():
     value = {"name": '峨眉山 "视频" \n\t\u2028', "list": [1, True, None, {}], "empty": []}
     assert dumps_indent1(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(lambda terms, note: (terms, {"note": note, "fee": terms.annual_fee}),
+                          __import__("tests.strategies", fromlist=["contract_terms"]).contract_terms(), st.text(max_size=5)),
+                max_size=3))
+def test_plain_values_are_what_the_history_encoder_writes(items):
+    """db.history.plain (an export's terms: a dataclass met before takes a shorter way) gives what the history's
+    encoder makes of the same values: dates, Decimals, enums and dataclasses all the way down."""
+    from db.history import _default, plain
+
+    for _ in range(2):  # the first time a dataclass is met, and after
+        assert plain(items) == json.loads(json.dumps(items, default=_default, ensure_ascii=False))
