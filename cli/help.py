@@ -80,3 +80,27 @@ def readable_types() -> None:
 
     TyperOption.display_type_rich = option_type
     TyperArgument.display_type_rich = argument_type
+    if hasattr(TyperOption, "make_metavar") and not hasattr(TyperOption, "_readable_metavar"):
+        _typer_028_types(TyperOption, TyperArgument, option_type)
+
+
+def _typer_028_types(TyperOption, TyperArgument, option_type) -> None:
+    """The same words with Typer 0.28 (pyproject keeps it below 0.29, which imports pydantic for every command): its
+    help shows an option's metavar, and an argument's type unless the type names none."""
+    from typer._click import types
+
+    own_metavar, own_type_metavar = TyperOption.make_metavar, types.ParamType.get_metavar
+
+    def option_metavar(self, ctx=None, **kwargs) -> str:
+        if self.metavar is None and getattr(self, "is_flag", False):
+            return own_metavar(self, ctx=ctx, **kwargs)
+        return option_type(self, ctx) or own_metavar(self, ctx=ctx, **kwargs)
+
+    def type_metavar(self, param, ctx=None):
+        if isinstance(param, TyperArgument):
+            return ""  # the argument's name (CODE, FILE) already says it
+        return own_type_metavar(self, param, ctx)
+
+    TyperOption.make_metavar = option_metavar
+    TyperOption._readable_metavar = True
+    types.ParamType.get_metavar = type_metavar

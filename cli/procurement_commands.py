@@ -203,9 +203,9 @@ def rebid(
     )
     calendar = WorkCalendar(weekends_only=weekends_only)
     with store_for(ctx, db) as store:
-        everything = store.lines()
-    statuses = [line_status(facts, day) for facts in everything]
-    rows = [rebid_record(row) for row in compute(statuses, day, days, lead, calendar, methods)]
+        portfolio = store.for_checks()  # contracts with terms only, alone on their lines, as columns
+    statuses = [line_status(facts, day) for facts in portfolio.lines]
+    rows = [rebid_record(row) for row in compute(statuses, day, days, lead, calendar, methods, lone=portfolio.lone)]
     emit(rows, fmt, keys=REBID_KEYS, table_keys=REBID_KEYS[:-1], title=t("Rebid deadlines as of {day} (horizon {days} days)", day=day.isoformat(), days=days),
          empty="no service needs a new procurement within the horizon")
     notes = assumptions(lead, calendar, methods)

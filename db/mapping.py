@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from decimal import Decimal
 from functools import lru_cache
@@ -100,7 +99,13 @@ def write_terms(row: ContractRow, terms: ContractTerms) -> ContractRow:
 def rule_from_row(row: RuleRow, code: str) -> Rule:
     """The stored rule of contract ``code``. A province's contracts share a few rule texts: each distinct text is read
     and checked once (``make_rule``), and each contract gets that rule with its own code."""
-    return dataclasses.replace(_stored_rule(row.params), contract=code)
+    stored = _stored_rule(row.params)
+    # ``dataclasses.replace(stored, contract=code)`` without its __init__ of every field: the rule classes have no
+    # __post_init__, so the copied fields are all that __init__ would leave (tests/test_rule_rows.py holds the two equal).
+    rule = object.__new__(type(stored))
+    rule.__dict__.update(stored.__dict__)
+    rule.__dict__["contract"] = code
+    return rule
 
 
 @lru_cache(maxsize=4096)
@@ -115,12 +120,22 @@ def rule_to_row(rule: Rule, contract_id: int) -> RuleRow:
 
 def assessment_from_row(row: AssessmentRow, code: str) -> Assessment:
     return Assessment(
-        contract=code, seq=row.seq, assessed_on=row.assessed_on,
-        metrics=tuple((name, Decimal(value)) for name, value in sorted(json.loads(row.metrics).items())),
-        score=None if row.score is None else Decimal(row.score),
-        items=tuple((reason, to_fen(Decimal(amount))) for reason, amount in json.loads(row.items)),
+        contract=code, seq=row.seq, assessed_on=row.assessed_on, metrics=_metrics(row.metrics),
+        score=None if row.score is None else Decimal(row.score), items=_items(row.items),
         assessed_by=row.assessed_by, document=row.document, version=row.version,
     )
+
+
+# A province's assessments repeat a few texts (the same metric at the same few values, items mostly none): each
+# distinct text is read once, its values (immutable) shared.
+@lru_cache(maxsize=4096)
+def _metrics(text: str) -> tuple[tuple[str, Decimal], ...]:
+    return tuple((name, Decimal(value)) for name, value in sorted(json.loads(text).items()))
+
+
+@lru_cache(maxsize=4096)
+def _items(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple((reason, to_fen(Decimal(amount))) for reason, amount in json.loads(text))
 
 
 def assessment_to_row(item: Assessment, contract_id: int, version: int) -> AssessmentRow:

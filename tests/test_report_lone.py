@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,3 +112,24 @@ def test_the_report_of_a_store_read_apart_is_the_whole_paths(mixed, tmp_path):
                 assert "TINY-CAL" in {row["contract"] for row in apart.payables}
     finally:
         store.close()
+
+
+def test_rebid_prints_what_the_whole_path_plans(mixed, tmp_path):
+    """`contracts rebid` reads lone lines as columns: every row as the whole path makes it, lone lines among them."""
+    from contracts.procurement_rows import rebid_record
+    from contracts.tenders import METHODS
+    from db.store import open_store
+
+    extra = tmp_path / "more.toml"
+    extra.write_text(MORE, encoding="utf-8")
+    mixed("import", str(extra))
+    printed = mixed.json("rebid", "--as-of", "2021-02-01", "--horizon", "400")
+    store = open_store(mixed.url).store
+    try:
+        day = dt.date(2021, 2, 1)
+        statuses = [line_status(facts, day) for facts in store.lines()]
+        expected = [rebid_record(row) for row in rebid(statuses, day, 400, LeadTimes(), WorkCalendar(), tuple(METHODS))]
+    finally:
+        store.close()
+    assert printed == json.loads(json.dumps(expected, default=str))
+    assert {"ALONE-ENDED", "NAMED"} <= {row["line"] for row in printed}
