@@ -56,3 +56,32 @@ def test_version_with_other_options_still_goes_through_the_app():
                           cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"contracts {__version__}\n"
+
+
+READER = """
+import sys
+sys.argv = ["contracts", "--db", {url!r}, *{args!r}]
+from cli.main import run
+try:
+    run()
+except SystemExit as done:
+    assert not done.code, done.code
+print(sorted({{name.split(".")[0] for name in sys.modules}} & {{"sqlmodel", "pydantic", "pydantic_core", "alembic"}}),
+      "sqlalchemy.orm" in sys.modules)
+"""
+
+
+def test_read_only_commands_import_no_orm_sqlmodel_or_pydantic(tmp_path):
+    # Issue #17, point 4: a reader goes through SQLAlchemy Core; the ORM, SQLModel and pydantic only when writing (and
+    # Typer is kept below 0.29, which imports pydantic for every command). The import below writes, so it has them.
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    from tests.conftest import EXAMPLE
+
+    wrote = _run(READER.format(url=url, args=["import", str(EXAMPLE)]))
+    assert wrote.returncode == 0, wrote.stderr
+    assert wrote.stdout.split("\n")[-2] == "['alembic', 'pydantic', 'pydantic_core', 'sqlmodel'] True"  # so the probe sees them
+    for args in (["show", "SEAL-2021"], ["schedule", "SEAL-2021"], ["expiring", "--within", "400"], ["list"],
+                 ["payable", "SEAL-2021", "--seq", "1"]):
+        done = _run(READER.format(url=url, args=args))
+        assert done.returncode == 0, (args, done.stderr)
+        assert done.stdout.split("\n")[-2] == "[] False", args
