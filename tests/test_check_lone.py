@@ -119,6 +119,31 @@ annual_fee = "1200"
 line = "TENDERED"
 method = "public"
 outcome = "failed"
+
+[[contract]]
+code = "PAID-ONE"
+name = "alone on its line, but paid: whole"
+billing_start = 2019-01-01
+billing_months = 12
+annual_fee = "1200"
+
+[[payment]]
+contract = "PAID-ONE"
+paid_on = 2019-05-01
+amount = "300.00"
+
+[[programme]]
+code = "MIXED-PROG"
+name = "a programme funding lone contracts, contracts with terms only on shared lines, and one with facts"
+contracts = ["ALONE-ENDED", "ALONE-NAMED", "SHARED", "SHARES-BY-LINE", "PLAIN-A", "PAID-ONE"]
+
+[[budget]]
+programme = "MIXED-PROG"
+year = 2020
+unit = "yuan"
+original = "5000"
+spent = "1200"
+source = "a made-up budget: what the report's cash flow and the checks read of a programme"
 """
 
 
