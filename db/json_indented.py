@@ -53,4 +53,3 @@ def dumps_indent1(value: Any, newline: str = "\n") -> str:
         inner = newline + " "
         return "[" + inner + ("," + inner).join([dumps_indent1(item, inner) for item in value]) + newline + "]"
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
-

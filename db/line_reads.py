@@ -20,7 +20,7 @@ def load_lines(connection: Connection, contracts: Sequence[Contract], only: str 
                skip: Collection[str] = frozenset()) -> list[LineFacts]:
     """Every line (or ``only`` that one) with its contracts' terms in force, tenders, transitions, suspensions
     and usage, in code order; Core queries, one per table. ``skip``: lines left out (their contracts are not in
-    ``contracts``; ``db/check_reads.py`` reads them otherwise)."""
+    ``contracts``; ``db/portfolio_reads.py`` reads them otherwise)."""
     lines: dict[str, LineFacts] = {}
     for row in rows(connection, "SELECT * FROM service_line ORDER BY code"):
         if row.code not in skip:
