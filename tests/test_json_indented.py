@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from db.json_indented import dumps_indent1
 
+from .strategies import contract_terms
+
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text()
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
                       | st.dictionaries(st.text(max_size=5) | st.integers(), inner, max_size=4), max_leaves=30)
@@ -27,7 +29,7 @@ def test_text_with_quotes_newlines_and_chinese():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.builds(lambda terms, note: (terms, {"note": note, "fee": terms.annual_fee}),
-                          __import__("tests.strategies", fromlist=["contract_terms"]).contract_terms(), st.text(max_size=5)),
+                          contract_terms(), st.text(max_size=5)),
                 max_size=3))
 def test_plain_values_are_what_the_history_encoder_writes(items):
     """db.history.plain (an export's terms: a dataclass met before takes a shorter way) gives what the history's
