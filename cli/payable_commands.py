@@ -170,10 +170,14 @@ def payable(
     window = quarter_period(quarter) if quarter else None
     number = whole_number(seq, "seq", minimum=1) if seq is not None else None
     with store_for(ctx, db) as store:
-        contracts = store.load([code] if code else None)
-    if number is None and window is not None:  # a quarter: a contract with terms only needs no ledger (a province's most)
-        rows = window_payable_rows(contracts, day, window)
-    else:
+        if code is None:
+            # Every contract's quarter: only those with an installment that can fall due in it are read, those with
+            # terms only as columns (their installments found by arrays), the rest whole; rows in code order.
+            with store.split(active_from=window.start, active_before=window.end) as (terms_only, rest):
+                rows = window_payable_rows(list(rest), day, window, terms_only=terms_only, apart=True)
+        else:
+            contracts = store.load([code])
+    if code is not None:
         rows = payable_rows(contracts, day, seq=number, window=window)
     title = (t("Payable as of {day}, due in {quarter}", day=day.isoformat(), quarter=quarter.upper()) if quarter
              else t("Payable as of {day}", day=day.isoformat()))

@@ -133,3 +133,29 @@ def test_rebid_prints_what_the_whole_path_plans(mixed, tmp_path):
         store.close()
     assert printed == json.loads(json.dumps(expected, default=str))
     assert {"ALONE-ENDED", "NAMED"} <= {row["line"] for row in printed}
+
+
+def test_payable_quarter_read_apart_is_every_full_ledgers(mixed, tmp_path):
+    """`contracts payable --quarter` reads only the contracts that can fall due in the quarter, those with terms only as
+    columns (Store.split): every row, in code order, as the full ledgers of every contract give it (payable_rows)."""
+    from contracts.ledgers import payable_rows
+    from contracts.periods import quarter_period
+    from db.store import open_store
+
+    extra = tmp_path / "more.toml"
+    extra.write_text(MORE, encoding="utf-8")
+    mixed("import", str(extra))
+    store = open_store(mixed.url).store
+    try:
+        contracts = store.load()
+    finally:
+        store.close()
+    # 2019Q2: the lone contracts and PAID-ONE (paid 300.00 of its first installment); 2025Q3: TINY-CAL (left to the
+    # engine by the arrays), the unit-priced contract awaiting its usage, PLAIN-A and -B on a shared line.
+    for quarter, day in (("2019Q2", "2019-07-01"), ("2024Q1", "2024-04-01"), ("2025Q3", "2025-08-15")):
+        printed = mixed.json("payable", "--quarter", quarter, "--as-of", day)
+        expected = payable_rows(contracts, dt.date.fromisoformat(day), window=quarter_period(quarter))
+        assert printed == json.loads(json.dumps(expected, default=str)), quarter
+        assert printed, quarter
+    contracts_2019 = {row["contract"] for row in mixed.json("payable", "--quarter", "2019Q2", "--as-of", "2019-07-01")}
+    assert {"ALONE-ENDED", "PAID-ONE", "SHARED"} <= contracts_2019
