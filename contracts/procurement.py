@@ -94,7 +94,15 @@ def _lone_contract_status(facts: LineFacts, as_of: dt.date) -> LineStatus:
     """``_line_status_in_full`` of a line with one contract and no transition, suspension or tender, worked out
     directly (tests/test_procurement_fast.py holds the two equal): its timeline is the contract, then a gap."""
     [terms] = facts.contracts
-    code, start, end = terms.code, terms.billing_start, terms.service_end
+    return _lone_status(facts.line.code, facts.line.name, terms.code, terms.billing_start, terms.service_end, as_of)
+
+
+def lone_status(lone: LoneTerms, as_of: dt.date) -> LineStatus:
+    """``line_status`` of a lone contract's line, from its columns (``contracts.lone``)."""
+    return _lone_status(lone.line, lone.line_name, lone.code, lone.billing_start, lone.service_end, as_of)
+
+
+def _lone_status(line: str, name: str, code: str, start: dt.date, end: dt.date, as_of: dt.date) -> LineStatus:
     until = max(as_of + dt.timedelta(days=1), end)
     if until <= start:
         segments: tuple[Segment, ...] = ()
@@ -106,7 +114,7 @@ def _lone_contract_status(facts: LineFacts, as_of: dt.date) -> LineStatus:
         segments = (Segment("gap", start, until, ()),)
     state = state_on(segments, as_of)
     return LineStatus(
-        line=facts.line.code, name=facts.line.name, contracts=(code,), current=code if start <= as_of < end else "",
+        line=line, name=name, contracts=(code,), current=code if start <= as_of < end else "",
         state=state, coverage_ends=end, successor="", segments=segments, junctions=(), in_transition_since=None,
         transition_months=None, transition_spending=_NONE_SPENT, predecessor_amount=None, suspended_from=None,
         flags=("the service has no contract and no approved transition",) if state == UNCOVERED else (),

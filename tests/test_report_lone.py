@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from contracts.lines import ServiceLine
 from contracts.lone import lone_terms
-from contracts.procurement import LineFacts, line_status, rebid
+from contracts.procurement import LineFacts, line_status, lone_status, rebid
 from contracts.rebid import LeadTimes
 from contracts.report import _LoneRelevance, _relevant, build, lone_timeline_row, timeline, timeline_row
 from contracts.workdays import WorkCalendar
@@ -42,7 +42,9 @@ def lone_lines(draw, code: str = "C-1"):
 @given(line=lone_lines(), as_of=days)
 def test_a_lone_lines_timeline_row_and_its_place_are_the_whole_paths(line, as_of):
     facts, lone = line
-    row = timeline_row(facts, line_status(facts, as_of))
+    status = line_status(facts, as_of)
+    assert lone_status(lone, as_of) == status
+    row = timeline_row(facts, status)
     assert lone_timeline_row(lone, as_of) == row
     assert _LoneRelevance(as_of)(lone) == _relevant(row, as_of)
 
@@ -159,3 +161,34 @@ def test_payable_quarter_read_apart_is_every_full_ledgers(mixed, tmp_path):
         assert printed, quarter
     contracts_2019 = {row["contract"] for row in mixed.json("payable", "--quarter", "2019Q2", "--as-of", "2019-07-01")}
     assert {"ALONE-ENDED", "PAID-ONE", "SHARED"} <= contracts_2019
+
+
+def test_lines_and_the_procurement_page_list_every_line_as_the_whole_path(mixed, tmp_path):
+    """`contracts lines` and the web's procurement figures make a lone line's status from its columns: every line's
+    record, in code order, as the whole path makes it."""
+    from contracts.procurement import failures
+    from contracts.procurement_rows import rebid_record, status_record, tender_rows
+    from contracts.tenders import METHODS
+    from db.store import open_store
+    from web.routes_procurement import REBID_HORIZON, compute
+
+    extra = tmp_path / "more.toml"
+    extra.write_text(MORE, encoding="utf-8")
+    mixed("import", str(extra))
+    printed = mixed.json("lines", "--as-of", "2021-02-01")
+    store = open_store(mixed.url).store
+    try:
+        day = dt.date(2021, 2, 1)
+        whole = store.lines()
+        expected = [status_record(line_status(facts, day)) for facts in whole]
+        page = compute(store, day)
+    finally:
+        store.close()
+    assert printed == json.loads(json.dumps(expected, default=str))
+    assert page.lines == expected and page.line_codes == [facts.line.code for facts in whole]
+    assert {"ALONE-ENDED", "NAMED", "TENDERED", "EMPTY"} <= set(page.line_codes)
+    assert page.tenders == [row for facts in whole for row in tender_rows(facts.tenders)]
+    assert page.failures == failures(whole, day, transition_limit_months=12) and page.failures
+    statuses = [line_status(facts, day) for facts in whole]
+    assert page.rebid == [rebid_record(row) for row in rebid(statuses, day, REBID_HORIZON, LeadTimes(), WorkCalendar(),
+                                                              tuple(METHODS))]
