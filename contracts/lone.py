@@ -41,6 +41,15 @@ def lone_terms(code: str, line: str, line_name: str, name: str, billing_start: d
                      add_months(billing_start, billing_months), add_months(billing_start, service_months))
 
 
+def gap(start: dt.date, end: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The gap on a lone contract's line (its service from ``start`` to ``end``) up to the day after ``as_of``, if there
+    is one: its timeline is the contract (where it has days), then this gap."""
+    until = max(as_of + dt.timedelta(days=1), end)
+    if until <= start or end >= until:
+        return None
+    return (end, until) if start < end else (start, until)
+
+
 def state(lone: LoneTerms, as_of: dt.date) -> str:
     """Its line's state on ``as_of`` (``lines.state_on`` of its timeline: the contract, then a gap)."""
     if as_of < lone.billing_start:

@@ -26,7 +26,7 @@ from .lines import (
     state_on,
     timeline,
 )
-from .lone import LoneTerms, state as lone_state
+from .lone import LoneTerms, gap as lone_gap, state as lone_state
 from .periods import months_between
 from .rebid import LeadTimes, Plans, RebidRow, rebid_rows
 from .schedule import contract_total
@@ -103,15 +103,9 @@ def lone_status(lone: LoneTerms, as_of: dt.date) -> LineStatus:
 
 
 def _lone_status(line: str, name: str, code: str, start: dt.date, end: dt.date, as_of: dt.date) -> LineStatus:
-    until = max(as_of + dt.timedelta(days=1), end)
-    if until <= start:
-        segments: tuple[Segment, ...] = ()
-    elif start < end < until:
-        segments = (Segment("contract", start, end, (code,)), Segment("gap", end, until, ()))
-    elif end >= until:
-        segments = (Segment("contract", start, until, (code,)),)
-    else:  # a contract of no days
-        segments = (Segment("gap", start, until, ()),)
+    hole = lone_gap(start, end, as_of)
+    segments: tuple[Segment, ...] = ((Segment("contract", start, end, (code,)),) if start < end else ()) \
+        + ((Segment("gap", hole[0], hole[1], ()),) if hole is not None else ())
     state = state_on(segments, as_of)
     return LineStatus(
         line=line, name=name, contracts=(code,), current=code if start <= as_of < end else "",

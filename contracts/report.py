@@ -21,7 +21,7 @@ from .checks import CheckSettings, Finding, portfolio_findings
 from .contract import Contract
 from . import fastpath
 from .ledgers import full_ledgers, portfolio_arrears, window_payable_rows
-from .lone import LoneTerms, state as lone_state
+from .lone import LoneTerms, gap as lone_gap, state as lone_state
 from .overview import expiring_records
 from .payables import Ledger
 from .periods import add_months, calendar_period_containing
@@ -140,21 +140,12 @@ def _relevant(row: TimelineRow, as_of: dt.date) -> tuple:
     return (rank, not near, -last.toordinal(), row.line)
 
 
-def _lone_gap(lone: LoneTerms, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The gap after a lone contract up to the day after ``as_of`` (``procurement._lone_contract_status``'s)."""
-    start, end = lone.billing_start, lone.service_end
-    until = max(as_of + dt.timedelta(days=1), end)
-    if until <= start or end >= until:
-        return None
-    return (end, until) if start < end else (start, until)
-
-
 def lone_timeline_row(lone: LoneTerms, as_of: dt.date) -> TimelineRow:
     """``timeline_row`` of a lone contract's line: its billing, its unbilled service, then the gap up to the day."""
     bars = [Bar(BarKind.BILLING, lone.billing_start, lone.billing_end, lone.code)]
     if lone.service_end > lone.billing_end:
         bars.append(Bar(BarKind.SERVICE, lone.billing_end, lone.service_end, lone.code))
-    gap = _lone_gap(lone, as_of)
+    gap = lone_gap(lone.billing_start, lone.service_end, as_of)
     if gap is not None:
         bars.append(Bar(BarKind.GAP, gap[0], gap[1], ""))
     return TimelineRow(lone.line, lone.line_name, lone_state(lone, as_of), tuple(bars), ())
@@ -177,7 +168,7 @@ class _LoneRelevance:
         near_to, near_from = self.near_to, self.near_from
         near = (start <= near_to and billing_end >= near_from) or (served_on and billing_end <= near_to and end >= near_from)
         last = max(billing_end, end) if served_on else billing_end
-        gap = _lone_gap(lone, as_of)
+        gap = lone_gap(start, end, as_of)
         if gap is not None:
             near = near or (gap[0] <= near_to and gap[1] >= near_from)
             last = max(last, gap[1])
