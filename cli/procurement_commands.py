@@ -39,14 +39,13 @@ def register(app: typer.Typer) -> None:
 def lines(ctx: typer.Context, as_of: AsOfOption = None, format: FormatOption = "table",
     output: OutputOption = None, db: DbOption = None) -> None:
     """Each service line, its current contract and its state: covered, in transition, suspended or uncovered."""
-    from contracts.procurement import line_status, lone_status
+    from contracts.procurement import every_line_status
     from contracts.procurement_rows import LINE_KEYS, status_record
 
     fmt, day = check_format(format, output), as_of_date(as_of)
     with store_for(ctx, db) as store:
         portfolio = store.for_checks()  # contracts with terms only, alone on their lines, as columns
-    statuses = [line_status(facts, day) for facts in portfolio.lines] + [lone_status(row, day) for row in portfolio.lone]
-    rows = [status_record(status) for status in sorted(statuses, key=lambda status: status.line)]
+    rows = [status_record(status) for status in every_line_status(portfolio.lines, portfolio.lone, day)]
     emit(rows, fmt, keys=LINE_KEYS, table_keys=("line", "name", "contracts", "current", "state", "coverage_ends", "flags"),
          title=t("Service lines as of {day}", day=day.isoformat()), empty="no service lines yet")
 

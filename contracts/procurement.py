@@ -168,6 +168,13 @@ def _line_status_in_full(facts: LineFacts, as_of: dt.date, *, transition_limit_m
     )
 
 
+def every_line_status(lines: Sequence[LineFacts], lone: Sequence[LoneTerms], as_of: dt.date) -> list[LineStatus]:
+    """Each line's status as of ``as_of``, in code order: ``lines`` whole, ``lone`` from their columns
+    (``Store.for_checks`` gives both)."""
+    statuses = [line_status(facts, as_of) for facts in lines] + [lone_status(row, as_of) for row in lone]
+    return sorted(statuses, key=lambda status: status.line)
+
+
 def rebid(statuses: Sequence[LineStatus], as_of: dt.date, horizon_days: int, lead: LeadTimes,
           calendar: WorkCalendar, methods: tuple[str, ...], lone: Sequence[LoneTerms] = ()) -> list[RebidRow]:
     """Lines whose coverage ends within the horizon (or has already lapsed) with no awarded successor. ``lone``: more

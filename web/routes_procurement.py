@@ -52,7 +52,7 @@ class Procurement:
 
 def compute(store, day) -> Procurement:
     """`contracts lines`, `rebid` (every method, the default lead times and working calendar) and `tenders`."""
-    from contracts.procurement import failures, line_status, lone_status
+    from contracts.procurement import every_line_status, failures
     from contracts.procurement import rebid as plan
     from contracts.procurement_rows import rebid_record, status_record, tender_rows
     from contracts.rebid import LeadTimes, assumptions
@@ -61,12 +61,11 @@ def compute(store, day) -> Procurement:
 
     portfolio = store.for_checks()  # contracts with terms only, alone on their lines, as columns (db/portfolio_reads.py)
     everything = portfolio.lines  # the other lines, whole: a lone line has no tender and no failure
-    statuses = [line_status(facts, day) for facts in everything]
-    every_status = sorted(statuses + [lone_status(row, day) for row in portfolio.lone], key=lambda status: status.line)
+    every_status = every_line_status(everything, portfolio.lone, day)  # the table lists every line: each has its status
     lead, calendar, methods = LeadTimes(), WorkCalendar(), tuple(METHODS)
     return Procurement(
         lines=[status_record(status) for status in every_status],
-        rebid=[rebid_record(row) for row in plan(statuses, day, REBID_HORIZON, lead, calendar, methods, lone=portfolio.lone)],
+        rebid=[rebid_record(row) for row in plan(every_status, day, REBID_HORIZON, lead, calendar, methods)],
         assumptions=list(assumptions(lead, calendar, methods)),
         failures=list(failures(everything, day, transition_limit_months=12)),
         tenders=[row for facts in everything for row in tender_rows(facts.tenders)],
