@@ -176,9 +176,7 @@ def payable(
             with store.split(active_from=window.start, active_before=window.end) as (terms_only, rest):
                 rows = window_payable_rows(list(rest), day, window, terms_only=terms_only, apart=True)
         else:
-            contracts = store.load([code])
-    if code is not None:
-        rows = payable_rows(contracts, day, seq=number, window=window)
+            rows = payable_rows(store.load([code]), day, seq=number, window=window)
     title = (t("Payable as of {day}, due in {quarter}", day=day.isoformat(), quarter=quarter.upper()) if quarter
              else t("Payable as of {day}", day=day.isoformat()))
     _show_payables(rows, fmt, PAYABLE_KEYS, detail=number is not None or len(rows) <= 4, title=title)
