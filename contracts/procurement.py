@@ -7,8 +7,10 @@ suspensions and usage), as of a given day.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Sequence
 
 from .amendments import adds_over_ten_percent
@@ -183,16 +185,20 @@ def rebid(statuses: Sequence[LineStatus], as_of: dt.date, horizon_days: int, lea
     rows = []
     plans = Plans(lead, calendar)  # shared by every line: most end on the same few hundred days, or lapsed already
     last = as_of + dt.timedelta(days=horizon_days)
-    for status in statuses:
-        if status.coverage_ends is None or status.successor or status.state == SUSPENDED:
+    # In code order, whole and lone lines together, as when every line was whole: a row names the holidays the
+    # calendar assumed among the years it had been asked about by then (WorkCalendar.fallback_years), so the order the
+    # lines are worked out in can show in the rows.
+    for item in heapq.merge(statuses, lone, key=attrgetter("line")):
+        if isinstance(item, LineStatus):
+            if item.coverage_ends is None or item.successor or item.state == SUSPENDED:
+                continue
+            lapsed = item.state in (IN_TRANSITION, UNCOVERED)
+            if not lapsed and not (as_of <= item.coverage_ends <= last):
+                continue
+            rows.extend(rebid_rows(item.line, item.coverage_ends, as_of, lead, calendar, methods,
+                                   in_transition=item.state == IN_TRANSITION, transition_ends=item.transition_ends,
+                                   plans=plans))
             continue
-        lapsed = status.state in (IN_TRANSITION, UNCOVERED)
-        if not lapsed and not (as_of <= status.coverage_ends <= last):
-            continue
-        rows.extend(rebid_rows(status.line, status.coverage_ends, as_of, lead, calendar, methods,
-                               in_transition=status.state == IN_TRANSITION, transition_ends=status.transition_ends,
-                               plans=plans))
-    for item in lone:
         ends = item.service_end
         if lone_state(item, as_of) != UNCOVERED and not (as_of <= ends <= last):
             continue

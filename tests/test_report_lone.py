@@ -63,9 +63,11 @@ def test_lines_drawn_and_rebid_deadlines_of_lone_lines_are_the_whole_paths(lines
     half = len(lines) // 2
     assert timeline(whole[:half], statuses[:half], as_of, limit, lone=[lone for _, lone in lines[half:]]) == \
         timeline(whole, statuses, as_of, limit)
-    calendar, methods = WorkCalendar(), ("public", "negotiation")
-    assert rebid(statuses[:half], as_of, horizon, LeadTimes(), calendar, methods, lone=[lone for _, lone in lines[half:]]) == \
-        rebid(statuses, as_of, horizon, LeadTimes(), calendar, methods)
+    # Every other line lone: the rebid rows, worked out in code order as when every line is whole. (A fresh calendar
+    # for each: a row names the holidays assumed among the years its calendar had been asked about by then.)
+    methods = ("public", "negotiation")
+    assert rebid(statuses[::2], as_of, horizon, LeadTimes(), WorkCalendar(), methods, lone=[lone for _, lone in lines[1::2]]) == \
+        rebid(statuses, as_of, horizon, LeadTimes(), WorkCalendar(), methods)
 
 
 def test_a_lone_line_uncovered_is_drawn_first_and_rebid_as_lapsed():
@@ -192,3 +194,25 @@ def test_lines_and_the_procurement_page_list_every_line_as_the_whole_path(mixed,
     statuses = [line_status(facts, day) for facts in whole]
     assert page.rebid == [rebid_record(row) for row in rebid(statuses, day, REBID_HORIZON, LeadTimes(), WorkCalendar(),
                                                               tuple(METHODS))]
+
+
+def test_rebid_works_out_whole_and_lone_lines_in_code_order():
+    """A rebid row names the holidays its calendar had assumed, among the years asked about by then, over its dates:
+    worked out in another order, L-1's row (its service ends 2030-03-01) would also name 2028's, a year only L-2's
+    dates were counted in. Whole and lone lines together keep the whole path's order, and so its rows."""
+    from contracts.terms import make_terms
+
+    day = dt.date(2026, 6, 1)
+
+    def line(code: str, months: int) -> LineFacts:
+        terms = make_terms({"code": f"C{code[1:]}", "name": code, "billing_start": dt.date(2024, 3, 1),
+                            "billing_months": months, "annual_fee": "100", "line": code})
+        return LineFacts(ServiceLine(code, code), True, [terms])
+
+    first, second = line("L-1", 72), line("L-2", 48)
+    alone = lone_terms("C-1", "L-1", "L-1", "L-1", dt.date(2024, 3, 1), 72, 72)
+    whole = rebid([line_status(first, day), line_status(second, day)], day, 2000, LeadTimes(), WorkCalendar(), ("public",))
+    apart = rebid([line_status(second, day)], day, 2000, LeadTimes(), WorkCalendar(), ("public",), lone=[alone])
+    assert apart == whole
+    [row] = [row for row in apart if row.line == "L-1"]
+    assert row.assumed_days and not any(text.startswith("2028") for text in row.assumed_days)
