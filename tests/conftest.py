@@ -239,3 +239,94 @@ def mixed(loaded, tmp_path):
     extra.write_text(MIXED, encoding="utf-8")
     loaded("import", str(extra))
     return loaded
+
+
+# Beside MIXED: lone contracts (alone on a line of their own or on an explicit line) and every kind of line the
+# whole-portfolio reads tell apart from them (tests/test_check_lone.py, tests/test_report_lone.py).
+MORE = """
+[[line]]
+code = "NAMED"
+name = "an explicit line with one contract and nothing else"
+
+[[line]]
+code = "EMPTY"
+name = "an explicit line with no contract yet"
+
+[[contract]]
+code = "ALONE-ENDED"
+name = "alone, ended: its line is uncovered"
+billing_start = 2019-01-01
+billing_months = 24
+annual_fee = "1200"
+stated_end = "2020-06"
+completed_on = 2018-06-01
+
+[[contract]]
+code = "ALONE-NAMED"
+name = "alone on an explicit line, ended"
+billing_start = 2018-01-01
+billing_months = 12
+annual_fee = "1200"
+line = "NAMED"
+
+[[contract]]
+code = "SHARED"
+name = "no line of its own: its code is another contract's line"
+billing_start = 2019-01-01
+billing_months = 12
+annual_fee = "1200"
+
+[[contract]]
+code = "SHARES-BY-LINE"
+name = "names SHARED as its line"
+billing_start = 2020-03-01
+billing_months = 12
+annual_fee = "1200"
+line = "SHARED"
+
+[[contract]]
+code = "TENDERED"
+name = "alone, but its line has a tender"
+billing_start = 2019-01-01
+billing_months = 12
+annual_fee = "1200"
+
+[[tender]]
+line = "TENDERED"
+method = "public"
+outcome = "failed"
+
+[[contract]]
+code = "PAID-ONE"
+name = "alone on its line, but paid: whole"
+billing_start = 2019-01-01
+billing_months = 12
+annual_fee = "1200"
+
+[[payment]]
+contract = "PAID-ONE"
+paid_on = 2019-05-01
+amount = "300.00"
+
+[[programme]]
+code = "MIXED-PROG"
+name = "a programme funding lone contracts, contracts with terms only on shared lines, and one with facts"
+contracts = ["ALONE-ENDED", "ALONE-NAMED", "SHARED", "SHARES-BY-LINE", "PLAIN-A", "PAID-ONE"]
+
+[[budget]]
+programme = "MIXED-PROG"
+year = 2020
+unit = "yuan"
+original = "5000"
+spent = "1200"
+source = "a made-up budget: what the report's cash flow and the checks read of a programme"
+"""
+
+
+@pytest.fixture
+def more(mixed, tmp_path):
+    """The example store with MIXED and MORE imported beside it: every kind of line and contract the split tells apart."""
+    extra = tmp_path / "more.toml"
+    extra.write_text(MORE, encoding="utf-8")
+    mixed("import", str(extra))
+    return mixed

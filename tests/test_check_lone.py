@@ -66,85 +66,7 @@ def test_a_lone_contract_ended_before_the_day_leaves_its_line_uncovered():
 
 
 # -- the store's side: which contracts are read as columns, and the findings of the whole portfolio ----------------
-
-MORE = """
-[[line]]
-code = "NAMED"
-name = "an explicit line with one contract and nothing else"
-
-[[line]]
-code = "EMPTY"
-name = "an explicit line with no contract yet"
-
-[[contract]]
-code = "ALONE-ENDED"
-name = "alone, ended: its line is uncovered"
-billing_start = 2019-01-01
-billing_months = 24
-annual_fee = "1200"
-stated_end = "2020-06"
-completed_on = 2018-06-01
-
-[[contract]]
-code = "ALONE-NAMED"
-name = "alone on an explicit line, ended"
-billing_start = 2018-01-01
-billing_months = 12
-annual_fee = "1200"
-line = "NAMED"
-
-[[contract]]
-code = "SHARED"
-name = "no line of its own: its code is another contract's line"
-billing_start = 2019-01-01
-billing_months = 12
-annual_fee = "1200"
-
-[[contract]]
-code = "SHARES-BY-LINE"
-name = "names SHARED as its line"
-billing_start = 2020-03-01
-billing_months = 12
-annual_fee = "1200"
-line = "SHARED"
-
-[[contract]]
-code = "TENDERED"
-name = "alone, but its line has a tender"
-billing_start = 2019-01-01
-billing_months = 12
-annual_fee = "1200"
-
-[[tender]]
-line = "TENDERED"
-method = "public"
-outcome = "failed"
-
-[[contract]]
-code = "PAID-ONE"
-name = "alone on its line, but paid: whole"
-billing_start = 2019-01-01
-billing_months = 12
-annual_fee = "1200"
-
-[[payment]]
-contract = "PAID-ONE"
-paid_on = 2019-05-01
-amount = "300.00"
-
-[[programme]]
-code = "MIXED-PROG"
-name = "a programme funding lone contracts, contracts with terms only on shared lines, and one with facts"
-contracts = ["ALONE-ENDED", "ALONE-NAMED", "SHARED", "SHARES-BY-LINE", "PLAIN-A", "PAID-ONE"]
-
-[[budget]]
-programme = "MIXED-PROG"
-year = 2020
-unit = "yuan"
-original = "5000"
-spent = "1200"
-source = "a made-up budget: what the report's cash flow and the checks read of a programme"
-"""
+# (the store: conftest's `more`, the example store with MIXED and MORE imported)
 
 
 def whole_path(store, as_of):
@@ -154,13 +76,10 @@ def whole_path(store, as_of):
     return portfolio_findings(contracts, statuses, store.budgets(), as_of)
 
 
-def test_the_store_reads_lone_contracts_as_columns_and_the_rest_whole(mixed, tmp_path):
+def test_the_store_reads_lone_contracts_as_columns_and_the_rest_whole(more):
     from db.store import open_store
 
-    extra = tmp_path / "more.toml"
-    extra.write_text(MORE, encoding="utf-8")
-    mixed("import", str(extra))
-    store = open_store(mixed.url).store
+    store = open_store(more.url).store
     try:
         portfolio = store.for_checks()
         lone = {row.code for row in portfolio.lone}
@@ -184,14 +103,11 @@ def test_the_store_reads_lone_contracts_as_columns_and_the_rest_whole(mixed, tmp
         store.close()
 
 
-def test_check_prints_what_the_whole_path_finds(mixed, tmp_path):
+def test_check_prints_what_the_whole_path_finds(more):
     from db.store import open_store
 
-    extra = tmp_path / "more.toml"
-    extra.write_text(MORE, encoding="utf-8")
-    mixed("import", str(extra))
-    printed = [f for f in mixed.json("check", "--as-of", "2021-02-01") if f["check"] not in ("history chain", "store integrity")]
-    store = open_store(mixed.url).store
+    printed = [f for f in more.json("check", "--as-of", "2021-02-01") if f["check"] not in ("history chain", "store integrity")]
+    store = open_store(more.url).store
     try:
         expected = [{**f.__dict__, "severity": str(f.severity)} for f in whole_path(store, dt.date(2021, 2, 1))]
     finally:

@@ -19,7 +19,6 @@ from contracts.report import _LoneRelevance, _relevant, build, lone_timeline_row
 from contracts.workdays import WorkCalendar
 
 from .strategies import contract_terms
-from .test_check_lone import MORE
 
 days = st.dates(dt.date(1990, 1, 1), dt.date(2070, 12, 31))
 
@@ -85,16 +84,13 @@ def test_a_lone_line_uncovered_is_drawn_first_and_rebid_as_lapsed():
     assert rows[1].state != "lapsed"
 
 
-def test_the_report_of_a_store_read_apart_is_the_whole_paths(mixed, tmp_path):
+def test_the_report_of_a_store_read_apart_is_the_whole_paths(more):
     """The example store, MIXED and MORE (lone contracts on lines of their own and on an explicit line, a line key
     shared by two contracts, a tendered line, facts, a unit price): the whole report, on days before, amid and after
     their contracts, equal to the one made from every contract whole."""
     from db.store import open_store
 
-    extra = tmp_path / "more.toml"
-    extra.write_text(MORE, encoding="utf-8")
-    mixed("import", str(extra))
-    store = open_store(mixed.url).store
+    store = open_store(more.url).store
     try:
         portfolio = store.for_report()
         assert {row.code for row in portfolio.lone} >= {"ALONE-ENDED", "ALONE-NAMED", "TINY-CAL"}
@@ -118,17 +114,14 @@ def test_the_report_of_a_store_read_apart_is_the_whole_paths(mixed, tmp_path):
         store.close()
 
 
-def test_rebid_prints_what_the_whole_path_plans(mixed, tmp_path):
+def test_rebid_prints_what_the_whole_path_plans(more):
     """`contracts rebid` reads lone lines as columns: every row as the whole path makes it, lone lines among them."""
     from contracts.procurement_rows import rebid_record
     from contracts.tenders import METHODS
     from db.store import open_store
 
-    extra = tmp_path / "more.toml"
-    extra.write_text(MORE, encoding="utf-8")
-    mixed("import", str(extra))
-    printed = mixed.json("rebid", "--as-of", "2021-02-01", "--horizon", "400")
-    store = open_store(mixed.url).store
+    printed = more.json("rebid", "--as-of", "2021-02-01", "--horizon", "400")
+    store = open_store(more.url).store
     try:
         day = dt.date(2021, 2, 1)
         statuses = [line_status(facts, day) for facts in store.lines()]
@@ -139,17 +132,14 @@ def test_rebid_prints_what_the_whole_path_plans(mixed, tmp_path):
     assert {"ALONE-ENDED", "NAMED"} <= {row["line"] for row in printed}
 
 
-def test_payable_quarter_read_apart_is_every_full_ledgers(mixed, tmp_path):
+def test_payable_quarter_read_apart_is_every_full_ledgers(more):
     """`contracts payable --quarter` reads only the contracts that can fall due in the quarter, those with terms only as
     columns (Store.split): every row, in code order, as the full ledgers of every contract give it (payable_rows)."""
     from contracts.ledgers import payable_rows
     from contracts.periods import quarter_period
     from db.store import open_store
 
-    extra = tmp_path / "more.toml"
-    extra.write_text(MORE, encoding="utf-8")
-    mixed("import", str(extra))
-    store = open_store(mixed.url).store
+    store = open_store(more.url).store
     try:
         contracts = store.load()
     finally:
@@ -157,15 +147,15 @@ def test_payable_quarter_read_apart_is_every_full_ledgers(mixed, tmp_path):
     # 2019Q2: the lone contracts and PAID-ONE (paid 300.00 of its first installment); 2025Q3: TINY-CAL (left to the
     # engine by the arrays), the unit-priced contract awaiting its usage, PLAIN-A and -B on a shared line.
     for quarter, day in (("2019Q2", "2019-07-01"), ("2024Q1", "2024-04-01"), ("2025Q3", "2025-08-15")):
-        printed = mixed.json("payable", "--quarter", quarter, "--as-of", day)
+        printed = more.json("payable", "--quarter", quarter, "--as-of", day)
         expected = payable_rows(contracts, dt.date.fromisoformat(day), window=quarter_period(quarter))
         assert printed == json.loads(json.dumps(expected, default=str)), quarter
         assert printed, quarter
-    contracts_2019 = {row["contract"] for row in mixed.json("payable", "--quarter", "2019Q2", "--as-of", "2019-07-01")}
+    contracts_2019 = {row["contract"] for row in more.json("payable", "--quarter", "2019Q2", "--as-of", "2019-07-01")}
     assert {"ALONE-ENDED", "PAID-ONE", "SHARED"} <= contracts_2019
 
 
-def test_lines_and_the_procurement_page_list_every_line_as_the_whole_path(mixed, tmp_path):
+def test_lines_and_the_procurement_page_list_every_line_as_the_whole_path(more):
     """`contracts lines` and the web's procurement figures make a lone line's status from its columns: every line's
     record, in code order, as the whole path makes it."""
     from contracts.procurement import failures
@@ -174,11 +164,8 @@ def test_lines_and_the_procurement_page_list_every_line_as_the_whole_path(mixed,
     from db.store import open_store
     from web.routes_procurement import REBID_HORIZON, compute
 
-    extra = tmp_path / "more.toml"
-    extra.write_text(MORE, encoding="utf-8")
-    mixed("import", str(extra))
-    printed = mixed.json("lines", "--as-of", "2021-02-01")
-    store = open_store(mixed.url).store
+    printed = more.json("lines", "--as-of", "2021-02-01")
+    store = open_store(more.url).store
     try:
         day = dt.date(2021, 2, 1)
         whole = store.lines()
