@@ -167,7 +167,7 @@ def payable(
         raise ContractsError("code", None, "give a contract code, or --quarter for every contract")
     if seq is not None and code is None:
         raise ContractsError("seq", seq, "needs a contract code")
-    window = quarter_period(quarter) if quarter else None
+    window = quarter_period(quarter) if quarter is not None else None  # an empty --quarter is refused, as any text naming no quarter
     number = whole_number(seq, "seq", minimum=1) if seq is not None else None
     with store_for(ctx, db) as store:
         if code is None:
