@@ -27,9 +27,9 @@ def run() -> None:
 
         print(f"contracts {__version__}")  # the same line as the app's --version option prints
         return
-    from .app import app
+    from .app import app_for
 
-    app()
+    app_for(sys.argv[1:])()
 
 
 def __getattr__(name: str):

@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING
 
 from contracts.bulk import TermsOnly
 from contracts.contract import Contract
 
 from . import loader
+from .sql import query as light_query, run
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection  # or a db.sql.DriverReader
 
 BATCH = 20_000  # rows read (and turned into columns) at a time
 STEPS = "CASE frequency WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'semiannual' THEN 6 ELSE 12 END"
@@ -45,7 +48,7 @@ def split(connection: Connection, *, active_from: dt.date | None = None,
     ids, codes, lines, batches, rest, order = [], [], [], [], [], []
     reading = connection.execution_options(stream_results=True, max_row_buffer=BATCH) \
         if connection.dialect.supports_server_side_cursors else connection  # a million rows never at once
-    result = reading.execute(text(query), params)
+    result = run(reading, light_query(query, ()), params)
     while batch := result.fetchmany(BATCH):
         rows = []
         for row in batch:

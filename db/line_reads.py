@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Collection, Sequence
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Collection, Sequence
 
 from contracts.contract import Contract
 from contracts.errors import ContractsError
@@ -14,6 +12,9 @@ from contracts.procurement import LineFacts
 
 from .mapping import line_from_row, suspension_from_row, tender_from_row, transition_from_row, usage_from_row
 from .reads import rows
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection  # or a db.sql.DriverReader
 
 
 def load_lines(connection: Connection, contracts: Sequence[Contract], only: str | None = None,

@@ -14,13 +14,15 @@ import datetime as dt
 from collections import defaultdict
 from typing import Iterator, NamedTuple, Sequence
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING
 
 from contracts.contract import Contract, bare_contract
 from contracts.errors import ContractsError
 
-from .reads import typed_query
+from .sql import query, run
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection  # or a db.sql.DriverReader: the loader runs its queries through either
 from .mapping import (
     amendment_from_row,
     assessment_from_row,
@@ -53,10 +55,7 @@ def load(connection: Connection, codes: Sequence[str] | None = None, *, lock: bo
     sql, params = _contract_query(connection, codes, active_from, active_before)
     if lock and connection.dialect.name != "sqlite":
         sql += " FOR UPDATE"
-    query = typed_query(sql)
-    if codes is not None:
-        query = query.bindparams(bindparam("codes", expanding=True))
-    rows = connection.execute(query, params).all()
+    rows = run(connection, query(sql, expanding=("codes",) if codes is not None else ()), params).all()
     if codes is not None and len(rows) < len(set(codes)):
         missing = sorted(set(codes) - {row.code for row in rows})[0]
         raise ContractsError("code", missing, "is not a contract in this store ('contracts list' shows them)")
@@ -75,7 +74,7 @@ def stream(connection: Connection, *, active_from: dt.date | None = None, active
     with_facts = _with_facts(connection, None)
     if connection.dialect.supports_server_side_cursors:
         connection = connection.execution_options(stream_results=True, max_row_buffer=batch)
-    result = connection.execute(typed_query(sql), params)
+    result = run(connection, query(sql), params)
     while True:
         rows = result.fetchmany(batch)
         if not rows:
@@ -100,7 +99,7 @@ def window(connection: Connection, active_from: dt.date | None, active_before: d
     ``[active_from, active_before)``, allowing for the longest payment lag stored."""
     where, params = [], {}
     if active_from is not None:
-        longest_lag = connection.execute(text("SELECT MAX(payment_lag_days) FROM contract")).scalar() or 0
+        longest_lag = run(connection, query("SELECT MAX(payment_lag_days) FROM contract")).scalar() or 0
         where.append("billing_end >= :first")
         params["first"] = active_from - dt.timedelta(days=longest_lag)
     if active_before is not None:
@@ -114,8 +113,7 @@ def stream_ids(connection: Connection, ids: Sequence[int], batch: int = BATCH) -
     for start in range(0, len(ids), batch):
         wanted = [int(contract_id) for contract_id in ids[start:start + batch]]
         marks = ", ".join(str(contract_id) for contract_id in wanted)  # our own integers
-        found = {row.id: terms_from_row(row) for row in connection.execute(
-            typed_query(f"SELECT * FROM contract WHERE id IN ({marks})"))}
+        found = {row.id: terms_from_row(row) for row in run(connection, query(f"SELECT * FROM contract WHERE id IN ({marks})"))}
         facts = _facts(connection, wanted)
         for contract_id in wanted:
             yield _contract(found[contract_id], facts.get(contract_id))
@@ -127,7 +125,7 @@ def _facts(connection: Connection, wanted: list[int]) -> dict[int, dict[str, lis
     for start in range(0, len(wanted), BATCH):
         marks = ", ".join(str(int(contract_id)) for contract_id in wanted[start:start + BATCH])  # our own integers
         for table in FACT_TABLES:
-            for row in connection.execute(typed_query(f"SELECT * FROM {table} WHERE contract_id IN ({marks}) ORDER BY id")).all():
+            for row in run(connection, query(f"SELECT * FROM {table} WHERE contract_id IN ({marks}) ORDER BY id")).all():
                 facts[row.contract_id][table].append(row)
     return facts
 
@@ -143,7 +141,7 @@ def with_facts(connection: Connection) -> set[int]:
     """The ids of every contract that has any fact beyond its terms."""
     found: set[int] = set()
     for table in FACT_TABLES:
-        found.update(connection.execute(text(f"SELECT DISTINCT contract_id FROM {table} WHERE contract_id IS NOT NULL")).scalars())
+        found.update(run(connection, query(f"SELECT DISTINCT contract_id FROM {table} WHERE contract_id IS NOT NULL", ())).scalars())
     return found
 
 

@@ -13,12 +13,13 @@ from contracts.deductions import Rule, make_rule, rule_as_raw
 from contracts.money import format_money, from_fen, to_fen
 from contracts.payments import Opening, Payment
 from contracts.usage import Usage
-from contracts.lines import ServiceLine, Suspension, Transition
-from contracts.tenders import DATE_FIELDS, Tender
 from contracts.periods import Period
 from contracts.terms import Alignment, ContractTerms, Frequency, Pricing, Timing
 
 if TYPE_CHECKING:
+    from contracts.lines import ServiceLine, Suspension, Transition  # imported where used: a contract's reader
+    from contracts.tenders import Tender  # (show, schedule) never needs a line's or a tender's classes
+
     from .tables import (
         AmendmentRow,
         AssessmentRow,
@@ -172,22 +173,30 @@ def opening_to_row(opening: Opening, contract_id: int) -> OpeningRow:
 # -- lines, tenders, transitions, suspensions ---------------------------------------------------------
 
 def line_from_row(row: LineRow) -> ServiceLine:
+    from contracts.lines import ServiceLine
+
     return ServiceLine(row.code, row.name, row.buyer, row.notes)
 
 
 def tender_from_row(row: TenderRow) -> Tender:
+    from contracts.tenders import DATE_FIELDS, Tender
+
     return Tender(line=row.line, method=row.method, outcome=row.outcome, id=row.id, ground=row.ground,
                   bidders=row.bidders, method_approval=row.method_approval, contract=row.contract, note=row.note,
                   **{name: getattr(row, name) for name in DATE_FIELDS})
 
 
 def tender_to_row(tender: Tender) -> TenderRow:
+    from contracts.tenders import DATE_FIELDS
+
     return _tables().TenderRow(line=tender.line, method=tender.method, outcome=tender.outcome, ground=tender.ground,
                      bidders=tender.bidders, method_approval=tender.method_approval, contract=tender.contract,
                      note=tender.note, **{name: getattr(tender, name) for name in DATE_FIELDS})
 
 
 def transition_from_row(row: TransitionRow) -> Transition:
+    from contracts.lines import Transition
+
     return Transition(row.line, row.start, row.end, row.approved_by, row.basis, row.reference,
                       None if row.unit_price_fen is None else from_fen(row.unit_price_fen))
 
@@ -198,6 +207,8 @@ def transition_to_row(item: Transition) -> TransitionRow:
 
 
 def suspension_from_row(row: SuspensionRow) -> Suspension:
+    from contracts.lines import Suspension
+
     return Suspension(row.line, row.start, row.end, row.reason, row.reference)
 
 

@@ -11,10 +11,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING
 
 from contracts.errors import ContractsError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Every schema revision this program knows, oldest first. Kept here so that opening a store
@@ -47,7 +49,7 @@ def known_revisions() -> set[str]:
 
 def current_revision(connection: Connection) -> str | None:
     """The store's schema revision, read straight from Alembic's table (None: no schema yet)."""
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     if not inspect(connection).has_table("alembic_version"):
         return None
@@ -68,8 +70,39 @@ class SchemaState:
         return self.current != self.head
 
 
+def driver_revision(path: str) -> str | None:
+    """The schema revision of the SQLite file at ``path``, read through Python's ``sqlite3`` without SQLAlchemy;
+    None when it has none or cannot be read so (the caller then opens it the full way, which says why)."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        # No waiting here: a store another program holds locked is opened the full way, which waits for it (up to
+        # the engine's busy timeout) and says so if it must give up; waiting here too would double that.
+        connection.execute("PRAGMA busy_timeout = 0")
+        if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone() is None:
+            return None
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        return found[0][0] if len(found) == 1 and isinstance(found[0][0], str) else None
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
 def inspect_schema(engine: Engine, url_for_messages: str) -> SchemaState:
     """What the database holds now, refusing what this program must not touch."""
+    from sqlalchemy import inspect
+
     with engine.connect() as connection:
         current = current_revision(connection)
         if current is None and inspect(connection).get_table_names():

@@ -10,10 +10,7 @@ each, made most of those answers' time and memory (issue #17).
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, NamedTuple
-
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from contracts.bulk import EPOCH, TermsOnly
 from contracts.contract import Contract
@@ -22,7 +19,10 @@ from contracts.procurement import LineFacts
 
 from . import line_reads, loader
 from .columns import STEPS
-from .reads import typed_query
+from .sql import query, run
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection  # or a db.sql.DriverReader
 
 BATCH = 20_000  # rows read at a time
 # Lines with facts of their own beyond their contracts: their status is worked out in full.
@@ -70,15 +70,15 @@ def for_report(connection: Connection, contracts_of: Callable[[list[str]], Itera
 
 def _read(connection: Connection, *, schedules: bool):
     with_facts = loader.with_facts(connection)
-    busy = set(connection.execute(text(LINE_FACTS)).scalars()) | set(connection.execute(text(SHARED)).scalars())
-    named = dict(connection.execute(text("SELECT code, name FROM service_line")).all())
+    busy = set(run(connection, query(LINE_FACTS, ())).scalars()) | set(run(connection, query(SHARED, ())).scalars())
+    named = dict(run(connection, query("SELECT code, name FROM service_line", ())).all())
     lone: list[LoneTerms] = []
     rest: list[int] = []
     rows: list[tuple] = []  # the lone contracts' schedule columns (TermsColumns.from_rows)
     order: list[int] = []  # a position in ``lone``, or -1 for the next of ``rest`` (in code order)
     reading = connection.execution_options(stream_results=True, max_row_buffer=BATCH) \
         if connection.dialect.supports_server_side_cursors else connection
-    result = reading.execute(typed_query(QUERY, ("billing_start", "completed_on")))
+    result = run(reading, query(QUERY, ("billing_start", "completed_on")))
     while batch := result.fetchmany(BATCH):
         for row in batch:
             contract_id, code, line, name, pricing, start, months, service_months, stated, completed_on = row[:10]

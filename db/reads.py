@@ -5,38 +5,42 @@ ORM ones), the expiry query, and the budgets."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
-
-from sqlalchemy import Boolean, Date, text
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Iterable
 
 from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme, parse_months
 from contracts.money import from_fen
 from contracts.stated import Stated
 
-# The columns whose types a raw query must be told (SQLite hands dates and flags back as text and integers).
-TYPED = {name: Date for name in ("signed_on", "billing_start", "completed_on", "billing_end", "service_end",
-                                 "effective_from", "assessed_on", "paid_on", "as_of", "period_start", "period_end",
-                                 "approved", "announced", "bid_deadline", "opened", "awarded", "signed", "start", "end")}
-TYPED["allow_credit"] = Boolean
+from . import sql as light
+from .sql import TYPED
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
-def typed_query(sql: str, columns: Iterable[str] = TYPED):
-    """A raw query whose date and flag columns come back typed, on every backend."""
-    return text(sql).columns(**{name: TYPED[name] for name in columns if name in TYPED})
+def typed_query(text: str, columns: Iterable[str] = TYPED):
+    """A raw SQLAlchemy query whose date and flag columns come back typed, on every backend."""
+    return light._core(light.query(text, columns))
+
+
+def text(statement: str):
+    from sqlalchemy import text as core_text
+
+    return core_text(statement)
 
 
 def rows(connection: Connection, sql: str, params: dict | None = None) -> list:
-    return connection.execute(typed_query(sql), params or {}).all()
+    """Every row of a raw query, its dates and flags typed, through SQLAlchemy or the driver (db/sql.py)."""
+    return light.run(connection, light.query(sql), params).all()
 
 
 def expiring(connection: Connection, first: dt.date, last: dt.date) -> list[tuple]:
     """(code, name, billing start, billing end, service end) of the contracts whose service ends in
     ``[first, last]``: an indexed range query reading only what the answer needs."""
-    query = typed_query("SELECT code, name, billing_start, billing_end, service_end FROM contract "
+    query = light.query("SELECT code, name, billing_start, billing_end, service_end FROM contract "
                         "WHERE service_end >= :first AND service_end <= :last ORDER BY service_end, code",
                         ("billing_start", "billing_end", "service_end"))
-    return [tuple(row) for row in connection.execute(query, {"first": first, "last": last})]
+    return [tuple(row) for row in light.run(connection, query, {"first": first, "last": last})]
 
 
 def _stated(fen: int | None, shown: str | None, unit: str) -> Stated | None:
@@ -46,7 +50,7 @@ def _stated(fen: int | None, shown: str | None, unit: str) -> Stated | None:
 def load_budgets(connection: Connection) -> Budgets:
     """Programmes, budgets, fee lines and fee amounts, through Core queries (a reader starts no ORM)."""
     def query(sql: str) -> list:
-        return connection.execute(text(sql)).all()
+        return light.run(connection, light.query(sql, ())).all()
 
     programme_rows = query("SELECT id, code, name, department, notes FROM programme ORDER BY code")
     codes = {row.id: row.code for row in programme_rows}

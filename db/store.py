@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-
 from contracts.errors import ContractsError
 from contracts.terms import ContractTerms
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
     from contracts.amendments import Amendment
     from contracts.assessments import Assessment
     from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme
@@ -33,18 +33,21 @@ if TYPE_CHECKING:
     from .portfolio_reads import ChecksInput, ReportInput
 
 from . import migrate
-from .engine import make_engine, resolve_url, sqlite_path
+from .engine import make_engine, plain_sqlite_file, resolve_url, shown_url, sqlite_path
 from .mapping import write_terms
 
 
-def _display(url: str) -> str:
-    """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
+def _sqlalchemy_error() -> type[BaseException]:
+    """SQLAlchemy's base error, for an ``except`` clause, when SQLAlchemy is loaded (a store read only through the
+    driver never loads it, and then nothing can raise it)."""
+    import sys
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors.SQLAlchemyError if errors is not None else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    pass
 
 
 @dataclass
@@ -64,7 +67,7 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     head)`` says yes (None: yes, for programs that open their own stores).
     """
     resolved = resolve_url(url)
-    shown = _display(resolved)
+    shown = shown_url(resolved)
     path = sqlite_path(resolved) if "://" in resolved else None
     if path is not None:
         if not path.exists() and not create:
@@ -76,6 +79,11 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
                 raise ContractsError("db", str(path), f"cannot be created: folder {str(path.parent)!r} does not exist")
         if path.exists() and path.is_dir():
             raise ContractsError("db", str(path), "is a folder, not a database file")
+    if path is not None and path.is_file() and plain_sqlite_file(resolved) is not None \
+            and migrate.driver_revision(str(path)) == migrate.HEAD:
+        # A store at this program's schema, in a plain SQLite file: opened without SQLAlchemy, which is loaded
+        # only if the command goes on to use it (see db/sql.py). Anything else takes the way below.
+        return OpenedStore(Store(None, shown, url=resolved, driver_file=str(path)))
     engine = make_engine(resolved)
     try:
         state = migrate.inspect_schema(engine, shown)
@@ -88,7 +96,7 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
 
             with engine.connect() as connection:
                 refuse_if_damaged(connection, shown)  # never upgrade (write into) a damaged store
-        opened = OpenedStore(Store(engine, shown), created=state.is_new)
+        opened = OpenedStore(Store(engine, shown, url=resolved, driver_file=_driver_file(path)), created=state.is_new)
         if state.needs_upgrade and not state.is_new and confirm_upgrade is not None and not confirm_upgrade(state.current, state.head):
             raise ContractsError("db", shown, f"uses schema {state.current} and this program needs {state.head}: run again with "
                                  "--yes to upgrade it (an SQLite file is copied aside first); nothing was changed")
@@ -98,10 +106,15 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     except ContractsError:
         engine.dispose()
         raise
-    except SQLAlchemyError as exc:
+    except _sqlalchemy_error() as exc:
         engine.dispose()
         raise database_error(exc, shown) from None
     return opened
+
+
+def _driver_file(path: Path | None) -> str | None:
+    """The SQLite file the store's light reads open through the driver (None: every read through SQLAlchemy)."""
+    return str(path) if path is not None and path.is_file() else None
 
 
 def store_exists(url: str | None) -> bool:
@@ -121,7 +134,10 @@ def database_error(exc: BaseException, shown: str) -> ContractsError:
         return ContractsError("db", shown, "is locked by another program; try again in a moment")
     if "readonly" in text or "read-only" in text:
         return ContractsError("db", shown, "is read-only; nothing was written")
-    if isinstance(exc, (OperationalError, DBAPIError)):
+    import sqlite3
+
+    errors = sys.modules.get("sqlalchemy.exc")
+    if isinstance(exc, sqlite3.Error) or (errors is not None and isinstance(exc, (errors.OperationalError, errors.DBAPIError))):
         return ContractsError("db", shown, f"cannot be used: {text}")
     return ContractsError("db", shown, f"failed: {text}")
 
@@ -142,19 +158,39 @@ class ImportResult:
 class Store:
     """Domain objects in, domain objects out; every write in one transaction."""
 
-    def __init__(self, engine: Engine, shown_url: str, user: str = "") -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine | None, shown_url: str, user: str = "", *, url: str | None = None,
+                 driver_file: str | None = None) -> None:
+        self._engine = engine  # None: made from ``url`` when first needed
+        self._resolved_url = url
+        # The SQLite file that ``load``, ``contract`` and ``expiring`` read through the driver (db/sql.py), or None.
+        self._driver_file = driver_file
         self.account = _login()  # who runs the program: recorded beside ``user`` (on whose behalf) in the history
         self.user = user or self.account
         self.as_of: dt.date | None = None  # the day facts are recorded as of: later ones are refused (None: no such check)
         self.overlaps: list[str] = []  # what the last transition or suspension was said to overlap (--while-covered)
         self._sound = False  # the quick check passed once (SQLite)
-        # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
-        self.write_engine = engine.execution_options(sqlite_immediate=True)
+        self._write_engine = None
         self.url = shown_url
 
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            try:
+                self._engine = make_engine(self._resolved_url)
+            except _sqlalchemy_error() as exc:
+                raise database_error(exc, self.url) from None
+        return self._engine
+
+    @property
+    def write_engine(self) -> Engine:
+        # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
+        if self._write_engine is None:
+            self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+        return self._write_engine
+
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
     @contextmanager
     def session(self, *, write: bool = False):
@@ -168,7 +204,7 @@ class Store:
                     if write:
                         self._before_writing(session)
                     yield session
-        except SQLAlchemyError as exc:
+        except _sqlalchemy_error() as exc:
             raise database_error(exc, self.url) from None
 
     def _before_writing(self, session) -> None:
@@ -212,8 +248,31 @@ class Store:
         try:
             with self.engine.connect() as connection:
                 yield connection
-        except SQLAlchemyError as exc:
+        except _sqlalchemy_error() as exc:
             raise database_error(exc, self.url) from None
+
+    @contextmanager
+    def light_reading(self):
+        """A read-only look for the loader's and the expiry's queries (db/sql.py): straight through the SQLite
+        driver where the store is a plain file at this schema, otherwise ``reading``. One snapshot for the block."""
+        if self._driver_file is None:
+            with self.reading() as connection:
+                yield connection
+            return
+        import sqlite3
+
+        from .sql import DriverReader
+
+        try:
+            reader = DriverReader(self._driver_file)
+        except sqlite3.Error as exc:
+            raise database_error(exc, self.url) from None
+        try:
+            yield reader
+        except sqlite3.Error as exc:
+            raise database_error(exc, self.url) from None
+        finally:
+            reader.close()
 
     def load(self, codes: Sequence[str] | None = None, *, lock: bool = False, active_from: dt.date | None = None,
              active_before: dt.date | None = None) -> list[Contract]:
@@ -224,7 +283,7 @@ class Store:
         """
         from . import loader
 
-        with self.reading() as connection:
+        with (self.reading() if lock else self.light_reading()) as connection:
             return [loaded.contract for loaded in loader.load(connection, codes, lock=lock, active_from=active_from,
                                                                active_before=active_before)]
 
@@ -234,7 +293,7 @@ class Store:
         read until the last one is taken (or the iterator is closed)."""
         from . import loader
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             yield from loader.stream(connection, active_from=active_from, active_before=active_before)
 
     @contextmanager
@@ -245,7 +304,7 @@ class Store:
         through one connection, open until the block ends."""
         from . import columns
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             yield columns.split(connection, active_from=active_from, active_before=active_before)
 
     def contract(self, code: str) -> Contract:
@@ -257,7 +316,7 @@ class Store:
         """(code, name, billing start, billing end, service end) of contracts whose service ends in ``[first, last]``."""
         from . import reads
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return reads.expiring(connection, first, last)
 
     def contract_page(self, *, as_of: dt.date, search: str = "", status: str = "", line: str = "", programme: str = "",
@@ -280,14 +339,14 @@ class Store:
         """Every service line (or ``only`` that one) with its facts; ``contracts``: the portfolio, if loaded already."""
         from . import line_reads, loader
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             if contracts is None and only is not None:
                 # One line's contracts only (amendments never change a contract's line): a line's page on a
                 # province's store reads its few contracts, not all of them.
-                from sqlalchemy import text
+                from .sql import query, run
 
-                codes = list(connection.execute(text("SELECT code FROM contract WHERE line = :only OR (line = '' AND code = :only)"),
-                                                {"only": only}).scalars())
+                codes = list(run(connection, query("SELECT code FROM contract WHERE line = :only OR (line = '' AND code = :only)", ()),
+                                 {"only": only}).scalars())
                 contracts = [loaded.contract for loaded in loader.load(connection, codes)] if codes else []
             elif contracts is None:
                 contracts = [loaded.contract for loaded in loader.load(connection)]
@@ -298,21 +357,21 @@ class Store:
         every other contract and line whole (``db/portfolio_reads.py``)."""
         from .portfolio_reads import for_checks
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return for_checks(connection)
 
     def for_report(self) -> "ReportInput":
         """The portfolio as the HTML report reads it: ``for_checks``, and the lone contracts' schedules as columns."""
         from .portfolio_reads import for_report
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return for_report(connection, self.load)
 
     def budgets(self) -> Budgets:
         """Programmes, budgets, fee lines and their amounts."""
         from . import reads
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return reads.load_budgets(connection)
 
     def history(self, contract: str | None = None) -> list[dict]:

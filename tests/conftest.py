@@ -25,13 +25,15 @@ PG_ENV = "CONTRACTS_TEST_DATABASE_URL"
 # annotations) costs more than most commands themselves; the suite invokes the CLI thousands of times, so the
 # commands are built once per app. They hold no state between invocations.
 _build_command = typer.testing._get_command
-_built: dict[int, object] = {}
+_built: dict[int, tuple] = {}
 
 
 def _command_once(app):
-    if id(app) not in _built:
-        _built[id(app)] = _build_command(app)
-    return _built[id(app)]
+    # Kept with the app itself: an id alone could be a collected app's, reused by a new one.
+    built = _built.get(id(app))
+    if built is None or built[0] is not app:
+        built = _built[id(app)] = (app, _build_command(app))
+    return built[1]
 
 
 typer.testing._get_command = _command_once
@@ -147,9 +149,12 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, ok: bool | None = True):
-        from cli.main import app
+        from cli.app import app_for
 
-        result = self.runner.invoke(app, ["--db", self.url, *args])
+        # The app as the console script runs it: with only the command named (tests/test_cli_one_command.py holds
+        # it to the whole app's answers).
+        command_line = ["--db", self.url, *args]
+        result = self.runner.invoke(app_for(command_line), command_line)
         if ok is True:
             assert result.exit_code == 0, f"{args} failed ({result.exit_code}): {result.output}"
         elif ok is False:

@@ -1,0 +1,172 @@
+"""Queries as plain values, run either through SQLAlchemy Core or straight through the SQLite driver.
+
+A command that only looks at one contract (``show``, ``schedule``, ``payable --seq``) or at an indexed range
+(``expiring``) spends milliseconds in its queries and, through SQLAlchemy, a third of a second importing it (2.1:
+0.3 s of ``show``'s 0.55 s on a 100,000-contract store). So the loader's queries are written here as ``Query``
+values that either front end can run: ``run`` hands them to an SQLAlchemy connection as ``text()`` with the same
+typed columns, or to a ``DriverReader`` (Python's own ``sqlite3``), which types the same columns itself. Both give
+rows read by attribute and by position, so ``db/mapping.py`` reads either.
+
+Only the SQLite file of a store at this program's schema is read through the driver (``Store`` decides); anything
+else (PostgreSQL, a store to upgrade, an SQLite URL with options) goes through SQLAlchemy as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, NamedTuple
+
+# The columns whose types a raw query must be told (SQLite hands dates and flags back as text and integers).
+DATE_COLUMNS = frozenset(("signed_on", "billing_start", "completed_on", "billing_end", "service_end", "effective_from",
+                          "assessed_on", "paid_on", "as_of", "period_start", "period_end", "approved", "announced",
+                          "bid_deadline", "opened", "awarded", "signed", "start", "end"))
+FLAG_COLUMNS = frozenset(("allow_credit",))
+TYPED = DATE_COLUMNS | FLAG_COLUMNS
+
+
+class Query(NamedTuple):
+    """An SQL text with ``:name`` parameters; ``typed``: the columns read back as dates or flags; ``expanding``:
+    the parameters given as a sequence, each written out as a list (``code IN :codes``)."""
+
+    sql: str
+    typed: frozenset = TYPED
+    expanding: tuple = ()
+
+
+def query(sql: str, typed: Iterable[str] = TYPED, *, expanding: tuple = ()) -> Query:
+    return Query(sql, frozenset(name for name in typed if name in TYPED), tuple(expanding))
+
+
+def run(connection, statement: Query, params: dict | None = None):
+    """The result of ``statement`` on ``connection`` (an SQLAlchemy ``Connection`` or a ``DriverReader``): rows
+    read by attribute and position, with ``all``, ``scalar``, ``scalars`` and ``fetchmany``."""
+    if isinstance(connection, DriverReader):
+        return connection.execute(statement, params or {})
+    return connection.execute(_core(statement), params or {})
+
+
+@lru_cache(maxsize=256)
+def _core(statement: Query):
+    """The same query as SQLAlchemy's ``text()``, its dates and flags typed (made once per distinct text)."""
+    from sqlalchemy import Boolean, Date, bindparam, text
+
+    clause = text(statement.sql).columns(**{name: Boolean if name in FLAG_COLUMNS else Date for name in sorted(statement.typed)})
+    if statement.expanding:
+        clause = clause.bindparams(*(bindparam(name, expanding=True) for name in statement.expanding))
+    return clause
+
+
+# -- the SQLite driver ----------------------------------------------------------------------------------------
+
+class _Dialect(NamedTuple):
+    name: str
+    supports_server_side_cursors: bool
+
+
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class DriverReader:
+    """A read-only look at an SQLite store through Python's ``sqlite3``, in one transaction (one snapshot) until
+    closed: the subset of SQLAlchemy's ``Connection`` that ``run`` and the loader use."""
+
+    dialect = _Dialect("sqlite", False)
+
+    def __init__(self, path: str) -> None:
+        # isolation_level=None: the module opens no transaction of its own; BEGIN below is the one snapshot.
+        # mode=rw: the file must exist (a reader never makes an empty one where a store was).
+        from urllib.parse import quote
+
+        self._connection = sqlite3.connect(f"file:{quote(path, safe='/')}?mode=rw", uri=True, isolation_level=None)
+        try:
+            self._connection.execute("PRAGMA busy_timeout = 15000")  # as the engine's connections wait for a writer
+            self._connection.execute("PRAGMA query_only = ON")  # a reader never writes, whatever it is asked
+            self._connection.execute("BEGIN")
+        except BaseException:
+            self._connection.close()
+            raise
+
+    def execute(self, statement: Query, params: dict) -> "DriverResult":
+        sql, params = _expand(statement, params)
+        cursor = self._connection.execute(sql, {name: _bound(value) for name, value in params.items()})
+        return DriverResult(cursor, statement.typed)
+
+    def close(self) -> None:
+        try:
+            self._connection.execute("ROLLBACK")
+        finally:
+            self._connection.close()
+
+
+def _expand(statement: Query, params: dict) -> tuple[str, dict]:
+    if not statement.expanding:
+        return statement.sql, params
+    sql, params = statement.sql, dict(params)
+    for name in statement.expanding:
+        values = list(params.pop(name))
+        names = [f"{name}_{index}" for index in range(len(values))]
+        params.update(zip(names, values))
+        # An empty list matches nothing, as SQLAlchemy's expanding parameter writes it.
+        listed = "(" + ", ".join(f":{each}" for each in names) + ")" if names else "(SELECT 1 WHERE 1 = 0)"
+        sql = re.sub(rf"(?<![:\w]):{name}\b", listed, sql)
+    return sql, params
+
+
+def _bound(value: Any) -> Any:
+    # Dates are stored as ISO text (what SQLAlchemy's SQLite Date writes): compare them as such.
+    if type(value) is dt.date:
+        return value.isoformat()
+    return value
+
+
+def _date(value):
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _flag(value):
+    return None if value is None else bool(value)
+
+
+@lru_cache(maxsize=128)
+def _row_type(names: tuple[str, ...]):
+    """A named tuple for rows of these columns (a name that is not an identifier is read by position only)."""
+    from collections import namedtuple
+
+    return namedtuple("Row", names, rename=True)
+
+
+class DriverResult:
+    def __init__(self, cursor: sqlite3.Cursor, typed: frozenset) -> None:
+        names = tuple(column[0] for column in cursor.description or ())
+        self._cursor = cursor
+        self._row = _row_type(names)._make if names else tuple
+        self._converters = [(index, _flag if name in FLAG_COLUMNS else _date)
+                            for index, name in enumerate(names) if name in typed]
+
+    def _made(self, raw: tuple):
+        if self._converters:
+            raw = list(raw)
+            for index, convert in self._converters:
+                raw[index] = convert(raw[index])
+        return self._row(raw)
+
+    def __iter__(self) -> Iterator:
+        for raw in self._cursor:
+            yield self._made(raw)
+
+    def all(self) -> list:
+        return [self._made(raw) for raw in self._cursor.fetchall()]
+
+    def fetchmany(self, size: int) -> list:
+        return [self._made(raw) for raw in self._cursor.fetchmany(size)]
+
+    def scalar(self):
+        raw = self._cursor.fetchone()
+        return None if raw is None else self._made(raw)[0]
+
+    def scalars(self) -> Iterator:
+        for raw in self._cursor:
+            yield self._made(raw)[0]
