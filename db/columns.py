@@ -48,7 +48,7 @@ def split(connection: Connection, *, active_from: dt.date | None = None,
     ids, codes, lines, batches, rest, order = [], [], [], [], [], []
     reading = connection.execution_options(stream_results=True, max_row_buffer=BATCH) \
         if connection.dialect.supports_server_side_cursors else connection  # a million rows never at once
-    result = run(reading, light_query(query, ()), params)
+    result = run(reading, light_query(query, (), by_position=True), params)
     while batch := result.fetchmany(BATCH):
         rows = []
         for row in batch:

@@ -12,8 +12,6 @@ import datetime as dt
 import json
 from typing import IO, Any, Callable, Iterator
 
-from sqlalchemy import text
-
 from contracts.deductions import rule_as_raw
 from contracts.errors import Collector, ContractsError
 from contracts.money import format_money, from_fen
@@ -53,7 +51,8 @@ def export_sections(connection, progress: Callable[[int], None] | None = None) -
     they are taken, or a function giving the value once the sections before it have been taken (the history's head)."""
     from . import loader
     from .mapping import line_from_row, suspension_from_row, tender_from_row, transition_from_row
-    from .reads import load_budgets, rows, typed_query
+    from .reads import load_budgets, rows
+    from .sql import query, run
 
     def step() -> None:
         if progress:
@@ -137,13 +136,13 @@ def export_sections(connection, progress: Callable[[int], None] | None = None) -
                              {a.kind: a.quantity, "quantity_unit": a.quantity_unit}),
                           **({"months": a.months_text} if a.months else {}),
                           "note": a.note, "source": a.source} for a in budget.fee_amounts]
-    yield "vendor", [{key: value for key, value in r._mapping.items() if value or key == "name"}
+    yield "vendor", [{key: value for key, value in r._asdict().items() if value or key == "name"}
                      for r in q("SELECT name, credit_code, bank, account, contact FROM vendor ORDER BY name")]
     head = {"entries": 0, "hash": GENESIS}
 
     def history() -> Iterator[dict]:
         # Read as it is written (a province's history is as long as its portfolio), counting to the head.
-        found = connection.execute(typed_query(
+        found = run(connection, query(
             'SELECT at, "user", account, action, contract, record, before, after, hash FROM history ORDER BY id'))
         step()
         while True:
@@ -211,6 +210,8 @@ def restore(session, document: dict[str, Any], source: str) -> dict[str, int]:
     if schema not in REVISIONS:
         raise ContractsError("schema", schema, f"is not a schema this program knows ({REVISIONS[0]} to {HEAD}); "
                              "restore it with the version of contracts that wrote it, or a newer one", where=source)
+    from sqlalchemy import text
+
     for table in ("contract", "service_line", "programme", "fee_line", "vendor", "history"):
         if session.exec(text(f"SELECT COUNT(*) FROM {table}")).scalar():
             raise ContractsError("db", "", "is not empty: an export restores into an empty store (contracts init --db NEW)")

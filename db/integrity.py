@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
 from contracts.checks import ERROR, INFO, WARNING, Finding
 from contracts.errors import ContractsError
+
+from .sql import DriverReader, database_errors, query, run
 
 TABLES = ("contract", "deduction_rule", "assessment", "payment", "opening_balance", "service_line", "tender", "transition",
           "suspension", "usage", "programme", "funding", "budget", "fee_line", "fee_amount", "history", "amendment")
@@ -34,18 +33,21 @@ def database_problems(connection, *, quick: bool = False) -> list[str]:
     if connection.dialect.name == "sqlite":
         pragma = "quick_check" if quick else "integrity_check"
         try:
-            found = [row[0] for row in connection.exec_driver_sql(f"PRAGMA {pragma}({SHOWN})")]
-        except SQLAlchemyError as exc:  # a header so damaged that the check cannot even start
+            found = [row[0] for row in run(connection, query(f"PRAGMA {pragma}({SHOWN})", ()))]
+        except database_errors() as exc:  # a header so damaged that the check cannot even start
             return [str(getattr(exc, "orig", exc)).splitlines()[0]]
         problems = [line for line in found if line != "ok"]
         if not quick and not problems:
             problems = [f"{row[0]} row {row[1]} points at a missing row of {row[2]}"
-                        for row in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()[:SHOWN]]
+                        for row in run(connection, query("PRAGMA foreign_key_check", ())).all()[:SHOWN]]
         return problems
     return _postgres_problems(connection)
 
 
 def _postgres_problems(connection) -> list[str]:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
     problems = []
     for table in TABLES:
         try:
@@ -97,13 +99,23 @@ def _history_cursor(connection):
     from . import history
 
     columns = ", ".join(f'"{name}"' for name in history.VERIFIED_COLUMNS)  # "user": a keyword in PostgreSQL
+    sql = f"SELECT {columns} FROM history ORDER BY id"
+    if isinstance(connection, DriverReader):  # errors are sqlite3's own, which the store says in one line
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql)
+            yield cursor
+        finally:
+            cursor.close()
+        return
+    from sqlalchemy.exc import DBAPIError
+
     driver = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         cursor = driver.cursor(name="contracts_history_chain")
         cursor.itersize = 5000
     else:
         cursor = driver.cursor()
-    sql = f"SELECT {columns} FROM history ORDER BY id"
     try:
         cursor.execute(sql)
         yield cursor
@@ -134,8 +146,8 @@ def store_findings(connection) -> list[Finding]:
                                 f"the {count} history entries form an unbroken chain; note its head {head[:16]} "
                                 "elsewhere to tell later whether the whole chain was rewritten"))
     for table in CODES:
-        for folded, codes in connection.execute(text(
-                f'SELECT lower(code), count(*) FROM "{table}" GROUP BY lower(code) HAVING count(*) > 1')).fetchall():
+        for folded, codes in run(connection, query(
+                f'SELECT lower(code), count(*) FROM "{table}" GROUP BY lower(code) HAVING count(*) > 1', ())).all():
             findings.append(Finding(WARNING, "codes differing in case", f"{table} {folded}", "code", str(codes), folded,
                                     f"{codes} {table.replace('_', ' ')} codes differ only in case; they were stored before "
                                     "codes were unique without regard to case: rename one"))

@@ -78,7 +78,7 @@ def _read(connection: Connection, *, schedules: bool):
     order: list[int] = []  # a position in ``lone``, or -1 for the next of ``rest`` (in code order)
     reading = connection.execution_options(stream_results=True, max_row_buffer=BATCH) \
         if connection.dialect.supports_server_side_cursors else connection
-    result = run(reading, query(QUERY, ("billing_start", "completed_on")))
+    result = run(reading, query(QUERY, ("billing_start", "completed_on"), by_position=True))
     while batch := result.fetchmany(BATCH):
         for row in batch:
             contract_id, code, line, name, pricing, start, months, service_months, stated, completed_on = row[:10]

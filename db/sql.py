@@ -29,15 +29,17 @@ TYPED = DATE_COLUMNS | FLAG_COLUMNS
 
 class Query(NamedTuple):
     """An SQL text with ``:name`` parameters; ``typed``: the columns read back as dates or flags; ``expanding``:
-    the parameters given as a sequence, each written out as a list (``code IN :codes``)."""
+    the parameters given as a sequence, each written out as a list (``code IN :codes``); ``by_position``: its rows
+    are read by position only (the driver then gives plain tuples, not named ones: a province's rows are many)."""
 
     sql: str
     typed: frozenset = TYPED
     expanding: tuple = ()
+    by_position: bool = False
 
 
-def query(sql: str, typed: Iterable[str] = TYPED, *, expanding: tuple = ()) -> Query:
-    return Query(sql, frozenset(name for name in typed if name in TYPED), tuple(expanding))
+def query(sql: str, typed: Iterable[str] = TYPED, *, expanding: tuple = (), by_position: bool = False) -> Query:
+    return Query(sql, frozenset(name for name in typed if name in TYPED), tuple(expanding), by_position)
 
 
 def run(connection, statement: Query, params: dict | None = None):
@@ -46,6 +48,15 @@ def run(connection, statement: Query, params: dict | None = None):
     if isinstance(connection, DriverReader):
         return connection.execute(statement, params or {})
     return connection.execute(_core(statement), params or {})
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The errors a read can raise, for an ``except`` clause: sqlite3's, and SQLAlchemy's once it is loaded (a store
+    read only through the driver never loads it, and then nothing raises its errors)."""
+    import sys
+
+    errors = sys.modules.get("sqlalchemy.exc")
+    return (sqlite3.Error, errors.SQLAlchemyError) if errors is not None else (sqlite3.Error,)
 
 
 @lru_cache(maxsize=256)
@@ -92,7 +103,11 @@ class DriverReader:
     def execute(self, statement: Query, params: dict) -> "DriverResult":
         sql, params = _expand(statement, params)
         cursor = self._connection.execute(sql, {name: _bound(value) for name, value in params.items()})
-        return DriverResult(cursor, statement.typed)
+        return DriverResult(cursor, statement.typed, statement.by_position)
+
+    def cursor(self) -> sqlite3.Cursor:
+        """A cursor of the driver itself, for a walk over many rows as its own tuples (the history's chain)."""
+        return self._connection.cursor()
 
     def close(self) -> None:
         try:
@@ -122,6 +137,10 @@ def _bound(value: Any) -> Any:
     return value
 
 
+def _as_is(raw: tuple) -> tuple:
+    return raw
+
+
 def _date(value):
     return None if value is None else dt.date.fromisoformat(value)
 
@@ -139,12 +158,14 @@ def _row_type(names: tuple[str, ...]):
 
 
 class DriverResult:
-    def __init__(self, cursor: sqlite3.Cursor, typed: frozenset) -> None:
+    def __init__(self, cursor: sqlite3.Cursor, typed: frozenset, by_position: bool = False) -> None:
         names = tuple(column[0] for column in cursor.description or ())
         self._cursor = cursor
-        self._row = _row_type(names)._make if names else tuple
+        self._row = tuple if by_position or not names else _row_type(names)._make
         self._converters = [(index, _flag if name in FLAG_COLUMNS else _date)
                             for index, name in enumerate(names) if name in typed]
+        if by_position and not self._converters:
+            self._made = _as_is  # the driver's own tuples
 
     def _made(self, raw: tuple):
         if self._converters:
@@ -158,10 +179,12 @@ class DriverResult:
             yield self._made(raw)
 
     def all(self) -> list:
-        return [self._made(raw) for raw in self._cursor.fetchall()]
+        rows = self._cursor.fetchall()
+        return rows if self._made is _as_is else [self._made(raw) for raw in rows]
 
     def fetchmany(self, size: int) -> list:
-        return [self._made(raw) for raw in self._cursor.fetchmany(size)]
+        rows = self._cursor.fetchmany(size)
+        return rows if self._made is _as_is else [self._made(raw) for raw in rows]
 
     def scalar(self):
         raw = self._cursor.fetchone()

@@ -40,8 +40,6 @@ from .mapping import write_terms
 def _sqlalchemy_error() -> type[BaseException]:
     """SQLAlchemy's base error, for an ``except`` clause, when SQLAlchemy is loaded (a store read only through the
     driver never loads it, and then nothing can raise it)."""
-    import sys
-
     errors = sys.modules.get("sqlalchemy.exc")
     return errors.SQLAlchemyError if errors is not None else _NeverRaised
 
@@ -225,7 +223,7 @@ class Store:
         """The store's own soundness as findings of ``check`` (see db/integrity.py)."""
         from .integrity import store_findings
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return store_findings(connection)
 
     @contextmanager
@@ -419,7 +417,7 @@ class Store:
         """Every stored fact, as one document (see ``db.export``); ``progress(n)`` follows the tables read."""
         from .export import export_all
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return export_all(connection, progress)
 
     def write_export(self, out, progress: Callable[[int], None] | None = None) -> dict[str, int]:
@@ -427,7 +425,7 @@ class Store:
         returns the entries written per list section."""
         from .export import write_export
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return write_export(connection, out, progress)
 
     # -- writing ----------------------------------------------------------------------------------
