@@ -389,9 +389,20 @@ def in_unit(amount: Decimal) -> Decimal:
 
 def shown_amount(amount: Decimal) -> str:
     """An amount as people read it: grouped yuan to the fen, or 万元 rounded half up to 0.01."""
-    if _settings["unit"] == "wan":
-        return f"{(amount / WAN).quantize(CENT_OF_WAN, rounding=ROUND_HALF_UP):,.2f}"
+    return amount_shower()(amount)
+
+
+def amount_shower():
+    """``shown_amount`` for the unit in force now, asked once: for a table of many thousand amounts."""
+    return _in_wan if _settings["unit"] == "wan" else _in_yuan
+
+
+def _in_yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
+
+
+def _in_wan(amount: Decimal) -> str:
+    return f"{(amount / WAN).quantize(CENT_OF_WAN, rounding=ROUND_HALF_UP):,.2f}"
 
 
 @contextmanager
