@@ -48,6 +48,8 @@ def plain(value: Any) -> Any:
                 found[name] = str(item)
             elif kind is dt.date:
                 found[name] = item.isoformat()
+            elif isinstance(item, Enum):  # a term's frequency, alignment, timing, pricing: as ``_default`` gives it
+                found[name] = plain(item.value)
             else:
                 found[name] = plain(item)
         return found

@@ -1,32 +1,20 @@
-"""Reads with SQLAlchemy Core, without the ORM's start-up cost: raw queries whose dates and flags come
-back typed on every backend (the mapping functions read rows by attribute, so Core rows serve as well as
-ORM ones), the expiry query, and the budgets."""
+"""Reads without the ORM's start-up cost: raw queries (db/sql.py) whose dates and flags come back typed on every
+backend, through SQLAlchemy Core or the SQLite driver (the mapping functions read rows by attribute, which both
+rows allow), the expiry query, the budgets and a page of the contract list."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from contracts.budget import Budget, Budgets, FeeAmount, FeeLine, Programme, parse_months
 from contracts.money import from_fen
 from contracts.stated import Stated
 
 from . import sql as light
-from .sql import TYPED
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-
-def typed_query(text: str, columns: Iterable[str] = TYPED):
-    """A raw SQLAlchemy query whose date and flag columns come back typed, on every backend."""
-    return light._core(light.query(text, columns))
-
-
-def text(statement: str):
-    from sqlalchemy import text as core_text
-
-    return core_text(statement)
 
 
 def rows(connection: Connection, sql: str, params: dict | None = None) -> list:
@@ -126,21 +114,21 @@ def contract_page(connection: Connection, *, as_of: dt.date, search: str = "", s
     # Ties in the same direction as the column, so that a descending page walks its (column, code) index backwards.
     direction = "DESC" if descending else "ASC"
     order = f"{column} {direction}" + (f", code {direction}" if column != "code" else "")
-    query = typed_query("SELECT code, name, vendor, line, billing_start, billing_end, service_end, annual_fee_fen, pricing "
+    query = light.query("SELECT code, name, vendor, line, billing_start, billing_end, service_end, annual_fee_fen, pricing "
                         f"FROM contract{clause} ORDER BY {order} LIMIT :limit OFFSET :offset",
                         ("billing_start", "billing_end", "service_end"))
-    rows = connection.execute(query, {**params, "limit": limit, "offset": offset}).all()
+    rows = light.run(connection, query, {**params, "limit": limit, "offset": offset}).all()
     if 0 < len(rows) < limit or (offset == 0 and not rows):
         # The last page: the page itself says how many match, and a search for something rare (a code) reads the
         # table once, not twice (on PostgreSQL each scan of 100,000 rows with ILIKE takes about 0.12 s).
         return offset + len(rows), rows
     counting = (f"SELECT COUNT(*) FROM (SELECT 1 FROM contract{clause} LIMIT {COUNTED_UP_TO + 1}) AS matching" if where
                 else "SELECT COUNT(*) FROM contract")
-    return connection.execute(text(counting), params).scalar() or 0, rows
+    return light.run(connection, light.query(counting, ()), params).scalar() or 0, rows
 
 
 def line_and_programme_codes(connection: Connection) -> tuple[list[str], list[tuple[str, str]]]:
     """The service lines' codes and the programmes' (code, name), for the list's filters."""
-    lines = [row[0] for row in connection.execute(text("SELECT code FROM service_line ORDER BY code"))]
-    programmes = [(row[0], row[1]) for row in connection.execute(text("SELECT code, name FROM programme ORDER BY code"))]
+    lines = [row[0] for row in light.run(connection, light.query("SELECT code FROM service_line ORDER BY code", ()))]
+    programmes = [(row[0], row[1]) for row in light.run(connection, light.query("SELECT code, name FROM programme ORDER BY code", ()))]
     return lines, programmes

@@ -110,6 +110,63 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     return opened
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def _findings_in_a_process(path: str, shown: str) -> Iterator[Callable[[], list]]:
+    """The store's integrity findings (``Store.integrity_findings``) worked out in a forked process; what it refuses
+    is refused here, in the same words."""
+    import importlib
+    import multiprocessing
+
+    for module in ("history", "integrity", "sql"):  # imported before the fork, never in the child
+        importlib.import_module(f"{__package__}.{module}")
+
+    sys.stdout.flush()  # a forked child must not write out again what this process had not written yet
+    sys.stderr.flush()
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_send_findings, args=(sending, path, shown), name="integrity", daemon=True)
+    child.start()
+    sending.close()
+    answer: list = []
+
+    def wait() -> list:
+        if not answer:
+            try:
+                answer.append(receiving.recv())
+            except EOFError:  # the child died without a word: work it out here
+                answer.append(("found", Store(None, shown, driver_file=path).integrity_findings()))
+            finally:
+                child.join()
+        kind, value = answer[0]
+        if kind == "refused":
+            raise ContractsError(*value)
+        return value
+
+    try:
+        yield wait
+        wait()
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _send_findings(sending, path: str, shown: str) -> None:
+    try:
+        sending.send(("found", Store(None, shown, driver_file=path).integrity_findings()))
+    except ContractsError as refused:
+        sending.send(("refused", (refused.field, refused.value, refused.problem, refused.where)))
+    finally:
+        sending.close()
+
+
 def _driver_file(path: Path | None) -> str | None:
     """The SQLite file the store's light reads open through the driver (None: every read through SQLAlchemy)."""
     return str(path) if path is not None and path.is_file() else None
@@ -160,7 +217,7 @@ class Store:
                  driver_file: str | None = None) -> None:
         self._engine = engine  # None: made from ``url`` when first needed
         self._resolved_url = url
-        # The SQLite file that ``load``, ``contract`` and ``expiring`` read through the driver (db/sql.py), or None.
+        # The SQLite file the reads open straight through the driver (``light_reading``, db/sql.py), or None.
         self._driver_file = driver_file
         self.account = _login()  # who runs the program: recorded beside ``user`` (on whose behalf) in the history
         self.user = user or self.account
@@ -227,11 +284,25 @@ class Store:
             return store_findings(connection)
 
     @contextmanager
-    def integrity_in_background(self) -> Iterator[Callable[[], list]]:
-        """``integrity_findings`` worked out in a thread of its own while the block reads the store: the database's
-        own check runs in its C code (SQLite's integrity_check, PostgreSQL's queries), which leaves Python free, so
-        the two take the time of the longer rather than of both (``check`` on a province's store). The block is given
-        the function that waits for the findings; leaving the block waits too."""
+    def integrity_in_background(self, *, process: bool | None = None) -> Iterator[Callable[[], list]]:
+        """``integrity_findings`` worked out beside the block while it reads the store, so that the two take the time
+        of the longer rather than of both (``check`` on a province's store). The block is given the function that
+        waits for the findings; leaving the block waits too.
+
+        In a process of its own (forked: nothing to import again) where the store is an SQLite file read through the
+        driver and this process runs no other thread (a command, not the web server): the history chain's walk is
+        Python, which a thread would run on the block's interpreter, taking turns with it (0.9 s of ``check`` at
+        100,000 contracts); a process walks it on another core. Otherwise in a thread: the database's own check runs
+        in its C code (SQLite's integrity_check, PostgreSQL's queries), which leaves Python free. ``process``: force
+        one way (tests)."""
+        import threading
+
+        if process is None:
+            process = self._driver_file is not None and threading.active_count() == 1 and _can_fork()
+        if process and self._driver_file is not None:
+            with _findings_in_a_process(self._driver_file, self.url) as wait:
+                yield wait
+            return
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity") as pool:
@@ -251,8 +322,9 @@ class Store:
 
     @contextmanager
     def light_reading(self):
-        """A read-only look for the loader's and the expiry's queries (db/sql.py): straight through the SQLite
-        driver where the store is a plain file at this schema, otherwise ``reading``. One snapshot for the block."""
+        """A read-only look for the queries written as ``db.sql.Query`` values (the loader's, the whole-portfolio
+        reads', the export's, the integrity check's): straight through the SQLite driver where the store is a plain
+        file at this schema, otherwise ``reading``. One snapshot for the block."""
         if self._driver_file is None:
             with self.reading() as connection:
                 yield connection
@@ -322,7 +394,7 @@ class Store:
         """(how many match, one page of rows) of the contract list, filtered, sorted and paged by the database."""
         from . import reads
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return reads.contract_page(connection, as_of=as_of, search=search, status=status, line=line, programme=programme,
                                        sort=sort, descending=descending, limit=limit, offset=offset)
 
@@ -330,7 +402,7 @@ class Store:
         """The service lines' codes and the programmes' (code, name)."""
         from . import reads
 
-        with self.reading() as connection:
+        with self.light_reading() as connection:
             return reads.line_and_programme_codes(connection)
 
     def lines(self, only: str | None = None, contracts: Sequence[Contract] | None = None) -> list[LineFacts]:

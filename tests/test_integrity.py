@@ -132,3 +132,49 @@ def test_a_history_that_cannot_be_read_is_one_line_in_check(tmp_path):
         connection.execute("ALTER TABLE history RENAME TO history_elsewhere")
     result = run("--db", str(path), "check")
     one_line(result, f"error: db 'sqlite:///{path}': cannot be used: no such table: history")
+
+
+def _both_ways(path):
+    """(the integrity findings worked out in a forked process, in a thread, and in this one), or what each refused."""
+    from contracts.errors import ContractsError
+    from db.store import open_store
+
+    answers = []
+    for process in (True, False, None):
+        store = open_store(f"sqlite:///{path}", create=False).store
+        try:
+            if process is None:
+                answers.append(store.integrity_findings())
+            else:
+                with store.integrity_in_background(process=process) as wait:
+                    answers.append(wait())
+        except ContractsError as refused:
+            answers.append(refused.line())
+        finally:
+            store.close()
+    return answers
+
+
+@pytest.mark.parametrize("spoil", ["nothing", "a damaged page", "an altered history entry", "no history table"])
+def test_the_forked_check_finds_what_a_thread_finds(tmp_path, spoil):
+    # check's integrity findings come from a forked process when it reads an SQLite file through the driver alone
+    # (db/store.py): the same findings, and the same refusal in the same words, as in a thread or in this process.
+    path = tmp_path / "store.db"
+    assert run("--db", str(path), "import", str(EXAMPLE)).exit_code == 0
+    with sqlite3.connect(path) as connection:
+        if spoil == "an altered history entry":
+            connection.execute("UPDATE history SET record = 'TW9' WHERE id = 3")
+        elif spoil == "no history table":
+            connection.execute("ALTER TABLE history RENAME TO history_elsewhere")
+    if spoil == "a damaged page":
+        damage_a_page(path, "history")
+    forked, threaded, here = _both_ways(path)
+    assert forked == threaded == here
+    if spoil == "no history table":
+        assert forked.endswith("cannot be used: no such table: history")
+    else:
+        checks = {finding.check for finding in forked}
+        assert checks == {"nothing": {"history chain"}, "a damaged page": {"store integrity"},
+                          "an altered history entry": {"history chain"}}[spoil], forked
+        if spoil == "an altered history entry":
+            assert any(finding.record == "history entry 3" for finding in forked)
