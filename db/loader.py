@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Iterator, NamedTuple, Sequence
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 from contracts.contract import Contract, bare_contract
 from contracts.errors import ContractsError
 
 from .sql import query, run
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection  # or a db.sql.DriverReader: the loader runs its queries through either
 from .mapping import (
     amendment_from_row,
     assessment_from_row,
@@ -32,6 +27,9 @@ from .mapping import (
     terms_from_row,
     usage_from_row,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection  # or a db.sql.DriverReader: the loader runs its queries through either
 
 FACT_TABLES = ("deduction_rule", "assessment", "payment", "opening_balance", "usage", "amendment")
 BATCH = 500

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from contracts.errors import ContractsError
@@ -75,8 +74,10 @@ def driver_revision(path: str) -> str | None:
     None when it has none or cannot be read so (the caller then opens it the full way, which says why)."""
     import sqlite3
 
+    from .sql import file_uri
+
     try:
-        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        connection = sqlite3.connect(file_uri(path, "ro"), uri=True)
     except sqlite3.Error:
         return None
     try:
@@ -91,12 +92,6 @@ def driver_revision(path: str) -> str | None:
         return None
     finally:
         connection.close()
-
-
-def _uri_path(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path, safe="/")
 
 
 def inspect_schema(engine: Engine, url_for_messages: str) -> SchemaState:

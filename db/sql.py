@@ -89,9 +89,7 @@ class DriverReader:
     def __init__(self, path: str) -> None:
         # isolation_level=None: the module opens no transaction of its own; BEGIN below is the one snapshot.
         # mode=rw: the file must exist (a reader never makes an empty one where a store was).
-        from urllib.parse import quote
-
-        self._connection = sqlite3.connect(f"file:{quote(path, safe='/')}?mode=rw", uri=True, isolation_level=None)
+        self._connection = sqlite3.connect(file_uri(path, "rw"), uri=True, isolation_level=None)
         try:
             self._connection.execute("PRAGMA busy_timeout = 15000")  # as the engine's connections wait for a writer
             self._connection.execute("PRAGMA query_only = ON")  # a reader never writes, whatever it is asked
@@ -114,6 +112,13 @@ class DriverReader:
             self._connection.execute("ROLLBACK")
         finally:
             self._connection.close()
+
+
+def file_uri(path: str, mode: str) -> str:
+    """An SQLite URI for the file at ``path`` opened in ``mode`` (ro: read only; rw: read and write, never created)."""
+    from urllib.parse import quote
+
+    return f"file:{quote(path, safe='/')}?mode={mode}"
 
 
 def _expand(statement: Query, params: dict) -> tuple[str, dict]:
