@@ -1,7 +1,8 @@
 """The one loader: stored rows in, ``contracts.contract.Contract`` values out.
 
-SQLAlchemy Core only (no ORM to start up), batched: one query for the contracts asked for, and the
-other facts only for the contracts that have any (most of a province's have none), 500 at a time.
+No ORM to start up (its queries are db/sql.py values, run through SQLAlchemy Core or the SQLite driver), batched:
+one query for the contracts asked for, and the other facts only for the contracts that have any (most of a
+province's have none), 500 at a time.
 Readers call it through ``Store.load``; writers call it inside their own transaction with ``lock``,
 which locks the contracts' rows first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writers hold
 the database's write lock from the start of the transaction), so that what they read next cannot

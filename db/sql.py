@@ -7,8 +7,9 @@ values that either front end can run: ``run`` hands them to an SQLAlchemy connec
 typed columns, or to a ``DriverReader`` (Python's own ``sqlite3``), which types the same columns itself. Both give
 rows read by attribute and by position, so ``db/mapping.py`` reads either.
 
-Only the SQLite file of a store at this program's schema is read through the driver (``Store`` decides); anything
-else (PostgreSQL, a store to upgrade, an SQLite URL with options) goes through SQLAlchemy as before.
+Only a plain SQLite file (``db.engine.plain_sqlite_file``) is read through the driver (``Store`` decides); anything
+else (PostgreSQL, an SQLite URL with options, memory) goes through SQLAlchemy as before. ``_expand`` writes out a list
+parameter wherever ``:name`` stands, string literals included: the queries here have none that hold one.
 """
 
 from __future__ import annotations
@@ -77,9 +78,6 @@ class _Dialect(NamedTuple):
     supports_server_side_cursors: bool
 
 
-_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
-
-
 class DriverReader:
     """A read-only look at an SQLite store through Python's ``sqlite3``, in one transaction (one snapshot) until
     closed: the subset of SQLAlchemy's ``Connection`` that ``run`` and the loader use."""
@@ -109,7 +107,10 @@ class DriverReader:
 
     def close(self) -> None:
         try:
-            self._connection.execute("ROLLBACK")
+            if self._connection.in_transaction:  # SQLite may have ended it itself (a full disk, an I/O error)
+                self._connection.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # nothing was written to keep or undo; the error the block raised, if any, is the one to say
         finally:
             self._connection.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ def _sqlalchemy_error() -> type[BaseException]:
 
 class _NeverRaised(Exception):
     pass
+
+
+_ENGINE_MADE = threading.Lock()  # a store's engine is made when first needed, from any thread
 
 
 @dataclass
@@ -94,7 +98,8 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
 
             with engine.connect() as connection:
                 refuse_if_damaged(connection, shown)  # never upgrade (write into) a damaged store
-        opened = OpenedStore(Store(engine, shown, url=resolved, driver_file=_driver_file(path)), created=state.is_new)
+        driver_file = _driver_file(path) if plain_sqlite_file(resolved) is not None else None  # options: SQLAlchemy's
+        opened = OpenedStore(Store(engine, shown, url=resolved, driver_file=driver_file), created=state.is_new)
         if state.needs_upgrade and not state.is_new and confirm_upgrade is not None and not confirm_upgrade(state.current, state.head):
             raise ContractsError("db", shown, f"uses schema {state.current} and this program needs {state.head}: run again with "
                                  "--yes to upgrade it (an SQLite file is copied aside first); nothing was changed")
@@ -138,11 +143,17 @@ def _findings_in_a_process(path: str, shown: str) -> Iterator[Callable[[], list]
     def wait() -> list:
         if not answer:
             try:
-                answer.append(receiving.recv())
-            except EOFError:  # the child died without a word: work it out here
-                answer.append(("found", Store(None, shown, driver_file=path).integrity_findings()))
-            finally:
+                got = receiving.recv()
+            except EOFError:  # the child died without a word
+                got = ("failed", None)
+            except BaseException:  # interrupted here (Ctrl-C): the child's work is not waited for
+                child.terminate()
                 child.join()
+                raise
+            child.join()
+            if got[0] == "failed":  # whatever went wrong there is worked out (and said) here
+                got = ("found", Store(None, shown, driver_file=path).integrity_findings())
+            answer.append(got)
         kind, value = answer[0]
         if kind == "refused":
             raise ContractsError(*value)
@@ -159,10 +170,15 @@ def _findings_in_a_process(path: str, shown: str) -> Iterator[Callable[[], list]
 
 
 def _send_findings(sending, path: str, shown: str) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer, once; it ends this child
     try:
         sending.send(("found", Store(None, shown, driver_file=path).integrity_findings()))
     except ContractsError as refused:
         sending.send(("refused", (refused.field, refused.value, refused.problem, refused.where)))
+    except BaseException:  # noqa: BLE001 - no traceback from here: the parent works it out again and says it
+        sending.send(("failed", None))
     finally:
         sending.close()
 
@@ -230,17 +246,22 @@ class Store:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            try:
-                self._engine = make_engine(self._resolved_url)
-            except _sqlalchemy_error() as exc:
-                raise database_error(exc, self.url) from None
+            with _ENGINE_MADE:  # once, whichever of the web's request threads asks first
+                if self._engine is None:
+                    try:
+                        self._engine = make_engine(self._resolved_url)
+                    except _sqlalchemy_error() as exc:
+                        raise database_error(exc, self.url) from None
         return self._engine
 
     @property
     def write_engine(self) -> Engine:
         # Writing units of work take SQLite's write lock at once (see engine._sqlite_begin).
         if self._write_engine is None:
-            self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+            engine = self.engine
+            with _ENGINE_MADE:
+                if self._write_engine is None:
+                    self._write_engine = engine.execution_options(sqlite_immediate=True)
         return self._write_engine
 
     def close(self) -> None:

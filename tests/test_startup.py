@@ -103,3 +103,13 @@ def test_a_store_to_upgrade_or_an_url_with_options_goes_through_sqlalchemy(tmp_p
     assert light.stdout.split("\n")[-2] == "[] False False"
     assert full.stdout.split("\n")[-2] == "[] False True"
     assert light.stdout.split("\n")[:-2] == full.stdout.split("\n")[:-2]
+    # and every read of it goes through SQLAlchemy, which keeps the URL's options (the driver would drop them)
+    from db.store import open_store
+
+    for url, through_driver in ((f"sqlite:///{tmp_path / 'store.db'}", True),
+                                (f"sqlite:///file:{tmp_path / 'store.db'}?mode=ro&uri=true", False)):
+        store = open_store(url, create=False).store
+        try:
+            assert (store._driver_file is not None) == through_driver, url
+        finally:
+            store.close()
