@@ -33,7 +33,7 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
     with store.split() as (terms_only, rest):
         rest = watch.passing(rest)
         chunks = bulk.arrears_chunks(terms_only.columns, day)
-        items = None
+        items = rows_of = None
 
         def engine_rows(contracts) -> None:
             for row in watch.counting(arrears_stream(contracts, day)):
@@ -51,31 +51,41 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
                 continue
             start, end = items.span(position)
             if start < end:
-                writer.text(_lines(fmt, terms_only.codes[position], items, start, end), end - start)
+                if rows_of is None or rows_of[0] is not items:
+                    rows_of = (items, _row_texts(fmt, items))
+                writer.text(_lines(fmt, terms_only.codes[position], rows_of[1], start, end), end - start)
     writer.close()
     return watch
 
 
-def _lines(fmt: str, code: str, items, start: int, end: int) -> str:
-    """The rows [start, end) of one contract, formatted as ``RowWriter.row`` formats an ``arrears_record``."""
+def _row_texts(fmt: str, items) -> list[str]:
+    """Every row of a chunk of the arrays (``bulk.arrears_chunks``) as ``RowWriter.row`` formats an
+    ``arrears_record``, but for the contract's code, which ``_lines`` puts before it: made for the whole chunk at
+    once (tens of thousands of rows: a few array calls, not a few per contract)."""
     import numpy as np
 
-    seqs = items.seq[start:end].tolist()
-    dues = np.datetime_as_string(items.due[start:end].astype("datetime64[D]")).tolist()
-    fens = items.fen[start:end].tolist()
-    days = items.days[start:end].tolist()
-    buckets = [BUCKET_NAMES[b] for b in items.bucket[start:end].tolist()]
-    amounts = [f"{fen // 100}.{fen % 100:02d}" for fen in fens]  # fen > 0: Decimal's "{:.2f}" of it
+    seqs = items.seq.tolist()
+    dues = np.datetime_as_string(items.due.astype("datetime64[D]")).tolist()
+    days = items.days.tolist()
+    buckets = [BUCKET_NAMES[b] for b in items.bucket.tolist()]
+    amounts = [f"{fen // 100}.{fen % 100:02d}" for fen in items.fen.tolist()]  # fen > 0: Decimal's "{:.2f}" of it
+    if fmt == "csv":
+        tail = f",{PAYABLE.value},{_ROW_BASIS}\n"
+        return [f",{seq},{due},{amount},0.00,{amount},{late},{bucket}{tail}"
+                for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets)]
+    tail = f'",\n    "state": "{PAYABLE.value}",\n    "basis": "{_ROW_BASIS}"\n  }}'
+    return [f'{seq},\n    "due": "{due}",\n    "net": "{amount}",\n    "paid": "0.00",\n    '
+            f'"owed": "{amount}",\n    "days_overdue": {late},\n    "bucket": "{bucket}{tail}'
+            for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets)]
+
+
+def _lines(fmt: str, code: str, rows: list[str], start: int, end: int) -> str:
+    """The rows [start, end) of one contract (``_row_texts`` of its chunk), its code put before each."""
     if fmt == "csv":
         cell = _csv_code(code)
-        tail = f",{PAYABLE.value},{_ROW_BASIS}\n"
-        return "".join(f"{cell},{seq},{due},{amount},0.00,{amount},{late},{bucket}{tail}"
-                       for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets))
+        return cell + cell.join(rows[start:end])
     head = '{\n    "contract": ' + _SCALAR.encode(code) + ',\n    "seq": '
-    tail = f'",\n    "state": "{PAYABLE.value}",\n    "basis": "{_ROW_BASIS}"\n  }}'
-    return ",\n  ".join(f'{head}{seq},\n    "due": "{due}",\n    "net": "{amount}",\n    "paid": "0.00",\n    '
-                        f'"owed": "{amount}",\n    "days_overdue": {late},\n    "bucket": "{bucket}{tail}'
-                        for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets))
+    return head + (",\n  " + head).join(rows[start:end])
 
 
 def _csv_code(code: str) -> str:
