@@ -36,17 +36,7 @@ if TYPE_CHECKING:
 from . import migrate
 from .engine import make_engine, plain_sqlite_file, resolve_url, shown_url, sqlite_path
 from .mapping import write_terms
-
-
-def _sqlalchemy_error() -> type[BaseException]:
-    """SQLAlchemy's base error, for an ``except`` clause, when SQLAlchemy is loaded (a store read only through the
-    driver never loads it, and then nothing can raise it)."""
-    errors = sys.modules.get("sqlalchemy.exc")
-    return errors.SQLAlchemyError if errors is not None else _NeverRaised
-
-
-class _NeverRaised(Exception):
-    pass
+from .sql import database_errors
 
 
 _ENGINE_MADE = threading.Lock()  # a store's engine is made when first needed, from any thread
@@ -81,11 +71,11 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
                 raise ContractsError("db", str(path), f"cannot be created: folder {str(path.parent)!r} does not exist")
         if path.exists() and path.is_dir():
             raise ContractsError("db", str(path), "is a folder, not a database file")
-    if path is not None and path.is_file() and plain_sqlite_file(resolved) is not None \
-            and migrate.driver_revision(str(path)) == migrate.HEAD:
+    driver_file = _driver_file(path, resolved)
+    if driver_file is not None and migrate.driver_revision(driver_file) == migrate.HEAD:
         # A store at this program's schema, in a plain SQLite file: opened without SQLAlchemy, which is loaded
         # only if the command goes on to use it (see db/sql.py). Anything else takes the way below.
-        return OpenedStore(Store(None, shown, url=resolved, driver_file=str(path)))
+        return OpenedStore(Store(None, shown, url=resolved, driver_file=driver_file))
     engine = make_engine(resolved)
     try:
         state = migrate.inspect_schema(engine, shown)
@@ -98,8 +88,9 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
 
             with engine.connect() as connection:
                 refuse_if_damaged(connection, shown)  # never upgrade (write into) a damaged store
-        driver_file = _driver_file(path) if plain_sqlite_file(resolved) is not None else None  # options: SQLAlchemy's
-        opened = OpenedStore(Store(engine, shown, url=resolved, driver_file=driver_file), created=state.is_new)
+        # A file made just now (or one the fast way could not read) is read through the driver from now on, too.
+        opened = OpenedStore(Store(engine, shown, url=resolved, driver_file=_driver_file(path, resolved)),
+                             created=state.is_new)
         if state.needs_upgrade and not state.is_new and confirm_upgrade is not None and not confirm_upgrade(state.current, state.head):
             raise ContractsError("db", shown, f"uses schema {state.current} and this program needs {state.head}: run again with "
                                  "--yes to upgrade it (an SQLite file is copied aside first); nothing was changed")
@@ -109,7 +100,7 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
     except ContractsError:
         engine.dispose()
         raise
-    except _sqlalchemy_error() as exc:
+    except database_errors() as exc:
         engine.dispose()
         raise database_error(exc, shown) from None
     return opened
@@ -183,9 +174,10 @@ def _send_findings(sending, path: str, shown: str) -> None:
         sending.close()
 
 
-def _driver_file(path: Path | None) -> str | None:
-    """The SQLite file the store's light reads open through the driver (None: every read through SQLAlchemy)."""
-    return str(path) if path is not None and path.is_file() else None
+def _driver_file(path: Path | None, resolved: str) -> str | None:
+    """The SQLite file the store's reads open straight through the driver: that of a plain SQLite URL, once it exists
+    (None: every read through SQLAlchemy, which keeps a URL's options: immutable, mode=ro, ...)."""
+    return str(path) if path is not None and path.is_file() and plain_sqlite_file(resolved) is not None else None
 
 
 def store_exists(url: str | None) -> bool:
@@ -250,7 +242,7 @@ class Store:
                 if self._engine is None:
                     try:
                         self._engine = make_engine(self._resolved_url)
-                    except _sqlalchemy_error() as exc:
+                    except database_errors() as exc:
                         raise database_error(exc, self.url) from None
         return self._engine
 
@@ -280,7 +272,7 @@ class Store:
                     if write:
                         self._before_writing(session)
                     yield session
-        except _sqlalchemy_error() as exc:
+        except database_errors() as exc:
             raise database_error(exc, self.url) from None
 
     def _before_writing(self, session) -> None:
@@ -338,7 +330,7 @@ class Store:
         try:
             with self.engine.connect() as connection:
                 yield connection
-        except _sqlalchemy_error() as exc:
+        except database_errors() as exc:
             raise database_error(exc, self.url) from None
 
     @contextmanager
