@@ -143,7 +143,7 @@ def main(
 
 
 from . import budget_commands, contract_commands, payable_commands, procurement_commands, vendor_commands, web_commands  # noqa: E402
-from .help import group_by_job, readable_types  # noqa: E402
+from .help import command_name, group_by_job, readable_types  # noqa: E402
 
 contract_commands.register(app)  # each module registers its commands on the app
 budget_commands.register(app)
@@ -179,10 +179,6 @@ def named_command(args: list[str]) -> str | None:
     return None
 
 
-def _name_of(info) -> str:
-    return info.name or (info.callback.__name__.lower().replace("_", "-") if getattr(info, "callback", None) else "")
-
-
 def app_for(args: list[str]) -> typer.Typer:
     """The app with only the command the command line names (and the app's own options): what the console script
     runs. Typer makes every registered command's parameters from its function's annotations before it runs one
@@ -194,8 +190,8 @@ def app_for(args: list[str]) -> typer.Typer:
     wanted = named_command(args)
     if wanted in _ONE:
         return _ONE[wanted]
-    commands = [info for info in app.registered_commands if _name_of(info) == wanted]
-    groups = [info for info in app.registered_groups if _name_of(info) == wanted]
+    commands = [info for info in app.registered_commands if command_name(info) == wanted]
+    groups = [info for info in app.registered_groups if command_name(info) == wanted]
     if wanted is None or not (commands or groups):
         return app
     one = copy.copy(app)

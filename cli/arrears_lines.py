@@ -33,7 +33,7 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
     with store.split() as (terms_only, rest):
         rest = watch.passing(rest)
         chunks = bulk.arrears_chunks(terms_only.columns, day)
-        items = rows_of = None
+        items = texts = None
 
         def engine_rows(contracts) -> None:
             for row in watch.counting(arrears_stream(contracts, day)):
@@ -46,14 +46,13 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
             while items is None or position >= items.first + items.size:
                 items = next(chunks)
                 bulk.count_days(items.due, watch.dues)  # as LastPayment.counting counts the rows it passes on
+                texts = _row_texts(fmt, items)
             if items.uncovered[position - items.first]:  # the rare schedule the arrays leave to the engine
                 engine_rows(terms_only.contracts_of([terms_only.codes[position]]))
                 continue
             start, end = items.span(position)
             if start < end:
-                if rows_of is None or rows_of[0] is not items:
-                    rows_of = (items, _row_texts(fmt, items))
-                writer.text(_lines(fmt, terms_only.codes[position], rows_of[1], start, end), end - start)
+                writer.text(_lines(fmt, terms_only.codes[position], texts, start, end), end - start)
     writer.close()
     return watch
 

@@ -45,22 +45,24 @@ METAVARS = {
 }
 
 
+def command_name(info) -> str:
+    """The name a registered command or group (Typer's CommandInfo, TyperInfo) is typed as: its own, else its function's
+    as Typer derives it."""
+    return info.name or (info.callback.__name__.lower().replace("_", "-") if getattr(info, "callback", None) else "")
+
+
 def group_by_job(app: typer.Typer) -> None:
     """Put each registered command and group in the help panel of its job (contracts, payments, procurement,
     budgets, outputs); a command this table does not know stays in Typer's own panel."""
     order = list(PANELS)
-
-    def name_of(info) -> str:
-        return info.name or (info.callback.__name__.replace("_", "-") if getattr(info, "callback", None) else "")
-
     for info in list(app.registered_commands) + list(app.registered_groups):
-        panel = PANEL_OF.get(name_of(info))
+        panel = PANEL_OF.get(command_name(info))
         if panel and not getattr(info, "rich_help_panel", None):
             info.rich_help_panel = panel
 
     def rank(info) -> int:  # the panels in the order of the jobs; commands in a panel in the order above
         panel = info.rich_help_panel
-        return (order.index(panel) * 100 + PANELS[panel].index(name_of(info))) if panel in PANELS else 10_000
+        return (order.index(panel) * 100 + PANELS[panel].index(command_name(info))) if panel in PANELS else 10_000
 
     app.registered_commands.sort(key=rank)
     app.registered_groups.sort(key=rank)

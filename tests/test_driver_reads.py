@@ -3,6 +3,7 @@ they give through SQLAlchemy, for every kind of contract and fact; a plain SQLit
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -114,7 +115,7 @@ def test_a_plain_sqlite_url_reads_as_sqlalchemy_reads_it(rest, scheme):
     parsed = make_url(url)
     assert parsed.get_backend_name() == "sqlite" and not parsed.query
     assert plain == parsed.database
-    assert sqlite_path(url) == __import__("pathlib").Path(parsed.database)
+    assert sqlite_path(url) == Path(parsed.database)
     assert shown_url(url) == parsed.render_as_string(hide_password=True)
 
 
