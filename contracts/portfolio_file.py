@@ -21,7 +21,7 @@ from typing import Any, Callable
 from .errors import Collector, ContractsError
 from .budget import FeeLine, Programme, make_fee_line, make_programme
 from .deductions import Rule, make_rule
-from .limits import check_depth, check_nesting
+from .limits import check_depth, check_nesting, check_text
 from .lines import ServiceLine, make_line
 from .tenders import Tender, make_tender
 from .terms import ContractTerms, make_terms
@@ -148,6 +148,9 @@ def parse_portfolio_data(data: dict[str, Any], source: str, progress: Callable[[
                 code = raw.get(owner_key)
                 if not isinstance(code, str) or not code.strip():
                     raise ContractsError(owner_key, code, f"is required: the code of the {owner_key} it belongs to")
+                # A code as its own record keeps it (a NUL, a control character, a broken one or too long is no stored
+                # code): refused here, before the store is asked for it (PostgreSQL refuses a NUL in a query itself).
+                check_text(code.strip(), owner_key, "code", shown=owner_key)
                 fields = {k: v for k, v in raw.items() if k != owner_key}
                 target.append(Entry(where, code.strip(), fields))
     portfolio.errors = errors.errors

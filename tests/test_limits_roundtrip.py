@@ -190,3 +190,27 @@ def test_the_property_accepts_some_and_refuses_some(stores):
     plain["payment"][0]["reference"] = "v\x001"
     refused = in_rolled_back_transaction(stores["sqlite"], import_then_export(plain))
     assert refused["refused"].startswith("fuzz: payment #1: reference 'v\\x001': holds a NUL character")
+
+
+@pytest.mark.parametrize("section, key", [("opening", "contract"), ("amendment", "contract"), ("assessment", "contract"),
+                                          ("payment", "contract"), ("fee_amount", "fee_line"), ("budget", "programme"),
+                                          ("transition", "line"), ("suspension", "line")])
+def test_a_nul_in_the_code_an_entry_belongs_to_is_refused_alike(stores, section, key):
+    """Found by the property above on PostgreSQL: an entry naming its contract (fee line, programme) by a code holding a
+    NUL was looked up in the store, which PostgreSQL refuses outright ("cannot be used: PostgreSQL text fields cannot
+    contain NUL"), the whole import with it, where SQLite said "is not a contract". A code is refused as text first."""
+    entry = {"opening": {"as_of": "2023-01-01", "owed": "0", "source": "s"},
+             "amendment": {"effective_from": "2023-07-01", "annual_fee": "1200.00"},
+             "assessment": {"seq": 1, "assessed_on": "2023-04-02"},
+             "payment": {"paid_on": "2023-04-20", "amount": "10.00", "seq": 1},
+             "fee_amount": {"year": 2023, "paid": "1000.00"},
+             "budget": {"year": 2023, "original": "1000.00", "unit": "yuan"},
+             "transition": {"start": "2024-01-01", "approved_by": "city"},
+             "suspension": {"start": "2024-06-01", "reason": "r"}}[section]
+    data = {"contract": [{"code": "C1", "name": "合同", "billing_start": "2023-01-01", "billing_months": 12, "annual_fee": "1,200.00"}],
+            section: [{key: "C\x001", **entry}]}
+    for backend in ("sqlite", "postgresql"):
+        if backend in stores:
+            refused = in_rolled_back_transaction(stores[backend], import_then_export(data))["refused"]
+            assert refused == f"fuzz: {section} #1: {key} 'C\\x001': holds a NUL character (\\x00), which no database keeps", (backend, refused)
+
