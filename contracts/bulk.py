@@ -143,10 +143,6 @@ class Installments:
     amount: np.ndarray
     uncovered: np.ndarray
 
-    def where(self, keep: np.ndarray) -> "Installments":
-        return Installments(self.owner[keep], self.seq[keep], self.start[keep], self.end[keep], self.due[keep],
-                            self.amount[keep], self.uncovered)
-
 
 def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For contracts with these numbers of items: each item's contract (position) and its index within it."""
@@ -170,9 +166,15 @@ def _year_fee(fee: np.ndarray, months: np.ndarray, year: np.ndarray) -> np.ndarr
     return np.where(span == 12, fee, (2 * fee * span + 12) // 24)
 
 
-def _anniversary(t: TermsColumns) -> dict[str, np.ndarray]:
+def _anniversary(t: TermsColumns, due_from: int | None = None, due_before: int | None = None) -> dict[str, np.ndarray]:
     step, months = t.step, t.months
-    owner, k = _expand(np.maximum(-(-months // step), 0))
+    count = np.maximum(-(-months // step), 0)
+    if due_from is None and due_before is None:
+        owner, k = _expand(count)
+    else:
+        low, high = _k_window(t, count, due_from, due_before)
+        owner, k = _expand(high - low)
+        k = k + low[owner]
     s, m = step[owner], months[owner]
     first = k * s
     sm, sd = t.start_month[owner], t.start_day[owner]
@@ -183,6 +185,35 @@ def _anniversary(t: TermsColumns) -> dict[str, np.ndarray]:
     amount = _equal_parts(_year_fee(t.fee[owner], m, year), count, (first - 12 * year) // s)
     return {"owner": owner, "seq": k + 1, "start": start, "end": end, "amount": amount,
             "bad": np.zeros(len(t), bool)}
+
+
+def _month_number(day: int) -> int:
+    """The month of one day number (months since 1970-01), for any day a date can be."""
+    date = EPOCH + dt.timedelta(days=min(max(day, _FIRST_DATE), _LAST_DATE))
+    return (date.year - 1970) * 12 + date.month - 1
+
+
+_FIRST_DATE, _LAST_DATE = (dt.date.min - EPOCH).days, (dt.date.max - EPOCH).days
+
+
+def _k_window(t: TermsColumns, count: np.ndarray, due_from: int | None, due_before: int | None):
+    """Per contract of an anniversary schedule, a range [low, high) of installment indexes k holding every one that can
+    fall due in [due_from, due_before) (either end open where None), with room to spare: the caller keeps the exact
+    ones. Installment k runs from month M = start month + k x step, clipped to its day, and ends within month
+    M + step, so it falls due on or after the first of M (a lag is never negative) and before the first of month
+    M + step + 1 + lag // 28 + 1 (every month has at least 28 days)."""
+    sm, step = t.start_month, t.step
+    low = np.zeros_like(count)
+    high = count
+    if due_from is not None:
+        first_month = _month_number(due_from)
+        # due >= due_from needs M + step + 2 + lag // 28 > first_month; one more step spare
+        low = np.clip((first_month - sm - step - 2 - t.lag // 28) // step - 1, 0, count)
+    if due_before is not None:
+        last_month = _month_number(due_before)
+        # due < due_before needs the first of M before it: M <= last_month; one more step spare
+        high = np.clip((last_month - sm) // step + 2, low, count)
+    return low, high
 
 
 def _calendar(t: TermsColumns) -> dict[str, np.ndarray]:
@@ -252,15 +283,21 @@ def _calendar(t: TermsColumns) -> dict[str, np.ndarray]:
     return {"owner": owner, "seq": p + 1, "start": start, "end": end, "amount": amount, "bad": bad}
 
 
-def installments(terms: TermsColumns) -> Installments:
-    """Every installment of every contract the arrays can do, ordered by contract and then seq (due order)."""
+def installments(terms: TermsColumns, *, due_from: int | None = None, due_before: int | None = None,
+                 ordered: bool = True) -> Installments:
+    """Every installment of every contract the arrays can do, ordered by contract and then seq (due order).
+
+    With ``due_from`` / ``due_before`` (day numbers), only those falling due in [due_from, due_before): an anniversary
+    schedule is not even made outside it. Without ``ordered`` they come in no particular order (for sums)."""
     inside = terms.in_range()
     uncovered = ~inside
     parts = []
+    window = due_from is not None or due_before is not None
     for mask, make in ((terms.anniversary & inside, _anniversary), (~terms.anniversary & inside, _calendar)):
         index = np.flatnonzero(mask)
         if index.size:
-            made = make(terms.take(index))
+            taken = terms.take(index)
+            made = make(taken, due_from, due_before) if window and make is _anniversary else make(taken)
             uncovered[index[made.pop("bad")]] = True
             made["owner"] = index[made["owner"]]
             parts.append(made)
@@ -268,13 +305,19 @@ def installments(terms: TermsColumns) -> Installments:
     if not parts:
         return Installments(empty, empty, empty, empty, empty, empty, uncovered)
     out = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
-    order = np.lexsort((out["seq"], out["owner"]))
-    out = {key: value[order] for key, value in out.items()}
+    if ordered:
+        order = np.lexsort((out["seq"], out["owner"]))
+        out = {key: value[order] for key, value in out.items()}
     keep = ~uncovered[out["owner"]]
-    out = {key: value[keep] for key, value in out.items()}
     owner = out["owner"]
     due = np.where(terms.arrears[owner], out["end"], out["start"]) + terms.lag[owner]
-    return Installments(owner, out["seq"], out["start"], out["end"], due, out["amount"], uncovered)
+    if due_from is not None:
+        keep &= due >= due_from
+    if due_before is not None:
+        keep &= due < due_before
+    owner = owner[keep]
+    return Installments(owner, out["seq"][keep], out["start"][keep], out["end"][keep], due[keep], out["amount"][keep],
+                        uncovered)
 
 
 @dataclass
@@ -302,10 +345,9 @@ def quarter_sums(terms: TermsColumns, first_year: int, years: int) -> QuarterSum
     low, high = day_number(dt.date(first_year, 1, 1)), day_number(dt.date(first_year + years, 1, 1))
     parts, uncovered = [], np.zeros(len(terms), bool)
     for first, chunk in _chunks(terms):
-        items = installments(chunk)
+        items = installments(chunk, due_from=low, due_before=high, ordered=False)
         uncovered[first:first + len(chunk)] = items.uncovered
-        inside = (items.due >= low) & (items.due < high)
-        owner, due, amount = items.owner[inside], items.due[inside], items.amount[inside]
+        owner, due, amount = items.owner, items.due, items.amount
         month = month_of(due)
         cell = owner * (4 * years) + (month // 12 + 1970 - first_year) * 4 + month % 12 // 3
         unique, inverse = np.unique(cell, return_inverse=True)
@@ -427,9 +469,8 @@ def installments_due(terms: TermsColumns, first: dt.date, last: dt.date) -> Inst
     uncovered = np.zeros(len(terms), bool)
     parts = []
     for start, chunk in _chunks(terms):
-        items = installments(chunk)
-        uncovered[start:start + len(chunk)] = items.uncovered
-        kept = items.where((items.due >= low) & (items.due < high))
+        kept = installments(chunk, due_from=low, due_before=high)
+        uncovered[start:start + len(chunk)] = kept.uncovered
         parts.append((kept.owner + start, kept.seq, kept.start, kept.end, kept.due, kept.amount))
     if not parts:
         empty = np.zeros(0, np.int64)
@@ -443,9 +484,9 @@ def due_counts(terms: TermsColumns, first: dt.date, last: dt.date) -> tuple[dict
     counts: dict[dt.date, int] = {}
     uncovered = np.zeros(len(terms), bool)
     for start, chunk in _chunks(terms):
-        items = installments(chunk)
+        items = installments(chunk, due_from=low, due_before=high + 1, ordered=False)
         uncovered[start:start + len(chunk)] = items.uncovered
-        count_days(items.due[(items.due >= low) & (items.due <= high)], counts)
+        count_days(items.due, counts)
     return counts, uncovered
 
 
@@ -478,8 +519,8 @@ def arrears_chunks(terms: TermsColumns, as_of: dt.date):
     day = day_number(as_of)
     limits = np.array(BUCKET_LIMITS)
     for first, chunk in _chunks(terms):
-        items = installments(chunk)
-        late = (items.due <= day) & (items.amount > 0)
+        items = installments(chunk, due_before=day + 1)
+        late = items.amount > 0
         due = items.due[late]
         yield ArrearsItems(first, len(chunk), items.owner[late] + first, items.seq[late], due, items.amount[late],
                            day - due, np.searchsorted(limits, day - due, side="left"), items.uncovered)

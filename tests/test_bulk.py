@@ -48,6 +48,28 @@ def test_every_installment_is_the_engines(terms_list):
         assert made[position] == [tuple(item) for item in installments_fen(terms)]
 
 
+@settings(max_examples=400, deadline=None)
+@given(portfolios, st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2075, 12, 31))),
+       st.one_of(st.none(), st.integers(0, 4000)), st.booleans())
+def test_installments_due_in_a_window_are_every_installment_there(terms_list, first, days, ordered):
+    # The anniversary schedules outside a window are not even made (#17): what is kept must be exactly the
+    # installments of the whole schedules falling due in [first, first + days), whichever ends are open.
+    cols = columns(terms_list)
+    low = None if first is None else bulk.day_number(first)
+    high = None if days is None else (low if low is not None else bulk.day_number(dt.date(2030, 1, 1))) + days
+    items = bulk.installments(cols, due_from=low, due_before=high, ordered=ordered)
+    whole = bulk.installments(cols)
+    keep = np.ones(whole.owner.size, bool)
+    if low is not None:
+        keep &= whole.due >= low
+    if high is not None:
+        keep &= whole.due < high
+    expected = sorted(zip(*(x[keep].tolist() for x in (whole.owner, whole.seq, whole.start, whole.end, whole.due, whole.amount))))
+    got = list(zip(*(x.tolist() for x in (items.owner, items.seq, items.start, items.end, items.due, items.amount))))
+    assert (got if ordered else sorted(got)) == expected
+    assert items.uncovered.tolist() == whole.uncovered.tolist()
+
+
 @settings(max_examples=200, deadline=None)
 @given(portfolios, st.integers(2015, 2060), st.integers(1, 5))
 def test_quarter_sums_are_the_schedules_summed_by_quarter(terms_list, first, years):
