@@ -19,9 +19,9 @@ from .assessments import Assessment
 from .deductions import Rule
 from .errors import ContractsError
 from .money import format_money, from_fen
-from .payables import AWAITING, PAID, SETTLED_BEFORE, Ledger, ledger_over
+from .payables import AWAITING, PAID, SETTLED_BEFORE, Ledger, ledger_of, ledger_over
 from .payments import Opening, Payment, make_payment
-from .schedule import Installment, build_schedule
+from .schedule import Installment, build_schedule, installments_fen
 from .terms import ContractTerms
 from .usage import Usage
 
@@ -82,6 +82,9 @@ class Contract:
 
     def ledger(self, as_of: dt.date | None = None) -> Ledger:
         """Every installment's payable (gross, deductions, net, paid, owed, state) from the facts known on ``as_of``."""
+        if not self.amendments and not self.terms.is_unit_priced:
+            # The schedule is the engine's, as it makes it: no Installment, no Decimal until a payable needs one.
+            return ledger_of(self.terms, list(installments_fen(self.terms)), **self._facts(as_of))
         return ledger_over(self.current_terms, self.schedule(as_of), **self._facts(as_of))
 
     def facts_known_on(self, day: dt.date | None) -> tuple[int, int]:

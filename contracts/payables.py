@@ -20,6 +20,7 @@ from .basis import Basis, combined, described
 from .deductions import AssessmentInputs, Deduction, Rule, UnrecordedRule, apply_rules, rules_in_force
 from .money import from_fen, to_fen
 from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment, allocate
+from .periods import Period
 from .schedule import Installment, contract_years
 from .terms import ContractTerms
 from .usage import Usage, usage_in
@@ -143,7 +144,39 @@ def ledger_over(
     ``terms`` are the terms in force (after amendments): their contract years bound the yearly caps.
     ``Contract.ledger`` is the way in; it works out the schedule first.
     """
-    unrecorded = {item.seq for item in schedule if terms.is_unit_priced and not usage_in(usage, item.period)}
+    items = [(item.seq, item.period_start, item.period_end, item.due, to_fen(item.amount)) for item in schedule]
+    return ledger_of(terms, items, [item.amount for item in schedule], rules=rules, assessments=assessments,
+                     payments=payments, opening=opening, usage=usage, as_of=as_of)
+
+
+_new = object.__new__
+
+
+def _payable(**fields) -> Payable:
+    """``Payable(**fields)``, every field given, without the frozen dataclass's ``__init__`` (a setattr per field: a
+    fifth of a province's ledgers). ``tests/test_ledger_rows.py`` holds each payable a ledger makes equal, field for
+    field, to the one ``Payable(...)`` makes of the same values."""
+    payable = _new(Payable)
+    payable.__dict__.update(fields)
+    return payable
+
+
+def ledger_of(
+    terms: ContractTerms,
+    items: Sequence[tuple[int, dt.date, dt.date, dt.date, int]],
+    amounts: Sequence[Decimal] | None = None,
+    *,
+    rules: Sequence[Rule] = (),
+    assessments: Iterable[Assessment] = (),
+    payments: Iterable[Payment] = (),
+    opening: Opening | None = None,
+    usage: Sequence[Usage] = (),
+    as_of: dt.date | None = None,
+) -> Ledger:
+    """``ledger_over`` of installments given as (seq, start, end, due, fen), as the schedule engine makes them
+    (``schedule.installments_fen``), with each one's gross as a Decimal in ``amounts`` (None: made from the fen)."""
+    unit_priced = terms.is_unit_priced
+    unrecorded = {seq for seq, start, end, _, _ in items if unit_priced and not usage_in(usage, Period(start, end))}
     assessed = current_assessments(assessments, as_of)
     counted = [p for p in payments if as_of is None or p.paid_on <= as_of]
     settled_through = opening.settled_through_seq if opening else 0
@@ -157,20 +190,23 @@ def ledger_over(
 
     # First the deductions (in seq order, so yearly caps see earlier installments), then the payments.
     rows: list[tuple] = []
-    for item in schedule:
-        gross_fen = to_fen(item.amount)
-        change = bisect_right(changes, item.period_start)
+    for item in items:
+        seq, start, _, _, gross_fen = item
+        change = bisect_right(changes, start)
         known = in_force_by_change.get(change)
         if known is None:
-            in_force = rules_in_force(rules, item.period_start)
+            in_force = rules_in_force(rules, start)
             known = in_force_by_change[change] = (in_force, any(rule.needs_assessment for rule in in_force),
                                                   any(isinstance(rule, UnrecordedRule) for rule in in_force))
         in_force, needs, bound = known
-        assessment = assessed.get(item.seq)
-        if item.seq in unrecorded or (needs and assessment is None):
+        assessment = assessed.get(seq)
+        if seq in unrecorded or (needs and assessment is None):
             rows.append((item, None, (), False, assessment, bound))
             continue
-        year = bisect_right(year_starts, item.period_start) - 1
+        if not in_force:  # nothing to withhold (apply_rules of no rules)
+            rows.append((item, gross_fen, (), False, assessment, bound))
+            continue
+        year = bisect_right(year_starts, start) - 1
         result = apply_rules(
             in_force, gross_fen, assessment.inputs if assessment else AssessmentInputs(),
             year_fee_fen=years[year][1], year_withheld_fen=year_withheld[year],
@@ -178,7 +214,7 @@ def ledger_over(
         year_withheld[year] += result.total_fen
         rows.append((item, gross_fen - result.total_fen, result.deductions, result.failed_pass_mark, assessment, bound))
 
-    open_items = [OpenItem(item.seq, item.due, net) for item, net, *_ in rows if net is not None and item.seq > settled_through]
+    open_items = [OpenItem(item[0], item[3], net) for item, net, *_ in rows if net is not None and item[0] > settled_through]
     if opening and opening.owed:
         open_items.append(OpenItem(OPENING_SEQ, opening.as_of, to_fen(opening.owed)))
     allocation = allocate(open_items, counted)
@@ -189,30 +225,34 @@ def ledger_over(
     if opening and opening.owed:
         paid = allocation.paid_fen.get(OPENING_SEQ, 0)
         owed = to_fen(opening.owed)
-        payables.append(Payable(contract=code, seq=OPENING_SEQ, period_start=None, period_end=None, due=opening.as_of,
-                                gross=opening.owed, total_deduction=zero, net=opening.owed, paid=from_fen(paid),
-                                owed=from_fen(owed - paid), state=_state(owed, paid), settled_by=SETTLED_BEFORE,
-                                basis=settled_basis))
-    for item, net, deductions, failed, assessment, bound in rows:
-        seq, start, end, due, gross = item.seq, item.period_start, item.period_end, item.due, item.amount
+        payables.append(_payable(contract=code, seq=OPENING_SEQ, period_start=None, period_end=None, due=opening.as_of,
+                                 gross=opening.owed, deductions=(), total_deduction=zero, net=opening.owed,
+                                 paid=from_fen(paid), owed=from_fen(owed - paid), state=_state(owed, paid),
+                                 settled_by=SETTLED_BEFORE, assessment=None, failed_pass_mark=False, basis=settled_basis))
+    paid_fen = allocation.paid_fen
+    for index, (item, net, deductions, failed, assessment, bound) in enumerate(rows):
+        seq, start, end, due, gross_fen = item
+        gross = from_fen(gross_fen) if amounts is None else amounts[index]
         if seq <= settled_through:
             net_value = gross if net is None else from_fen(net)
-            payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
-                                    deductions=deductions, total_deduction=None if net is None else from_fen(to_fen(gross) - net),
-                                    net=net_value, paid=net_value, owed=zero, state=PAID, settled_by=SETTLED_BEFORE,
-                                    assessment=assessment, failed_pass_mark=failed, basis=settled_basis))
+            payables.append(_payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
+                                     deductions=deductions,
+                                     total_deduction=None if net is None else from_fen(gross_fen - net),
+                                     net=net_value, paid=net_value, owed=zero, state=PAID, settled_by=SETTLED_BEFORE,
+                                     assessment=assessment, failed_pass_mark=failed, basis=settled_basis))
         elif net is None:
             state = AWAITING_USAGE if seq in unrecorded else AWAITING
-            payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
-                                    total_deduction=None, net=None, paid=zero, owed=None, state=state,
-                                    basis=_AWAITING_BASIS[state]))
+            payables.append(_payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
+                                     deductions=(), total_deduction=None, net=None, paid=zero, owed=None, state=state,
+                                     settled_by="", assessment=None, failed_pass_mark=False,
+                                     basis=_AWAITING_BASIS[state]))
         else:
-            paid = allocation.paid_fen.get(seq, 0)
-            payables.append(Payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
-                                    deductions=deductions, total_deduction=from_fen(to_fen(gross) - net), net=from_fen(net),
-                                    paid=from_fen(paid), owed=from_fen(net - paid), state=_state(net, paid),
-                                    settled_by="payments" if paid else "", assessment=assessment, failed_pass_mark=failed,
-                                    basis=_BOUND_BASIS if bound else "computed"))
+            paid = paid_fen.get(seq, 0)
+            payables.append(_payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
+                                     deductions=deductions, total_deduction=from_fen(gross_fen - net), net=from_fen(net),
+                                     paid=from_fen(paid), owed=from_fen(net - paid), state=_state(net, paid),
+                                     settled_by="payments" if paid else "", assessment=assessment,
+                                     failed_pass_mark=failed, basis=_BOUND_BASIS if bound else "computed"))
     return Ledger(terms, tuple(payables), allocation)
 
 

@@ -16,46 +16,11 @@ from contracts.assessments import Assessment
 from contracts.contract import Contract
 from contracts.deductions import make_rule
 from contracts.forecast import Awaiting, awaiting_in_window, forecast, forecast_portfolio
-from contracts.payments import Opening, Payment
+from contracts.payments import Opening
 from contracts.periods import Period
 from contracts.terms import make_terms
 
-from .strategies import contract_terms
-
-
-def threshold(effective_from: dt.date, *, name: str = "online", retired: bool = False) -> dict:
-    return {"name": name, "kind": "threshold", "effective_from": effective_from.isoformat(), "metric": "online_rate",
-            "threshold": "95", "step": "1", "per_step_share": "1/45", "retired": retired}
-
-
-@st.composite
-def contracts_with_facts(draw):
-    """Terms, then rules that need an assessment or not (a threshold, a cap, an unrecorded one, a version retiring
-    one, versions taking effect later), assessments of some installments on some days, a payment, an opening."""
-    terms = draw(contract_terms(code="C-1"))
-    start = terms.billing_start
-    later = st.integers(-400, 3000).map(lambda days: start + dt.timedelta(days=days))
-    rules = []
-    for _ in range(draw(st.integers(0, 3))):
-        kind = draw(st.sampled_from(["threshold", "threshold", "retired", "cap", "unrecorded"]))
-        day = draw(later)
-        if kind == "threshold":
-            raw = threshold(day)
-        elif kind == "retired":
-            raw = threshold(day, retired=True)
-        elif kind == "cap":
-            raw = {"name": "cap", "kind": "cap", "effective_from": day.isoformat(), "per_installment_share": "1/10"}
-        else:
-            raw = {"name": "unrecorded", "kind": "unrecorded", "effective_from": day.isoformat()}
-        rules.append(make_rule(raw, "C-1"))
-    assessments = [Assessment("C-1", draw(st.integers(1, 12)), draw(later),
-                              metrics=(("online_rate", draw(st.sampled_from([Decimal("96.5"), Decimal("91.0")]))),),
-                              version=version)
-                   for version in range(1, draw(st.integers(0, 4)) + 1)]
-    payments = [Payment(id=1, contract="C-1", paid_on=draw(later), amount=Decimal("1000.00"), seq=1)] \
-        if draw(st.booleans()) else []
-    opening = Opening("C-1", start, settled_through_seq=draw(st.integers(0, 12))) if draw(st.integers(0, 4)) == 0 else None
-    return Contract(terms, tuple(rules), tuple(assessments), tuple(payments), opening)
+from .strategies import contracts_with_facts, threshold
 
 
 def by_ledger(contract: Contract, first: int, years: int, as_of: dt.date, rate: Fraction | None):
