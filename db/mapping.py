@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -13,7 +15,8 @@ from contracts.deductions import Rule, make_rule, rule_as_raw
 from contracts.money import format_money, from_fen, to_fen
 from contracts.payments import Opening, Payment
 from contracts.usage import Usage
-from contracts.periods import Period
+from contracts.periods import Period, parse_date
+from contracts.plausible import in_range
 from contracts.terms import Alignment, ContractTerms, Frequency, Pricing, Timing
 
 if TYPE_CHECKING:
@@ -98,20 +101,41 @@ def write_terms(row: ContractRow, terms: ContractTerms) -> ContractRow:
 # -- rules, assessments, payments, openings ---------------------------------------------------------
 
 def rule_from_row(row: RuleRow, code: str) -> Rule:
-    """The stored rule of contract ``code``. A province's contracts share a few rule texts: each distinct text is read
-    and checked once (``make_rule``), and each contract gets that rule with its own code."""
-    stored = _stored_rule(row.params)
-    # ``dataclasses.replace(stored, contract=code)`` without its __init__ of every field: the rule classes have no
+    """The stored rule of contract ``code``. A province's contracts share a few rule texts, which differ mostly in the
+    day they take effect: each distinct text but for that day is read and checked once (``make_rule``), each day once,
+    and each contract gets that rule with its own code and day."""
+    params = row.params
+    found = _EFFECTIVE_FROM.search(params)
+    day = None
+    if found is not None and _EFFECTIVE_FROM.search(params, found.end()) is None:
+        day = _effective_from(found.group(1))
+        params = params[:found.start(1)] + _STAND_IN_DAY + params[found.end(1):]
+    stored = _stored_rule(params)
+    # ``dataclasses.replace(stored, contract=code, ...)`` without its __init__ of every field: the rule classes have no
     # __post_init__, so the copied fields are all that __init__ would leave (tests/test_rule_rows.py holds the two equal).
     rule = object.__new__(type(stored))
-    rule.__dict__.update(stored.__dict__)
-    rule.__dict__["contract"] = code
+    fields = rule.__dict__
+    fields.update(stored.__dict__)
+    fields["contract"] = code
+    if day is not None:
+        fields["effective_from"] = day
     return rule
+
+
+# The day as ``rule_to_row`` writes it (JSON with sorted keys); a note's quotes are escaped, so it cannot look like it.
+_EFFECTIVE_FROM = re.compile(r'"effective_from": "([0-9]{4}-[0-9]{2}-[0-9]{2})"')
+_STAND_IN_DAY = "2000-01-01"  # a valid day in the text checked once; no rule's check reads the day
 
 
 @lru_cache(maxsize=4096)
 def _stored_rule(params: str) -> Rule:
     return make_rule(json.loads(params), "-")  # "-": a stand-in code, replaced by the contract's
+
+
+@lru_cache(maxsize=4096)
+def _effective_from(text: str) -> dt.date:
+    """The day a stored rule takes effect, checked as ``make_rule`` checks it."""
+    return in_range(parse_date(text, "effective_from"), "effective_from")
 
 
 def rule_to_row(rule: Rule, contract_id: int) -> RuleRow:
