@@ -157,3 +157,45 @@ def test_deductions_stay_within_caps_and_net_is_never_negative(rules, grosses, m
         year_withheld += result.total_fen
         for cap in caps:
             assert year_withheld <= cap.per_year_fen  # the yearly cap holds across the year's installments
+
+
+# --- the threshold's steps, worked out once per distinct case (#17), against the computation they replaced ----------
+
+def uncached_withholds(rule, gross_fen: int, value: Decimal):
+    """ThresholdRule.withholds as it was before its steps were cached, verbatim but for the rule's fields."""
+    import math
+
+    from contracts.money import round_half_up_div
+
+    gap = (rule.threshold - value) if rule.direction == "below" else (value - rule.threshold)
+    if gap <= 0:
+        steps = Fraction(0)
+    else:
+        steps = Fraction(gap) / Fraction(rule.step)
+        if rule.count == "started":
+            steps = Fraction(math.ceil(steps))
+        elif rule.count == "whole":
+            steps = Fraction(math.floor(steps))
+    if rule.per_step_share is not None:
+        share = steps * rule.per_step_share
+        amount = round_half_up_div(gross_fen * share.numerator, share.denominator)
+    else:
+        product = steps * (rule.per_step_fen or 0)
+        amount = round_half_up_div(product.numerator, product.denominator)
+    steps_text = f"{steps}" if steps.denominator == 1 else f"{float(steps):.4g}"
+    return amount, f"{rule.metric}={value}", f"{steps_text} step(s) {rule.direction} {rule.threshold}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(threshold=st.sampled_from(["95", "95.0", "98.5", "60"]), step=st.sampled_from(["1", "0.5", "2", "1.00"]),
+       direction=st.sampled_from(["below", "above"]), count=st.sampled_from(["started", "whole", "proportional"]),
+       per=st.one_of(st.fractions(min_value=0, max_value=1, max_denominator=90).map(lambda f: {"per_step_share": f"{f.numerator}/{f.denominator}"}),
+                     st.integers(1, 10**6).map(lambda fen: {"per_step_amount": str(Decimal(fen) / 100)})),
+       values=st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=6),
+       gross=st.integers(0, 10**11))
+def test_a_thresholds_deduction_is_what_it_was_for_any_value_however_written(threshold, step, direction, count, per,
+                                                                             values, gross):
+    made = rule(kind="threshold", metric="m", threshold=threshold, step=step, direction=direction, count=count, **per)
+    # the same values again, written with another exponent (96.5 and 96.50 are one case to the cache, not to the reason)
+    for value in values + [value.quantize(Decimal("0.0001")) for value in values]:
+        assert made.withholds(gross, AssessmentInputs({"m": value})) == uncached_withholds(made, gross, value)
