@@ -234,8 +234,10 @@ def tally_terms_only(terms_only: "TermsOnly", as_of: dt.date, tally: ArrearsTall
     from . import bulk
 
     sums = bulk.arrears_sums(terms_only.columns, as_of, watch.dues)
-    for position in sums.rows.nonzero()[0].tolist():
-        tally.add_summed(terms_only.codes[position], sums.owed[position].tolist(), int(sums.rows[position]), "computed")
+    with_rows = sums.rows.nonzero()[0]
+    codes = terms_only.codes
+    tally.add_summed_many([codes[position] for position in with_rows.tolist()], sums.owed[with_rows].tolist(),
+                          int(sums.rows.sum()), "computed")
     left = [code for code, uncovered in zip(terms_only.codes, sums.uncovered.tolist()) if uncovered]
     return chain(contracts, terms_only.contracts_of(left)) if left else contracts
 

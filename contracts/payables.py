@@ -365,12 +365,16 @@ class ArrearsTally:
 
     def __init__(self) -> None:
         self._sums: dict[str, list[Decimal]] = {}
-        self._bases: dict[str, dict[str, None]] = {}
+        self._bases: dict[object, dict[str, None]] = {}  # by code, and by block (where its basis comes in the order)
+        self._blocks: list[tuple[Sequence[str], Sequence[Sequence[int]], str]] = []
+        self._block_codes: set[str] = set()
         self.rows = 0
 
     def _of(self, code: str) -> list[Decimal]:
         sums = self._sums.get(code)
         if sums is None:
+            if code in self._block_codes:
+                raise ValueError(f"{code} is tallied in a block already")
             zero = Decimal("0.00")
             sums = self._sums[code] = [zero] * len(SUMMED)
         return sums
@@ -398,12 +402,25 @@ class ArrearsTally:
         sums[-3] += from_fen(sum(owed_fen))
         self._bases.setdefault(code, {})[basis] = None
 
+    def add_summed_many(self, codes: Sequence[str], owed_fen: Sequence[Sequence[int]], rows: int, basis: str) -> None:
+        """``add_summed`` of many contracts at once (a province's contracts with terms only), each with rows, all on
+        ``basis``: kept as the integers they are until ``summary`` makes their rows (``rows``: how many in all)."""
+        if not codes:
+            return
+        if any(code in self._sums or code in self._block_codes for code in codes):
+            raise ValueError("a contract is tallied in a block or row by row, once")
+        self.rows += rows
+        self._blocks.append((codes, owed_fen, basis))
+        self._block_codes.update(codes)
+        self._bases[_Block(len(self._blocks))] = {basis: None}
+
     def credit(self, code: str, credit: Decimal) -> None:
         if credit:
             self._of(code)[-1] = credit
 
     def summary(self) -> list[dict]:
         zero = Decimal("0.00")
+        blocks = self._blocks
         summaries, totals = [], [zero] * len(SUMMED)
         combined_of: dict[tuple[str, ...], str] = {}  # most contracts share their few bases ("computed" alone)
         for code in sorted(self._sums):
@@ -414,6 +431,28 @@ class ArrearsTally:
                 basis = combined_of[bases] = combined(bases)
             summaries.append({"contract": code, **dict(zip(SUMMED, sums)), "basis": basis})
             totals = [a + b for a, b in zip(totals, sums)]
+        if blocks:
+            # The rows add_summed would have made (a bucket's zero stays 0.00; 0.00 + x is x, digit for digit), and
+            # their sums added to the totals once, in fen: exact, so the same Decimal.
+            column_fen = [0] * len(BUCKET_NAMES)
+            for codes, owed_fen, basis in blocks:
+                basis = combined_of.get((basis,)) or combined_of.setdefault((basis,), combined((basis,)))
+                for code, fen in zip(codes, owed_fen):
+                    values = [from_fen(part) if part else zero for part in fen]
+                    summaries.append({"contract": code, **dict(zip(BUCKET_NAMES, values)), "total": from_fen(sum(fen)),
+                                      "not_yet_assessed": zero, "credit": zero, "basis": basis})
+                    column_fen = [a + b for a, b in zip(column_fen, fen)]
+            totals = [a + from_fen(b) for a, b in zip(totals, column_fen + [sum(column_fen), 0, 0])]
+            summaries.sort(key=_contract_of)  # two runs in code order: merged, not sorted afresh
         every_basis = {basis: None for bases in self._bases.values() for basis in bases}  # in the order rows came
         total = {"contract": "TOTAL", **dict(zip(SUMMED, totals)), "basis": combined(every_basis)}
         return summaries + [total]
+
+
+class _Block(int):
+    """The key of a block of contracts in ``ArrearsTally._bases``: no code, so that its basis takes its place in the
+    order the rows came."""
+
+
+def _contract_of(row: dict) -> str:
+    return row["contract"]

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,7 @@ from contracts import fastpath
 from contracts.basis import Basis, combined, described
 from contracts.contract import Contract
 from contracts.ledgers import arrears_stream, full_ledgers, portfolio_arrears
-from contracts.payables import BUCKET_NAMES, NOT_ASSESSED, SUMMED, ArrearsRow, arrears, arrears_summary
+from contracts.payables import BUCKET_NAMES, NOT_ASSESSED, SUMMED, ArrearsRow, ArrearsTally, arrears, arrears_summary
 from contracts.payments import Payment
 from contracts.periods import calendar_period_containing
 
@@ -95,6 +96,54 @@ rows = st.lists(st.builds(
 @given(rows=rows, credits=st.dictionaries(st.sampled_from(["A", "C", "E"]), st.one_of(st.just(Decimal("0.00")), fen)))
 def test_the_tally_sums_as_the_plain_sum_did(rows, credits):
     assert arrears_summary(rows, credits) == summary_by_hand(rows, credits)
+
+
+block_sums = st.lists(st.tuples(st.sampled_from(["K1", "K2", "M", "Z9", "A0"]),
+                                 st.lists(st.one_of(st.just(0), st.integers(1, 10**10)), min_size=5, max_size=5),
+                                 st.integers(1, 9)),
+                       max_size=5, unique_by=lambda item: item[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=rows, credits=st.dictionaries(st.sampled_from(["A", "C", "E"]), st.one_of(st.just(Decimal("0.00")), fen)),
+       block=block_sums, block_first=st.booleans(), basis=st.sampled_from(BASES))
+def test_a_block_of_sums_tallies_as_each_contracts_sums_did(rows, credits, block, block_first, basis):
+    # #17: a province's contracts with terms only are tallied as one block of integers, made into rows by summary():
+    # the rows (in code order among the others'), the TOTAL and its basis must be add_summed's, digit for digit.
+    block = sorted(block)
+    one_by_one, at_once = ArrearsTally(), ArrearsTally()
+
+    def add_rows(tally):
+        for row in rows:
+            tally.add(row)
+        for code, credit in credits.items():
+            tally.credit(code, credit)
+
+    if not block_first:
+        add_rows(one_by_one)
+        add_rows(at_once)
+    for code, owed, count in block:
+        one_by_one.add_summed(code, owed, count, basis)
+    at_once.add_summed_many([code for code, _, _ in block], [owed for _, owed, _ in block],
+                            sum(count for *_, count in block), basis)
+    if block_first:
+        add_rows(one_by_one)
+        add_rows(at_once)
+    expected, made = one_by_one.summary(), at_once.summary()
+    assert made == expected and at_once.rows == one_by_one.rows
+    assert [[str(value) for value in row.values()] for row in made] == [[str(value) for value in row.values()] for row in expected]
+    assert at_once.summary() == expected  # asked again: the same
+
+
+def test_a_contract_is_tallied_in_a_block_or_by_rows_never_both():
+    tally = ArrearsTally()
+    tally.add_summed_many(["A"], [[100, 0, 0, 0, 0]], 1, "computed")
+    with pytest.raises(ValueError):
+        tally.add_summed("A", [1, 0, 0, 0, 0], 1, "computed")
+    other = ArrearsTally()
+    other.add_summed("B", [1, 0, 0, 0, 0], 1, "computed")
+    with pytest.raises(ValueError):
+        other.add_summed_many(["B"], [[1, 0, 0, 0, 0]], 1, "computed")
 
 
 # -- a mixed portfolio: the stream (fast path and ledgers) against every ledger built -------------------------------
