@@ -429,8 +429,9 @@ def years_sums(terms: TermsColumns, years: Sequence[int]) -> tuple[np.ndarray, n
     size, count = len(terms), len(years)
     of_year, before, uncovered = np.zeros((size, count), np.int64), np.zeros((size, count), np.int64), np.zeros(size, bool)
     starts = [day_number(dt.date(year, 1, 1)) for year in years]
+    after = day_number(dt.date(max(years) + 1, 1, 1)) if years else None  # what falls due later counts in no sum
     for first, chunk in _chunks(terms):
-        items = installments(chunk)
+        items = installments(chunk, due_before=after, ordered=False)
         end = first + len(chunk)
         uncovered[first:end] = items.uncovered
         due_year = month_of(items.due) // 12 + 1970

@@ -611,8 +611,10 @@ def apply_rules(
     """
     in_order = list(rules)
     caps = [rule for rule in in_order if isinstance(rule, CapRule)]
-    installment_room = min((limit for rule in caps if (limit := rule.installment_limit(gross_fen)) is not None), default=None)
-    year_room = min((limit for rule in caps if (limit := rule.year_limit(year_fee_fen)) is not None), default=None)
+    installment_room = year_room = None
+    if caps:
+        installment_room = min((limit for rule in caps if (limit := rule.installment_limit(gross_fen)) is not None), default=None)
+        year_room = min((limit for rule in caps if (limit := rule.year_limit(year_fee_fen)) is not None), default=None)
     if year_room is not None:
         year_room = max(year_room - year_withheld_fen, 0)
     total = 0

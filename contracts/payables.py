@@ -187,9 +187,9 @@ def ledger_of(
     assessed = current_assessments(assessments, as_of)
     counted = [p for p in payments if as_of is None or p.paid_on <= as_of]
     settled_through = opening.settled_through_seq if opening else 0
-    years = contract_years(terms)
-    year_starts = [period.start for period, _ in years]
-    year_withheld = [0] * len(years)
+    years: list[tuple[Period, int]] = []  # the contract years and their fees, made when a rule first needs them
+    year_starts: list[dt.date] = []
+    year_withheld: list[int] = []
     # The rules in force change only on the days versions take effect: work them out once per change.
     changes = sorted({rule.effective_from for rule in rules})
     # per change: (the rules in force, whether any needs an assessment, whether any is unrecorded)
@@ -213,6 +213,10 @@ def ledger_of(
         if not in_force:  # nothing to withhold (apply_rules of no rules)
             rows.append((item, gross_fen, (), False, assessment, bound))
             continue
+        if not years:
+            years = contract_years(terms)
+            year_starts = [period.start for period, _ in years]
+            year_withheld = [0] * len(years)
         year = bisect_right(year_starts, start) - 1
         result = apply_rules(
             in_force, gross_fen, assessment.inputs if assessment else AssessmentInputs(),
@@ -221,10 +225,13 @@ def ledger_of(
         year_withheld[year] += result.total_fen
         rows.append((item, gross_fen - result.total_fen, result.deductions, result.failed_pass_mark, assessment, bound))
 
-    open_items = [OpenItem(item[0], item[3], net) for item, net, *_ in rows if net is not None and item[0] > settled_through]
-    if opening and opening.owed:
-        open_items.append(OpenItem(OPENING_SEQ, opening.as_of, to_fen(opening.owed)))
-    allocation = allocate(open_items, counted)
+    if counted:
+        open_items = [OpenItem(item[0], item[3], net) for item, net, *_ in rows if net is not None and item[0] > settled_through]
+        if opening and opening.owed:
+            open_items.append(OpenItem(OPENING_SEQ, opening.as_of, to_fen(opening.owed)))
+        allocation = allocate(open_items, counted)
+    else:
+        allocation = AllocationResult()  # what allocate() gives when no payment counts
 
     code, zero = terms.code, Decimal("0.00")
     payables = []
@@ -237,9 +244,15 @@ def ledger_of(
                                  paid=from_fen(paid), owed=from_fen(owed - paid), state=_state(owed, paid),
                                  settled_by=SETTLED_BEFORE, assessment=None, failed_pass_mark=False, basis=settled_basis))
     paid_fen = allocation.paid_fen
+    grosses: dict[int, Decimal] = {}  # most of a contract's installments are the same amount: one Decimal each
     for index, (item, net, deductions, failed, assessment, bound) in enumerate(rows):
         seq, start, end, due, gross_fen = item
-        gross = from_fen(gross_fen) if amounts is None else amounts[index]
+        if amounts is None:
+            gross = grosses.get(gross_fen)
+            if gross is None:
+                gross = grosses[gross_fen] = from_fen(gross_fen)
+        else:
+            gross = amounts[index]
         if seq <= settled_through:
             net_value = gross if net is None else from_fen(net)
             payables.append(_payable(contract=code, seq=seq, period_start=start, period_end=end, due=due, gross=gross,
