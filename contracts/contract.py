@@ -84,7 +84,8 @@ class Contract:
         """Every installment's payable (gross, deductions, net, paid, owed, state) from the facts known on ``as_of``."""
         if not self.amendments and not self.terms.is_unit_priced:
             # The schedule is the engine's, as it makes it: no Installment, no Decimal until a payable needs one.
-            return ledger_of(self.terms, list(installments_fen(self.terms)), **self._facts(as_of))
+            terms = self.current_terms  # the terms as signed: no amendment
+            return ledger_of(terms, list(installments_fen(terms)), **self._facts(as_of))
         return ledger_over(self.current_terms, self.schedule(as_of), **self._facts(as_of))
 
     def facts_known_on(self, day: dt.date | None) -> tuple[int, int]:

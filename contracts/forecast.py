@@ -141,7 +141,7 @@ def awaiting_in_window(contract: "Contract", window: Period, as_of: dt.date) -> 
     and nothing recorded can change that; None otherwise (its ledger is needed).
 
     Why it holds: an installment awaits its assessment when a rule in force at its start needs one and none of its
-    seq is known by ``as_of`` (``payables.ledger_over``); its ledger entry is then the schedule's gross, with no net, no
+    seq is known by ``as_of`` (``payables.ledger_of``); its ledger entry is then the schedule's gross, with no net, no
     deduction and the same basis, whatever was paid. An opening balance (which settles installments), usage (a unit
     price) and amendments (another schedule) change that, so a contract with any of them takes the ledger. A
     contract with facts is usually like this beyond its last assessment, and a budget's window is beyond it: its
