@@ -2,7 +2,7 @@
 
 No ORM to start up (its queries are db/sql.py values, run through SQLAlchemy Core or the SQLite driver), batched:
 one query for the contracts asked for, and the other facts only for the contracts that have any (most of a
-province's have none), 500 at a time.
+province's have none), 2,000 at a time.
 Readers call it through ``Store.load``; writers call it inside their own transaction with ``lock``,
 which locks the contracts' rows first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writers hold
 the database's write lock from the start of the transaction), so that what they read next cannot
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection  # or a db.sql.DriverReader: the loader runs its queries through either
 
 FACT_TABLES = ("deduction_rule", "assessment", "payment", "opening_balance", "usage", "amendment")
-BATCH = 500
+BATCH = 2_000  # contracts a query: at 1M on PostgreSQL, 500 took 4.1 s to load 23,402 contracts with facts, 2,000 3.0 s
 
 
 class Loaded(NamedTuple):
