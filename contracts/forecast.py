@@ -304,12 +304,18 @@ class _Grouped:
         self.first = min(years) if years else 0
         span = max(years) - self.first + 1 if years else 0
         names = {group(key[0]) for key in keys}
-        owner_names: list[str] = []
-        if bulk is not None:
-            owner_names = [code if column is None else "all" if column == "all" else line_programme[column] or "(none)"
-                           for code, line_programme in zip(bulk.codes, bulk.meta)]
-            names.update(owner_names[o] for o in np.unique(bulk.sums.owner).tolist())
-        self.names = sorted(names)
+        present, present_names = np.zeros(0, np.int64), []  # the contracts by arrays with a cell, and their groups
+        if bulk is not None and bulk.sums.owner.size:
+            owner = bulk.sums.owner  # ordered by contract (bulk.quarter_sums): each one's first cell starts a run
+            present = owner[np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))]
+            if column is None:
+                present_names = [bulk.codes[position] for position in present.tolist()]
+            else:
+                present_names = ["all" if column == "all" else bulk.meta[position][column] or "(none)"
+                                 for position in present.tolist()]
+        # In name order, each once: the arrays' come in the store's order of codes, most often sorted already, which
+        # sorted() merges with the few others rather than sorting afresh (a set's order would be no order at all).
+        self.names = list(dict.fromkeys(sorted(present_names + sorted(names))))
         number = {name: index for index, name in enumerate(self.names)}
         size = len(self.names) * span
         self.span = span
@@ -329,8 +335,8 @@ class _Grouped:
         net_fen_a = np.array(net_fen, np.int64)
         if bulk is not None and bulk.sums.owner.size:
             s = bulk.sums
-            owner_slot = np.array([number.get(name, 0) for name in owner_names], np.int64) * span
-            slot = owner_slot[s.owner] + (s.year - self.first)
+            present_slot = np.array([number[name] for name in present_names], np.int64) * span
+            slot = present_slot[np.searchsorted(present, s.owner)] + (s.year - self.first)
             quarter_slot_a = np.concatenate([quarter_slot_a, slot * 4 + s.quarter - 1])
             quarter_fen_a = np.concatenate([quarter_fen_a, s.fen])
             gross_slot_a = np.concatenate([gross_slot_a, slot])
