@@ -49,10 +49,31 @@ def plain_sqlite_file(url: str) -> str | None:
     return found.group(1) if found else None
 
 
+# A PostgreSQL URL psycopg reads as SQLAlchemy does: user (and password) at a host (and port), a database, no options.
+_PLAIN_POSTGRES = re.compile(r"(postgresql(?:\+psycopg)?)://([A-Za-z0-9._~-]+)(?::([A-Za-z0-9._~-]*))?"
+                             r"@([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?/([A-Za-z0-9_-]+)")
+
+
+def plain_postgres_url(url: str) -> str | None:
+    """The libpq URI of a plain PostgreSQL URL (see _PLAIN_POSTGRES), which psycopg connects to as SQLAlchemy's
+    engine would; None for any other URL (options, escapes, sockets: those go through SQLAlchemy)."""
+    found = _PLAIN_POSTGRES.fullmatch(url)
+    if found is None:
+        return None
+    _, user, password, host, port, database = found.groups()
+    return (f"postgresql://{user}" + (f":{password}" if password is not None else "") + f"@{host}"
+            + (f":{port}" if port else "") + f"/{database}")
+
+
 def shown_url(url: str) -> str:
     """The URL as messages show it: without its password."""
     if plain_sqlite_file(url) is not None:
         return url  # what SQLAlchemy would render (held so by tests/test_driver_reads.py)
+    plain = _PLAIN_POSTGRES.fullmatch(url)
+    if plain is not None:  # as SQLAlchemy renders it (held so by tests/test_driver_reads.py)
+        scheme, user, password, host, port, database = plain.groups()
+        return (f"{scheme}://{user}" + (":***" if password is not None else "") + f"@{host}"
+                + (f":{port}" if port else "") + f"/{database}")
     from sqlalchemy.engine import make_url
 
     try:
@@ -76,6 +97,8 @@ def sqlite_path(url: str) -> Path | None:
     plain = plain_sqlite_file(url)
     if plain is not None:
         return Path(plain)
+    if _PLAIN_POSTGRES.fullmatch(url):
+        return None  # without loading SQLAlchemy to say so
     parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None

@@ -94,6 +94,23 @@ def driver_revision(path: str) -> str | None:
         connection.close()
 
 
+def pg_driver_revision(conninfo: str) -> str | None:
+    """The schema revision of the PostgreSQL store at ``conninfo``, read through psycopg without SQLAlchemy; None
+    when it has none or cannot be read so (the caller then opens it the full way, which says why)."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        with psycopg.connect(conninfo, connect_timeout=5, autocommit=True) as connection:
+            if connection.execute("SELECT to_regclass('alembic_version')").fetchone()[0] is None:
+                return None
+            found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except psycopg.Error:
+        return None
+    return found[0][0] if len(found) == 1 and isinstance(found[0][0], str) else None
+
+
 def inspect_schema(engine: Engine, url_for_messages: str) -> SchemaState:
     """What the database holds now, refusing what this program must not touch."""
     from sqlalchemy import inspect

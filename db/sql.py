@@ -30,7 +30,7 @@ TYPED = DATE_COLUMNS | FLAG_COLUMNS
 
 class Query(NamedTuple):
     """An SQL text with ``:name`` parameters; ``typed``: the columns read back as dates or flags; ``expanding``:
-    the parameters given as a sequence, each written out as a list (``code IN :codes``); ``by_position``: its rows
+    the parameters given as a sequence of text, each written out as a list (``code IN :codes``); ``by_position``: its rows
     are read by position only (the driver then gives plain tuples, not named ones: a province's rows are many)."""
 
     sql: str
@@ -44,30 +44,36 @@ def query(sql: str, typed: Iterable[str] = TYPED, *, expanding: tuple = (), by_p
 
 
 def run(connection, statement: Query, params: dict | None = None):
-    """The result of ``statement`` on ``connection`` (an SQLAlchemy ``Connection`` or a ``DriverReader``): rows
-    read by attribute and position, with ``all``, ``scalar``, ``scalars`` and ``fetchmany``."""
-    if isinstance(connection, DriverReader):
+    """The result of ``statement`` on ``connection`` (an SQLAlchemy ``Connection``, a ``DriverReader`` or a
+    ``PgReader``): rows read by attribute and position, with ``all``, ``scalar``, ``scalars`` and ``fetchmany``."""
+    if isinstance(connection, (DriverReader, PgReader, _PgStreaming)):
         return connection.execute(statement, params or {})
     return connection.execute(_core(statement), params or {})
 
 
 def database_errors() -> tuple[type[BaseException], ...]:
-    """The errors a read can raise, for an ``except`` clause: sqlite3's, and SQLAlchemy's once it is loaded (a store
-    read only through the driver never loads it, and then nothing raises its errors)."""
+    """The errors a read can raise, for an ``except`` clause: sqlite3's, psycopg's and SQLAlchemy's once they are
+    loaded (a store read only through a driver never loads SQLAlchemy, and then nothing raises its errors)."""
     import sys
 
-    errors = sys.modules.get("sqlalchemy.exc")
-    return (sqlite3.Error, errors.SQLAlchemyError) if errors is not None else (sqlite3.Error,)
+    found: list[type[BaseException]] = [sqlite3.Error]
+    for module, name in (("psycopg", "Error"), ("sqlalchemy.exc", "SQLAlchemyError")):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            found.append(getattr(loaded, name))
+    return tuple(found)
 
 
 @lru_cache(maxsize=256)
 def _core(statement: Query):
     """The same query as SQLAlchemy's ``text()``, its dates and flags typed (made once per distinct text)."""
-    from sqlalchemy import Boolean, Date, bindparam, text
+    from sqlalchemy import Boolean, Date, String, bindparam, text
 
     clause = text(statement.sql).columns(**{name: Boolean if name in FLAG_COLUMNS else Date for name in sorted(statement.typed)})
     if statement.expanding:
-        clause = clause.bindparams(*(bindparam(name, expanding=True) for name in statement.expanding))
+        # Lists of text (codes): typed, so that an empty one is an empty list of text, which PostgreSQL compares
+        # with a text column (untyped, SQLAlchemy writes it as integers, and PostgreSQL refuses the query).
+        clause = clause.bindparams(*(bindparam(name, expanding=True, type_=String) for name in statement.expanding))
     return clause
 
 
@@ -130,8 +136,9 @@ def _expand(statement: Query, params: dict) -> tuple[str, dict]:
         values = list(params.pop(name))
         names = [f"{name}_{index}" for index in range(len(values))]
         params.update(zip(names, values))
-        # An empty list matches nothing, as SQLAlchemy's expanding parameter writes it.
-        listed = "(" + ", ".join(f":{each}" for each in names) + ")" if names else "(SELECT 1 WHERE 1 = 0)"
+        # An empty list matches nothing (``x IN (NULL)`` is never true, whatever x's type, on either backend; the
+        # queries here use a list only after IN, never after NOT IN, which would need another).
+        listed = "(" + ", ".join(f":{each}" for each in names) + ")" if names else "(NULL)"
         sql = re.sub(rf"(?<![:\w]):{name}\b", listed, sql)
     return sql, params
 
@@ -199,3 +206,94 @@ class DriverResult:
     def scalars(self) -> Iterator:
         for raw in self._cursor:
             yield self._made(raw)[0]
+
+
+# -- the PostgreSQL driver --------------------------------------------------------------------------------------
+
+class PgReader:
+    """A read-only look at a PostgreSQL store through psycopg itself, in one transaction (REPEATABLE READ, READ ONLY:
+    one snapshot) until closed: what ``DriverReader`` is for an SQLite file. PostgreSQL hands dates and flags back
+    typed, so rows come as psycopg makes them: named tuples, or plain ones for queries read by position."""
+
+    dialect = _Dialect("postgresql", True)
+
+    def __init__(self, conninfo: str) -> None:
+        import psycopg
+
+        # as the engine connects (db.engine.make_engine): give up on an unreachable server after 5 s
+        self._connection = psycopg.connect(conninfo, connect_timeout=5)
+        try:
+            self._connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            self._connection.read_only = True  # a reader never writes, whatever it is asked
+        except BaseException:
+            self._connection.close()
+            raise
+        self._cursors = 0
+
+    def execute(self, statement: Query, params: dict, *, stream: int | None = None) -> "PgResult":
+        from psycopg.rows import namedtuple_row, tuple_row
+
+        sql, params = _expand(statement, params)
+        rows = tuple_row if statement.by_position else namedtuple_row
+        if stream:  # a server-side cursor: a province's rows come ``stream`` at a time, never all at once
+            self._cursors += 1
+            cursor = self._connection.cursor(name=f"contracts_read_{self._cursors}", row_factory=rows)
+            cursor.itersize = stream
+        else:
+            cursor = self._connection.cursor(row_factory=rows)
+        cursor.execute(_pyformat(sql), params)
+        return PgResult(cursor)
+
+    def execution_options(self, *, stream_results: bool = False, max_row_buffer: int = 1000):
+        """As SQLAlchemy's: with ``stream_results``, the queries run through what it gives read a server-side cursor."""
+        return _PgStreaming(self, max_row_buffer) if stream_results else self
+
+    def close(self) -> None:
+        try:
+            self._connection.rollback()  # nothing was written: end the snapshot
+        except Exception:
+            pass  # the error the block raised, if any, is the one to say
+        finally:
+            self._connection.close()
+
+
+class _PgStreaming(NamedTuple):
+    reader: PgReader
+    rows_at_a_time: int
+
+    @property
+    def dialect(self) -> _Dialect:
+        return self.reader.dialect
+
+    def execute(self, statement: Query, params: dict) -> "PgResult":
+        return self.reader.execute(statement, params, stream=self.rows_at_a_time)
+
+
+class PgResult:
+    def __init__(self, cursor) -> None:
+        self._cursor = cursor
+
+    def __iter__(self) -> Iterator:
+        return iter(self._cursor)
+
+    def all(self) -> list:
+        return self._cursor.fetchall()
+
+    def fetchmany(self, size: int) -> list:
+        return self._cursor.fetchmany(size)
+
+    def scalar(self):
+        row = self._cursor.fetchone()
+        return None if row is None else row[0]
+
+    def scalars(self) -> Iterator:
+        for row in self._cursor:
+            yield row[0]
+
+
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def _pyformat(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s`` (a ``%`` of the text doubled; ``::type`` casts left alone)."""
+    return _PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .portfolio_reads import ChecksInput, ReportInput
 
 from . import migrate
-from .engine import make_engine, plain_sqlite_file, resolve_url, shown_url, sqlite_path
+from .engine import make_engine, plain_postgres_url, plain_sqlite_file, resolve_url, shown_url, sqlite_path
 from .mapping import write_terms
 from .sql import database_errors
 
@@ -76,6 +76,9 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
         # A store at this program's schema, in a plain SQLite file: opened without SQLAlchemy, which is loaded
         # only if the command goes on to use it (see db/sql.py). Anything else takes the way below.
         return OpenedStore(Store(None, shown, url=resolved, driver_file=driver_file))
+    driver_pg = plain_postgres_url(resolved)
+    if driver_pg is not None and migrate.pg_driver_revision(driver_pg) == migrate.HEAD:
+        return OpenedStore(Store(None, shown, url=resolved, driver_pg=driver_pg))  # the same, on PostgreSQL
     engine = make_engine(resolved)
     try:
         state = migrate.inspect_schema(engine, shown)
@@ -199,8 +202,9 @@ def database_error(exc: BaseException, shown: str) -> ContractsError:
         return ContractsError("db", shown, "is read-only; nothing was written")
     import sqlite3
 
-    errors = sys.modules.get("sqlalchemy.exc")
-    if isinstance(exc, sqlite3.Error) or (errors is not None and isinstance(exc, (errors.OperationalError, errors.DBAPIError))):
+    errors, psycopg = sys.modules.get("sqlalchemy.exc"), sys.modules.get("psycopg")
+    if isinstance(exc, sqlite3.Error) or (errors is not None and isinstance(exc, (errors.OperationalError, errors.DBAPIError))) \
+            or (psycopg is not None and isinstance(exc, psycopg.Error)):
         return ContractsError("db", shown, f"cannot be used: {text}")
     return ContractsError("db", shown, f"failed: {text}")
 
@@ -222,11 +226,13 @@ class Store:
     """Domain objects in, domain objects out; every write in one transaction."""
 
     def __init__(self, engine: Engine | None, shown_url: str, user: str = "", *, url: str | None = None,
-                 driver_file: str | None = None) -> None:
+                 driver_file: str | None = None, driver_pg: str | None = None) -> None:
         self._engine = engine  # None: made from ``url`` when first needed
         self._resolved_url = url
-        # The SQLite file the reads open straight through the driver (``light_reading``, db/sql.py), or None.
+        # The SQLite file, or the PostgreSQL database (a libpq URI), the reads open straight through the driver
+        # (``light_reading``, db/sql.py); None: through SQLAlchemy.
         self._driver_file = driver_file
+        self._driver_pg = driver_pg
         self.account = _login()  # who runs the program: recorded beside ``user`` (on whose behalf) in the history
         self.user = user or self.account
         self.as_of: dt.date | None = None  # the day facts are recorded as of: later ones are refused (None: no such check)
@@ -293,7 +299,8 @@ class Store:
         """The store's own soundness as findings of ``check`` (see db/integrity.py)."""
         from .integrity import store_findings
 
-        with self.light_reading() as connection:
+        # PostgreSQL's checks are SQLAlchemy text (its statistics, amcheck): through SQLAlchemy there
+        with (self.reading() if self._driver_pg is not None else self.light_reading()) as connection:
             return store_findings(connection)
 
     @contextmanager
@@ -338,6 +345,10 @@ class Store:
         """A read-only look for the queries written as ``db.sql.Query`` values (the loader's, the whole-portfolio
         reads', the export's, the integrity check's): straight through the SQLite driver where the store is a plain
         file at this schema, otherwise ``reading``. One snapshot for the block."""
+        if self._driver_pg is not None:
+            with self._pg_reading() as reader:
+                yield reader
+            return
         if self._driver_file is None:
             with self.reading() as connection:
                 yield connection
@@ -353,6 +364,23 @@ class Store:
         try:
             yield reader
         except sqlite3.Error as exc:
+            raise database_error(exc, self.url) from None
+        finally:
+            reader.close()
+
+    @contextmanager
+    def _pg_reading(self):
+        import psycopg
+
+        from .sql import PgReader
+
+        try:
+            reader = PgReader(self._driver_pg)
+        except psycopg.Error as exc:
+            raise database_error(exc, self.url) from None
+        try:
+            yield reader
+        except psycopg.Error as exc:
             raise database_error(exc, self.url) from None
         finally:
             reader.close()

@@ -1,5 +1,6 @@
-"""The light reads (db/sql.py): the loader's and the expiry's queries run straight through Python's sqlite3 give what
-they give through SQLAlchemy, for every kind of contract and fact; a plain SQLite URL is read as SQLAlchemy reads it."""
+"""The light reads (db/sql.py): the loader's and the expiry's queries run straight through Python's sqlite3 (or psycopg
+on PostgreSQL) give what they give through SQLAlchemy, for every kind of contract and fact; a plain SQLite or
+PostgreSQL URL is read as SQLAlchemy reads it."""
 
 import datetime as dt
 import sqlite3
@@ -10,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db import loader, reads
-from db.engine import make_engine, plain_sqlite_file, shown_url, sqlite_path
-from db.sql import DriverReader, query, run
+from db.engine import make_engine, plain_postgres_url, plain_sqlite_file, shown_url, sqlite_path
+from db.sql import DriverReader, PgReader, query, run
 from tests.test_cli_payables import TW2_RULES
 
 
@@ -23,8 +24,8 @@ def _file(url: str) -> str:
 
 @pytest.fixture
 def both(more):
-    """(the store's file read through the driver, the same through SQLAlchemy Core) on the store with every kind."""
-    path = _file(more.url)
+    """(the store read through the driver, the same through SQLAlchemy Core) on the store with every kind: an SQLite
+    file through sqlite3, a PostgreSQL database through psycopg."""
     # Every kind of fact the loader reads, beside the rules, payments and openings the example has.
     for args in TW2_RULES:
         more(*args)
@@ -32,7 +33,7 @@ def both(more):
     more("amend", "ENTRY", "--from", "2023-06-17", "--annual-fee", "200000", "--ref", "补充协议 1")
     more("usage", "SEAL-2021", "--period", "2023-01", "--quantity", "3")
     engine = make_engine(more.url)
-    reader = DriverReader(path)
+    reader = PgReader(plain_postgres_url(more.url)) if more.url.startswith("postgresql") else DriverReader(_file(more.url))
     with engine.connect() as connection:
         yield reader, connection
     reader.close()
@@ -126,3 +127,73 @@ def test_plain_urls_are_the_common_ones():
                   "postgresql://u:secret@host/db", "sqlite:///合同.db"):
         assert plain_sqlite_file(other) is None, other
     assert shown_url("postgresql://u:secret@host/db") == "postgresql://u:***@host/db"
+
+
+PG_CHARACTERS = st.sampled_from("abcXYZ019._~-+%@#:?=&/合;\\ ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://", "postgres://", "sqlite:///"]),
+       st.text(PG_CHARACTERS, min_size=1, max_size=8), st.one_of(st.none(), st.text(PG_CHARACTERS, max_size=6)),
+       st.text(PG_CHARACTERS, min_size=1, max_size=8), st.one_of(st.none(), st.integers(0, 99999)),
+       st.text(PG_CHARACTERS, min_size=1, max_size=8))
+def test_a_plain_postgresql_url_reads_as_sqlalchemy_reads_it(scheme, user, password, host, port, database):
+    # what psycopg is handed (db.engine.plain_postgres_url) must be the server, user, password and database
+    # SQLAlchemy's engine would connect to, and the URL shown the same as SQLAlchemy shows it
+    from sqlalchemy.engine import make_url
+
+    url = (scheme + user + (f":{password}" if password is not None else "") + "@" + host
+           + (f":{port}" if port is not None else "") + "/" + database)
+    conninfo = plain_postgres_url(url)
+    if conninfo is None:
+        return  # read by SQLAlchemy itself
+    parsed, given = make_url(url), make_url(conninfo)
+    assert parsed.get_backend_name() == "postgresql" and not parsed.query
+    assert (given.username, given.password, given.host, given.port, given.database) == \
+        (parsed.username, parsed.password, parsed.host, parsed.port, parsed.database)
+    assert shown_url(url) == parsed.render_as_string(hide_password=True)
+    assert sqlite_path(url) is None
+
+
+def test_plain_postgresql_urls_are_the_common_ones():
+    assert plain_postgres_url("postgresql://postgres@127.0.0.1:5432/test") == "postgresql://postgres@127.0.0.1:5432/test"
+    assert plain_postgres_url("postgresql+psycopg://u:secret@db.example/contracts") == "postgresql://u:secret@db.example/contracts"
+    for other in ("postgresql://u@host/db?sslmode=require", "postgresql:///db", "postgresql://u:p%40ss@host/db",
+                  "postgresql+psycopg2://u@host/db", "sqlite:///x.db", "postgresql://u@[::1]/db"):
+        assert plain_postgres_url(other) is None, other
+
+
+def _pg(url: str) -> str:
+    if not url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL driver's own refusals")
+    return plain_postgres_url(url)
+
+
+def test_the_postgresql_reader_never_writes(more):
+    import psycopg
+
+    reader = PgReader(_pg(more.url))
+    try:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            run(reader, query("DELETE FROM payment"))
+    finally:
+        reader.close()
+    with psycopg.connect(_pg(more.url)) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM payment").fetchone()[0] > 0
+
+
+def test_a_store_on_postgresql_is_read_without_sqlalchemy_and_refuses_in_one_line(more):
+    # #17: a reading command on PostgreSQL opens the store and reads it through psycopg; bad input is one line
+    from tests.test_startup import READER, _run
+
+    url = _pg(more.url) and more.url
+    done = _run(READER.format(url=url, args=["show", "SEAL-2021"]))
+    assert done.returncode == 0, done.stderr
+    assert "SEAL-2021" in done.stdout and done.stdout.split("\n")[-2] == "[] False False"
+    import subprocess
+    import sys
+
+    refused = subprocess.run([sys.executable, "-m", "cli.main", "--db", url, "show", "NOPE"], capture_output=True,
+                             text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [refused.stderr.strip()] and "NOPE" in refused.stderr, refused.stderr
