@@ -50,13 +50,14 @@ class OpenedStore:
     backup: Path | None = None
 
 
-def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=None) -> OpenedStore:
+def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=None, pooled: bool = False) -> OpenedStore:
     """Open (and if need be create or upgrade) the store behind ``url``.
 
     With ``create=False`` a missing SQLite file is an error rather than a new
     empty store, so that a mistyped path is not silently a new database. An
     existing store on an older schema is upgraded only if ``confirm_upgrade(current,
-    head)`` says yes (None: yes, for programs that open their own stores).
+    head)`` says yes (None: yes, for programs that open their own stores). ``pooled``: a server's store, read through
+    SQLAlchemy's pool of connections on PostgreSQL rather than a new connection of the driver's for each read.
     """
     resolved = resolve_url(url)
     shown = shown_url(resolved)
@@ -76,7 +77,7 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
         # A store at this program's schema, in a plain SQLite file: opened without SQLAlchemy, which is loaded
         # only if the command goes on to use it (see db/sql.py). Anything else takes the way below.
         return OpenedStore(Store(None, shown, url=resolved, driver_file=driver_file))
-    driver_pg = plain_postgres_url(resolved)
+    driver_pg = None if pooled else plain_postgres_url(resolved)
     if driver_pg is not None and migrate.pg_driver_revision(driver_pg) == migrate.HEAD:
         return OpenedStore(Store(None, shown, url=resolved, driver_pg=driver_pg))  # the same, on PostgreSQL
     engine = make_engine(resolved)

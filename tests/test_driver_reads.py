@@ -197,3 +197,29 @@ def test_a_store_on_postgresql_is_read_without_sqlalchemy_and_refuses_in_one_lin
                              text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent)
     assert refused.returncode == 1 and refused.stdout == ""
     assert refused.stderr.strip().splitlines() == [refused.stderr.strip()] and "NOPE" in refused.stderr, refused.stderr
+
+
+def test_a_servers_store_keeps_sqlalchemys_pool_on_postgresql(more, monkeypatch):
+    # a command opens one connection of psycopg's for its reads; the web server, which reads on every request for
+    # months, keeps SQLAlchemy's pool (open_store(pooled=True), as web.app.create_app opens it)
+    from db.store import open_store
+
+    url = _pg(more.url) and more.url
+    for pooled, driver in ((False, True), (True, False)):
+        store = open_store(url, create=False, pooled=pooled).store
+        try:
+            with store.light_reading() as connection:
+                assert isinstance(connection, PgReader) is driver
+                assert run(connection, query("SELECT COUNT(*) FROM contract", ())).scalar() > 15
+        finally:
+            store.close()
+    import db.store
+    from web.app import create_app
+    from web.config import Settings
+
+    asked = {}
+    real = db.store.open_store
+    monkeypatch.setattr(db.store, "open_store", lambda *args, **kwargs: asked.update(kwargs) or real(*args, **kwargs))
+    app = create_app(Settings(database_url=url))
+    assert asked["pooled"] is True
+    app.state.store.close()

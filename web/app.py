@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> Starlette:
 
     from .guard import wrap
 
-    opened = open_store(settings.database_url, create=False, confirm_upgrade=lambda current, head: False)
+    opened = open_store(settings.database_url, create=False, confirm_upgrade=lambda current, head: False, pooled=True)
     gated = []
     for route in routes():
         method = "POST" if "POST" in (route.methods or ()) else "GET"
