@@ -96,18 +96,21 @@ def driver_revision(path: str) -> str | None:
 
 def pg_driver_revision(conninfo: str) -> str | None:
     """The schema revision of the PostgreSQL store at ``conninfo``, read through psycopg without SQLAlchemy; None
-    when it has none or cannot be read so (the caller then opens it the full way, which says why)."""
+    when it has none or cannot be read so (the caller then opens it the full way, which says why). A server that
+    cannot be reached raises psycopg's error: the full way would only wait for it again."""
     try:
         import psycopg
     except ImportError:
-        return None
+        return None  # the full way says which extra to install
+    connection = psycopg.connect(conninfo, connect_timeout=5, autocommit=True)  # as the engine connects
     try:
-        with psycopg.connect(conninfo, connect_timeout=5, autocommit=True) as connection:
-            if connection.execute("SELECT to_regclass('alembic_version')").fetchone()[0] is None:
-                return None
-            found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        if connection.execute("SELECT to_regclass('alembic_version')").fetchone()[0] is None:
+            return None
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     except psycopg.Error:
         return None
+    finally:
+        connection.close()
     return found[0][0] if len(found) == 1 and isinstance(found[0][0], str) else None
 
 

@@ -7,8 +7,9 @@ values that either front end can run: ``run`` hands them to an SQLAlchemy connec
 typed columns, or to a ``DriverReader`` (Python's own ``sqlite3``), which types the same columns itself. Both give
 rows read by attribute and by position, so ``db/mapping.py`` reads either.
 
-Only a plain SQLite file (``db.engine.plain_sqlite_file``) is read through the driver (``Store`` decides); anything
-else (PostgreSQL, an SQLite URL with options, memory) goes through SQLAlchemy as before. ``_expand`` writes out a list
+Only a plain SQLite file (``db.engine.plain_sqlite_file``) is read through the driver (``Store`` decides), and a plain
+PostgreSQL URL (``db.engine.plain_postgres_url``) through psycopg itself (``PgReader``), at this program's schema;
+anything else (an URL with options, memory, a store to upgrade, a server's pooled store) goes through SQLAlchemy. ``_expand`` writes out a list
 parameter wherever ``:name`` stands, string literals included: the queries here have none that hold one.
 """
 

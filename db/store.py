@@ -78,8 +78,13 @@ def open_store(url: str | None = None, *, create: bool = True, confirm_upgrade=N
         # only if the command goes on to use it (see db/sql.py). Anything else takes the way below.
         return OpenedStore(Store(None, shown, url=resolved, driver_file=driver_file))
     driver_pg = None if pooled else plain_postgres_url(resolved)
-    if driver_pg is not None and migrate.pg_driver_revision(driver_pg) == migrate.HEAD:
-        return OpenedStore(Store(None, shown, url=resolved, driver_pg=driver_pg))  # the same, on PostgreSQL
+    if driver_pg is not None:
+        try:
+            revision = migrate.pg_driver_revision(driver_pg)
+        except database_errors() as exc:  # the server cannot be reached: said in one line, as the engine would
+            raise database_error(exc, shown) from None
+        if revision == migrate.HEAD:
+            return OpenedStore(Store(None, shown, url=resolved, driver_pg=driver_pg))  # the same, on PostgreSQL
     engine = make_engine(resolved)
     try:
         state = migrate.inspect_schema(engine, shown)
