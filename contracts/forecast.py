@@ -441,11 +441,13 @@ def forecast_portfolio(contracts: Iterable["Contract"], programme_of: Mapping[st
                       project_usage=project_usage)
     if cells is not None:
         result.bulk = cells
-        for position in np.unique(cells.sums.owner).tolist():
-            code = cells.codes[position]
-            result.meta[code] = cells.meta[position]
-            if cells.meta[position][2]:
-                result.ends_on[code] = cells.service_ends[position]
+        # the contracts by arrays with a cell: each one's first cell starts a run (the sums are in contract order)
+        owner = cells.sums.owner
+        present = owner[np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))].tolist() if owner.size else []
+        codes, meta = cells.codes, cells.meta
+        result.meta.update(zip(map(codes.__getitem__, present), map(meta.__getitem__, present)))
+        for position in sorted(set(present).intersection(cells.service_ends)):  # those that end in the window
+            result.ends_on[codes[position]] = cells.service_ends[position]
     return result
 
 
