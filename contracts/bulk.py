@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
@@ -330,6 +331,12 @@ class QuarterSums:
     quarter: np.ndarray  # 1..4
     fen: np.ndarray
     uncovered: np.ndarray
+
+    @cached_property
+    def present(self) -> np.ndarray:
+        """The contracts (positions) with a cell, in order: each one's first cell starts a run of ``owner``."""
+        owner = self.owner
+        return owner[np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))] if owner.size else owner
 
 
 def _chunks(terms: TermsColumns):

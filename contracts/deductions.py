@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 from . import limits
 from .errors import ContractsError
@@ -558,6 +559,27 @@ def rules_in_force(rules: Iterable[Rule], day: dt.date) -> list[Rule]:
 
 
 # -- describing rules ---------------------------------------------------------------------------
+
+class RulesByDay:
+    """The rules in force on a day (``rules_in_force``), whether any of them needs an assessment and whether any is
+    unrecorded: worked out once per change of rules, for they change only on the days versions take effect (a
+    contract's installments ask for every period's start)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = rules
+        self._changes = sorted({rule.effective_from for rule in rules})
+        self._known: dict[int, tuple[list[Rule], bool, bool]] = {}
+
+    def on(self, day: dt.date) -> tuple[list[Rule], bool, bool]:
+        """(the rules in force, needs an assessment, deducted but not recorded) on ``day``."""
+        change = bisect_right(self._changes, day)
+        known = self._known.get(change)
+        if known is None:
+            in_force = rules_in_force(self._rules, day)
+            known = self._known[change] = (in_force, any(rule.needs_assessment for rule in in_force),
+                                           any(isinstance(rule, UnrecordedRule) for rule in in_force))
+        return known
+
 
 def describe(rule: Rule) -> str:
     """The rule in words, as a clerk would read it out."""

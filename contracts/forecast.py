@@ -11,7 +11,6 @@ usage recorded so far (its average cost per month).
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
@@ -27,7 +26,7 @@ from .periods import Period, calendar_period_containing, months_between
 from .schedule import installments_fen
 from .terms import ContractTerms
 from .basis import Basis, described
-from .deductions import rules_in_force
+from .deductions import RulesByDay
 from .usage import Usage, cost
 
 if TYPE_CHECKING:
@@ -150,8 +149,7 @@ def awaiting_in_window(contract: "Contract", window: Period, as_of: dt.date) -> 
     if not rules or contract.opening is not None or contract.usage or contract.amendments or terms.is_unit_priced:
         return None
     assessed = {item.seq for item in contract.assessments if item.assessed_on <= as_of}
-    changes = sorted({rule.effective_from for rule in rules})
-    needs_by_change: dict[int, bool] = {}  # the rules in force change only on the days versions take effect
+    rules_on = RulesByDay(rules).on
     first, last, due = window.start, window.end, []
     for seq, start, _, day, fen in installments_fen(terms, due_from=first):
         if day < first:
@@ -160,11 +158,7 @@ def awaiting_in_window(contract: "Contract", window: Period, as_of: dt.date) -> 
             break
         if seq in assessed:
             return None
-        change = bisect_right(changes, start)
-        needs = needs_by_change.get(change)
-        if needs is None:
-            needs = needs_by_change[change] = any(rule.needs_assessment for rule in rules_in_force(rules, start))
-        if not needs:
+        if not rules_on(start)[1]:  # no rule in force then needs an assessment
             return None
         due.append((day, fen))
     return Awaiting(due)
@@ -306,8 +300,7 @@ class _Grouped:
         names = {group(key[0]) for key in keys}
         present, present_names = np.zeros(0, np.int64), []  # the contracts by arrays with a cell, and their groups
         if bulk is not None and bulk.sums.owner.size:
-            owner = bulk.sums.owner  # ordered by contract (bulk.quarter_sums): each one's first cell starts a run
-            present = owner[np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))]
+            present = bulk.sums.present
             if column is None:
                 present_names = [bulk.codes[position] for position in present.tolist()]
             else:
@@ -441,9 +434,7 @@ def forecast_portfolio(contracts: Iterable["Contract"], programme_of: Mapping[st
                       project_usage=project_usage)
     if cells is not None:
         result.bulk = cells
-        # the contracts by arrays with a cell: each one's first cell starts a run (the sums are in contract order)
-        owner = cells.sums.owner
-        present = owner[np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))].tolist() if owner.size else []
+        present = cells.sums.present.tolist()  # the contracts by arrays with a cell
         codes, meta = cells.codes, cells.meta
         result.meta.update(zip(map(codes.__getitem__, present), map(meta.__getitem__, present)))
         for position in sorted(set(present).intersection(cells.service_ends)):  # those that end in the window

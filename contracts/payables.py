@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from .assessments import Assessment
 from .basis import Basis, combined, described
-from .deductions import AssessmentInputs, Deduction, Rule, UnrecordedRule, apply_rules, rules_in_force
+from .deductions import AssessmentInputs, Deduction, Rule, RulesByDay, apply_rules
 from .money import from_fen, to_fen
 from .payments import OPENING_SEQ, AllocationResult, Opening, OpenItem, Payment, allocate
 from .periods import Period
@@ -190,22 +190,13 @@ def ledger_of(
     years: list[tuple[Period, int]] = []  # the contract years and their fees, made when a rule first needs them
     year_starts: list[dt.date] = []
     year_withheld: list[int] = []
-    # The rules in force change only on the days versions take effect: work them out once per change.
-    changes = sorted({rule.effective_from for rule in rules})
-    # per change: (the rules in force, whether any needs an assessment, whether any is unrecorded)
-    in_force_by_change: dict[int, tuple[list[Rule], bool, bool]] = {}
+    rules_on = RulesByDay(rules).on
 
     # First the deductions (in seq order, so yearly caps see earlier installments), then the payments.
     rows: list[tuple] = []
     for item in items:
         seq, start, _, _, gross_fen = item
-        change = bisect_right(changes, start)
-        known = in_force_by_change.get(change)
-        if known is None:
-            in_force = rules_in_force(rules, start)
-            known = in_force_by_change[change] = (in_force, any(rule.needs_assessment for rule in in_force),
-                                                  any(isinstance(rule, UnrecordedRule) for rule in in_force))
-        in_force, needs, bound = known
+        in_force, needs, bound = rules_on(start)
         assessment = assessed.get(seq)
         if seq in unrecorded or (needs and assessment is None):
             rows.append((item, None, (), False, assessment, bound))

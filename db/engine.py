@@ -58,10 +58,13 @@ def plain_postgres_url(url: str) -> str | None:
     """The libpq URI of a plain PostgreSQL URL (see _PLAIN_POSTGRES), which psycopg connects to as SQLAlchemy's
     engine would; None for any other URL (options, escapes, sockets: those go through SQLAlchemy)."""
     found = _PLAIN_POSTGRES.fullmatch(url)
-    if found is None:
-        return None
-    _, user, password, host, port, database = found.groups()
-    return (f"postgresql://{user}" + (f":{password}" if password is not None else "") + f"@{host}"
+    return None if found is None else _postgres_url(found, "postgresql", found.group(3))
+
+
+def _postgres_url(found: re.Match, scheme: str, password: str | None) -> str:
+    """A plain PostgreSQL URL's parts (``_PLAIN_POSTGRES``) put back together, with this scheme and password."""
+    _, user, _, host, port, database = found.groups()
+    return (f"{scheme}://{user}" + (f":{password}" if password is not None else "") + f"@{host}"
             + (f":{port}" if port else "") + f"/{database}")
 
 
@@ -71,9 +74,7 @@ def shown_url(url: str) -> str:
         return url  # what SQLAlchemy would render (held so by tests/test_driver_reads.py)
     plain = _PLAIN_POSTGRES.fullmatch(url)
     if plain is not None:  # as SQLAlchemy renders it (held so by tests/test_driver_reads.py)
-        scheme, user, password, host, port, database = plain.groups()
-        return (f"{scheme}://{user}" + (":***" if password is not None else "") + f"@{host}"
-                + (f":{port}" if port else "") + f"/{database}")
+        return _postgres_url(plain, plain.group(1), None if plain.group(3) is None else "***")
     from sqlalchemy.engine import make_url
 
     try:

@@ -352,7 +352,11 @@ class Store:
         reads', the export's, the integrity check's): straight through the SQLite driver where the store is a plain
         file at this schema, otherwise ``reading``. One snapshot for the block."""
         if self._driver_pg is not None:
-            with self._pg_reading() as reader:
+            import psycopg
+
+            from .sql import PgReader
+
+            with self._driver_reading(lambda: PgReader(self._driver_pg), psycopg.Error) as reader:
                 yield reader
             return
         if self._driver_file is None:
@@ -363,30 +367,20 @@ class Store:
 
         from .sql import DriverReader
 
-        try:
-            reader = DriverReader(self._driver_file)
-        except sqlite3.Error as exc:
-            raise database_error(exc, self.url) from None
-        try:
+        with self._driver_reading(lambda: DriverReader(self._driver_file), sqlite3.Error) as reader:
             yield reader
-        except sqlite3.Error as exc:
-            raise database_error(exc, self.url) from None
-        finally:
-            reader.close()
 
     @contextmanager
-    def _pg_reading(self):
-        import psycopg
-
-        from .sql import PgReader
-
+    def _driver_reading(self, open_reader: Callable, errors: type[BaseException]):
+        """A driver's reader (sqlite3's or psycopg's) for the block, closed after it; the driver's ``errors``, opening
+        or reading, said in one line as the engine's would be."""
         try:
-            reader = PgReader(self._driver_pg)
-        except psycopg.Error as exc:
+            reader = open_reader()
+        except errors as exc:
             raise database_error(exc, self.url) from None
         try:
             yield reader
-        except psycopg.Error as exc:
+        except errors as exc:
             raise database_error(exc, self.url) from None
         finally:
             reader.close()
