@@ -219,8 +219,8 @@ def report_fy(
     """Budget, obligations, payments, unpaid and earlier arrears, per programme and contract, for one fiscal year."""
     import datetime as dt
 
-    from contracts.budget import FY_KEYS, shown_rows
-    from contracts.ledgers import fiscal_year_report
+    from contracts.budget import FY_KEYS
+    from contracts.ledgers import fiscal_year_report, fiscal_year_shown
 
     from .render import say_remark
 
@@ -233,7 +233,11 @@ def report_fy(
         budgets = store.budgets()
         # Contracts with terms only come as columns, summed all at once; the rest are streamed whole.
         with store.split(active_before=dt.date(fiscal_year + 1, 1, 1)) as (terms_only, rest):
-            rows, remark = fiscal_year_report(rest, budgets, fiscal_year, today, terms_only=terms_only)
+            if fmt == "table":
+                # People read the programmes and the largest items: the rows of no other item are made.
+                (rows, items), remark = fiscal_year_shown(rest, budgets, fiscal_year, today, TABLE_LIMIT, terms_only=terms_only)
+            else:
+                rows, remark = fiscal_year_report(rest, budgets, fiscal_year, today, terms_only=terms_only)
 
     def ratio(value):
         if value is None:
@@ -247,10 +251,9 @@ def report_fy(
                 "coverage": ratio(row.coverage)}
 
     title = t("Fiscal year {year}", year=fiscal_year)
-    items = sum(1 for row in rows if row.kind != "programme")
     if fmt == "table" and items > TABLE_LIMIT:
-        # People read the programmes and the largest items; machine formats give every row.
-        records = [record(row) for row in shown_rows(rows, TABLE_LIMIT)]
+        # The programmes and the largest items (fiscal_year_shown); machine formats give every row.
+        records = [record(row) for row in rows]
         title += f" (the {TABLE_LIMIT} items with the largest obligations of {items}, and every programme; --format csv gives all)"
     elif fmt in ("csv", "json"):
         records = map(record, rows)  # each made as it is written: a province's year has a million rows

@@ -621,17 +621,21 @@ class _TermsOnlyYears:
         self.codes = terms_only.codes
         self.of_year, self.before, uncovered = bulk.years_sums(terms_only.columns, years)
         self.alone = uncovered.tolist()
+        self.stands_for: dict[str, int] = {}  # by_programme's keys: how many items each one's sums stand for
         left = [code for code, alone in zip(self.codes, self.alone) if alone]
         self.left = list(terms_only.contracts_of(left)) if left else []
 
-    def by_programme(self, programmes: Sequence[Programme], figures: dict[int, dict[str, YearFigures]]) -> list[Programme]:
+    def by_programme(self, programmes: Sequence[Programme], figures: dict[int, dict[str, YearFigures]],
+                     kept: frozenset[int] = frozenset()) -> list[Programme]:
         """For programme rows alone: the programmes with the contracts summed here taken out of each and put back as
         one item of their sums a year, added to ``figures`` (year -> key -> figures) under a key no code can be
         (``SUMMED_ITEM``). A programme row's figures are the same: its totals add exact amounts (in any order, the
         same Decimal), and an item with terms only is known in every total (paid 0.00, nothing earlier settled), its
         basis computed: it names no contract in the row's basis. Those funded by no programme are summed for the
-        "(none)" group the same way."""
-        position = {code: index for index, (code, alone) in enumerate(zip(self.codes, self.alone)) if not alone}
+        "(none)" group the same way. ``kept``: positions left out of the sums (their callers add them by code).
+        ``self.stands_for`` then says how many items each key's sums stand for."""
+        position = {code: index for index, (code, alone) in enumerate(zip(self.codes, self.alone))
+                    if not alone and index not in kept}
         funded = {code for programme in programmes for code in programme.contracts}
         groups = [(programme, [position[code] for code in programme.contracts if code in position])
                   for programme in programmes]
@@ -649,6 +653,7 @@ class _TermsOnlyYears:
         return made
 
     def _add_sums(self, key: str, positions: list[int], figures: dict[int, dict[str, YearFigures]]) -> None:
+        self.stands_for[key] = len(positions)
         of_year, before = self.of_year[positions].T.tolist(), self.before[positions].T.tolist()  # exact Python sums
         for year, obligations_fen, earlier_fen in zip(figures, of_year, before):
             obligations = from_fen(sum(obligations_fen))
@@ -663,6 +668,27 @@ class _TermsOnlyYears:
                 obligations = from_fen(obligations_fen)
                 figures[code] = make(YearFigures, obligations, obligations, from_fen(earlier_fen))
 
+    def largest(self, index: int, count: int) -> frozenset[int]:
+        """The positions of the covered contracts whose obligations in the year at ``index`` are at least the
+        ``count``-th largest of them (every one tied with it too): no other can be among the ``count`` items with the
+        largest obligations of a report, since ``count`` items (at least) come before each of them."""
+        import numpy as np
+
+        covered = np.flatnonzero(~np.asarray(self.alone, bool))
+        if count <= 0:
+            return frozenset()
+        if covered.size <= count:
+            return frozenset(covered.tolist())
+        obligations = self.of_year[covered, index]
+        threshold = np.partition(obligations, covered.size - count)[covered.size - count]
+        return frozenset(covered[obligations >= threshold].tolist())
+
+    def add_positions(self, index: int, positions: Iterable[int], figures: dict[str, YearFigures]) -> None:
+        """As ``add_year``, for the contracts at ``positions`` alone."""
+        for position in positions:
+            obligations = from_fen(int(self.of_year[position, index]))
+            figures[self.codes[position]] = YearFigures(obligations, obligations, from_fen(int(self.before[position, index])))
+
 
 def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year: int,
                         as_of: dt.date | None = None, terms_only: "TermsOnly | None" = None) -> list[FyRow]:
@@ -674,15 +700,42 @@ def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year:
     payments made so far; a payment recorded after the as-of day never counts. A contract with nothing
     recorded but its terms comes straight from the schedule engine.
     """
+    return _fiscal_year_rows(contracts, budgets, year, as_of, terms_only, None).rows
+
+
+class ShownYear(NamedTuple):
+    """What a terminal shows of a fiscal year: ``shown_rows`` of the whole report, and how many items it has."""
+
+    rows: list[FyRow]
+    items: int
+
+
+def fiscal_year_shown(contracts: Iterable["Contract"], budgets: Budgets, year: int, as_of: dt.date | None,
+                      largest: int, terms_only: "TermsOnly | None" = None) -> ShownYear:
+    """``shown_rows(fiscal_year_figures(...), largest)`` and the report's number of items, without making the rows of
+    the contracts with terms only (``terms_only``, as columns) that cannot be among the ``largest``: each programme's
+    are summed as one item for its row (``_TermsOnlyYears.by_programme``), the same row as the whole report's."""
+    return _fiscal_year_rows(contracts, budgets, year, as_of, terms_only, largest)
+
+
+def _fiscal_year_rows(contracts: Iterable["Contract"], budgets: Budgets, year: int, as_of: dt.date | None,
+                      terms_only: "TermsOnly | None", largest: int | None) -> ShownYear:
     seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
     figures: dict[str, YearFigures] = {}
     paid: dict[str, Decimal] = {}
+    programmes = budgets.programmes
+    summed = None
     if terms_only is not None and len(terms_only):
         # More contracts with terms only and a fixed fee, as columns: their schedules summed all at once.
         from itertools import chain
 
         summed = _TermsOnlyYears(terms_only, [year])
-        summed.add_year(0, figures)
+        if largest is None:
+            summed.add_year(0, figures)
+        else:
+            kept = summed.largest(0, largest)
+            summed.add_positions(0, sorted(kept), figures)
+            programmes = summed.by_programme(programmes, {year: figures}, kept)
         contracts = chain(contracts, summed.left)
     for contract in contracts:
         if contract.terms_only:
@@ -693,7 +746,13 @@ def fiscal_year_figures(contracts: Iterable["Contract"], budgets: Budgets, year:
         amount = paid_by_year(counted).get(year)
         if amount is not None:
             paid[contract.code] = amount
-    return fy_report(year, budgets.programmes, budgets.budgets, figures, paid, budgets.fee_amounts)
+    rows = fy_report(year, programmes, budgets.budgets, figures, paid, budgets.fee_amounts)
+    if largest is None:
+        return ShownYear(rows, sum(1 for row in rows if row.kind != "programme"))
+    stands_for = summed.stands_for if summed is not None else {}
+    rows = [row for row in rows if row.item not in stands_for]
+    items = sum(1 for row in rows if row.kind != "programme") + sum(stands_for.values())
+    return ShownYear(shown_rows(rows, largest), items)
 
 
 PROGRAMME_KEYS = ("programme", "name", "contracts", "fee_lines", "year", "original", "adjusted", "spent", "stated_in")

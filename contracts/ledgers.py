@@ -22,7 +22,7 @@ from .payables import ArrearsRow, ArrearsTally, Ledger, Payable, arrears, payabl
 from .periods import Period
 
 if TYPE_CHECKING:
-    from .budget import Budgets, FyRow
+    from .budget import Budgets, FyRow, ShownYear
     from .bulk import TermsOnly
 
 ZERO = Decimal("0.00")
@@ -192,13 +192,30 @@ def fiscal_year_report(contracts: Iterable[Contract], budgets: "Budgets", year: 
     the year's due days counted as the contracts pass, in the one pass over them."""
     from .budget import fiscal_year_figures
 
+    return _with_remark(lambda passing: fiscal_year_figures(passing, budgets, year, terms_only=terms_only),
+                        contracts, year, today, terms_only)
+
+
+def fiscal_year_shown(contracts: Iterable[Contract], budgets: "Budgets", year: int, today: dt.date, largest: int,
+                      terms_only: "TermsOnly | None" = None) -> tuple["ShownYear", str]:
+    """``report fy YEAR`` on a terminal: what ``fiscal_year_report`` gives, as ``budget.shown_rows`` shows it (every
+    programme and the ``largest`` items), and how many items there are in all (``budget.fiscal_year_shown``)."""
+    from .budget import fiscal_year_shown as shown
+
+    return _with_remark(lambda passing: shown(passing, budgets, year, None, largest, terms_only=terms_only),
+                        contracts, year, today, terms_only)
+
+
+def _with_remark(report, contracts: Iterable[Contract], year: int, today: dt.date, terms_only: "TermsOnly | None"):
+    """``report`` of the contracts as they pass, and the remark when payments stop being recorded long before the
+    year's end (or ``today``): the year's due days counted as the contracts pass, in the one pass over them."""
     watch = LastPayment(min(dt.date(year, 12, 31), today))
     counter = DueCounter(dt.date(year, 1, 1), watch.as_of)
-    rows = fiscal_year_figures(counter.passing(watch.passing(contracts)), budgets, year, terms_only=terms_only)
+    made = report(counter.passing(watch.passing(contracts)))
     if not year_gap_possible(watch.last, year, today):
-        return rows, ""
+        return made, ""
     dues = counter.with_terms_only(terms_only) if terms_only is not None else counter.dues
-    return rows, year_recording_gap(watch.last, year, today, dues)
+    return made, year_recording_gap(watch.last, year, today, dues)
 
 
 def portfolio_arrears(contracts: Sequence[Contract], as_of: dt.date, ledgers: Ledgers | None = None,

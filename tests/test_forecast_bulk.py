@@ -120,6 +120,51 @@ def test_the_arrays_give_the_engines_fiscal_year(contracts, year, as_of):
     assert [str(v) for row in found for v in row.__dict__.values()] == [str(v) for row in expected for v in row.__dict__.values()]
 
 
+@settings(max_examples=200, deadline=None)
+@given(contracts=portfolios(), year=st.integers(2015, 2045), as_of=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2040, 1, 1)),
+       largest=st.integers(0, 6), funding=st.data())
+def test_a_terminals_fiscal_year_is_the_largest_of_the_whole_report(contracts, year, as_of, largest, funding):
+    """What a terminal shows (every programme and the ``largest`` items) is ``shown_rows`` of the whole report, row for
+    row, though the rows of terms-only contracts that cannot be among the largest are never made: programmes funding
+    any of the contracts (one twice over, some funded by two programmes, some by none), ties of equal obligations."""
+    from contracts.budget import Budgets, Programme, fiscal_year_figures, fiscal_year_shown, shown_rows
+
+    codes = [c.code for c in contracts]
+    pick = st.lists(st.sampled_from(codes), max_size=len(codes) + 1)
+    programmes = tuple(Programme(f"P{n}", f"programme {n}", contracts=tuple(funding.draw(pick)))
+                       for n in range(funding.draw(st.integers(0, 3))))
+    budgets = Budgets(programmes=programmes)
+    whole = fiscal_year_figures(contracts, budgets, year, as_of)
+    rest, only = split(contracts)
+    found = fiscal_year_shown(rest, budgets, year, as_of, largest, terms_only=only)
+    expected = shown_rows(whole, largest)
+    assert found.items == sum(1 for row in whole if row.kind != "programme")
+    assert [str(v) for row in found.rows for v in row.__dict__.values()] == \
+        [str(v) for row in expected for v in row.__dict__.values()]
+
+
+def test_a_terminals_fiscal_year_by_hand():
+    """Five contracts with terms only, due 100, 300, 300, 200 and 50 yuan in 2025, P1 funding A, B and C, and D and E
+    funded by none: the two largest items are B and C (300 each, a tie kept in the rows' order), A, D and E are not
+    shown, and each programme row adds all its items (P1: 700.00, "(none)": 250.00)."""
+    from contracts.budget import Budgets, Programme, fiscal_year_shown
+    from contracts.contract import Contract
+    from contracts.terms import ContractTerms, Frequency, Timing
+
+    def plain(code, fee):  # one installment a year, in advance, from 2025-01-01: the fee falls due on 2025-01-01
+        return Contract(ContractTerms(code=code, name=code, billing_start=dt.date(2025, 1, 1), billing_months=12,
+                                      annual_fee=Decimal(fee), service_months=12, frequency=Frequency.annual,
+                                      timing=Timing.advance))
+
+    contracts = [plain("A", "100"), plain("B", "300"), plain("C", "300"), plain("D", "200"), plain("E", "50")]
+    budgets = Budgets(programmes=(Programme("P1", "one", contracts=("A", "B", "C")),))
+    rest, only = split(contracts)
+    found = fiscal_year_shown(rest, budgets, 2025, None, 2, terms_only=only)
+    assert found.items == 5
+    assert [(row.programme, row.item, str(row.obligations)) for row in found.rows] == [
+        ("P1", "B", "300.00"), ("P1", "C", "300.00"), ("P1", "", "700.00"), ("(none)", "", "250.00")]
+
+
 # -- arrears ------------------------------------------------------------------------------------------------------------
 
 @settings(max_examples=150, deadline=None)
