@@ -143,6 +143,7 @@ class Installments:
     due: np.ndarray
     amount: np.ndarray
     uncovered: np.ndarray
+    unmade: np.ndarray | None = None  # with ``made_from``: per contract, the fen of the installments not made
 
 
 def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,12 +171,14 @@ def _year_fee(fee: np.ndarray, months: np.ndarray, year: np.ndarray) -> np.ndarr
 def _anniversary(t: TermsColumns, due_from: int | None = None, due_before: int | None = None) -> dict[str, np.ndarray]:
     step, months = t.step, t.months
     count = np.maximum(-(-months // step), 0)
+    unmade = None
     if due_from is None and due_before is None:
         owner, k = _expand(count)
     else:
         low, high = _k_window(t, count, due_from, due_before)
         owner, k = _expand(high - low)
         k = k + low[owner]
+        unmade = _first_installments(t, low)
     s, m = step[owner], months[owner]
     first = k * s
     sm, sd = t.start_month[owner], t.start_day[owner]
@@ -185,7 +188,26 @@ def _anniversary(t: TermsColumns, due_from: int | None = None, due_before: int |
     count = -(-np.minimum(12, m - 12 * year) // s)
     amount = _equal_parts(_year_fee(t.fee[owner], m, year), count, (first - 12 * year) // s)
     return {"owner": owner, "seq": k + 1, "start": start, "end": end, "amount": amount,
-            "bad": np.zeros(len(t), bool)}
+            "bad": np.zeros(len(t), bool), "unmade": unmade}
+
+
+def _first_installments(t: TermsColumns, low: np.ndarray) -> np.ndarray:
+    """Per contract of an anniversary schedule, what its installments k < ``low`` add up to (fen), without making them.
+    The step divides 12, so a contract year y holds 12 / step installments (its last year, partial, fewer) adding up
+    to its fee (``_year_fee``): the first ``low`` are Y whole years and j more of year Y, each of those j an equal
+    part of its year (the last part, with the remainder, only when j is all of the year)."""
+    fee, months, step = t.fee, t.months, t.step
+    per_year = 12 // step
+    year, more = np.divmod(low, per_year)
+    whole_years = months // 12  # the years of 12 months; a partial one after them when months % 12
+    years_fee = fee * np.minimum(year, whole_years)
+    # All of a partial last year, as a year of its own (terms make_terms accepts never get here: their partial year
+    # has fewer installments than a whole one, so ``more`` says it; kept for any columns given)
+    years_fee += np.where(year > whole_years, _year_fee(fee, months, np.minimum(year - 1, whole_years)), 0)
+    in_year = np.maximum(-(-np.minimum(12, months - 12 * year) // step), 1)  # the installments of year Y (1 where none)
+    fee_of_year = _year_fee(fee, months, year)
+    part = _equal_parts(fee_of_year, in_year, np.zeros_like(low))  # a part that is not the last
+    return years_fee + np.where(more == 0, 0, np.where(more == in_year, fee_of_year, part * more))
 
 
 def _month_number(day: int) -> int:
@@ -285,26 +307,35 @@ def _calendar(t: TermsColumns) -> dict[str, np.ndarray]:
 
 
 def installments(terms: TermsColumns, *, due_from: int | None = None, due_before: int | None = None,
-                 ordered: bool = True) -> Installments:
+                 ordered: bool = True, made_from: int | None = None) -> Installments:
     """Every installment of every contract the arrays can do, ordered by contract and then seq (due order).
 
     With ``due_from`` / ``due_before`` (day numbers), only those falling due in [due_from, due_before): an anniversary
-    schedule is not even made outside it. Without ``ordered`` they come in no particular order (for sums)."""
+    schedule is not even made outside it. Without ``ordered`` they come in no particular order (for sums). With
+    ``made_from`` instead of ``due_from``: those falling due before it as well, but an anniversary schedule's first
+    installments, all due before it, are only summed (``Installments.unmade``), not made."""
+    if made_from is not None and due_from is not None:
+        raise ValueError("made_from is instead of due_from")
     inside = terms.in_range()
     uncovered = ~inside
+    unmade = np.zeros(len(terms), np.int64) if made_from is not None else None
     parts = []
-    window = due_from is not None or due_before is not None
+    window = due_from is not None or due_before is not None or made_from is not None
     for mask, make in ((terms.anniversary & inside, _anniversary), (~terms.anniversary & inside, _calendar)):
         index = np.flatnonzero(mask)
         if index.size:
             taken = terms.take(index)
-            made = make(taken, due_from, due_before) if window and make is _anniversary else make(taken)
+            made = make(taken, due_from if made_from is None else made_from, due_before) \
+                if window and make is _anniversary else make(taken)
             uncovered[index[made.pop("bad")]] = True
+            summed = made.pop("unmade", None)
+            if unmade is not None and summed is not None:
+                unmade[index] = summed
             made["owner"] = index[made["owner"]]
             parts.append(made)
     empty = np.zeros(0, np.int64)
     if not parts:
-        return Installments(empty, empty, empty, empty, empty, empty, uncovered)
+        return Installments(empty, empty, empty, empty, empty, empty, uncovered, unmade)
     out = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     if ordered:
         order = np.lexsort((out["seq"], out["owner"]))
@@ -318,7 +349,7 @@ def installments(terms: TermsColumns, *, due_from: int | None = None, due_before
         keep &= due < due_before
     owner = owner[keep]
     return Installments(owner, out["seq"][keep], out["start"][keep], out["end"][keep], due[keep], out["amount"][keep],
-                        uncovered)
+                        uncovered, unmade)
 
 
 @dataclass
@@ -437,14 +468,16 @@ def years_sums(terms: TermsColumns, years: Sequence[int]) -> tuple[np.ndarray, n
     of_year, before, uncovered = np.zeros((size, count), np.int64), np.zeros((size, count), np.int64), np.zeros(size, bool)
     starts = [day_number(dt.date(year, 1, 1)) for year in years]
     after = day_number(dt.date(max(years) + 1, 1, 1)) if years else None  # what falls due later counts in no sum
+    made_from = min(starts) if starts else None  # what falls due before the first year: in every "before", summed
     for first, chunk in _chunks(terms):
-        items = installments(chunk, due_before=after, ordered=False)
+        items = installments(chunk, due_before=after, ordered=False, made_from=made_from)
         end = first + len(chunk)
         uncovered[first:end] = items.uncovered
         due_year = month_of(items.due) // 12 + 1970
+        unmade = items.unmade if items.unmade is not None else 0
         for column, (year, start) in enumerate(zip(years, starts)):
             of_year[first:end, column] = isum(items.owner, np.where(due_year == year, items.amount, 0), len(chunk))
-            before[first:end, column] = isum(items.owner, np.where(items.due < start, items.amount, 0), len(chunk))
+            before[first:end, column] = unmade + isum(items.owner, np.where(items.due < start, items.amount, 0), len(chunk))
     return of_year, before, uncovered
 
 

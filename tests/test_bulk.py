@@ -70,6 +70,45 @@ def test_installments_due_in_a_window_are_every_installment_there(terms_list, fi
     assert items.uncovered.tolist() == whole.uncovered.tolist()
 
 
+@settings(max_examples=400, deadline=None)
+@given(portfolios, st.dates(dt.date(1990, 1, 1), dt.date(2075, 12, 31)), st.one_of(st.none(), st.integers(0, 4000)))
+def test_installments_made_from_a_day_sum_the_rest(terms_list, first, days):
+    # With made_from, an anniversary schedule's first installments (all due before the day) are summed, not made (#17):
+    # what is made and what is summed together are the whole schedule, to the fen; nothing due on or after the day
+    # (and before due_before) is left out, and nothing summed falls due on or after it.
+    cols = columns(terms_list)
+    low = bulk.day_number(first)
+    high = None if days is None else low + days
+    items = bulk.installments(cols, due_before=high, made_from=low)
+    whole = bulk.installments(cols, due_before=high)
+    for position in range(len(terms_list)):
+        if whole.uncovered[position]:
+            continue
+        mine, all_of = items.owner == position, whole.owner == position
+        made = set(zip(items.seq[mine].tolist(), items.due[mine].tolist(), items.amount[mine].tolist()))
+        every = list(zip(whole.seq[all_of].tolist(), whole.due[all_of].tolist(), whole.amount[all_of].tolist()))
+        assert made <= set(every)
+        left_out = [item for item in every if item not in made]
+        assert all(due < low for _, due, _ in left_out)
+        assert int(items.unmade[position]) == sum(fen for _, _, fen in left_out)
+
+
+def test_installments_made_from_by_hand():
+    # 1,200.00 a year in quarters of 300.00, from 2020-01-01 for 30 months (the last year: 6 months, 600.00 in two
+    # quarters), in arrears: seq 1-10 due 2020-04-01, 07-01, 10-01, 2021-01-01, ... 2022-07-01. Made from 2022-01-01:
+    # installment k (from 0) runs from month 2020-01 + 3k; it can fall due on or after 2022-01 only if
+    # 3k + 3 + 2 > 24 months, so k >= 7; one step spare: from k = 5 (seq 6). Seq 1-5 (2020's four and 2021's first,
+    # 5 x 300.00 = 1,500.00) are summed, seq 6-10 made (2021's last three, 2022's two).
+    terms = make_terms({"code": "Q", "name": "q", "billing_start": "2020-01-01", "billing_months": 30,
+                        "annual_fee": "1200", "frequency": "quarterly", "timing": "arrears"})
+    items = bulk.installments(columns([terms]), made_from=bulk.day_number(dt.date(2022, 1, 1)))
+    assert items.seq.tolist() == [6, 7, 8, 9, 10] and items.amount.tolist() == [30000] * 5
+    assert items.unmade.tolist() == [150000]
+    # Made from 2030, long after its end: nothing made, all of it summed (2 whole years and the partial one: 3,000.00)
+    items = bulk.installments(columns([terms]), made_from=bulk.day_number(dt.date(2030, 1, 1)))
+    assert items.seq.tolist() == [] and items.unmade.tolist() == [300000]
+
+
 @settings(max_examples=200, deadline=None)
 @given(portfolios, st.integers(2015, 2060), st.integers(1, 5))
 def test_quarter_sums_are_the_schedules_summed_by_quarter(terms_list, first, years):
