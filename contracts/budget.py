@@ -742,7 +742,9 @@ def _fiscal_year_rows(contracts: Iterable["Contract"], budgets: Budgets, year: i
             figures[contract.code] = schedule_year_figures(contract.terms, year)
             continue
         counted = [p for p in contract.payments if p.paid_on <= seen]
-        figures[contract.code] = contract_year_figures(contract.ledger(seen), year, counted)
+        # contract_year_figures reads no installment falling due after the year: those are not even made
+        ledger = contract.ledger(seen, due_through=dt.date(year, 12, 31))
+        figures[contract.code] = contract_year_figures(ledger, year, counted)
         amount = paid_by_year(counted).get(year)
         if amount is not None:
             paid[contract.code] = amount
