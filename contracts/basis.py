@@ -75,6 +75,6 @@ def adding(text: str, basis: Basis, note: str) -> str:
 
 def combined(texts: Iterable[str]) -> str:
     """The basis of a sum of figures: as weak as its weakest part, with the notes of the weakest parts."""
-    texts = list(texts)
+    texts = list(dict.fromkeys(texts))  # the same notes, in the same order (described keeps each note once)
     worst = weakest(kind_of(text) for text in texts)
     return described(worst, [note for text in texts if kind_of(text) == worst for note in notes_of(text)])

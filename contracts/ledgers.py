@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 from .contract import Contract
 from .errors import ContractsError
@@ -155,19 +155,24 @@ class DueCounter:
     """How many installments fall due on each day of ``[first, last]`` across contracts (the fast engine's due dates
     of the terms in force), counted as the contracts stream past for another answer (``report fy``'s one pass)."""
 
-    def __init__(self, first: dt.date, last: dt.date) -> None:
-        self.first, self.last, self.dues = first, last, {}
+    def __init__(self, first: dt.date, last: dt.date, needed: Callable[[], bool] = lambda: True) -> None:
+        """``needed``: whether the counts can still be asked for; once it says no, it never says yes again (the last
+        payment seen only moves later), and the contracts pass on uncounted."""
+        self.first, self.last, self.dues, self.needed = first, last, {}, needed
 
     def passing(self, contracts: Iterable[Contract]) -> Iterator[Contract]:
         from .schedule import installments_fen
 
         first, last, dues = self.first, self.last, self.dues
         for contract in contracts:
-            for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
-                if first <= due <= last:
-                    dues[due] = dues.get(due, 0) + 1
-                elif due > last:
-                    break
+            if self.needed is not None and not self.needed():
+                self.needed = None
+            if self.needed is not None:
+                for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
+                    if first <= due <= last:
+                        dues[due] = dues.get(due, 0) + 1
+                    elif due > last:
+                        break
             yield contract
 
     def with_terms_only(self, terms_only: "TermsOnly") -> dict[dt.date, int]:
@@ -210,7 +215,8 @@ def _with_remark(report, contracts: Iterable[Contract], year: int, today: dt.dat
     """``report`` of the contracts as they pass, and the remark when payments stop being recorded long before the
     year's end (or ``today``): the year's due days counted as the contracts pass, in the one pass over them."""
     watch = LastPayment(min(dt.date(year, 12, 31), today))
-    counter = DueCounter(dt.date(year, 1, 1), watch.as_of)
+    # the dues are counted only while the remark is still possible: a payment seen late in the year rules it out
+    counter = DueCounter(dt.date(year, 1, 1), watch.as_of, lambda: year_gap_possible(watch.last, year, today))
     made = report(counter.passing(watch.passing(contracts)))
     if not year_gap_possible(watch.last, year, today):
         return made, ""

@@ -253,6 +253,41 @@ def test_dues_by_arrays_are_the_engines(contracts, first, days):
     assert by_arrays.with_terms_only(only) == one_by_one.dues
 
 
+@settings(max_examples=150, deadline=None)
+@given(contracts=portfolios(), year=st.integers(2015, 2040), today=st.dates(dt.date(2015, 1, 1), dt.date(2041, 1, 1)))
+def test_the_fiscal_years_remark_is_the_one_every_due_counted_gives(contracts, year, today):
+    """report fy counts the year's dues only while the remark can still be made (a payment seen late enough rules it
+    out for good): its remark is the one counting every contract's dues gives, whole or split into columns."""
+    from contracts.budget import Budgets
+    from contracts.ledgers import DueCounter, LastPayment, fiscal_year_report, year_gap_possible, year_recording_gap
+
+    watch = LastPayment(min(dt.date(year, 12, 31), today))
+    every = DueCounter(dt.date(year, 1, 1), watch.as_of)
+    assert list(every.passing(watch.passing(contracts))) == contracts
+    expected = year_recording_gap(watch.last, year, today, every.dues) if year_gap_possible(watch.last, year, today) else ""
+    rest, only = split(contracts)
+    assert fiscal_year_report(contracts, Budgets(), year, today)[1] == expected
+    assert fiscal_year_report(rest, Budgets(), year, today, terms_only=only)[1] == expected
+
+
+def test_dues_are_not_counted_once_they_are_not_needed():
+    # Two contracts of 1,200.00 a year in quarters from 2024-01-01, in arrears: due 2024-04-01, 07-01, 10-01 and
+    # 2025-01-01. Asked for 2024: A's three dues are counted; then the counts are no longer needed, and B's are not.
+    from contracts.contract import Contract
+    from contracts.ledgers import DueCounter
+    from contracts.terms import make_terms
+
+    def quarterly(code):
+        return Contract(make_terms({"code": code, "name": code, "billing_start": "2024-01-01", "billing_months": 12,
+                                    "annual_fee": "1200", "frequency": "quarterly", "timing": "arrears"}))
+
+    answers = iter([True, False])
+    counter = DueCounter(dt.date(2024, 1, 1), dt.date(2024, 12, 31), lambda: next(answers))
+    both = [quarterly("A"), quarterly("B")]
+    assert list(counter.passing(both)) == both
+    assert counter.dues == {dt.date(2024, 4, 1): 1, dt.date(2024, 7, 1): 1, dt.date(2024, 10, 1): 1}
+
+
 def test_the_largest_fee_a_store_takes_is_forecast_to_the_fen(loaded, tmp_path):
     # 5 x 10**15 fen a year: past what the arrays take (the engine's), and past float64's exact integers when summed
     extra = tmp_path / "huge.toml"
