@@ -13,13 +13,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from contracts.basis import Basis
-from contracts.payables import ARREARS_KEYS, BUCKET_NAMES, PAYABLE, arrears_record
+from contracts.payables import ARREARS_KEYS, BUCKET_NAMES, PAYABLE, ArrearsRow
 
 from .render import _SCALAR, RowWriter, csv_cell
 
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 _ROW_BASIS = Basis.COMPUTED.value  # fastpath.arrears_rows' basis: owed whole, nothing paid or deducted
+if ArrearsRow._fields != ARREARS_KEYS:  # RowWriter.values writes a row's fields as the keys' values
+    raise ImportError("ArrearsRow's fields are no longer ARREARS_KEYS")
 
 
 def write_arrears(store, day: dt.date, fmt: str, out=None):
@@ -37,7 +41,7 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
 
         def engine_rows(contracts) -> None:
             for row in watch.counting(arrears_stream(contracts, day)):
-                writer.row(arrears_record(row))
+                writer.values(row)  # an ArrearsRow's fields are ARREARS_KEYS, in order (arrears_record)
 
         for position in terms_only.order:
             if position < 0:
@@ -64,10 +68,14 @@ def _row_texts(fmt: str, items) -> list[str]:
     import numpy as np
 
     seqs = items.seq.tolist()
-    dues = np.datetime_as_string(items.due.astype("datetime64[D]")).tolist()
+    # A chunk's rows fall due on a few thousand days at most: each day's text made once
+    days_due, which = np.unique(items.due, return_inverse=True)
+    due_texts = np.datetime_as_string(days_due.astype("datetime64[D]")).tolist()
+    dues = [due_texts[at] for at in which.reshape(-1).tolist()]
     days = items.days.tolist()
     buckets = [BUCKET_NAMES[b] for b in items.bucket.tolist()]
-    amounts = [f"{fen // 100}.{fen % 100:02d}" for fen in items.fen.tolist()]  # fen > 0: Decimal's "{:.2f}" of it
+    yuan, fen = np.divmod(items.fen, 100)  # fen > 0: Decimal's "{:.2f}" of it
+    amounts = [f"{whole}.{part:02d}" for whole, part in zip(yuan.tolist(), fen.tolist())]
     if fmt == "csv":
         tail = f",{PAYABLE.value},{_ROW_BASIS}\n"
         return [f",{seq},{due},{amount},0.00,{amount},{late},{bucket}{tail}"
@@ -89,6 +97,8 @@ def _lines(fmt: str, code: str, rows: list[str], start: int, end: int) -> str:
 
 def _csv_code(code: str) -> str:
     """The code's CSV cell as ``csv.writer`` writes it (quoted if it must be), neutralised as ``csv_cell`` does."""
+    if _PLAIN_CODE.fullmatch(code):  # what a stored code is: nothing csv.writer quotes, nothing a formula starts with
+        return code
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([csv_cell(code), ""])
     return buffer.getvalue()[:-2]  # without the empty second cell's "," and the newline

@@ -146,6 +146,14 @@ class RowWriter:
             text = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         self.text(text)
 
+    def values(self, values: Sequence[Any]) -> None:
+        """A row given as its values in the order of the keys (a named tuple with the keys' fields): as ``row``."""
+        if self.fmt == "csv":
+            self._csv.writerow([csv_cell(value) for value in values])
+            self.count += 1
+            return
+        self.row(dict(zip(self.keys, values)))
+
     def text(self, text: str, rows: int = 1) -> None:
         """``rows`` rows already formatted: CSV lines each ending in a newline, or JSON objects joined by ",\\n  "."""
         if self.fmt == "csv":

@@ -56,7 +56,11 @@ def arrears_stream(contracts: Iterable[Contract], as_of: dt.date, tally: Arrears
         if ledger is None and on_fast_path(contract):
             rows: Iterable[ArrearsRow] = fastpath.arrears_rows(contract.terms, as_of)
         else:
-            ledger = ledger or contract.ledger(as_of)
+            if ledger is None:
+                # No installment due later is in arrears: none is made, unless a payment names one (then it is
+                # placed there, not left over as credit)
+                named = any(payment.seq is not None for payment in contract.payments)
+                ledger = contract.ledger(as_of, due_through=None if named else as_of)
             rows = arrears((ledger,), as_of)
         if tally is None:
             yield from rows

@@ -50,3 +50,24 @@ def test_a_code_a_spreadsheet_would_run_is_neutralised_as_before():
     from cli.arrears_lines import _csv_code
 
     assert _csv_code("C-1") == "C-1" and _csv_code("=1+1") == "'=1+1" and _csv_code("a,b") == '"a,b"'
+
+
+def test_a_codes_cell_is_the_one_csv_writer_writes_for_any_text():
+    # _csv_code skips csv.writer for a plain code; for any text at all it must give what csv.writer and csv_cell give
+    import csv
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cli.arrears_lines import _csv_code
+    from cli.render import csv_cell
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet=st.sampled_from("aZ09_.-=+@,\"' \t\r\n;|") | st.characters(), min_size=1, max_size=12))
+    def check(code):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow([csv_cell(code), "x"])
+        assert _csv_code(code) + ",x\n" == buffer.getvalue()
+
+    check()
+    assert _csv_code("-5") == "'-5" and _csv_code(".5") == ".5"
