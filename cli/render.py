@@ -108,7 +108,7 @@ def csv_cell(value: Any) -> Any:
 
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
-_FLAT = (str, int, bool, type(None))  # values the C encoder writes as json.dumps does (never a float: money is text)
+_encode_text = json.encoder.encode_basestring  # what _SCALAR.encode calls for a str (the C one where there is one)
 
 
 def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, keys: Sequence[str], out=None) -> int:
@@ -126,6 +126,7 @@ class RowWriter:
 
     def __init__(self, fmt: str, keys: Sequence[str], out=None) -> None:
         self.fmt, self.keys, self.out, self.count = fmt, tuple(keys), out or sys.stdout, 0
+        self._prefixes: list[str] | None = None  # each key's JSON text, as _flat_object writes it before the value
         if fmt == "csv":
             self._csv = csv.writer(self.out, lineterminator="\n")
             self._csv.writerow(keys)
@@ -136,15 +137,33 @@ class RowWriter:
             self._csv.writerow([csv_cell(row.get(k)) for k in keys])
             self.count += 1
             return
-        scalar = _SCALAR.encode  # the C encoder: json's indenting one is pure Python, and a province has millions of rows
         values = {k: plain(row.get(k)) for k in keys}
-        if keys and all(type(v) in _FLAT for v in values.values()):
-            # A flat object at depth 1 of a list indented by 2: exactly what json.dumps(..., indent=2) writes for it.
-            text = "{\n    " + ",\n    ".join(f"{scalar(k)}: {scalar(v)}" for k, v in values.items()) + "\n  }"
-        else:
+        text = self._flat_object(values) if keys else None
+        if text is None:
             # One element of a list indented by 2: each line two spaces in (JSON strings hold no raw newline).
             text = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         self.text(text)
+
+    def _flat_object(self, values: dict[str, Any]) -> str | None:
+        """A flat object at depth 1 of a list indented by 2, exactly as json.dumps(..., indent=2) writes it: each value
+        by the C encoders json.dumps itself calls (a province has millions of rows); None when a value is not flat."""
+        if self._prefixes is None:
+            self._prefixes = ["{\n    " + _SCALAR.encode(self.keys[0]) + ": "] + [
+                ",\n    " + _SCALAR.encode(key) + ": " for key in self.keys[1:]]
+        parts = []
+        for prefix, value in zip(self._prefixes, values.values()):
+            kind = type(value)
+            if kind is str:
+                parts.append(prefix + _encode_text(value))
+            elif kind is int:
+                parts.append(prefix + int.__repr__(value))
+            elif value is None:
+                parts.append(prefix + "null")
+            elif kind is bool:
+                parts.append(prefix + ("true" if value else "false"))
+            else:
+                return None
+        return "".join(parts) + "\n  }"
 
     def values(self, values: Sequence[Any]) -> None:
         """A row given as its values in the order of the keys (a named tuple with the keys' fields): as ``row``."""
