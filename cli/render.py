@@ -344,11 +344,13 @@ def column_cells(rows: Sequence[Mapping[str, Any]], key: str) -> list[str]:
         kind = value.__class__
         if kind is Decimal and amount is not None:
             cells.append(amount(value))
-        elif kind is str:
+        elif kind is str or kind is dt.date:  # a state, a vendor, a date: a few hundred distinct in a province
             shown = texts.get(value)
             if shown is None:
                 shown = texts[value] = human(value, key)
             cells.append(shown)
+        elif kind is int:
+            cells.append(int.__repr__(value))  # human's str(plain(value)) of a plain int (no bool: its kind is bool)
         else:
             cells.append(human(value, key))
     return cells
@@ -411,11 +413,13 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
     by_column = [column_cells(rows, key) for key in columns]
     names = [heading(key, headers) for key in columns]
     tail = [human(footer.get(key), key) if footer else "" for key in columns] if footer else None
-    def widest(column: list[str]) -> int:  # a column of ASCII (most: codes, amounts, dates) measured by len alone
-        return max(map(len if "".join(column).isascii() else cell_len, column), default=0)
+    ascii_columns = ["".join(column).isascii() for column in by_column]
 
-    widths = [max([cell_len(name), widest(column)] + ([cell_len(tail[i])] if tail else []))
-              for i, (name, column) in enumerate(zip(names, by_column))]
+    def widest(column: list[str], ascii_only: bool) -> int:  # a column of ASCII (most: codes, amounts, dates): by len
+        return max(map(len if ascii_only else cell_len, column), default=0)
+
+    widths = [max([cell_len(name), widest(column, ascii_only)] + ([cell_len(tail[i])] if tail else []))
+              for i, (name, column, ascii_only) in enumerate(zip(names, by_column, ascii_columns))]
     numeric = [all(isinstance(row.get(key), (Decimal, int)) or row.get(key) is None for row in rows[:50]) for key in columns]
 
     def left(value: str, width: int) -> str:
@@ -427,7 +431,12 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
         return "  ".join([pad(value, width) for (pad, width), value in zip(pads, values)]).rstrip()
 
     out = [title or "", line(names), "  ".join("-" * width for width in widths)]
-    out += [line(values) for values in zip(*by_column)]
+    if all(ascii_columns):
+        # Every cell ASCII: each row padded by one format (ljust and rjust are "<" and ">" of it), not a call a cell
+        template = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for width, right in zip(widths, numeric)).format
+        out += [template(*values).rstrip() for values in zip(*by_column)]
+    else:
+        out += [line(values) for values in zip(*by_column)]
     if tail:
         out += ["  ".join("-" * width for width in widths), line(tail)]
     sys.stdout.write("\n".join(out if title else out[1:]) + "\n")

@@ -47,3 +47,32 @@ def test_equal_values_of_other_kinds_are_each_shown_as_they_are():
     # made a distinct value at a time must tell them apart (it keeps only texts).
     rows = [{"quantity": True}, {"quantity": 1}, {"quantity": Decimal("1.0")}, {"quantity": Decimal("1.00")}]
     assert column_cells(rows, "quantity") == [cell(row, "quantity") for row in rows] == ["yes", "1", "1.0", "1.00"]
+
+
+ASCII_TEXTS = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"code": ASCII_TEXTS, "gross": st.one_of(st.none(), AMOUNTS),
+                                       "days": st.integers(-10**6, 10**6), "note": ASCII_TEXTS}), min_size=1, max_size=8),
+       st.booleans())
+def test_a_plain_table_of_ascii_is_padded_as_cell_by_cell(rows, chinese_note):
+    """Where every cell is ASCII, each row is padded by one format: the lines a cell-by-cell padding gives (text to
+    the left, numbers to the right, the line's end stripped); a column with Chinese in it pads a cell at a time."""
+    import contextlib
+    import io
+
+    from rich.cells import cell_len
+
+    if chinese_note:
+        rows = rows + [{"code": "C9", "gross": None, "days": 0, "note": "合同"}]
+    keys = ["code", "gross", "days", "note"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _plain_table(rows, keys, {}, None, None)
+    cells = [[cell(row, key) for key in keys] for row in rows]
+    widths = [max([len(key)] + [cell_len(line[i]) for line in cells]) for i, key in enumerate(keys)]
+    right = [key in ("gross", "days") and all(row[key] is None or not isinstance(row[key], str) for row in rows) for key in keys]
+    expected = ["  ".join(value.rjust(w) if r else value + " " * (w - cell_len(value)) for value, w, r in zip(line, widths, right)).rstrip()
+                for line in cells]
+    assert out.getvalue().splitlines()[2:2 + len(rows)] == expected
