@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Every schema revision this program knows, oldest first. Kept here so that opening a store
 # needs no Alembic import; a test holds it equal to the migration scripts.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0008", "0009", "0010", "0011")  # 0007 was never released
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0008", "0009", "0010", "0011", "0012")  # 0007 was never released
 HEAD = REVISIONS[-1]
 
 

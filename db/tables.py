@@ -15,9 +15,12 @@ from sqlmodel import Field, SQLModel
 
 class ContractRow(SQLModel, table=True):
     __tablename__ = "contract"
-    # The contract list's sorts, each with the code for ties, and its status filter's dates (migration 0011).
+    # The contract list's sorts, each with the code for ties, and its status filter's dates (migration 0011); the
+    # service end's holds what `expiring` reads too (migration 0012: INCLUDEd on PostgreSQL, trailing columns on SQLite).
     __table_args__ = (*(Index(f"ix_contract_{column}_code", column, "code") for column in
-                        ("billing_end", "service_end", "line", "name", "vendor", "annual_fee_fen")),
+                        ("billing_end", "line", "name", "vendor", "annual_fee_fen")),
+                      Index("ix_contract_service_end_code", "service_end", "code",
+                            postgresql_include=["name", "billing_start", "billing_end"]),
                       Index("ix_contract_dates", "billing_start", "billing_end", "service_end"))
 
     id: int | None = Field(default=None, primary_key=True)
