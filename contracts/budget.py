@@ -720,6 +720,8 @@ def fiscal_year_shown(contracts: Iterable["Contract"], budgets: Budgets, year: i
 
 def _fiscal_year_rows(contracts: Iterable["Contract"], budgets: Budgets, year: int, as_of: dt.date | None,
                       terms_only: "TermsOnly | None", largest: int | None) -> ShownYear:
+    from .year_figures import year_figures
+
     seen = dt.date(year, 12, 31) if as_of is None else min(dt.date(year, 12, 31), as_of)
     figures: dict[str, YearFigures] = {}
     paid: dict[str, Decimal] = {}
@@ -742,9 +744,8 @@ def _fiscal_year_rows(contracts: Iterable["Contract"], budgets: Budgets, year: i
             figures[contract.code] = schedule_year_figures(contract.terms, year)
             continue
         counted = [p for p in contract.payments if p.paid_on <= seen]
-        # contract_year_figures reads no installment falling due after the year: those are not even made
-        ledger = contract.ledger(seen, due_through=dt.date(year, 12, 31))
-        figures[contract.code] = contract_year_figures(ledger, year, counted)
+        # contract_year_figures of its ledger as of that day, from the ledger's rows in fen (no payable is made)
+        figures[contract.code] = year_figures(contract, seen, year, counted)
         amount = paid_by_year(counted).get(year)
         if amount is not None:
             paid[contract.code] = amount

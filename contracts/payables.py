@@ -168,10 +168,20 @@ _AWAITING_FIELDS = {name: None for name in Payable.__dataclass_fields__} | {
     "basis": _AWAITING_BASIS[AWAITING]}
 
 
-def ledger_of(
+class LedgerRows(NamedTuple):
+    """What a ledger is made of, before its payables: each installment as (item, net fen or None when awaiting its
+    assessment or its usage, deductions, failed pass mark, assessment, bound by unrecorded deductions), in seq order,
+    the seqs awaiting usage, the last seq settled before tracking, and the payments' allocation."""
+
+    rows: list[tuple]
+    unrecorded: set[int]
+    settled_through: int
+    allocation: AllocationResult
+
+
+def ledger_rows(
     terms: ContractTerms,
     items: Sequence[tuple[int, dt.date, dt.date, dt.date, int]],
-    amounts: Sequence[Decimal] | None = None,
     *,
     rules: Sequence[Rule] = (),
     assessments: Iterable[Assessment] = (),
@@ -179,9 +189,8 @@ def ledger_of(
     opening: Opening | None = None,
     usage: Sequence[Usage] = (),
     as_of: dt.date | None = None,
-) -> Ledger:
-    """``ledger_over`` of installments given as (seq, start, end, due, fen), as the schedule engine makes them
-    (``schedule.installments_fen``), with each one's gross as a Decimal in ``amounts`` (None: made from the fen)."""
+) -> LedgerRows:
+    """``ledger_of``'s work but the payables: the deductions of each installment and where the payments go, in fen."""
     unit_priced = terms.is_unit_priced
     unrecorded = {seq for seq, start, end, _, _ in items if unit_priced and not usage_in(usage, Period(start, end))}
     assessed = current_assessments(assessments, as_of)
@@ -223,6 +232,25 @@ def ledger_of(
         allocation = allocate(open_items, counted)
     else:
         allocation = AllocationResult()  # what allocate() gives when no payment counts
+    return LedgerRows(rows, unrecorded, settled_through, allocation)
+
+
+def ledger_of(
+    terms: ContractTerms,
+    items: Sequence[tuple[int, dt.date, dt.date, dt.date, int]],
+    amounts: Sequence[Decimal] | None = None,
+    *,
+    rules: Sequence[Rule] = (),
+    assessments: Iterable[Assessment] = (),
+    payments: Iterable[Payment] = (),
+    opening: Opening | None = None,
+    usage: Sequence[Usage] = (),
+    as_of: dt.date | None = None,
+) -> Ledger:
+    """``ledger_over`` of installments given as (seq, start, end, due, fen), as the schedule engine makes them
+    (``schedule.installments_fen``), with each one's gross as a Decimal in ``amounts`` (None: made from the fen)."""
+    rows, unrecorded, settled_through, allocation = ledger_rows(
+        terms, items, rules=rules, assessments=assessments, payments=payments, opening=opening, usage=usage, as_of=as_of)
 
     code, zero = terms.code, Decimal("0.00")
     payables = []
