@@ -68,14 +68,13 @@ def _row_texts(fmt: str, items) -> list[str]:
     import numpy as np
 
     seqs = items.seq.tolist()
-    # A chunk's rows fall due on a few thousand days at most: each day's text made once
+    # A chunk's rows fall due on a few thousand days at most: each day's text made once, put in place by an array
     days_due, which = np.unique(items.due, return_inverse=True)
-    due_texts = np.datetime_as_string(days_due.astype("datetime64[D]")).tolist()
-    dues = [due_texts[at] for at in which.reshape(-1).tolist()]
+    due_texts = np.array(np.datetime_as_string(days_due.astype("datetime64[D]")).tolist(), dtype=object)
+    dues = due_texts[which.reshape(-1)].tolist()
     days = items.days.tolist()
-    buckets = [BUCKET_NAMES[b] for b in items.bucket.tolist()]
-    yuan, fen = np.divmod(items.fen, 100)  # fen > 0: Decimal's "{:.2f}" of it
-    amounts = [f"{whole}.{part:02d}" for whole, part in zip(yuan.tolist(), fen.tolist())]
+    buckets = np.array(BUCKET_NAMES, dtype=object)[items.bucket].tolist()
+    amounts = _amount_texts(items.fen)
     if fmt == "csv":
         tail = f",{PAYABLE.value},{_ROW_BASIS}\n"
         return [f",{seq},{due},{amount},0.00,{amount},{late},{bucket}{tail}"
@@ -84,6 +83,19 @@ def _row_texts(fmt: str, items) -> list[str]:
     return [f'{seq},\n    "due": "{due}",\n    "net": "{amount}",\n    "paid": "0.00",\n    '
             f'"owed": "{amount}",\n    "days_overdue": {late},\n    "bucket": "{bucket}{tail}'
             for seq, due, amount, late, bucket in zip(seqs, dues, amounts, days, buckets)]
+
+
+def _amount_texts(fen) -> list[str]:
+    """Each amount (fen > 0) as Decimal's "{:.2f}" writes it: the text made once for each run of equal amounts (a
+    contract's installments mostly are), the runs put back by ``np.repeat``."""
+    import numpy as np
+
+    if not fen.size:
+        return []
+    starts = np.flatnonzero(np.concatenate([[True], fen[1:] != fen[:-1]]))
+    yuan, cents = np.divmod(fen[starts], 100)
+    texts = np.array([f"{whole}.{part:02d}" for whole, part in zip(yuan.tolist(), cents.tolist())], dtype=object)
+    return np.repeat(texts, np.diff(np.append(starts, fen.size))).tolist()
 
 
 def _lines(fmt: str, code: str, rows: list[str], start: int, end: int) -> str:

@@ -138,20 +138,20 @@ class RowWriter:
             self.count += 1
             return
         values = {k: plain(row.get(k)) for k in keys}
-        text = self._flat_object(values) if keys else None
+        text = self._flat_object(values.values()) if keys else None
         if text is None:
             # One element of a list indented by 2: each line two spaces in (JSON strings hold no raw newline).
             text = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         self.text(text)
 
-    def _flat_object(self, values: dict[str, Any]) -> str | None:
+    def _flat_object(self, values: Iterable[Any]) -> str | None:
         """A flat object at depth 1 of a list indented by 2, exactly as json.dumps(..., indent=2) writes it: each value
         by the C encoders json.dumps itself calls (a province has millions of rows); None when a value is not flat."""
         if self._prefixes is None:
             self._prefixes = ["{\n    " + _SCALAR.encode(self.keys[0]) + ": "] + [
                 ",\n    " + _SCALAR.encode(key) + ": " for key in self.keys[1:]]
         parts = []
-        for prefix, value in zip(self._prefixes, values.values()):
+        for prefix, value in zip(self._prefixes, values):
             kind = type(value)
             if kind is str:
                 parts.append(prefix + _encode_text(value))
@@ -171,7 +171,12 @@ class RowWriter:
             self._csv.writerow([csv_cell(value) for value in values])
             self.count += 1
             return
-        self.row(dict(zip(self.keys, values)))
+        shown = [plain(value) for value in values]
+        text = self._flat_object(shown) if self.keys else None
+        if text is None:
+            self.row(dict(zip(self.keys, values)))
+            return
+        self.text(text)
 
     def text(self, text: str, rows: int = 1) -> None:
         """``rows`` rows already formatted: CSV lines each ending in a newline, or JSON objects joined by ",\\n  "."""

@@ -71,3 +71,22 @@ def test_a_codes_cell_is_the_one_csv_writer_writes_for_any_text():
 
     check()
     assert _csv_code("-5") == "'-5" and _csv_code(".5") == ".5"
+
+
+def test_amount_texts_are_decimals_written_to_the_fen():
+    # runs of equal amounts made once and repeated: each text must be what "{:.2f}" gives of the Decimal, in place
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cli.arrears_lines import _amount_texts
+    from contracts.money import from_fen
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(st.integers(1, 10**15), st.integers(1, 4)), max_size=12))
+    def check(runs):
+        fen = np.array([amount for amount, times in runs for _ in range(times)], dtype=np.int64)
+        assert _amount_texts(fen) == [f"{from_fen(amount):.2f}" for amount in fen.tolist()]
+
+    check()
+    assert _amount_texts(np.array([5, 5, 100, 123456789], dtype=np.int64)) == ["0.05", "0.05", "1.00", "1234567.89"]

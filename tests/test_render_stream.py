@@ -46,3 +46,19 @@ def test_csv_rows_streamed_are_the_table_written_at_once(table):
     for row in rows:
         writer.writerow([old_csv_cell(row.get(k)) for k in keys])
     assert out.getvalue() == whole.getvalue()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables, st.sampled_from(["csv", "json"]))
+def test_a_row_given_by_its_values_is_the_row_given_by_keys(table, fmt):
+    # RowWriter.values (arrears' rows, named tuples of the keys' fields) writes what RowWriter.row writes of the same
+    from cli.render import RowWriter
+
+    rows, keys = table
+    by_values, by_keys = io.StringIO(), io.StringIO()
+    writer, reference = RowWriter(fmt, keys, by_values), RowWriter(fmt, keys, by_keys)
+    for row in rows:
+        writer.values([row.get(key) for key in keys])
+        reference.row(row)
+    writer.close(), reference.close()
+    assert by_values.getvalue() == by_keys.getvalue()
