@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import takewhile
 from typing import Any, Mapping
 
 from .amendments import Amendment, amended_schedule, apply
@@ -81,22 +80,12 @@ class Contract:
         paid_before = {item.seq: item.gross for item in before.payables if item.seq and item.state == PAID}
         return amended_schedule(self.terms, self.amendments, paid_before, self.usage)
 
-    def ledger(self, as_of: dt.date | None = None, *, due_through: dt.date | None = None) -> Ledger:
-        """Every installment's payable (gross, deductions, net, paid, owed, state) from the facts known on ``as_of``.
-
-        ``due_through`` (no earlier than ``as_of``): the installments falling due after it may be left out, for a
-        caller that reads none of them. Those before are the same: a deduction's yearly cap sees only earlier
-        installments, and a payment made by ``as_of`` settles only installments due by the day it is made (or the
-        one it names: left out, it is placed nowhere, and no installment kept gets any of it)."""
+    def ledger(self, as_of: dt.date | None = None) -> Ledger:
+        """Every installment's payable (gross, deductions, net, paid, owed, state) from the facts known on ``as_of``."""
         if not self.amendments and not self.terms.is_unit_priced:
             # The schedule is the engine's, as it makes it: no Installment, no Decimal until a payable needs one.
             terms = self.current_terms  # the terms as signed: no amendment
-            items = installments_fen(terms)
-            if due_through is not None:
-                if as_of is None or as_of > due_through:
-                    raise ValueError("due_through is no earlier than as_of")
-                items = takewhile(lambda item: item[3] <= due_through, items)  # due dates never go back
-            return ledger_of(terms, list(items), **self._facts(as_of))
+            return ledger_of(terms, list(installments_fen(terms)), **self._facts(as_of))
         return ledger_over(self.current_terms, self.schedule(as_of), **self._facts(as_of))
 
     def facts_known_on(self, day: dt.date | None) -> tuple[int, int]:

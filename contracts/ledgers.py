@@ -51,25 +51,25 @@ def arrears_stream(contracts: Iterable[Contract], as_of: dt.date, tally: Arrears
     """
     by_code = ledgers if isinstance(ledgers, Mapping) else None
     given = iter(ledgers) if ledgers is not None and by_code is None else None
+    from .arrears_fen import contract_arrears
+
     for contract in contracts:
         ledger = next(given) if given is not None else by_code.get(contract.code) if by_code is not None else None
+        credit = None
         if ledger is None and on_fast_path(contract):
             rows: Iterable[ArrearsRow] = fastpath.arrears_rows(contract.terms, as_of)
+        elif ledger is None:
+            rows, credit = contract_arrears(contract, as_of)  # the ledger's rows, no payable made
         else:
-            if ledger is None:
-                # No installment due later is in arrears: none is made, unless a payment names one (then it is
-                # placed there, not left over as credit)
-                named = any(payment.seq is not None for payment in contract.payments)
-                ledger = contract.ledger(as_of, due_through=None if named else as_of)
-            rows = arrears((ledger,), as_of)
+            rows, credit = arrears((ledger,), as_of), ledger.credit
         if tally is None:
             yield from rows
             continue
         for row in rows:
             tally.add(row)
             yield row
-        if ledger is not None:
-            tally.credit(ledger.terms.code, ledger.credit)
+        if credit is not None:
+            tally.credit(contract.code, credit)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from contracts.payables import (
 )
 from contracts.payments import OPENING_SEQ, Opening, OpenItem, Payment, allocate
 from contracts.schedule import Installment, build_schedule, contract_years
-from contracts.contract import Contract
 from contracts.terms import ContractTerms
 from contracts.usage import Usage, usage_in
 
@@ -159,42 +158,3 @@ def with_pytest_raises_frozen(item: Payable) -> None:
         return
     raise AssertionError("a payable must stay frozen")
 
-
-@settings(max_examples=300, deadline=None)
-@given(contract=contracts_with_facts(), as_of_days=st.integers(-200, 3000), more_days=st.integers(0, 800),
-       extra=st.lists(st.tuples(st.integers(-100, 3000), st.sampled_from(["300.00", "5000.00", "123456.78"]),
-                                st.one_of(st.none(), st.integers(1, 16))), max_size=4))
-def test_a_ledger_due_through_a_day_is_the_whole_ledger_up_to_it(contract, as_of_days, more_days, extra):
-    """``Contract.ledger(as_of, due_through=day)`` (report fy's, through the year's end) leaves out the installments
-    falling due after the day and changes none before it: their deductions, payments (by due date, or naming an
-    installment, a later one too) and states are the whole ledger's; so are a fiscal year's figures."""
-    from contracts.budget import contract_year_figures
-
-    start = contract.terms.billing_start
-    payments = contract.payments + tuple(
-        Payment(id=number + 2, contract="C-1", paid_on=start + dt.timedelta(days=days), amount=Decimal(amount), seq=seq)
-        for number, (days, amount, seq) in enumerate(extra))
-    contract = dataclasses.replace(contract, payments=payments)
-    as_of = start + dt.timedelta(days=as_of_days)
-    through = as_of + dt.timedelta(days=more_days)
-    whole, part = contract.ledger(as_of), contract.ledger(as_of, due_through=through)
-    # (the opening balance, seq 0, is no installment: kept whenever it falls due)
-    assert part.payables == tuple(item for item in whole.payables if item.due <= through or item.seq == 0)
-    kept = {item.seq for item in part.payables}
-    assert part.allocation.allocations == [a for a in whole.allocation.allocations if a.seq in kept]
-    if not any(payment.seq is not None for payment in payments):  # (arrears_stream's case) nothing left over either
-        assert part.credit == whole.credit
-    year_end = dt.date(through.year, 12, 31)  # as report fy builds it, as of a day in the year (or before it)
-    counted = [p for p in payments if p.paid_on <= as_of]
-    assert contract_year_figures(contract.ledger(as_of, due_through=year_end), through.year, counted) == \
-        contract_year_figures(whole, through.year, counted)
-
-
-def test_a_ledger_due_through_a_day_before_its_as_of_is_refused():
-    contract = Contract(ContractTerms("C-1", "c", dt.date(2024, 1, 1), 12, Decimal("1200.00"), 12))
-    import pytest
-
-    with pytest.raises(ValueError):
-        contract.ledger(dt.date(2024, 6, 30), due_through=dt.date(2024, 3, 31))
-    with pytest.raises(ValueError):
-        contract.ledger(None, due_through=dt.date(2024, 3, 31))
