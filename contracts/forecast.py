@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -228,8 +229,9 @@ class Forecast:
         return sorted(code for code, (_, _, ends) in self.meta.items() if ends)
 
     def ending_on(self) -> list[tuple[str, dt.date]]:
-        """(code, service end) of the contracts that end inside the window, soonest first."""
-        return sorted(((code, self.ends_on[code]) for code in self.ending()), key=lambda pair: (pair[1], pair[0]))
+        """(code, service end) of the contracts that end inside the window, soonest first: ``ends_on`` holds exactly
+        those ``ending`` names."""
+        return sorted(self.ends_on.items(), key=itemgetter(1, 0))
 
     def year_totals(self, by: str) -> list[dict]:
         """The grand total of each year, quarter by quarter (exactly: the sums of ``totals(by)``'s rows, added in fen:
@@ -237,11 +239,10 @@ class Forecast:
         left_out: dict[int, dict[str, int]] = {}
         for (code, year, _), count in self.unknown.items():
             left_out.setdefault(year, {})[code] = left_out.get(year, {}).get(code, 0) + count
-        bounded: dict[int, set[str]] = {}
-        for (code, year, _), (_, _, bases) in self.cells.items():
-            if _upper_bound(bases):
-                bounded.setdefault(year, set()).add(code)
         grouped = self._grouped(by)
+        bounded: dict[int, set[str]] = {}  # the contracts whose amounts are upper bounds, by year (from the slots')
+        for slot, codes in grouped.bounded.items():
+            bounded.setdefault(grouped.first + slot % grouped.span, set()).update(codes)
         sums = grouped.sums.sum(axis=0)  # (years, 6): int64, exact
         present = grouped.present.any(axis=0)
         # per year, the amounts some row knows: a sum of nothing known stays None
@@ -308,8 +309,12 @@ class _Grouped:
                                  for position in present.tolist()]
         # In name order, each once: the arrays' come in the store's order of codes, most often sorted already, which
         # sorted() merges with the few others rather than sorting afresh (a set's order would be no order at all).
-        self.names = list(dict.fromkeys(sorted(present_names + sorted(names))))
-        number = {name: index for index, name in enumerate(self.names)}
+        present_number = _numbered(present_names, names) if column is None else None
+        if present_number is not None:  # by contract: every code once, a province of them numbered by one sort
+            self.names, number, present_number = present_number
+        else:
+            self.names = list(dict.fromkeys(sorted(present_names + sorted(names))))
+            number = {name: index for index, name in enumerate(self.names)}
         size = len(self.names) * span
         self.span = span
         quarter_slot, quarter_fen, gross_slot, net_fen = [], [], [], []
@@ -328,7 +333,9 @@ class _Grouped:
         net_fen_a = np.array(net_fen, np.int64)
         if bulk is not None and bulk.sums.owner.size:
             s = bulk.sums
-            present_slot = np.array([number[name] for name in present_names], np.int64) * span
+            if present_number is None:
+                present_number = np.array([number[name] for name in present_names], np.int64)
+            present_slot = present_number * span
             slot = present_slot[np.searchsorted(present, s.owner)] + (s.year - self.first)
             quarter_slot_a = np.concatenate([quarter_slot_a, slot * 4 + s.quarter - 1])
             quarter_fen_a = np.concatenate([quarter_fen_a, s.fen])
@@ -384,11 +391,35 @@ class _Grouped:
                 "basis": _left_out(lo, bd, named=self.by != "contract") if lo or bd else "computed"}
 
 
+_UPPER_BOUND = Basis.UPPER_BOUND.value  # a plain str: startswith of an enum member takes several times as long
+
+
+NUMBERED_FROM = 10_000  # contracts by arrays with a cell: from here, numbered by a NumPy sort rather than a dict
+
+
+def _numbered(present_names: list[str], names: set[str]) -> tuple[list[str], dict[str, int], np.ndarray] | None:
+    """By contract: (every code in order, each of ``names``' place in it, each of ``present_names``' place in it), by
+    one NumPy sort of them all (code point order, as Python's; a code holds no NUL). None where there are few, or
+    where a code is in both (a contract's cells are either the arrays' or its own: never, but then the dicts say)."""
+    if len(present_names) < NUMBERED_FROM:
+        return None
+    others = sorted(names)
+    every = np.array(present_names + others)
+    order = np.argsort(every, kind="stable")
+    ordered = every[order]
+    if ordered.size > 1 and bool((ordered[1:] == ordered[:-1]).any()):
+        return None
+    place = np.empty(order.size, np.int64)
+    place[order] = np.arange(order.size)
+    count = len(present_names)
+    return ordered.tolist(), dict(zip(others, place[count:].tolist())), place[:count]
+
+
 def _upper_bound(bases: str | set[str]) -> bool:
     """Whether a cell's basis (one text, or a set of them) has an upper bound in it."""
     if bases.__class__ is str:
-        return bases.startswith(Basis.UPPER_BOUND)
-    return any(basis.startswith(Basis.UPPER_BOUND) for basis in bases)
+        return bases.startswith(_UPPER_BOUND)
+    return any(basis.startswith(_UPPER_BOUND) for basis in bases)
 
 
 def _left_out(counts: dict[str, int] | None, bounded: set[str] | None = None, named: bool = True) -> str:

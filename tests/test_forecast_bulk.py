@@ -44,6 +44,39 @@ def test_the_arrays_give_the_engines_forecast(contracts, first, years, accrual, 
     assert answers(found) == answers(expected)
     assert [str(v) for row in found.totals("contract") for v in row.values()] == \
         [str(v) for row in expected.totals("contract") for v in row.values()]
+    from unittest import mock
+
+    from contracts import forecast
+
+    with mock.patch.object(forecast, "NUMBERED_FROM", 0):  # a province's codes numbered by one NumPy sort
+        numbered = forecast_portfolio(rest, programmes, first, years, as_of=as_of, accrual=accrual, terms_only=only)
+        assert answers(numbered) == answers(expected)
+
+
+def test_a_provinces_codes_numbered_by_one_sort_keep_their_rows():
+    """By contract, a province's codes are numbered by one NumPy sort (forecast._numbered): each row keeps its own
+    contract's sums. B (2,400.00 a year) and A (1,200.00) by arrays, C (with a payment) by the engine, named out of
+    order: every quarter of 2025 holds 300.00 for A, 600.00 for B and 150.00 for C (600.00 a year), in code order."""
+    from unittest import mock
+
+    from contracts import forecast
+    from contracts.contract import Contract
+    from contracts.payments import Payment
+    from contracts.terms import make_terms
+
+    def quarterly(code, fee):
+        return make_terms({"code": code, "name": code, "billing_start": "2024-01-01", "billing_months": 36,
+                           "annual_fee": fee, "frequency": "quarterly", "timing": "advance"})
+
+    contracts = [Contract(quarterly("B", "2400")), Contract(quarterly("A", "1200")),
+                 Contract(quarterly("C", "600"), payments=(Payment(1, "C", dt.date(2024, 1, 5), Decimal("150.00")),))]
+    expected = forecast_portfolio(contracts, {}, 2025, 1, as_of=dt.date(2024, 6, 1))
+    rest, only = split(contracts)
+    with mock.patch.object(forecast, "NUMBERED_FROM", 0):
+        found = forecast_portfolio(rest, {}, 2025, 1, as_of=dt.date(2024, 6, 1), terms_only=only)
+        assert answers(found) == answers(expected)
+        assert [(row["contract"], str(row["Q1"]), str(row["gross"])) for row in found.totals("contract")] == [
+            ("A", "300.00", "1200.00"), ("B", "600.00", "2400.00"), ("C", "150.00", "600.00")]
 
 
 # -- through the store ------------------------------------------------------------------------------------------------
