@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 EXPIRING_DAYS = 180  # the dashboard's window for contracts that expire (issue #14)
 REBID_HORIZON = 365  # as `contracts rebid` by default
 REBID_METHODS = ("public",)  # as the HTML report: the longest method, the one to start first
-WAIT_SECONDS = 5.0  # how long a page waits for a computation before showing the last one (or saying it is coming)
+WAIT_SECONDS = 1.0  # how long a page waits for a computation before showing the last one (or saying it is coming)
 
 
 @dataclass(frozen=True)
