@@ -18,7 +18,7 @@ import re
 from contracts.basis import Basis
 from contracts.payables import ARREARS_KEYS, BUCKET_NAMES, PAYABLE, ArrearsRow
 
-from .render import _SCALAR, RowWriter, csv_cell
+from .render import _SCALAR, RowWriter, _encode_text, csv_cell
 
 _PLAIN_CODE = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 _ROW_BASIS = Basis.COMPUTED.value  # fastpath.arrears_rows' basis: owed whole, nothing paid or deducted
@@ -41,7 +41,10 @@ def write_arrears(store, day: dt.date, fmt: str, out=None):
 
         def engine_rows(contracts) -> None:
             for row in watch.counting(arrears_stream(contracts, day)):
-                writer.values(row)  # an ArrearsRow's fields are ARREARS_KEYS, in order (arrears_record)
+                if fmt == "json":
+                    writer.text(_json_row(row))
+                else:
+                    writer.values(row)  # an ArrearsRow's fields are ARREARS_KEYS, in order (arrears_record)
 
         for position in terms_only.order:
             if position < 0:
@@ -96,6 +99,20 @@ def _amount_texts(fen) -> list[str]:
     yuan, cents = np.divmod(fen[starts], 100)
     texts = np.array([f"{whole}.{part:02d}" for whole, part in zip(yuan.tolist(), cents.tolist())], dtype=object)
     return np.repeat(texts, np.diff(np.append(starts, fen.size))).tolist()
+
+
+def _json_row(row: ArrearsRow) -> str:
+    """``RowWriter.row``'s JSON text of ``arrears_record(row)``, made from the row's fields as their kinds are (text
+    through the C encoder json.dumps calls, money to the fen, a date as ISO, the state its word)."""
+    text = _encode_text
+    return (f'{{\n    "contract": {text(row.contract)},\n    "seq": {int.__repr__(row.seq)},\n    "due": "{row.due.isoformat()}",'
+            f'\n    "net": {_money(row.net)},\n    "paid": {_money(row.paid)},\n    "owed": {_money(row.owed)},'
+            f'\n    "days_overdue": {int.__repr__(row.days_overdue)},\n    "bucket": {text(row.bucket)},'
+            f'\n    "state": {text(str(row.state))},\n    "basis": {text(row.basis)}\n  }}')
+
+
+def _money(amount) -> str:
+    return "null" if amount is None else f'"{amount:.2f}"'
 
 
 def _lines(fmt: str, code: str, rows: list[str], start: int, end: int) -> str:

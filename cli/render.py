@@ -124,12 +124,29 @@ class RowWriter:
     """``write_rows`` a row at a time; ``text`` writes a row its caller formatted itself (cli/arrears_lines.py writes
     a province's terms-only rows from arrays), with the separators of the rows around it."""
 
+    FLUSH_CHARS = 1 << 18  # text gathered before it is written: one write of 256 KB, not one per contract or row
+
     def __init__(self, fmt: str, keys: Sequence[str], out=None) -> None:
         self.fmt, self.keys, self.out, self.count = fmt, tuple(keys), out or sys.stdout, 0
         self._prefixes: list[str] | None = None  # each key's JSON text, as _flat_object writes it before the value
+        self._pending: list[str] = []
+        self._pending_chars = 0
         if fmt == "csv":
-            self._csv = csv.writer(self.out, lineterminator="\n")
+            self._csv = csv.writer(self, lineterminator="\n")  # into write(), with the rest, in order
             self._csv.writerow(keys)
+
+    def write(self, text: str) -> None:
+        """Text for ``out``, written a few hundred KB at a time (each write of a text stream encodes and copies)."""
+        self._pending.append(text)
+        self._pending_chars += len(text)
+        if self._pending_chars >= self.FLUSH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.out.write("".join(self._pending))
+            self._pending.clear()
+            self._pending_chars = 0
 
     def row(self, row: Mapping[str, Any]) -> None:
         keys = self.keys
@@ -180,15 +197,15 @@ class RowWriter:
 
     def text(self, text: str, rows: int = 1) -> None:
         """``rows`` rows already formatted: CSV lines each ending in a newline, or JSON objects joined by ",\\n  "."""
-        if self.fmt == "csv":
-            self.out.write(text)
-        else:
-            self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
+        if self.fmt != "csv":
+            self.write("[\n  " if self.count == 0 else ",\n  ")
+        self.write(text)
         self.count += rows
 
     def close(self) -> int:
         if self.fmt != "csv":
-            self.out.write("\n]\n" if self.count else "[]\n")
+            self.write("\n]\n" if self.count else "[]\n")
+        self.flush()
         return self.count
 
 

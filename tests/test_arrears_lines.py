@@ -90,3 +90,35 @@ def test_amount_texts_are_decimals_written_to_the_fen():
 
     check()
     assert _amount_texts(np.array([5, 5, 100, 123456789], dtype=np.int64)) == ["0.05", "0.05", "1.00", "1234567.89"]
+
+
+def test_an_engine_rows_json_is_the_one_row_writer_writes():
+    # _json_row writes the rows of contracts with facts without a dict: for any row, the text RowWriter.row gives
+    import datetime as dt
+    from decimal import Decimal
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cli.arrears_lines import _json_row
+    from cli.render import RowWriter
+    from contracts.payables import ArrearsRow, PayableState, arrears_record
+
+    money = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False,
+                        allow_infinity=False)
+    rows = st.builds(ArrearsRow, st.text(max_size=8), st.integers(0, 10**6), st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
+                     st.none() | money, money, money, st.integers(-10**6, 10**6), st.text(max_size=8),
+                     st.sampled_from(list(PayableState)), st.text(max_size=30))
+
+    @settings(max_examples=300, deadline=None)
+    @given(rows)
+    def check(row):
+        out = io.StringIO()
+        writer = RowWriter("json", ARREARS_KEYS, out)
+        writer.row(arrears_record(row))
+        writer.close()
+        assert out.getvalue() == "[\n  " + _json_row(row) + "\n]\n"
+
+    from contracts.payables import ARREARS_KEYS
+
+    check()
