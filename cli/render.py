@@ -453,8 +453,9 @@ def _plain_table(rows, columns, headers, title, footer) -> None:
         return "  ".join([pad(value, width) for (pad, width), value in zip(pads, values)]).rstrip()
 
     out = [title or "", line(names), "  ".join("-" * width for width in widths)]
-    if all(ascii_columns):
+    if all(ascii_columns) and all(widths):
         # Every cell ASCII: each row padded by one format (ljust and rjust are "<" and ">" of it), not a call a cell
+        # (a width of 0 would read as the format's zero-padding flag)
         template = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for width, right in zip(widths, numeric)).format
         out += [template(*values).rstrip() for values in zip(*by_column)]
     else:
