@@ -2,7 +2,7 @@
 
 ``payables.arrears`` reads a whole ledger, a payable object per installment, to keep the few rows with something
 owed. A province's arrears ask it of tens of thousands of contracts with facts, so ``contract_arrears`` makes the
-same rows from ``payables.ledger_rows`` (each installment's net in fen, the payments' allocation) without making a
+same rows from ``Contract.ledger_rows`` (each installment's net in fen, the payments' allocation) without making a
 payable: the same rows, Decimal for Decimal, and the same credit. ``tests/test_arrears_fen.py`` holds the two equal for
 any contract, its rules, assessments, payments and opening balance.
 """
@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from .money import from_fen, to_fen
-from .payables import (_BOUND_BASIS, AT_GROSS, AWAITING, NOT_ASSESSED, ArrearsRow, _state, arrears, bucket, ledger_rows,
+from .payables import (_BOUND_BASIS, AT_GROSS, AWAITING, NOT_ASSESSED, ArrearsRow, _state, arrears, bucket,
                        opening_basis)
 from .payments import OPENING_SEQ
-from .schedule import installments_fen
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -29,20 +27,12 @@ ZERO = Decimal("0.00")
 def contract_arrears(contract: "Contract", as_of: dt.date) -> tuple[list[ArrearsRow], Decimal]:
     """(``arrears((contract.ledger(as_of),), as_of)``, the ledger's credit): every installment due by ``as_of`` and not
     fully paid, and what payments left over."""
-    if contract.amendments or contract.terms.is_unit_priced:  # their schedules are not the engine's integers
+    made = contract.ledger_rows(as_of, due_through=as_of)  # none due later is owed yet
+    if made is None:  # amended or unit-priced: its schedule is not the engine's integers
         ledger = contract.ledger(as_of)
         return arrears((ledger,), as_of), ledger.credit
-    terms, opening = contract.current_terms, contract.opening
-    code = terms.code
-    # None due later is owed yet: they are not made, unless a payment made by then names one (it goes there, and
-    # only what that installment cannot take is credit): then every installment is.
-    items = list(takewhile(lambda item: item[3] <= as_of, installments_fen(terms)))
-    last_seq = items[-1][0] if items else 0
-    if any(p.seq is not None and p.seq > last_seq and p.paid_on <= as_of for p in contract.payments):
-        items = list(installments_fen(terms))
-    rows, _, settled_through, allocation = ledger_rows(
-        terms, items, rules=contract.rules, assessments=contract.assessments, payments=contract.payments,
-        opening=opening, usage=contract.usage, as_of=as_of)
+    rows, _, settled_through, allocation = made
+    code, opening = contract.code, contract.opening
     paid_fen = allocation.paid_fen
     found: list[ArrearsRow] = []
     if opening and opening.owed and opening.as_of <= as_of:

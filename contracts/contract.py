@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import takewhile
 from typing import Any, Mapping
 
 from .amendments import Amendment, amended_schedule, apply
@@ -19,7 +20,7 @@ from .assessments import Assessment
 from .deductions import Rule
 from .errors import ContractsError
 from .money import format_money, from_fen
-from .payables import AWAITING, PAID, SETTLED_BEFORE, Ledger, ledger_of, ledger_over
+from .payables import AWAITING, PAID, SETTLED_BEFORE, Ledger, LedgerRows, ledger_of, ledger_over, ledger_rows
 from .payments import Opening, Payment, make_payment
 from .schedule import Installment, build_schedule, installments_fen
 from .terms import ContractTerms
@@ -80,13 +81,39 @@ class Contract:
         paid_before = {item.seq: item.gross for item in before.payables if item.seq and item.state == PAID}
         return amended_schedule(self.terms, self.amendments, paid_before, self.usage)
 
+    @property
+    def on_engine_schedule(self) -> bool:
+        """Whether its schedule is the engine's integers as it makes them (``schedule.installments_fen``): no
+        amendment, a fixed fee."""
+        return not self.amendments and not self.terms.is_unit_priced
+
     def ledger(self, as_of: dt.date | None = None) -> Ledger:
         """Every installment's payable (gross, deductions, net, paid, owed, state) from the facts known on ``as_of``."""
-        if not self.amendments and not self.terms.is_unit_priced:
+        if self.on_engine_schedule:
             # The schedule is the engine's, as it makes it: no Installment, no Decimal until a payable needs one.
             terms = self.current_terms  # the terms as signed: no amendment
             return ledger_of(terms, list(installments_fen(terms)), **self._facts(as_of))
         return ledger_over(self.current_terms, self.schedule(as_of), **self._facts(as_of))
+
+    def ledger_rows(self, as_of: dt.date, due_through: dt.date | None = None) -> LedgerRows | None:
+        """What ``ledger(as_of)`` is made of before its payables (``payables.ledger_rows``), for answers that read a
+        few sums of it; None where the schedule is not the engine's integers (``on_engine_schedule``).
+
+        ``due_through``: the installments falling due after it are not made, unless a payment made by ``as_of`` names
+        one (it goes there, and only what that installment cannot take is credit): then all are. Those made are the
+        whole ledger's (a yearly cap sees only earlier installments; a payment goes only to those due by its day, or
+        to the one it names)."""
+        if not self.on_engine_schedule:
+            return None
+        terms = self.current_terms
+        if due_through is None:
+            items = list(installments_fen(terms))
+        else:
+            items = list(takewhile(lambda item: item[3] <= due_through, installments_fen(terms)))  # due order
+            last_seq = items[-1][0] if items else 0
+            if any(p.seq is not None and p.seq > last_seq and p.paid_on <= as_of for p in self.payments):
+                items = list(installments_fen(terms))
+        return ledger_rows(terms, items, **self._facts(as_of))
 
     def facts_known_on(self, day: dt.date | None) -> tuple[int, int]:
         """What of the dated facts is known on ``day`` (None: all recorded): how many assessment versions and payments

@@ -2,7 +2,7 @@
 
 ``budget.contract_year_figures`` reads a whole ledger: a payable object per installment, four Decimals each, for a
 few sums. A province's fiscal year asks it of tens of thousands of contracts with facts, so ``year_figures`` adds the
-same sums from ``payables.ledger_rows`` (each installment's net in fen, the payments' allocation) without making a
+same sums from ``Contract.ledger_rows`` (each installment's net in fen, the payments' allocation) without making a
 payable: the same figures, Decimal for Decimal, the same basis text. ``tests/test_year_figures.py`` holds the two
 equal for any contract, its rules, assessments, payments and opening balance.
 """
@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from itertools import takewhile
 from typing import TYPE_CHECKING, Sequence
 
 from .basis import Basis, adding, combined
 from .money import from_fen, to_fen
-from .payables import _AWAITING_BASIS, _BOUND_BASIS, AT_GROSS, AWAITING, ledger_rows, opening_basis
+from .payables import _AWAITING_BASIS, _BOUND_BASIS, AT_GROSS, AWAITING, opening_basis
 from .payments import OPENING_SEQ, Payment
-from .schedule import installments_fen
 
 if TYPE_CHECKING:
     from .budget import YearFigures
@@ -33,14 +31,12 @@ def year_figures(contract: "Contract", seen: dt.date, year: int, payments: Seque
     year's end), ``payments`` those made by then."""
     from .budget import YearFigures, contract_year_figures
 
-    if contract.amendments or contract.terms.is_unit_priced:  # their schedules are not the engine's integers
-        return contract_year_figures(contract.ledger(seen), year, payments)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    terms, opening = contract.current_terms, contract.opening
-    items = list(takewhile(lambda item: item[3] <= last, installments_fen(terms)))  # none due later is read
-    rows, unrecorded, settled_through, allocation = ledger_rows(
-        terms, items, rules=contract.rules, assessments=contract.assessments, payments=contract.payments,
-        opening=opening, usage=contract.usage, as_of=seen)
+    made = contract.ledger_rows(seen, due_through=last)  # none due later is read
+    if made is None:  # amended or unit-priced: its schedule is not the engine's integers
+        return contract_year_figures(contract.ledger(seen), year, payments)
+    rows, unrecorded, settled_through, allocation = made
+    opening = contract.opening
     paid_fen = allocation.paid_fen
     settled_basis = opening_basis(opening) if opening else ""
     obligations = unpaid = earlier = 0
@@ -52,6 +48,8 @@ def year_figures(contract: "Contract", seen: dt.date, year: int, payments: Seque
         if owed:
             bases.append(settled_basis)
     for (seq, _, _, due, gross), net, _, _, _, bound in rows:
+        if due > last:
+            break  # after the year (made only where a payment names one; due dates never go back)
         if seq <= settled_through:  # settled before tracking: an obligation of its year, no arrears
             if first <= due:
                 obligations += gross if net is None else net
