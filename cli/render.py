@@ -188,12 +188,7 @@ class RowWriter:
             self._csv.writerow([csv_cell(value) for value in values])
             self.count += 1
             return
-        shown = [plain(value) for value in values]
-        text = self._flat_object(shown) if self.keys else None
-        if text is None:
-            self.row(dict(zip(self.keys, values)))
-            return
-        self.text(text)
+        self.row(dict(zip(self.keys, values)))
 
     def text(self, text: str, rows: int = 1) -> None:
         """``rows`` rows already formatted: CSV lines each ending in a newline, or JSON objects joined by ",\\n  "."""

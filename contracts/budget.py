@@ -674,9 +674,9 @@ class _TermsOnlyYears:
         largest obligations of a report, since ``count`` items (at least) come before each of them."""
         import numpy as np
 
-        covered = np.flatnonzero(~np.asarray(self.alone, bool))
         if count <= 0:
             return frozenset()
+        covered = np.flatnonzero(~np.asarray(self.alone, bool))
         if covered.size <= count:
             return frozenset(covered.tolist())
         obligations = self.of_year[covered, index]

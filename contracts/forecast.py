@@ -224,13 +224,9 @@ class Forecast:
             cached = self._cache[by] = _Grouped(self, by)
         return cached
 
-    def ending(self) -> list[str]:
-        """Contracts whose service ends inside the window: a successor must be budgeted."""
-        return sorted(code for code, (_, _, ends) in self.meta.items() if ends)
-
     def ending_on(self) -> list[tuple[str, dt.date]]:
-        """(code, service end) of the contracts that end inside the window, soonest first: ``ends_on`` holds exactly
-        those ``ending`` names."""
+        """(code, service end) of the contracts whose service ends inside the window, soonest first: a successor must
+        be budgeted (``ends_on`` holds exactly those whose meta says they end)."""
         return sorted(self.ends_on.items(), key=itemgetter(1, 0))
 
     def year_totals(self, by: str) -> list[dict]:

@@ -167,11 +167,11 @@ class DueCounter:
     def passing(self, contracts: Iterable[Contract]) -> Iterator[Contract]:
         from .schedule import installments_fen
 
-        first, last, dues = self.first, self.last, self.dues
+        first, last, dues, needed = self.first, self.last, self.dues, self.needed
+        counting = True
         for contract in contracts:
-            if self.needed is not None and not self.needed():
-                self.needed = None
-            if self.needed is not None:
+            counting = counting and needed()
+            if counting:
                 for _, _, _, due, _ in installments_fen(contract.current_terms, due_from=first):
                     if first <= due <= last:
                         dues[due] = dues.get(due, 0) + 1
